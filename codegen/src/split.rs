@@ -1,0 +1,39 @@
+//! Cuts progenitor's single output into the models file and the client file.
+//!
+//! progenitor emits one module tree: a `pub mod types { ... }` holding every request and
+//! response type, and the client beside it. The types move to `fc-models` (so that fc-local and
+//! other users can depend on them without the HTTP client) and the module is replaced by
+//! `pub use fc_models as types;`, which keeps every `types::X` path of the client valid.
+
+use proc_macro2::TokenStream;
+
+use crate::CodegenError;
+
+/// Returns `(models, client)`.
+pub(crate) fn split(tokens: TokenStream) -> Result<(syn::File, syn::File), CodegenError> {
+    let mut client: syn::File = syn::parse2(tokens)
+        .map_err(|e| CodegenError::Output(format!("progenitor output does not parse: {e}")))?;
+
+    let position = client
+        .items
+        .iter()
+        .position(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"))
+        .ok_or_else(|| CodegenError::Output("no `types` module in progenitor output".into()))?;
+    let syn::Item::Mod(types) = client.items.remove(position) else {
+        unreachable!("the item at `position` was matched as a module above");
+    };
+    let (_, type_items) = types
+        .content
+        .ok_or_else(|| CodegenError::Output("the `types` module has no body".into()))?;
+
+    let reexport: syn::Item = syn::parse_quote! {
+        /// The request and response types, from the `fc-models` crate.
+        pub use fc_models as types;
+    };
+    client.items.insert(position, reexport);
+    client.attrs.push(syn::parse_quote!(#![allow(clippy::all, missing_docs)]));
+
+    let mut models: syn::File = syn::parse_quote!(#![allow(clippy::all, missing_docs)]);
+    models.items = type_items;
+    Ok((models, client))
+}

@@ -1,0 +1,82 @@
+//! The operation table: what hand-written client code needs to know about each operation.
+//!
+//! progenitor tells hooks only the snake_case operation name. Signing needs the real ACS action
+//! (`PutLayerACL`, not `put_layer_acl`), retries need the method, and paging needs the token and
+//! item field names from `x-fc-pagination`. This module emits all of that as one static table in
+//! `fc-client/src/generated_operations.rs`, sorted by the snake_case name.
+
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use crate::CodegenError;
+use crate::spec::{Operation, Spec};
+
+/// The resolved JSON schema of the operation's 200 response, if it has one.
+pub(crate) fn success_schema<'a>(spec: &'a Spec, op: &Operation<'a>) -> Option<&'a Value> {
+    let schema = op
+        .body
+        .pointer("/responses/200/content/application~1json/schema")?;
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => spec.resolve(reference),
+        None => Some(schema),
+    }
+}
+
+pub(crate) fn operations(spec: &Spec, client: &syn::File) -> Result<syn::File, CodegenError> {
+    let client_text = quote!(#client).to_string();
+    let mut rows: Vec<(String, TokenStream)> = Vec::new();
+    for op in spec.operations() {
+        let id = op.id.to_snake_case();
+        if !client_text.contains(&format!("operation_id : \"{id}\"")) {
+            return Err(CodegenError::Output(format!(
+                "progenitor did not name operation {} `{id}`; the operation table would not match",
+                op.id
+            )));
+        }
+        let action = op.id;
+        let method = op.method.to_uppercase();
+        let path = op.path;
+        let pagination = match op.body.get("x-fc-pagination") {
+            Some(paging) => {
+                let field = |key: &str| paging.get(key).and_then(Value::as_str).unwrap_or_default();
+                let (input, output, items) =
+                    (field("inputToken"), field("outputToken"), field("items"));
+                let page_size = match paging.get("pageSize").and_then(Value::as_str) {
+                    Some(name) => quote!(Some(#name)),
+                    None => quote!(None),
+                };
+                quote! {
+                    Some(Pagination {
+                        input_token: #input,
+                        output_token: #output,
+                        items: #items,
+                        page_size: #page_size,
+                    })
+                }
+            }
+            None => quote!(None),
+        };
+        let row = quote! {
+            OperationMeta {
+                id: #id,
+                action: #action,
+                method: #method,
+                path: #path,
+                pagination: #pagination,
+            }
+        };
+        rows.push((id, row));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let count = rows.len();
+    let rows = rows.into_iter().map(|(_, row)| row);
+    let tokens = quote! {
+        use crate::operation::{OperationMeta, Pagination};
+
+        /// Every operation of the API, sorted by `id` (progenitor's snake_case operation name).
+        pub(crate) static OPERATIONS: [OperationMeta; #count] = [#(#rows),*];
+    };
+    syn::parse2(tokens).map_err(|e| CodegenError::Output(format!("operation table: {e}")))
+}

@@ -1,0 +1,39 @@
+//! Request and response types of the Alibaba Cloud Function Compute 3.0 API (version 2023-03-30).
+//!
+//! Every type here is generated from `spec/fc-2023-03-30.yaml` by `cargo xtask regen`; the HTTP
+//! client that sends them lives in the `fc-client` crate, which re-exports this crate as
+//! `fc_client::types`. Depend on `fc-models` alone when you only need the shapes, for example in
+//! a server or a test double.
+//!
+//! - Structs with required fields have a builder (`fc_models::builder::CreateFunctionInput`).
+//! - Every response field is optional, so a field the service leaves out never fails a call.
+//! - Enums are open: a value added by the service after this release is kept as `Unknown`.
+//! - Query parameters that carry a JSON array in one value use [`JsonQuery`].
+//!
+//! ```
+//! use fc_models::{Function, FunctionState};
+//!
+//! let function: Function = serde_json::from_str(
+//!     r#"{"functionName": "hello", "memorySize": 512, "state": "Active"}"#,
+//! ).unwrap();
+//! assert_eq!(function.function_name.as_deref(), Some("hello"));
+//! assert_eq!(function.state, Some(FunctionState::Active));
+//!
+//! // A state this release does not know still parses, and is written back unchanged.
+//! let newer: FunctionState = serde_json::from_str(r#""Hibernating""#).unwrap();
+//! assert_eq!(newer, FunctionState::Unknown("Hibernating".into()));
+//! assert_eq!(serde_json::to_string(&newer).unwrap(), r#""Hibernating""#);
+//! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+// Generated code names replaced types by their full path (`fc_models::FunctionState`); this
+// lets the same path resolve inside this crate too.
+extern crate self as fc_models;
+
+mod generated;
+mod generated_enums;
+mod json_query;
+
+pub use generated::*;
+pub use generated_enums::*;
+pub use json_query::JsonQuery;

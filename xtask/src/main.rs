@@ -1,0 +1,62 @@
+//! Developer tasks for fc-rs, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
+//!
+//! - `regen [--check]`: regenerate the checked-in generated sources from `spec/`; with `--check`,
+//!   write nothing and fail with a diff when they are stale.
+//! - `spec-diff <vendor api-docs.json>`: list operations, parameters and fields that the vendor
+//!   metadata and our spec disagree on.
+//! - `test`: everything the README's test command promises (see [`test`]).
+
+mod regen;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  regen [--check]              regenerate fc-models/ and fc-client/ sources from spec/
+                               (--check: write nothing, fail with a diff if they are stale)
+  spec-diff <api-docs.json>    compare vendor API metadata with spec/fc-2023-03-30.yaml
+  test                         regen --check, cargo test --workspace, and the peer suites";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["regen"] => regen::run(false),
+        ["regen", "--check"] => regen::run(true),
+        ["spec-diff", vendor] => spec_diff(Path::new(vendor)),
+        ["test"] => test::run(),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate's directory).
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+/// The FC 3.0 spec, the input of `regen` and `spec-diff`.
+fn spec_path() -> PathBuf {
+    workspace_root().join("spec/fc-2023-03-30.yaml")
+}
+
+fn spec_diff(vendor: &Path) -> Result<(), String> {
+    let spec = codegen::Spec::load(&spec_path()).map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(vendor)
+        .map_err(|e| format!("cannot read {}: {e}", vendor.display()))?;
+    let metadata: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not JSON: {e}", vendor.display()))?;
+    let report = codegen::spec_diff::diff(&metadata, &spec.document);
+    print!("{report}");
+    Ok(())
+}

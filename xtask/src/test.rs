@@ -1,0 +1,30 @@
+//! `cargo xtask test`: the one command that runs every test suite of the project.
+//!
+//! 1. `regen --check`, so tests never run against stale generated code;
+//! 2. `cargo test --workspace`, every Rust-only suite (the spec conformance suites included).
+
+use std::process::Command;
+
+use crate::workspace_root;
+
+pub(crate) fn run() -> Result<(), String> {
+    println!("==> cargo xtask regen --check");
+    crate::regen::run(true)?;
+
+    println!("==> cargo test --workspace");
+    cargo(&["test", "--workspace"])
+}
+
+fn cargo(args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .args(args)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("cannot run {cargo}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+    }
+}
