@@ -40,7 +40,7 @@ pub struct Pagination {
 /// ```
 /// let op = fc_client::operation::lookup("put_layer_acl").unwrap();
 /// assert_eq!(op.action, "PutLayerACL");
-/// assert_eq!(op.method, "POST");
+/// assert_eq!(op.method, "PUT");
 /// ```
 pub fn lookup(id: &str) -> Option<&'static OperationMeta> {
     OPERATIONS
