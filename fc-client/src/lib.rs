@@ -25,12 +25,15 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod code;
+pub mod credentials;
 mod generated;
 mod generated_operations;
 mod hooks;
 pub mod operation;
 mod runtime;
 pub mod signing;
+pub mod timestamp;
 
 pub use generated::*;
 pub use runtime::Runtime;

@@ -1,0 +1,1 @@
+//! Packaging function code for upload.

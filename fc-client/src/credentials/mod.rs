@@ -1,0 +1,1 @@
+//! Credentials for signing requests, and the providers that find them.

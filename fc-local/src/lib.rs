@@ -1,0 +1,1 @@
+//! A local emulator of the Function Compute 3.0 API.
