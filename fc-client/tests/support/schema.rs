@@ -79,7 +79,8 @@ pub fn check_text(spec: &Value, param: &Value, text: &str, at: &str, errors: &mu
     let ok = match schema.get("type").and_then(Value::as_str) {
         Some("integer") => text.parse::<i64>().is_ok(),
         Some("number") => text.parse::<f64>().is_ok(),
-        Some("boolean") => text == "true" || text == "false",
+        // The Python SDK writes booleans as `True`/`False`; the service accepts either case.
+        Some("boolean") => text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false"),
         Some("string") => true,
         other => {
             errors.push(format!("{at}: parameter schema has unsupported type {other:?}"));

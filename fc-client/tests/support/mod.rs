@@ -1,0 +1,7 @@
+//! Shared helpers for fc-client's integration tests. Each test binary uses a different subset,
+//! hence the `dead_code` allowance.
+#![allow(dead_code)]
+
+pub mod schema;
+pub mod server;
+pub mod spec;
