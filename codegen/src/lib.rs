@@ -15,7 +15,8 @@
 //! 4. progenitor (Builder interface) generates one token stream, which [`split`] cuts in two: the
 //!    `types` module goes to `fc-models`, the client to `fc-client`;
 //! 5. [`enums`] and [`tables`] emit what hand-written code needs besides: the open enums and the
-//!    operation table (action name, method, path and paging shape of every operation).
+//!    operation table (action name, method, path and paging shape of every operation);
+//!    [`wire_calls`] emits the wire-conformance test's call for every operation.
 //!
 //! Every output is formatted with `prettyplease` and starts with an `@generated` header that names
 //! the spec and its SHA-256, so the output is a pure function of the spec and this crate.
@@ -35,6 +36,7 @@ mod spec;
 pub mod spec_diff;
 mod split;
 mod tables;
+mod wire_calls;
 
 use std::path::Path;
 
@@ -54,7 +56,8 @@ pub struct GeneratedFile {
 ///
 /// The returned files are, in order: `fc-models/src/generated.rs` (request and response types),
 /// `fc-models/src/generated_enums.rs` (open enums), `fc-client/src/generated.rs` (the client and
-/// its request builders) and `fc-client/src/generated_operations.rs` (the operation table).
+/// its request builders), `fc-client/src/generated_operations.rs` (the operation table) and
+/// `fc-client/tests/generated/wire_calls.rs` (conformance suite 4's per-operation calls).
 pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
     let spec = Spec::load(spec_path)?;
     lint::check(&spec)?;
@@ -63,6 +66,7 @@ pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
     let (models, client) = split::split(tokens)?;
     let operations = tables::operations(&spec, &client)?;
     let open_enums = enums::generate(&prepared.enums);
+    let wire_calls = wire_calls::generate(&spec)?;
 
     let header = spec.header();
     Ok(vec![
@@ -70,6 +74,7 @@ pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
         render("fc-models/src/generated_enums.rs", &header, open_enums),
         render("fc-client/src/generated.rs", &header, client),
         render("fc-client/src/generated_operations.rs", &header, operations),
+        render("fc-client/tests/generated/wire_calls.rs", &header, wire_calls),
     ])
 }
 
