@@ -26,14 +26,26 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod code;
+mod config;
 pub mod credentials;
+pub mod endpoint;
+mod error;
+mod error_body;
 mod generated;
 mod generated_operations;
 mod hooks;
 pub mod operation;
+mod request_signer;
+mod retry;
 mod runtime;
 pub mod signing;
 pub mod timestamp;
 
+pub use config::{ClientBuilder, ConfigError};
+pub use error::{Error, ErrorCode, ErrorKind, REQUEST_ID_HEADER};
 pub use generated::*;
-pub use runtime::Runtime;
+pub use retry::RetryPolicy;
+pub use runtime::{Runtime, Timeouts};
+
+/// The error type of a generated builder's `send()`; `?` converts it into [`Error`].
+pub type SendError = progenitor_client::Error<fc_models::ErrorBody>;

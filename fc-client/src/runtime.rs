@@ -1,8 +1,89 @@
 //! The state every [`Client`](crate::Client) carries besides its HTTP client.
 
-/// Per-client settings used by the request hooks.
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::RetryPolicy;
+use crate::credentials::ProvideCredentials;
+
+/// Per-client settings used by the request hooks: credentials, retries and timeouts.
 ///
-/// Generated clients take one as their last constructor argument:
-/// `Client::new(base_url, Runtime::default())`.
-#[derive(Clone, Debug, Default)]
-pub struct Runtime {}
+/// Build clients with [`Client::builder`](crate::Client::builder) rather than by hand. The
+/// default runtime sends **unsigned** requests (for an fc-local started with `--no-auth` or a
+/// test server): `Client::new(url, Runtime::default())`.
+#[derive(Clone, Debug)]
+pub struct Runtime {
+    pub(crate) config: Arc<RuntimeConfig>,
+}
+
+#[derive(Debug)]
+pub(crate) struct RuntimeConfig {
+    /// `None` sends requests unsigned.
+    pub(crate) credentials: Option<Arc<dyn ProvideCredentials>>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeouts: Timeouts,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        crate::config::install_crypto_provider();
+        Runtime::new(None, RetryPolicy::standard(), Timeouts::default())
+    }
+}
+
+impl Runtime {
+    pub(crate) fn new(
+        credentials: Option<Arc<dyn ProvideCredentials>>,
+        retry: RetryPolicy,
+        timeouts: Timeouts,
+    ) -> Self {
+        Runtime {
+            config: Arc::new(RuntimeConfig {
+                credentials,
+                retry,
+                timeouts,
+            }),
+        }
+    }
+}
+
+/// How long a call may take.
+///
+/// - `connect`: establishing a connection (the client's setting, for every attempt);
+/// - `attempt`: one attempt of a management call, from sending to the end of the answer;
+/// - `operation`: a management call with all its retries and backoff waits;
+/// - `invoke`: one `InvokeFunction` call, attempts included. A synchronous invocation lasts as
+///   long as the function runs (up to 86,400 s), so its default is that plus a minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Connection establishment.
+    pub connect: Duration,
+    /// One attempt of a management call.
+    pub attempt: Duration,
+    /// A management call including retries.
+    pub operation: Duration,
+    /// An `InvokeFunction` call including retries.
+    pub invoke: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            attempt: Duration::from_secs(60),
+            operation: Duration::from_secs(300),
+            invoke: Duration::from_secs(86_400 + 60),
+        }
+    }
+}
+
+impl Timeouts {
+    /// `(per attempt, whole call)` for the ACS action `action`.
+    pub(crate) fn for_action(&self, action: &str) -> (Duration, Duration) {
+        if action == "InvokeFunction" {
+            (self.invoke, self.invoke)
+        } else {
+            (self.attempt, self.operation)
+        }
+    }
+}

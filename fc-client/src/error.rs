@@ -1,0 +1,421 @@
+//! The one error type callers see.
+//!
+//! Generated builders return progenitor's `Error<ErrorBody>`; `?` in a function returning
+//! [`fc_client::Error`](Error) converts it, keeping everything the response said: HTTP status,
+//! the FC error code, its message and the request id (from the body or the `x-fc-request-id`
+//! header). [`Display`](std::fmt::Display) puts all three on one line:
+//!
+//! ```text
+//! FunctionNotFound: function 'hello' does not exist (status 404, request id 1-64c7-2a5e)
+//! ```
+//!
+//! ```
+//! use fc_client::{Error, ErrorCode};
+//!
+//! fn describe(error: &Error) -> &'static str {
+//!     match error.code() {
+//!         Some(ErrorCode::FunctionNotFound) => "create it first",
+//!         Some(ErrorCode::ResourceThrottled) => "slow down",
+//!         _ if error.is_retryable() => "try again",
+//!         _ => "give up",
+//!     }
+//! }
+//! # let _ = describe;
+//! ```
+
+use std::fmt;
+
+use fc_models::ErrorBody;
+use progenitor_client::ResponseValue;
+
+/// Header carrying the request id on every Function Compute response.
+pub const REQUEST_ID_HEADER: &str = "x-fc-request-id";
+
+/// Marks a credentials failure passed through progenitor's `Error::Custom`.
+pub(crate) const CREDENTIALS_PREFIX: &str = "credentials: ";
+
+/// An error from a Function Compute call.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    status: Option<u16>,
+    code: Option<ErrorCode>,
+    message: String,
+    request_id: Option<String>,
+}
+
+/// What went wrong, broadly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The service answered with an error status (4xx/5xx).
+    Service,
+    /// The request never got an answer: connection refused or reset, DNS, TLS.
+    Transport,
+    /// No answer within the connect, per-attempt or operation timeout.
+    Timeout,
+    /// The request could not be built: a missing required input or an invalid value.
+    InvalidRequest,
+    /// The answer did not match the API (unexpected status or undecodable body).
+    InvalidResponse,
+    /// Credentials could not be found or refreshed.
+    Credentials,
+}
+
+/// Function Compute error codes (the `Code` field of an error body).
+///
+/// Open: codes the service adds later arrive as [`ErrorCode::Unknown`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// 400: a parameter is missing or invalid.
+    InvalidArgument,
+    /// 400: a required header is missing.
+    MissingRequiredHeader,
+    /// 400: the path is not an API path.
+    PathNotSupported,
+    /// 400 or 413: the request body is over the service's size limit.
+    EntityTooLarge,
+    /// 400: an idempotent retry did not match the first request.
+    IdempotentParameterMismatch,
+    /// 403: the caller may not perform the action.
+    AccessDenied,
+    /// 403: the request signature does not match.
+    SignatureNotMatch,
+    /// 403: the access key id is unknown.
+    InvalidAccessKeyID,
+    /// 404: no such function.
+    FunctionNotFound,
+    /// 404: no such alias.
+    AliasNotFound,
+    /// 404: no such version.
+    VersionNotFound,
+    /// 404: no such custom domain.
+    DomainNameNotFound,
+    /// 404: no asynchronous invocation config.
+    AsyncConfigNotExists,
+    /// 409: a function of that name exists.
+    FunctionAlreadyExists,
+    /// 409: an alias of that name exists.
+    AliasAlreadyExists,
+    /// 409: a custom domain of that name exists.
+    DomainNameAlreadyExists,
+    /// 409: another update of the resource is in progress.
+    ConcurrentUpdateError,
+    /// 409: the function still has versions, aliases or triggers.
+    FunctionNotEmpty,
+    /// 412: a precondition (such as an etag) failed.
+    PreconditionFailed,
+    /// 429: a quota is exhausted; retry later.
+    ResourceExhausted,
+    /// 503: the request was throttled; retry later.
+    ResourceThrottled,
+    /// 500: the service failed.
+    InternalServerError,
+    /// 501: the operation is not implemented (fc-local answers this for what it does not emulate).
+    NotImplemented,
+    /// Any other code.
+    Unknown(String),
+}
+
+impl ErrorCode {
+    /// The code as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidArgument => "InvalidArgument",
+            Self::MissingRequiredHeader => "MissingRequiredHeader",
+            Self::PathNotSupported => "PathNotSupported",
+            Self::EntityTooLarge => "EntityTooLarge",
+            Self::IdempotentParameterMismatch => "IdempotentParameterMismatch",
+            Self::AccessDenied => "AccessDenied",
+            Self::SignatureNotMatch => "SignatureNotMatch",
+            Self::InvalidAccessKeyID => "InvalidAccessKeyID",
+            Self::FunctionNotFound => "FunctionNotFound",
+            Self::AliasNotFound => "AliasNotFound",
+            Self::VersionNotFound => "VersionNotFound",
+            Self::DomainNameNotFound => "DomainNameNotFound",
+            Self::AsyncConfigNotExists => "AsyncConfigNotExists",
+            Self::FunctionAlreadyExists => "FunctionAlreadyExists",
+            Self::AliasAlreadyExists => "AliasAlreadyExists",
+            Self::DomainNameAlreadyExists => "DomainNameAlreadyExists",
+            Self::ConcurrentUpdateError => "ConcurrentUpdateError",
+            Self::FunctionNotEmpty => "FunctionNotEmpty",
+            Self::PreconditionFailed => "PreconditionFailed",
+            Self::ResourceExhausted => "ResourceExhausted",
+            Self::ResourceThrottled => "ResourceThrottled",
+            Self::InternalServerError => "InternalServerError",
+            Self::NotImplemented => "NotImplemented",
+            Self::Unknown(code) => code,
+        }
+    }
+
+    /// Whether a call that failed with this code may succeed if tried again.
+    pub fn is_throttling(&self) -> bool {
+        matches!(self, Self::ResourceExhausted | Self::ResourceThrottled)
+    }
+}
+
+impl From<&str> for ErrorCode {
+    fn from(code: &str) -> Self {
+        const KNOWN: [ErrorCode; 23] = [
+            ErrorCode::InvalidArgument,
+            ErrorCode::MissingRequiredHeader,
+            ErrorCode::PathNotSupported,
+            ErrorCode::EntityTooLarge,
+            ErrorCode::IdempotentParameterMismatch,
+            ErrorCode::AccessDenied,
+            ErrorCode::SignatureNotMatch,
+            ErrorCode::InvalidAccessKeyID,
+            ErrorCode::FunctionNotFound,
+            ErrorCode::AliasNotFound,
+            ErrorCode::VersionNotFound,
+            ErrorCode::DomainNameNotFound,
+            ErrorCode::AsyncConfigNotExists,
+            ErrorCode::FunctionAlreadyExists,
+            ErrorCode::AliasAlreadyExists,
+            ErrorCode::DomainNameAlreadyExists,
+            ErrorCode::ConcurrentUpdateError,
+            ErrorCode::FunctionNotEmpty,
+            ErrorCode::PreconditionFailed,
+            ErrorCode::ResourceExhausted,
+            ErrorCode::ResourceThrottled,
+            ErrorCode::InternalServerError,
+            ErrorCode::NotImplemented,
+        ];
+        KNOWN
+            .into_iter()
+            .find(|known| known.as_str() == code)
+            .unwrap_or_else(|| Self::Unknown(code.to_owned()))
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    /// The broad category of the failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The FC error code of a service error.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.code.as_ref()
+    }
+
+    /// The error message (the service's, or ours for client-side failures).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The request id, from the error body or the `x-fc-request-id` header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Whether trying the same call again may succeed: throttling, 5xx, transport failures and
+    /// timeouts. (The client already retried as far as its retry policy allows.)
+    pub fn is_retryable(&self) -> bool {
+        match self.kind {
+            ErrorKind::Transport | ErrorKind::Timeout => true,
+            ErrorKind::Service => {
+                self.code.as_ref().is_some_and(ErrorCode::is_throttling)
+                    || self.status.is_some_and(crate::retry::is_retryable_status)
+            }
+            _ => false,
+        }
+    }
+
+    /// An error of `kind` with `message`, for failures detected on this side.
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            status: None,
+            code: None,
+            message: message.into(),
+            request_id: None,
+        }
+    }
+
+    /// A service error from the parts of an error answer.
+    pub(crate) fn service(
+        status: u16,
+        body: &ErrorBody,
+        header_request_id: Option<&str>,
+    ) -> Self {
+        Error {
+            kind: ErrorKind::Service,
+            status: Some(status),
+            code: body.code.as_deref().map(ErrorCode::from),
+            message: body.message.clone().unwrap_or_default(),
+            request_id: body
+                .request_id
+                .clone()
+                .or_else(|| header_request_id.map(str::to_owned)),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.code, self.kind) {
+            (Some(code), _) => write!(f, "{code}: ")?,
+            (None, ErrorKind::Service) => write!(f, "service error: ")?,
+            (None, ErrorKind::Transport) => write!(f, "transport error: ")?,
+            (None, ErrorKind::Timeout) => write!(f, "timed out: ")?,
+            (None, ErrorKind::InvalidRequest) => write!(f, "invalid request: ")?,
+            (None, ErrorKind::InvalidResponse) => write!(f, "invalid response: ")?,
+            (None, ErrorKind::Credentials) => write!(f, "credentials error: ")?,
+        }
+        f.write_str(if self.message.is_empty() {
+            "(no message)"
+        } else {
+            &self.message
+        })?;
+        let mut extras = Vec::new();
+        if let Some(status) = self.status {
+            extras.push(format!("status {status}"));
+        }
+        if let Some(id) = &self.request_id {
+            extras.push(format!("request id {id}"));
+        }
+        if !extras.is_empty() {
+            write!(f, " ({})", extras.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn header_request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
+    headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok())
+}
+
+impl From<progenitor_client::Error<ErrorBody>> for Error {
+    fn from(error: progenitor_client::Error<ErrorBody>) -> Self {
+        use progenitor_client::Error as P;
+        match error {
+            P::ErrorResponse(response) => from_error_response(&response),
+            P::InvalidRequest(message) => Error::new(ErrorKind::InvalidRequest, message),
+            P::Custom(message) => match message.strip_prefix(CREDENTIALS_PREFIX) {
+                Some(rest) => Error::new(ErrorKind::Credentials, rest),
+                None => Error::new(ErrorKind::InvalidRequest, message),
+            },
+            P::CommunicationError(e) | P::ResponseBodyError(e) => from_reqwest(&e),
+            P::InvalidUpgrade(e) => from_reqwest(&e),
+            P::InvalidResponsePayload(body, e) => Error::new(
+                ErrorKind::InvalidResponse,
+                format!(
+                    "the response body does not match the API ({e}); body starts with {:?}",
+                    String::from_utf8_lossy(&body[..body.len().min(200)])
+                ),
+            ),
+            P::UnexpectedResponse(response) => {
+                let mut error = Error::new(
+                    ErrorKind::InvalidResponse,
+                    format!("unexpected status {} for this operation", response.status()),
+                );
+                error.status = Some(response.status().as_u16());
+                error.request_id = header_request_id(response.headers()).map(str::to_owned);
+                error
+            }
+        }
+    }
+}
+
+fn from_error_response(response: &ResponseValue<ErrorBody>) -> Error {
+    Error::service(
+        response.status().as_u16(),
+        response,
+        header_request_id(response.headers()),
+    )
+}
+
+/// Classifies a reqwest failure: timeouts and transport failures are distinct kinds.
+pub(crate) fn from_reqwest(error: &reqwest::Error) -> Error {
+    let kind = if error.is_timeout() {
+        ErrorKind::Timeout
+    } else if error.is_builder() {
+        ErrorKind::InvalidRequest
+    } else if error.is_decode() {
+        ErrorKind::InvalidResponse
+    } else {
+        ErrorKind::Transport
+    };
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    let mut converted = Error::new(kind, message);
+    converted.status = error.status().map(|s| s.as_u16());
+    converted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_shows_code_message_status_and_request_id() {
+        let body = ErrorBody {
+            code: Some("FunctionNotFound".into()),
+            message: Some("function 'hello' does not exist".into()),
+            request_id: None,
+        };
+        let error = Error::service(404, &body, Some("1-abc"));
+        assert_eq!(
+            error.to_string(),
+            "FunctionNotFound: function 'hello' does not exist (status 404, request id 1-abc)"
+        );
+        assert_eq!(error.code(), Some(&ErrorCode::FunctionNotFound));
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn body_request_id_wins_and_unknown_codes_stay() {
+        let body = ErrorBody {
+            code: Some("BrandNewCode".into()),
+            message: None,
+            request_id: Some("from-body".into()),
+        };
+        let error = Error::service(503, &body, Some("from-header"));
+        assert_eq!(error.request_id(), Some("from-body"));
+        assert_eq!(error.code(), Some(&ErrorCode::Unknown("BrandNewCode".into())));
+        assert!(error.is_retryable(), "503 is retryable");
+        assert_eq!(
+            error.to_string(),
+            "BrandNewCode: (no message) (status 503, request id from-body)"
+        );
+    }
+
+    #[test]
+    fn throttling_codes_are_retryable_whatever_the_status() {
+        let body = ErrorBody {
+            code: Some("ResourceExhausted".into()),
+            message: Some("slow down".into()),
+            request_id: None,
+        };
+        assert!(Error::service(400, &body, None).is_retryable());
+    }
+
+    #[test]
+    fn every_known_code_parses_back() {
+        for code in ["InvalidArgument", "SignatureNotMatch", "FunctionNotEmpty", "NotImplemented"] {
+            let parsed = ErrorCode::from(code);
+            assert!(!matches!(parsed, ErrorCode::Unknown(_)), "{code}");
+            assert_eq!(parsed.as_str(), code);
+        }
+    }
+}
