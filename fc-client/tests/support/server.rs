@@ -99,7 +99,15 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server; `handler(request, index)` gets each request with its 0-based index.
     pub async fn start(handler: impl Fn(&Captured, usize) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        Self::start_on(0, handler).await
+    }
+
+    /// Like [`TestServer::start`], on a chosen port of 127.0.0.1 (0 for any free port).
+    pub async fn start_on(
+        port: u16,
+        handler: impl Fn(&Captured, usize) -> Reply + Send + Sync + 'static,
+    ) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("local addr"));
         let captured = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
