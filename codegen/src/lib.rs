@@ -78,6 +78,11 @@ pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
     ])
 }
 
+/// Checks `spec` against our rules without generating anything; every violation is reported.
+pub fn lint(spec: &Spec) -> Result<(), CodegenError> {
+    lint::check(spec)
+}
+
 fn progenitor_tokens(prepared: &prepare::Prepared) -> Result<proc_macro2::TokenStream, CodegenError> {
     use progenitor_impl::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 

@@ -90,10 +90,10 @@ pub fn diff(vendor: &Value, spec: &Value) -> Report {
             ("response field", &their.response_fields, &our.response_fields),
         ];
         for (what, theirs, ours) in sets {
-            for item in theirs.difference(ours) {
+            for item in topmost(theirs.difference(ours).collect()) {
                 report.only_in_vendor.push(format!("{name} {what} {item}"));
             }
-            for item in ours.difference(theirs) {
+            for item in topmost(ours.difference(theirs).collect()) {
                 report.only_in_spec.push(format!("{name} {what} {item}"));
             }
         }
@@ -164,6 +164,25 @@ fn spec_operations(spec: &Value) -> BTreeMap<String, OperationFacts> {
         }
     }
     out
+}
+
+/// Keeps only the fields whose parent is not itself in `missing`: when a whole object is
+/// missing, its nested fields are not listed again.
+fn topmost(missing: BTreeSet<&String>) -> Vec<&String> {
+    missing
+        .iter()
+        .filter(|field| {
+            let mut path = field.as_str();
+            while let Some(cut) = path.rfind(['.', '[', '{']) {
+                path = &path[..cut];
+                if missing.iter().any(|m| m.as_str() == path) {
+                    return false;
+                }
+            }
+            true
+        })
+        .copied()
+        .collect()
 }
 
 /// Header names compare case-insensitively; other names as written.
