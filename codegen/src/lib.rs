@@ -74,7 +74,11 @@ pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
         render("fc-models/src/generated_enums.rs", &header, open_enums),
         render("fc-client/src/generated.rs", &header, client),
         render("fc-client/src/generated_operations.rs", &header, operations),
-        render("fc-client/tests/generated/wire_calls.rs", &header, wire_calls),
+        render(
+            "fc-client/tests/generated/wire_calls.rs",
+            &header,
+            wire_calls,
+        ),
     ])
 }
 
@@ -83,7 +87,9 @@ pub fn lint(spec: &Spec) -> Result<(), CodegenError> {
     lint::check(spec)
 }
 
-fn progenitor_tokens(prepared: &prepare::Prepared) -> Result<proc_macro2::TokenStream, CodegenError> {
+fn progenitor_tokens(
+    prepared: &prepare::Prepared,
+) -> Result<proc_macro2::TokenStream, CodegenError> {
     use progenitor_impl::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
     let mut settings = GenerationSettings::new();

@@ -12,7 +12,9 @@ use crate::spec::{Operation, Spec};
 use crate::{CodegenError, LintError};
 
 /// Names a component schema may not take: they would shadow prelude or crate items.
-const RESERVED_NAMES: [&str; 7] = ["Client", "Error", "Result", "Option", "Box", "Vec", "String"];
+const RESERVED_NAMES: [&str; 7] = [
+    "Client", "Error", "Result", "Option", "Box", "Vec", "String",
+];
 
 /// Checks every rule and returns all violations at once.
 pub(crate) fn check(spec: &Spec) -> Result<(), CodegenError> {
@@ -25,7 +27,11 @@ pub(crate) fn check(spec: &Spec) -> Result<(), CodegenError> {
         })
     };
 
-    let version = spec.document.get("openapi").and_then(Value::as_str).unwrap_or("");
+    let version = spec
+        .document
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if !version.starts_with("3.0.") {
         push(
             "openapi",
@@ -38,7 +44,11 @@ pub(crate) fn check(spec: &Spec) -> Result<(), CodegenError> {
     for op in spec.operations() {
         let location = format!("{} {} ({})", op.method.to_uppercase(), op.path, op.id);
         if op.id.is_empty() {
-            push(&location, "operation-id", "every operation needs an operationId".into());
+            push(
+                &location,
+                "operation-id",
+                "every operation needs an operationId".into(),
+            );
         } else if !op.id.starts_with(|c: char| c.is_ascii_uppercase())
             || !op.id.chars().all(|c| c.is_ascii_alphanumeric())
         {
@@ -48,7 +58,11 @@ pub(crate) fn check(spec: &Spec) -> Result<(), CodegenError> {
                 "operationId must be the ACS action name (PascalCase ASCII)".into(),
             );
         } else if !seen_ids.insert(op.id) {
-            push(&location, "operation-id", "operationId is used twice".into());
+            push(
+                &location,
+                "operation-id",
+                "operationId is used twice".into(),
+            );
         }
         check_responses(spec, &op, &mut push, &location);
         check_request_body(&op, &mut push, &location);
@@ -56,7 +70,11 @@ pub(crate) fn check(spec: &Spec) -> Result<(), CodegenError> {
         check_pagination(spec, &op, &mut push, &location);
     }
 
-    if let Some(schemas) = spec.document.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = spec
+        .document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
             if RESERVED_NAMES.contains(&name.as_str()) {
                 push(
@@ -83,7 +101,11 @@ type Push<'p> = dyn FnMut(&str, &'static str, String) + 'p;
 
 fn check_responses(spec: &Spec, op: &Operation<'_>, push: &mut Push<'_>, location: &str) {
     let Some(responses) = op.body.get("responses").and_then(Value::as_object) else {
-        push(location, "responses", "the operation declares no responses".into());
+        push(
+            location,
+            "responses",
+            "the operation declares no responses".into(),
+        );
         return;
     };
     if responses.contains_key("default") {
@@ -95,7 +117,11 @@ fn check_responses(spec: &Spec, op: &Operation<'_>, push: &mut Push<'_>, locatio
     }
     for class in ["4XX", "5XX"] {
         if !responses.contains_key(class) {
-            push(location, "error-responses", format!("missing the `{class}` error response"));
+            push(
+                location,
+                "error-responses",
+                format!("missing the `{class}` error response"),
+            );
         }
     }
     let mut kinds = BTreeSet::new();
@@ -110,7 +136,11 @@ fn check_responses(spec: &Spec, op: &Operation<'_>, push: &mut Push<'_>, locatio
         kinds.insert(content_kind(response.get("content")));
     }
     if kinds.is_empty() {
-        push(location, "success-response", "no 2xx response is declared".into());
+        push(
+            location,
+            "success-response",
+            "no 2xx response is declared".into(),
+        );
     } else if kinds.len() > 1 {
         push(
             location,
@@ -130,14 +160,21 @@ fn content_kind(content: Option<&Value>) -> &'static str {
 }
 
 fn check_request_body(op: &Operation<'_>, push: &mut Push<'_>, location: &str) {
-    let Some(content) = op.body.pointer("/requestBody/content").and_then(Value::as_object) else {
+    let Some(content) = op
+        .body
+        .pointer("/requestBody/content")
+        .and_then(Value::as_object)
+    else {
         return;
     };
     if content.len() != 1 {
         push(
             location,
             "one-request-media-type",
-            format!("the request body has {} media types; progenitor takes one", content.len()),
+            format!(
+                "the request body has {} media types; progenitor takes one",
+                content.len()
+            ),
         );
     }
     if let Some(octet) = content.get("application/octet-stream") {
@@ -161,11 +198,19 @@ fn check_parameters(spec: &Spec, op: &Operation<'_>, push: &mut Push<'_>, locati
         };
         let here = format!("{location} parameter `{name}`");
         if style != "json" {
-            push(&here, "x-fc-style", format!("unknown x-fc-style {style}; only `json` exists"));
+            push(
+                &here,
+                "x-fc-style",
+                format!("unknown x-fc-style {style}; only `json` exists"),
+            );
             continue;
         }
         if param.get("in").and_then(Value::as_str) != Some("query") {
-            push(&here, "x-fc-style", "x-fc-style: json applies to query parameters only".into());
+            push(
+                &here,
+                "x-fc-style",
+                "x-fc-style: json applies to query parameters only".into(),
+            );
         }
         let schema = param.get("schema").unwrap_or(&Value::Null);
         if crate::prepare::json_query_rust_type(schema).is_none() {
@@ -218,7 +263,11 @@ fn check_pagination(spec: &Spec, op: &Operation<'_>, push: &mut Push<'_>, locati
 fn check_enum(name: &str, schema: &Value, values: &Value, push: &mut Push<'_>) {
     let location = format!("components.schemas.{name}");
     if schema.get("type").and_then(Value::as_str) != Some("string") {
-        push(&location, "string-enum", "enums must be `type: string`".into());
+        push(
+            &location,
+            "string-enum",
+            "enums must be `type: string`".into(),
+        );
     }
     let Some(values) = values.as_array() else {
         push(&location, "string-enum", "`enum` must be a list".into());
@@ -227,7 +276,11 @@ fn check_enum(name: &str, schema: &Value, values: &Value, push: &mut Push<'_>) {
     let mut variants = BTreeSet::new();
     for value in values {
         let Some(text) = value.as_str() else {
-            push(&location, "string-enum", format!("enum value {value} is not a string"));
+            push(
+                &location,
+                "string-enum",
+                format!("enum value {value} is not a string"),
+            );
             continue;
         };
         let variant = crate::enums::variant_name(text);
@@ -244,8 +297,8 @@ fn check_enum(name: &str, schema: &Value, values: &Value, push: &mut Push<'_>) {
 fn find_inline_enums(value: &Value, pointer: &str, push: &mut Push<'_>) {
     match value {
         Value::Object(map) => {
-            let is_component = pointer.starts_with("/components/schemas/")
-                && pointer.matches('/').count() == 3;
+            let is_component =
+                pointer.starts_with("/components/schemas/") && pointer.matches('/').count() == 3;
             if map.contains_key("enum") && !is_component {
                 push(
                     pointer,

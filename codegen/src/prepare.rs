@@ -89,7 +89,10 @@ pub(crate) fn json_query_rust_type(schema: &Value) -> Option<String> {
 }
 
 fn collect_enums(document: &Value) -> Vec<OpenEnum> {
-    let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(schemas) = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     let mut enums: Vec<OpenEnum> = schemas
@@ -124,7 +127,10 @@ fn replace_json_queries(spec: &Spec, document: &mut Value) -> Vec<JsonQueryParam
             if param.get("x-fc-style").and_then(Value::as_str) != Some("json") {
                 continue;
             }
-            let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
+            let name = param
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let schema = param.get("schema").cloned().unwrap_or(Value::Null);
             let Some(rust_type) = json_query_rust_type(&schema) else {
                 continue;
@@ -136,7 +142,8 @@ fn replace_json_queries(spec: &Spec, document: &mut Value) -> Vec<JsonQueryParam
                 op.method
             );
             if let Some(slot) = document.pointer_mut(&pointer) {
-                *slot = serde_json::json!({ "$ref": format!("#/components/schemas/{schema_name}") });
+                *slot =
+                    serde_json::json!({ "$ref": format!("#/components/schemas/{schema_name}") });
             }
             new_schemas.insert(schema_name.clone(), schema);
             found.push(JsonQueryParam {
@@ -165,8 +172,8 @@ fn strip_constraints(value: &mut Value, in_properties_map: bool) {
                 map.retain(|key, v| {
                     let scalar = !v.is_object() && !v.is_array();
                     let constraint = CONSTRAINT_KEYWORDS.contains(&key.as_str());
-                    let dropped_format = key == "format"
-                        && v.as_str().is_some_and(|f| !KEPT_FORMATS.contains(&f));
+                    let dropped_format =
+                        key == "format" && v.as_str().is_some_and(|f| !KEPT_FORMATS.contains(&f));
                     !(scalar && (constraint || dropped_format))
                 });
             }
@@ -211,7 +218,8 @@ mod tests {
 
     #[test]
     fn json_query_types() {
-        let tags = serde_json::json!({"type": "array", "items": {"$ref": "#/components/schemas/Tag"}});
+        let tags =
+            serde_json::json!({"type": "array", "items": {"$ref": "#/components/schemas/Tag"}});
         assert_eq!(
             json_query_rust_type(&tags).as_deref(),
             Some("fc_models::JsonQuery<::std::vec::Vec<fc_models::Tag>>")
@@ -221,6 +229,9 @@ mod tests {
             json_query_rust_type(&ids).as_deref(),
             Some("fc_models::JsonQuery<::std::vec::Vec<String>>")
         );
-        assert_eq!(json_query_rust_type(&serde_json::json!({"type": "string"})), None);
+        assert_eq!(
+            json_query_rust_type(&serde_json::json!({"type": "string"})),
+            None
+        );
     }
 }

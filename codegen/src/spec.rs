@@ -78,7 +78,10 @@ impl Spec {
         for (path, item) in paths {
             for method in METHODS {
                 if let Some(body) = item.get(method) {
-                    let id = body.get("operationId").and_then(Value::as_str).unwrap_or("");
+                    let id = body
+                        .get("operationId")
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
                     out.push(Operation {
                         path,
                         method,

@@ -38,8 +38,14 @@ impl Report {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sections = [
-            ("in the vendor metadata, missing from the spec", &self.only_in_vendor),
-            ("in the spec, missing from the vendor metadata", &self.only_in_spec),
+            (
+                "in the vendor metadata, missing from the spec",
+                &self.only_in_vendor,
+            ),
+            (
+                "in the spec, missing from the vendor metadata",
+                &self.only_in_spec,
+            ),
             ("different method or path", &self.mismatched),
         ];
         for (title, lines) in sections {
@@ -87,7 +93,11 @@ pub fn diff(vendor: &Value, spec: &Value) -> Report {
         let sets = [
             ("parameter", &their.parameters, &our.parameters),
             ("request field", &their.request_fields, &our.request_fields),
-            ("response field", &their.response_fields, &our.response_fields),
+            (
+                "response field",
+                &their.response_fields,
+                &our.response_fields,
+            ),
         ];
         for (what, theirs, ours) in sets {
             for item in topmost(theirs.difference(ours).collect()) {
@@ -116,7 +126,12 @@ fn vendor_operations(vendor: &Value) -> BTreeMap<String, OperationFacts> {
             path: text(api, "path"),
             ..OperationFacts::default()
         };
-        for param in api.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+        for param in api
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let location = text(param, "in");
             let schema = param.get("schema").unwrap_or(&Value::Null);
             if location == "body" {
@@ -124,7 +139,9 @@ fn vendor_operations(vendor: &Value) -> BTreeMap<String, OperationFacts> {
                     fields(vendor, schema, "", 0, &mut facts.request_fields);
                 }
             } else {
-                facts.parameters.insert(parameter_key(&location, &text(param, "name")));
+                facts
+                    .parameters
+                    .insert(parameter_key(&location, &text(param, "name")));
             }
         }
         if let Some(schema) = api.pointer("/responses/200/schema") {
@@ -148,7 +165,12 @@ fn spec_operations(spec: &Value) -> BTreeMap<String, OperationFacts> {
                 path: path.clone(),
                 ..OperationFacts::default()
             };
-            for param in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+            for param in op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let param = resolve(spec, param);
                 facts
                     .parameters
@@ -235,5 +257,9 @@ fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
 }
 
 fn text(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -31,7 +31,9 @@ pub(crate) fn split(tokens: TokenStream) -> Result<(syn::File, syn::File), Codeg
         pub use fc_models as types;
     };
     client.items.insert(position, reexport);
-    client.attrs.push(syn::parse_quote!(#![allow(clippy::all, missing_docs)]));
+    client
+        .attrs
+        .push(syn::parse_quote!(#![allow(clippy::all, missing_docs)]));
 
     let mut models: syn::File = syn::parse_quote!(#![allow(clippy::all, missing_docs)]);
     models.items = type_items;

@@ -56,7 +56,10 @@ pub(crate) fn generate(spec: &Spec) -> Result<syn::File, CodegenError> {
 }
 
 fn parameter_setter(spec: &Spec, param: &Value) -> Result<TokenStream, CodegenError> {
-    let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
+    let name = param
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
     let setter = Ident::new(&name.to_snake_case(), Span::call_site());
     let schema = param.get("schema").unwrap_or(&Value::Null);
@@ -66,16 +69,20 @@ fn parameter_setter(spec: &Spec, param: &Value) -> Result<TokenStream, CodegenEr
         quote!(input.json::<::std::vec::Vec<#item>>(#location, #name))
     } else {
         match schema_kind(spec, schema) {
-            Kind::String => return Ok(quote! {
-                if let Some(value) = input.string(#location, #name) {
-                    builder = builder.#setter(value);
-                }
-            }),
-            Kind::Boolean => return Ok(quote! {
-                if let Some(value) = input.boolean(#location, #name) {
-                    builder = builder.#setter(value?);
-                }
-            }),
+            Kind::String => {
+                return Ok(quote! {
+                    if let Some(value) = input.string(#location, #name) {
+                        builder = builder.#setter(value);
+                    }
+                });
+            }
+            Kind::Boolean => {
+                return Ok(quote! {
+                    if let Some(value) = input.boolean(#location, #name) {
+                        builder = builder.#setter(value?);
+                    }
+                });
+            }
             Kind::Parsed(ty) => quote!(input.parse::<#ty>(#location, #name)),
             Kind::Unsupported => return Err(unsupported(name)),
         }
@@ -102,7 +109,10 @@ fn body_setter(op: &Value) -> Result<TokenStream, CodegenError> {
         .pointer("/application~1json/schema/$ref")
         .and_then(Value::as_str)
         .ok_or_else(|| CodegenError::Output("a JSON request body must be a $ref".into()))?;
-    let name = Ident::new(reference.rsplit('/').next().unwrap_or_default(), Span::call_site());
+    let name = Ident::new(
+        reference.rsplit('/').next().unwrap_or_default(),
+        Span::call_site(),
+    );
     Ok(quote! {
         if let Some(body) = input.json_body::<fc_client::types::#name>() {
             builder = builder.body(body?);
@@ -119,7 +129,9 @@ enum Kind {
 
 fn schema_kind(spec: &Spec, schema: &Value) -> Kind {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let is_enum = spec.resolve(reference).is_some_and(|s| s.get("enum").is_some());
+        let is_enum = spec
+            .resolve(reference)
+            .is_some_and(|s| s.get("enum").is_some());
         return match (is_enum, reference.rsplit('/').next()) {
             (true, Some(name)) => {
                 let name = Ident::new(name, Span::call_site());
@@ -155,5 +167,7 @@ fn rust_type(spec: &Spec, schema: &Value) -> Option<TokenStream> {
 }
 
 fn unsupported(name: &str) -> CodegenError {
-    CodegenError::Output(format!("parameter `{name}` has a schema the wire call table cannot set"))
+    CodegenError::Output(format!(
+        "parameter `{name}` has a schema the wire call table cannot set"
+    ))
 }

@@ -82,7 +82,10 @@ fn request_bodies_have_one_media_type_and_exact_octet_schemas() {
             "application/octet-stream": {"schema": {"type": "string"}}
         }});
     });
-    assert_eq!(rules(&errors), ["one-request-media-type", "octet-stream-body"]);
+    assert_eq!(
+        rules(&errors),
+        ["one-request-media-type", "octet-stream-body"]
+    );
 }
 
 #[test]
@@ -92,7 +95,10 @@ fn enums_must_be_named_and_map_to_distinct_variants() {
         d["components"]["schemas"]["ThingState"]["enum"] =
             serde_json::json!(["custom.debian10", "custom-debian10", "Unknown"]);
     });
-    assert_eq!(rules(&errors), ["enum-variant-names", "enum-variant-names", "named-enums"]);
+    assert_eq!(
+        rules(&errors),
+        ["enum-variant-names", "enum-variant-names", "named-enums"]
+    );
     assert!(errors[2].location.contains("parameters"), "{}", errors[2]);
 }
 

@@ -43,7 +43,9 @@ fn lists_what_each_side_lacks() {
 fn method_and_path_mismatches_are_reported() {
     assert_eq!(
         report().mismatched,
-        ["PutThing: vendor PUT /2023-03-30/things/{thingName}, spec POST /2023-03-30/things/{thingName}"]
+        [
+            "PutThing: vendor PUT /2023-03-30/things/{thingName}, spec POST /2023-03-30/things/{thingName}"
+        ]
     );
 }
 
@@ -51,7 +53,10 @@ fn method_and_path_mismatches_are_reported() {
 fn header_names_compare_case_insensitively() {
     let report = report();
     let all = report.only_in_vendor.iter().chain(&report.only_in_spec);
-    assert!(all.clone().all(|line| !line.contains("x-fc-trace")), "{report}");
+    assert!(
+        all.clone().all(|line| !line.contains("x-fc-trace")),
+        "{report}"
+    );
 }
 
 #[test]

@@ -262,10 +262,20 @@ mod tests {
             .credentials(Credentials::new("id", "secret"))
             .build()
             .unwrap();
-        assert_eq!(progenitor_client::ClientInfo::baseurl(&client), "http://127.0.0.1:9000");
+        assert_eq!(
+            progenitor_client::ClientInfo::baseurl(&client),
+            "http://127.0.0.1:9000"
+        );
         for bad in ["ftp://x", "not a url", "http://h/?q=1"] {
-            let error = Client::builder().endpoint(bad).unsigned().build().unwrap_err();
-            assert!(matches!(error, ConfigError::InvalidEndpoint { .. }), "{bad}: {error}");
+            let error = Client::builder()
+                .endpoint(bad)
+                .unsigned()
+                .build()
+                .unwrap_err();
+            assert!(
+                matches!(error, ConfigError::InvalidEndpoint { .. }),
+                "{bad}: {error}"
+            );
         }
     }
 
@@ -281,7 +291,11 @@ mod tests {
             progenitor_client::ClientInfo::baseurl(&client),
             "https://1234.cn-shanghai.fc.aliyuncs.com"
         );
-        let error = Client::builder().region("CN").unsigned().build().unwrap_err();
+        let error = Client::builder()
+            .region("CN")
+            .unsigned()
+            .build()
+            .unwrap_err();
         assert!(error.to_string().contains("invalid region"), "{error}");
     }
 

@@ -45,13 +45,21 @@ impl std::error::Error for EndpointError {}
 ///     "https://1234567890123456.cn-shanghai-internal.fc.aliyuncs.com"
 /// );
 /// ```
-pub fn resolve(region: &str, account_id: Option<&str>, internal: bool) -> Result<String, EndpointError> {
-    check_label("region", region, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')?;
+pub fn resolve(
+    region: &str,
+    account_id: Option<&str>,
+    internal: bool,
+) -> Result<String, EndpointError> {
+    check_label("region", region, |c| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+    })?;
     match account_id {
         Some(account) => {
             check_label("account_id", account, |c| c.is_ascii_digit())?;
             let suffix = if internal { "-internal" } else { "" };
-            Ok(format!("https://{account}.{region}{suffix}.fc.aliyuncs.com"))
+            Ok(format!(
+                "https://{account}.{region}{suffix}.fc.aliyuncs.com"
+            ))
         }
         None if internal => Err(EndpointError {
             field: "account_id",
@@ -64,7 +72,11 @@ pub fn resolve(region: &str, account_id: Option<&str>, internal: bool) -> Result
     }
 }
 
-fn check_label(field: &'static str, value: &str, allowed: impl Fn(char) -> bool) -> Result<(), EndpointError> {
+fn check_label(
+    field: &'static str,
+    value: &str,
+    allowed: impl Fn(char) -> bool,
+) -> Result<(), EndpointError> {
     if value.is_empty() {
         return Err(EndpointError {
             field,
@@ -74,13 +86,17 @@ fn check_label(field: &'static str, value: &str, allowed: impl Fn(char) -> bool)
     if let Some(bad) = value.chars().find(|c| !allowed(*c)) {
         return Err(EndpointError {
             field,
-            message: format!("{value:?} contains {bad:?}; expected lowercase letters, digits and '-'"),
+            message: format!(
+                "{value:?} contains {bad:?}; expected lowercase letters, digits and '-'"
+            ),
         });
     }
     if value.starts_with('-') || value.ends_with('-') || value.len() > 63 {
         return Err(EndpointError {
             field,
-            message: format!("{value:?} is not a DNS label (at most 63 characters, no '-' at either end)"),
+            message: format!(
+                "{value:?} is not a DNS label (at most 63 characters, no '-' at either end)"
+            ),
         });
     }
     Ok(())
@@ -133,7 +149,17 @@ mod tests {
         assert!(error.to_string().contains("' '"), "{error}");
         assert_eq!(resolve("", None, false).unwrap_err().field, "region");
         assert_eq!(resolve("-x", None, false).unwrap_err().field, "region");
-        assert_eq!(resolve("cn-hangzhou", Some("12a"), false).unwrap_err().field, "account_id");
-        assert_eq!(resolve("cn-hangzhou", Some("1.2"), false).unwrap_err().field, "account_id");
+        assert_eq!(
+            resolve("cn-hangzhou", Some("12a"), false)
+                .unwrap_err()
+                .field,
+            "account_id"
+        );
+        assert_eq!(
+            resolve("cn-hangzhou", Some("1.2"), false)
+                .unwrap_err()
+                .field,
+            "account_id"
+        );
     }
 }

@@ -246,11 +246,7 @@ impl Error {
     }
 
     /// A service error from the parts of an error answer.
-    pub(crate) fn service(
-        status: u16,
-        body: &ErrorBody,
-        header_request_id: Option<&str>,
-    ) -> Self {
+    pub(crate) fn service(status: u16, body: &ErrorBody, header_request_id: Option<&str>) -> Self {
         Error {
             kind: ErrorKind::Service,
             status: Some(status),
@@ -392,7 +388,10 @@ mod tests {
         };
         let error = Error::service(503, &body, Some("from-header"));
         assert_eq!(error.request_id(), Some("from-body"));
-        assert_eq!(error.code(), Some(&ErrorCode::Unknown("BrandNewCode".into())));
+        assert_eq!(
+            error.code(),
+            Some(&ErrorCode::Unknown("BrandNewCode".into()))
+        );
         assert!(error.is_retryable(), "503 is retryable");
         assert_eq!(
             error.to_string(),
@@ -412,7 +411,12 @@ mod tests {
 
     #[test]
     fn every_known_code_parses_back() {
-        for code in ["InvalidArgument", "SignatureNotMatch", "FunctionNotEmpty", "NotImplemented"] {
+        for code in [
+            "InvalidArgument",
+            "SignatureNotMatch",
+            "FunctionNotEmpty",
+            "NotImplemented",
+        ] {
             let parsed = ErrorCode::from(code);
             assert!(!matches!(parsed, ErrorCode::Unknown(_)), "{code}");
             assert_eq!(parsed.as_str(), code);

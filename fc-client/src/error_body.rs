@@ -52,7 +52,10 @@ pub(crate) fn canonical(bytes: &[u8], header_request_id: Option<String>) -> Erro
     match parsed {
         Some(object) => ErrorBody {
             code: text(&object, &["Code", "code", "errorCode", "ErrorCode"]),
-            message: text(&object, &["Message", "message", "errorMessage", "ErrorMessage"]),
+            message: text(
+                &object,
+                &["Message", "message", "errorMessage", "ErrorMessage"],
+            ),
             request_id: text(&object, &["RequestId", "requestId", "request_id"])
                 .or(header_request_id),
         },

@@ -107,7 +107,9 @@ async fn send_with_retries(
     let mut attempt = 1;
     loop {
         // Keep a copy for another attempt before this one consumes the request.
-        let spare = (attempt < max_attempts).then(|| request.try_clone()).flatten();
+        let spare = (attempt < max_attempts)
+            .then(|| request.try_clone())
+            .flatten();
         let remaining = deadline.saturating_duration_since(Instant::now());
         *request.timeout_mut() = Some(attempt_timeout.min(remaining));
         let outcome = client.client().execute(request).await;
@@ -116,7 +118,10 @@ async fn send_with_retries(
             Ok(response) => idempotent && retry::is_retryable_status(response.status().as_u16()),
             Err(error) => retry::never_sent(error) || (idempotent && !error.is_builder()),
         };
-        let hint = outcome.as_ref().ok().and_then(|r| retry::server_hint(r.headers()));
+        let hint = outcome
+            .as_ref()
+            .ok()
+            .and_then(|r| retry::server_hint(r.headers()));
         let delay = config.retry.delay(attempt, jitter.sample(), hint);
         let mut next = match spare {
             Some(next) if retryable && Instant::now() + delay < deadline => next,

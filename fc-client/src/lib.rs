@@ -4,21 +4,40 @@
 //! [`fc-models`](fc_models) as [`types`]) are generated from `spec/fc-2023-03-30.yaml`; the
 //! runtime around them is written by hand, one concern per module:
 //!
-//! - [`signing`]: ACS3-HMAC-SHA256 canonicalisation and signatures (shared with fc-local);
-//! - [`operation`]: the table of every operation's action name, method, path and paging shape;
-//! - the request hook (`hooks`), which puts every request into its canonical wire form.
+//! | concern | where |
+//! |---|---|
+//! | building a client: region, endpoint, credentials, retries, timeouts | [`Client::builder`], [`ClientBuilder`] |
+//! | region → endpoint | [`endpoint`] |
+//! | credentials and the default provider chain | [`credentials`] |
+//! | ACS3-HMAC-SHA256 canonicalisation and signatures | [`signing`] |
+//! | errors: code, message, request id, retryability | [`Error`] |
+//! | retries and backoff | [`RetryPolicy`] |
+//! | each operation's action name, method, path and paging shape | [`operation`] |
+//! | packaging function code, CRC-64 checksums | [`code`] |
 //!
-//! Each operation is a method returning a builder; required inputs are checked when the request
-//! is sent, and every call returns a [`ResponseValue`] with the status and headers.
+//! Every operation is a method returning a builder; required inputs are checked when the request
+//! is sent. `send()` returns a [`ResponseValue`] (the body plus status and headers) or a
+//! [`SendError`], which `?` turns into [`Error`]:
 //!
 //! ```no_run
-//! # async fn example() -> Result<(), fc_client::Error<fc_client::types::ErrorBody>> {
-//! use fc_client::{Client, Runtime};
+//! use fc_client::Client;
+//! use fc_client::credentials::Credentials;
 //!
-//! let client = Client::new("http://127.0.0.1:9000", Runtime::default());
+//! # async fn example() -> Result<(), fc_client::Error> {
+//! let client = Client::builder()
+//!     .region("cn-hangzhou")
+//!     .credentials(Credentials::new("LTAI...", "secret"))
+//!     .build()
+//!     .expect("valid configuration");
+//!
 //! let page = client.list_functions().prefix("hello-").limit(10).send().await?;
 //! for function in &page.functions {
-//!     println!("{:?}", function.function_name);
+//!     println!("{:?} ({:?})", function.function_name, function.runtime);
+//! }
+//!
+//! match client.get_function().function_name("missing").send().await {
+//!     Err(e) => println!("{}", fc_client::Error::from(e)), // FunctionNotFound: ... (status 404, request id ...)
+//!     Ok(found) => println!("{:?}", found.state),
 //! }
 //! # Ok(())
 //! # }
@@ -31,7 +50,9 @@ pub mod credentials;
 pub mod endpoint;
 mod error;
 mod error_body;
+#[rustfmt::skip]
 mod generated;
+#[rustfmt::skip]
 mod generated_operations;
 mod hooks;
 pub mod operation;

@@ -19,7 +19,9 @@ pub(crate) const API_VERSION: &str = "2023-03-30";
 /// Why a request could not be signed.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SignError {
-    #[error("the request body is a stream; ACS3 signing needs the whole body in memory (pass bytes)")]
+    #[error(
+        "the request body is a stream; ACS3 signing needs the whole body in memory (pass bytes)"
+    )]
     StreamingBody,
     #[error("the request URL has no host")]
     NoHost,
@@ -50,7 +52,9 @@ pub(crate) fn prepare(
     let date = format_iso8601(now);
     let mut set = |name: &'static str, value: &str| -> Result<(), SignError> {
         let value = HeaderValue::from_str(value).map_err(|_| SignError::BadHeaderValue(name))?;
-        request.headers_mut().insert(HeaderName::from_static(name), value);
+        request
+            .headers_mut()
+            .insert(HeaderName::from_static(name), value);
         Ok(())
     };
     set("host", &host)?;
@@ -87,7 +91,9 @@ pub(crate) fn prepare(
         canonical.authorization(credentials.access_key_id(), credentials.access_key_secret());
     let value = HeaderValue::from_str(&authorization)
         .map_err(|_| SignError::BadHeaderValue("authorization"))?;
-    request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
+    request
+        .headers_mut()
+        .insert(reqwest::header::AUTHORIZATION, value);
     Ok(())
 }
 
@@ -103,5 +109,9 @@ pub(crate) fn nonce() -> String {
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos()),
     );
-    format!("{:016x}{:016x}", hasher.finish(), COUNTER.load(Ordering::Relaxed))
+    format!(
+        "{:016x}{:016x}",
+        hasher.finish(),
+        COUNTER.load(Ordering::Relaxed)
+    )
 }

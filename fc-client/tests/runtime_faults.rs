@@ -24,16 +24,28 @@ fn function_json() -> serde_json::Value {
 }
 
 fn unavailable() -> Reply {
-    Reply::json(503, &json!({"Code": "ResourceThrottled", "Message": "busy"}))
-        .with_header("x-fc-request-id", "req-503")
+    Reply::json(
+        503,
+        &json!({"Code": "ResourceThrottled", "Message": "busy"}),
+    )
+    .with_header("x-fc-request-id", "req-503")
 }
 
 async fn get(client: &Client) -> Result<fc_client::types::Function, Error> {
-    Ok(client.get_function().function_name("f").send().await?.into_inner())
+    Ok(client
+        .get_function()
+        .function_name("f")
+        .send()
+        .await?
+        .into_inner())
 }
 
 async fn post(client: &Client) -> Result<(), Error> {
-    client.enable_function_invocation().function_name("f").send().await?;
+    client
+        .enable_function_invocation()
+        .function_name("f")
+        .send()
+        .await?;
     Ok(())
 }
 
@@ -44,7 +56,9 @@ async fn transient_503s_are_retried_and_each_attempt_is_signed_afresh() {
         _ => Reply::json(200, &function_json()),
     })
     .await;
-    let function = get(&client(&server, RetryPolicy::standard())).await.expect("third attempt succeeds");
+    let function = get(&client(&server, RetryPolicy::standard()))
+        .await
+        .expect("third attempt succeeds");
     assert_eq!(function.function_name.as_deref(), Some("f"));
 
     let requests = server.captured();
@@ -60,7 +74,9 @@ async fn transient_503s_are_retried_and_each_attempt_is_signed_afresh() {
 #[tokio::test]
 async fn exhausted_retries_report_the_last_answer() {
     let server = TestServer::always(unavailable()).await;
-    let error = get(&client(&server, RetryPolicy::standard())).await.unwrap_err();
+    let error = get(&client(&server, RetryPolicy::standard()))
+        .await
+        .unwrap_err();
     assert_eq!(server.captured().len(), 3, "3 attempts by default");
     assert_eq!(error.kind(), ErrorKind::Service);
     assert_eq!(error.status(), Some(503));
@@ -82,7 +98,9 @@ async fn a_429_wait_hint_is_honoured() {
     })
     .await;
     let started = Instant::now();
-    get(&client(&server, RetryPolicy::standard())).await.expect("retry succeeds");
+    get(&client(&server, RetryPolicy::standard()))
+        .await
+        .expect("retry succeeds");
     assert!(
         started.elapsed() >= Duration::from_millis(300),
         "waited {:?}",
@@ -99,20 +117,34 @@ async fn retry_after_in_seconds_is_honoured() {
     })
     .await;
     let started = Instant::now();
-    get(&client(&server, RetryPolicy::standard())).await.expect("retry succeeds");
+    get(&client(&server, RetryPolicy::standard()))
+        .await
+        .expect("retry succeeds");
     assert!(started.elapsed() >= Duration::from_secs(1));
 }
 
 #[tokio::test]
 async fn post_is_not_retried_after_the_server_saw_it() {
     let server = TestServer::always(unavailable()).await;
-    let error = post(&client(&server, RetryPolicy::standard())).await.unwrap_err();
-    assert_eq!(server.captured().len(), 1, "a POST that reached the server is never repeated");
+    let error = post(&client(&server, RetryPolicy::standard()))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        server.captured().len(),
+        1,
+        "a POST that reached the server is never repeated"
+    );
     assert_eq!(error.status(), Some(503));
 
     let reset = TestServer::always(Reply::Reset).await;
-    let error = post(&client(&reset, RetryPolicy::standard())).await.unwrap_err();
-    assert_eq!(reset.captured().len(), 1, "a reset after sending may have run the call");
+    let error = post(&client(&reset, RetryPolicy::standard()))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        reset.captured().len(),
+        1,
+        "a reset after sending may have run the call"
+    );
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
 }
 
@@ -123,7 +155,9 @@ async fn connection_resets_are_retried_for_idempotent_calls() {
         _ => Reply::json(200, &function_json()),
     })
     .await;
-    get(&client(&server, RetryPolicy::standard())).await.expect("second attempt succeeds");
+    get(&client(&server, RetryPolicy::standard()))
+        .await
+        .expect("second attempt succeeds");
     assert_eq!(server.captured().len(), 2);
 }
 
@@ -151,9 +185,15 @@ async fn refused_connections_are_retried_even_for_post() {
         tokio::time::sleep(Duration::from_millis(150)).await;
         TestServer::start_on(port, |_, _| Reply::json(200, &json!({}))).await
     });
-    post(&client).await.expect("a retry reaches the late server");
+    post(&client)
+        .await
+        .expect("a retry reaches the late server");
     let server = late_server.await.expect("server task");
-    assert_eq!(server.captured().len(), 1, "exactly one attempt reached a server");
+    assert_eq!(
+        server.captured().len(),
+        1,
+        "exactly one attempt reached a server"
+    );
 }
 
 #[tokio::test]
@@ -176,7 +216,10 @@ async fn refused_connections_end_in_a_transport_error() {
 #[tokio::test]
 async fn a_stalled_attempt_times_out_and_is_retried() {
     let server = TestServer::start(|_, index| match index {
-        0 => Reply::Delay(Duration::from_secs(5), Box::new(Reply::json(200, &function_json()))),
+        0 => Reply::Delay(
+            Duration::from_secs(5),
+            Box::new(Reply::json(200, &function_json())),
+        ),
         _ => Reply::json(200, &function_json()),
     })
     .await;
@@ -189,7 +232,11 @@ async fn a_stalled_attempt_times_out_and_is_retried() {
         .expect("client");
     let started = Instant::now();
     get(&client).await.expect("the second attempt answers");
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(server.captured().len(), 2);
 }
 
@@ -210,7 +257,11 @@ async fn the_operation_timeout_bounds_all_attempts() {
     let started = Instant::now();
     let error = get(&client).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -227,12 +278,18 @@ async fn non_json_and_empty_error_bodies_keep_status_and_request_id() {
     let client = client(&server, RetryPolicy::disabled());
 
     let error = get(&client).await.unwrap_err();
-    assert_eq!((error.status(), error.request_id()), (Some(502), Some("gw-1")));
+    assert_eq!(
+        (error.status(), error.request_id()),
+        (Some(502), Some("gw-1"))
+    );
     assert_eq!(error.message(), "<html>Bad Gateway</html>");
     assert_eq!(error.code(), None);
 
     let error = get(&client).await.unwrap_err();
-    assert_eq!((error.status(), error.request_id()), (Some(404), Some("nf-2")));
+    assert_eq!(
+        (error.status(), error.request_id()),
+        (Some(404), Some("nf-2"))
+    );
     assert_eq!(error.kind(), ErrorKind::Service);
 }
 
@@ -243,7 +300,9 @@ async fn lower_case_error_spellings_are_understood() {
         &json!({"code": "FunctionNotFound", "message": "no f", "requestId": "lc-1"}),
     ))
     .await;
-    let error = get(&client(&server, RetryPolicy::disabled())).await.unwrap_err();
+    let error = get(&client(&server, RetryPolicy::disabled()))
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), Some(&ErrorCode::FunctionNotFound));
     assert_eq!(error.message(), "no f");
     assert_eq!(error.request_id(), Some("lc-1"));

@@ -16,10 +16,15 @@ const SECRET: &str = "test-secret";
 
 /// Verifies `request` the way a server does; returns the signed header names.
 fn verify(request: &Captured, secret: &str) -> Vec<String> {
-    let authorization = request.header("authorization").expect("authorization header");
+    let authorization = request
+        .header("authorization")
+        .expect("authorization header");
     let parsed = signing::parse_authorization(authorization).expect("well-formed authorization");
     let query = signing::decode_query(request.query.as_deref().unwrap_or(""));
-    let headers = request.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let headers = request
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()));
     let signed = signing::select_signed_headers(parsed.signed_headers, headers);
     let hashed = signing::hash_payload(&request.body);
     assert_eq!(
@@ -80,14 +85,28 @@ async fn query_path_and_body_requests_verify_on_the_server() {
         .handler("index.handler")
         .runtime("python3.10")
         .memory_size(512);
-    client.create_function().body(input).send().await.expect("create");
+    client
+        .create_function()
+        .body(input)
+        .send()
+        .await
+        .expect("create");
 
     let requests = server.captured();
     assert_eq!(requests.len(), 3);
     for request in &requests {
         let signed = verify(request, SECRET);
-        for required in ["host", "x-acs-action", "x-acs-date", "x-acs-signature-nonce", "x-acs-version"] {
-            assert!(signed.iter().any(|h| h == required), "{required} is signed: {signed:?}");
+        for required in [
+            "host",
+            "x-acs-action",
+            "x-acs-date",
+            "x-acs-signature-nonce",
+            "x-acs-version",
+        ] {
+            assert!(
+                signed.iter().any(|h| h == required),
+                "{required} is signed: {signed:?}"
+            );
         }
         assert_eq!(request.header("x-acs-version"), Some("2023-03-30"));
         assert!(request.header("api-version").is_none());
@@ -96,13 +115,25 @@ async fn query_path_and_body_requests_verify_on_the_server() {
         let skew = SystemTime::now().duration_since(sent).unwrap_or_default();
         assert!(skew < Duration::from_secs(60), "x-acs-date is current");
     }
-    let actions: Vec<_> = requests.iter().map(|r| r.header("x-acs-action").unwrap_or("")).collect();
-    assert_eq!(actions, ["ListFunctions", "GetLayerVersionByArn", "CreateFunction"]);
+    let actions: Vec<_> = requests
+        .iter()
+        .map(|r| r.header("x-acs-action").unwrap_or(""))
+        .collect();
+    assert_eq!(
+        actions,
+        ["ListFunctions", "GetLayerVersionByArn", "CreateFunction"]
+    );
     assert_eq!(
         requests[1].path,
         "/2023-03-30/layerarn/acs%3Afc%3Acn-hangzhou%3A123%3Alayers%2Fmy-layer%2Fversions%2F1"
     );
-    assert!(requests[0].query.as_deref().unwrap_or("").contains("prefix=my%20func-%E5%87%BD%E6%95%B0"));
+    assert!(
+        requests[0]
+            .query
+            .as_deref()
+            .unwrap_or("")
+            .contains("prefix=my%20func-%E5%87%BD%E6%95%B0")
+    );
 }
 
 #[tokio::test]
@@ -116,7 +147,10 @@ async fn a_wrong_secret_does_not_verify_and_sts_tokens_are_signed() {
         .await
         .expect("get");
     let request = &server.captured()[0];
-    assert_eq!(request.header("x-acs-security-token"), Some("CAIS+token/=="));
+    assert_eq!(
+        request.header("x-acs-security-token"),
+        Some("CAIS+token/==")
+    );
     let signed = verify(request, SECRET);
     assert!(signed.iter().any(|h| h == "x-acs-security-token"));
 
@@ -127,8 +161,17 @@ async fn a_wrong_secret_does_not_verify_and_sts_tokens_are_signed() {
 #[tokio::test]
 async fn unsigned_clients_send_no_authorization() {
     let server = TestServer::always(Reply::json(200, &json!({}))).await;
-    let client = Client::builder().endpoint(server.url()).unsigned().build().expect("client");
-    client.get_function().function_name("f").send().await.expect("get");
+    let client = Client::builder()
+        .endpoint(server.url())
+        .unsigned()
+        .build()
+        .expect("client");
+    client
+        .get_function()
+        .function_name("f")
+        .send()
+        .await
+        .expect("get");
     let request = &server.captured()[0];
     assert!(request.header("authorization").is_none());
     assert_eq!(request.header("x-acs-action"), Some("GetFunction"));

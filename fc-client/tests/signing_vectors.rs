@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use fc_client::signing::{self, CanonicalRequest};
 use base64::Engine as _;
+use fc_client::signing::{self, CanonicalRequest};
 use serde::Deserialize;
 
 const FIXTURE: &str = include_str!("fixtures/signing/acs3-hmac-sha256-vectors.json");
@@ -48,7 +48,6 @@ struct Expected {
     /// URL the Python SDK would have sent (absent for the low-level vector).
     wire_url_python_sdk: Option<String>,
 }
-
 
 fn load(name: &str) -> Vector {
     let file: File = serde_json::from_str(FIXTURE).expect("fixture parses");

@@ -55,9 +55,11 @@ fn check_request(spec: &Value, request: &Recorded) -> Vec<String> {
         if is_protocol_header(name) || name == SDK_COMMON_HEADER {
             continue;
         }
-        let declared = header_params
-            .iter()
-            .find(|p| p["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name)));
+        let declared = header_params.iter().find(|p| {
+            p["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        });
         match declared {
             Some(param) => check_text(spec, param, value, &format!("header {name}"), &mut errors),
             None => errors.push(format!("header `{name}` is not declared")),
@@ -83,7 +85,11 @@ fn check_request(spec: &Value, request: &Recorded) -> Vec<String> {
 fn every_recorded_request_matches_the_spec() {
     let spec = load_spec();
     let requests = recorded_requests();
-    assert_eq!(requests.len(), 73, "the corpus holds one request per operation");
+    assert_eq!(
+        requests.len(),
+        73,
+        "the corpus holds one request per operation"
+    );
 
     let mut failures = Vec::new();
     for request in &requests {
@@ -113,14 +119,17 @@ fn every_spec_operation_has_a_recording() {
     let mut missing = Vec::new();
     for item in spec["paths"].as_object().expect("paths").values() {
         for operation in item.as_object().expect("path item").values() {
-            if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
-                if !recorded.contains(id) {
-                    missing.push(id.to_owned());
-                }
+            if let Some(id) = operation.get("operationId").and_then(Value::as_str)
+                && !recorded.contains(id)
+            {
+                missing.push(id.to_owned());
             }
         }
     }
-    assert!(missing.is_empty(), "operations with no recorded request: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "operations with no recorded request: {missing:?}"
+    );
 }
 
 #[test]
@@ -131,7 +140,10 @@ fn the_strict_check_rejects_an_undeclared_field() {
         .into_iter()
         .find(|r| r.action == "CreateFunction")
         .expect("CreateFunction recording");
-    let body = request.body_json.as_mut().expect("CreateFunction has a JSON body");
+    let body = request
+        .body_json
+        .as_mut()
+        .expect("CreateFunction has a JSON body");
     body["code"]["notARealField"] = Value::from(1);
     request.query.push(("notAParam".into(), "x".into()));
     let errors = check_request(&spec, &request);

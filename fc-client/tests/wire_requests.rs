@@ -7,6 +7,7 @@
 
 mod support;
 
+#[rustfmt::skip]
 #[path = "generated/wire_calls.rs"]
 mod wire_calls;
 
@@ -32,7 +33,10 @@ impl WireInput {
         let mut values = BTreeMap::new();
         for (t, segment) in template.split('/').zip(recorded.path.split('/')) {
             if let Some(name) = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-                values.insert(("path".to_owned(), name.to_owned()), percent_decode(segment));
+                values.insert(
+                    ("path".to_owned(), name.to_owned()),
+                    percent_decode(segment),
+                );
             }
         }
         for (name, value) in &recorded.query {
@@ -59,41 +63,55 @@ impl WireInput {
         } else {
             name.to_owned()
         };
-        self.values.get(&(location.to_owned(), name)).map(String::as_str)
+        self.values
+            .get(&(location.to_owned(), name))
+            .map(String::as_str)
     }
 
+    /// A text input, as recorded.
     pub fn string(&self, location: &str, name: &str) -> Option<String> {
         self.text(location, name).map(str::to_owned)
     }
 
+    /// A numeric or enum input, parsed from its recorded text.
     pub fn parse<T: FromStr>(&self, location: &str, name: &str) -> Option<Result<T, String>>
     where
         T::Err: std::fmt::Display,
     {
-        self.text(location, name)
-            .map(|text| text.parse().map_err(|e| format!("{location} {name}={text:?}: {e}")))
+        self.text(location, name).map(|text| {
+            text.parse()
+                .map_err(|e| format!("{location} {name}={text:?}: {e}"))
+        })
     }
 
     /// The Python SDK writes booleans as `True`/`False`.
     pub fn boolean(&self, location: &str, name: &str) -> Option<Result<bool, String>> {
-        self.text(location, name).map(|text| match text.to_ascii_lowercase().as_str() {
-            "true" => Ok(true),
-            "false" => Ok(false),
-            _ => Err(format!("{location} {name}={text:?} is not a boolean")),
-        })
+        self.text(location, name)
+            .map(|text| match text.to_ascii_lowercase().as_str() {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(format!("{location} {name}={text:?} is not a boolean")),
+            })
     }
 
-    pub fn json<T: DeserializeOwned>(&self, location: &str, name: &str) -> Option<Result<T, String>> {
+    /// A JSON-in-a-query-value input, decoded.
+    pub fn json<T: DeserializeOwned>(
+        &self,
+        location: &str,
+        name: &str,
+    ) -> Option<Result<T, String>> {
         self.text(location, name)
             .map(|text| serde_json::from_str(text).map_err(|e| format!("{location} {name}: {e}")))
     }
 
+    /// The JSON body, as the operation's body type.
     pub fn json_body<T: DeserializeOwned>(&self) -> Option<Result<T, String>> {
         self.body_json
             .clone()
             .map(|body| serde_json::from_value(body).map_err(|e| format!("body: {e}")))
     }
 
+    /// The raw body of an octet-stream operation.
     pub fn raw_body(&self) -> Option<Vec<u8>> {
         self.raw_body.clone()
     }
@@ -115,7 +133,9 @@ fn same_json(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }
@@ -127,7 +147,10 @@ fn same_query_value(sent: &str, recorded: &str) -> bool {
     if sent == recorded || sent.eq_ignore_ascii_case(recorded) && sent.parse::<bool>().is_ok() {
         return true;
     }
-    match (serde_json::from_str::<Value>(sent), serde_json::from_str::<Value>(recorded)) {
+    match (
+        serde_json::from_str::<Value>(sent),
+        serde_json::from_str::<Value>(recorded),
+    ) {
         (Ok(a), Ok(b)) => same_json(&a, &b),
         _ => false,
     }
@@ -156,7 +179,9 @@ fn compare(recorded: &Recorded, sent: &Captured) -> Vec<String> {
     } else {
         for ((name, sent), (_, recorded)) in sent_query.iter().zip(&recorded_query) {
             if !same_query_value(sent, recorded) {
-                problems.push(format!("query {name}: sent {sent:?}, recorded {recorded:?}"));
+                problems.push(format!(
+                    "query {name}: sent {sent:?}, recorded {recorded:?}"
+                ));
             }
         }
     }
@@ -252,7 +277,13 @@ fn the_comparison_notices_differences() {
         body: b"{}".to_vec(),
     };
     let problems = compare(&recorded, &sent);
-    for part in ["method", "path", "query names", "x-fc-* headers", "sent a body"] {
+    for part in [
+        "method",
+        "path",
+        "query names",
+        "x-fc-* headers",
+        "sent a body",
+    ] {
         assert!(
             problems.iter().any(|p| p.starts_with(part)),
             "{part} not reported: {problems:?}"

@@ -30,7 +30,10 @@
 // lets the same path resolve inside this crate too.
 extern crate self as fc_models;
 
+// Generated files keep prettyplease's layout; `cargo xtask regen --check` compares it byte for byte.
+#[rustfmt::skip]
 mod generated;
+#[rustfmt::skip]
 mod generated_enums;
 mod json_query;
 

@@ -30,15 +30,41 @@ macro_rules! response_types {
 // Every schema a JSON 200 response of the spec refers to. A new one makes the suite fail
 // (`no Rust type listed`) until it is added here.
 response_types!(
-    Alias, AsyncConfig, AsyncTask, ChangeResourceGroupOutput, ConcurrencyConfig, CustomDomain,
-    DescribeRegionsOutput, DisableFunctionInvocationResponseBody,
-    EnableFunctionInvocationResponseBody, Function, Layer, ListAliasesOutput,
-    ListAsyncInvokeConfigOutput, ListAsyncTaskOutput, ListConcurrencyConfigsOutput,
-    ListCustomDomainOutput, ListFunctionsOutput, ListInstancesOutput, ListLayerVersionOutput,
-    ListLayersOutput, ListProvisionConfigsOutput, ListScalingConfigsOutput, ListSessionsOutput,
-    ListSnapshotsOutput, ListTagResourcesOutput, ListTriggersOutput, ListVersionsOutput,
-    ListVpcBindingsOutput, OutputFuncCode, ProvisionConfig, ScalingConfigStatus, Session, Snapshot,
-    Trigger, Version,
+    Alias,
+    AsyncConfig,
+    AsyncTask,
+    ChangeResourceGroupOutput,
+    ConcurrencyConfig,
+    CustomDomain,
+    DescribeRegionsOutput,
+    DisableFunctionInvocationResponseBody,
+    EnableFunctionInvocationResponseBody,
+    Function,
+    Layer,
+    ListAliasesOutput,
+    ListAsyncInvokeConfigOutput,
+    ListAsyncTaskOutput,
+    ListConcurrencyConfigsOutput,
+    ListCustomDomainOutput,
+    ListFunctionsOutput,
+    ListInstancesOutput,
+    ListLayerVersionOutput,
+    ListLayersOutput,
+    ListProvisionConfigsOutput,
+    ListScalingConfigsOutput,
+    ListSessionsOutput,
+    ListSnapshotsOutput,
+    ListTagResourcesOutput,
+    ListTriggersOutput,
+    ListVersionsOutput,
+    ListVpcBindingsOutput,
+    OutputFuncCode,
+    ProvisionConfig,
+    ScalingConfigStatus,
+    Session,
+    Snapshot,
+    Trigger,
+    Version,
 );
 
 fn manifest_dir() -> &'static Path {
@@ -78,7 +104,11 @@ fn fixtures(dir: &str) -> Vec<(String, Value)> {
     files
         .into_iter()
         .map(|path| {
-            let action = path.file_stem().expect("stem").to_string_lossy().into_owned();
+            let action = path
+                .file_stem()
+                .expect("stem")
+                .to_string_lossy()
+                .into_owned();
             let text = std::fs::read_to_string(&path).expect("fixture is readable");
             let fixture: Value = serde_json::from_str(&text).expect("fixture is JSON");
             (action, fixture["body"].clone())
@@ -95,7 +125,9 @@ fn same_json(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }
@@ -114,7 +146,9 @@ fn check_all(dir: &str, expected_count: usize) {
         };
         match round_trip_as(&schema, body) {
             None => failures.push(format!("{action}: no Rust type listed for schema {schema}")),
-            Some(Err(e)) => failures.push(format!("{action}: does not deserialize as {schema}: {e}")),
+            Some(Err(e)) => {
+                failures.push(format!("{action}: does not deserialize as {schema}: {e}"))
+            }
             Some(Ok(back)) if !same_json(&back, body) => failures.push(format!(
                 "{action}: {schema} does not round-trip\n  in:  {body}\n  out: {back}"
             )),

@@ -10,6 +10,7 @@ pub(crate) fn run(check: bool) -> Result<(), String> {
     let files = codegen::generate(&spec_path()).map_err(|e| e.to_string())?;
     let root = workspace_root();
     let mut stale = Vec::new();
+    let mut written = 0;
     for file in &files {
         let path = root.join(&file.path);
         // Compare with line endings normalised, so a checkout with CRLF is not "stale".
@@ -27,11 +28,15 @@ pub(crate) fn run(check: bool) -> Result<(), String> {
             std::fs::write(&path, &file.contents)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             println!("wrote {}", file.path);
+            written += 1;
         }
     }
     if stale.is_empty() {
         if !check {
-            println!("{} generated files are up to date", files.len());
+            println!(
+                "{} generated files up to date ({written} rewritten)",
+                files.len()
+            );
         }
         Ok(())
     } else {
@@ -52,7 +57,10 @@ fn show_diff(path: &Path, expected: &str) {
     if std::fs::create_dir_all(&scratch).is_err()
         || std::fs::write(&expected_path, expected).is_err()
     {
-        eprintln!("  (could not write {} to show a diff)", expected_path.display());
+        eprintln!(
+            "  (could not write {} to show a diff)",
+            expected_path.display()
+        );
         return;
     }
     let missing = !path.exists();
@@ -62,7 +70,14 @@ fn show_diff(path: &Path, expected: &str) {
         path
     };
     let status = Command::new("git")
-        .args(["--no-pager", "diff", "--no-index", "--stat", "--patch", "--color=never"])
+        .args([
+            "--no-pager",
+            "diff",
+            "--no-index",
+            "--stat",
+            "--patch",
+            "--color=never",
+        ])
         .arg(old)
         .arg(&expected_path)
         .status();

@@ -59,7 +59,12 @@ fn check_object(spec: &Value, schema: &Value, value: &Value, at: &str, errors: &
             (None, None) => errors.push(format!("{here}: property not declared in the spec")),
         }
     }
-    for required in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+    for required in schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if let Some(name) = required.as_str().filter(|name| !object.contains_key(*name)) {
             errors.push(format!("{at}: required property `{name}` is missing"));
         }
@@ -72,7 +77,9 @@ pub fn check_text(spec: &Value, param: &Value, text: &str, at: &str, errors: &mu
     if param.get("x-fc-style").and_then(Value::as_str) == Some("json") {
         match serde_json::from_str::<Value>(text) {
             Ok(decoded) => check(spec, schema, &decoded, at, errors),
-            Err(e) => errors.push(format!("{at}: x-fc-style json value is not JSON ({e}): {text}")),
+            Err(e) => errors.push(format!(
+                "{at}: x-fc-style json value is not JSON ({e}): {text}"
+            )),
         }
         return;
     }
@@ -83,7 +90,9 @@ pub fn check_text(spec: &Value, param: &Value, text: &str, at: &str, errors: &mu
         Some("boolean") => text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false"),
         Some("string") => true,
         other => {
-            errors.push(format!("{at}: parameter schema has unsupported type {other:?}"));
+            errors.push(format!(
+                "{at}: parameter schema has unsupported type {other:?}"
+            ));
             return;
         }
     };

@@ -98,7 +98,9 @@ pub struct TestServer {
 
 impl TestServer {
     /// Starts a server; `handler(request, index)` gets each request with its 0-based index.
-    pub async fn start(handler: impl Fn(&Captured, usize) -> Reply + Send + Sync + 'static) -> Self {
+    pub async fn start(
+        handler: impl Fn(&Captured, usize) -> Reply + Send + Sync + 'static,
+    ) -> Self {
         Self::start_on(0, handler).await
     }
 
@@ -107,7 +109,9 @@ impl TestServer {
         port: u16,
         handler: impl Fn(&Captured, usize) -> Reply + Send + Sync + 'static,
     ) -> Self {
-        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("bind 127.0.0.1");
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("local addr"));
         let captured = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
@@ -170,7 +174,10 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
         else {
             return; // Reset: drop the connection unanswered.
         };
-        let mut head = format!("HTTP/1.1 {status} Test\r\ncontent-length: {}\r\n", body.len());
+        let mut head = format!(
+            "HTTP/1.1 {status} Test\r\ncontent-length: {}\r\n",
+            body.len()
+        );
         for (name, value) in &headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }

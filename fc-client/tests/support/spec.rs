@@ -68,9 +68,10 @@ pub fn match_operations<'a>(spec: &'a Value, method: &str, path: &str) -> Vec<Ma
         };
         let segments: Vec<&str> = template.split('/').collect();
         let matches = segments.len() == wanted.len()
-            && segments.iter().zip(&wanted).all(|(t, w)| {
-                (t.starts_with('{') && t.ends_with('}') && !w.is_empty()) || t == w
-            });
+            && segments
+                .iter()
+                .zip(&wanted)
+                .all(|(t, w)| (t.starts_with('{') && t.ends_with('}') && !w.is_empty()) || t == w);
         if matches {
             found.push(Matched {
                 template,
