@@ -6,17 +6,18 @@
 //!
 //! The pipeline, one module per step:
 //!
-//! 1. [`spec`] reads the YAML document and fingerprints it;
-//! 2. [`lint`] checks the rules that progenitor would otherwise panic on (or silently get wrong),
+//! 1. `spec` reads the YAML document and fingerprints it;
+//! 2. `lint` checks the rules that progenitor would otherwise panic on (or silently get wrong),
 //!    and reports each violation with the operation and the rule it breaks;
-//! 3. [`prepare`] rewrites the document into what progenitor can take: validation keywords are
+//! 3. `prepare` rewrites the document into what progenitor can take: validation keywords are
 //!    stripped, enums are swapped for open Rust enums, and JSON-in-a-query-value parameters are
 //!    swapped for `fc_models::JsonQuery<T>`;
-//! 4. progenitor (Builder interface) generates one token stream, which [`split`] cuts in two: the
+//! 4. progenitor (Builder interface) generates one token stream, which `split` cuts in two: the
 //!    `types` module goes to `fc-models`, the client to `fc-client`;
-//! 5. [`enums`] and [`tables`] emit what hand-written code needs besides: the open enums and the
+//! 5. `enums` and `tables` emit what hand-written code needs besides: the open enums and the
 //!    operation table (action name, method, path and paging shape of every operation);
-//!    [`wire_calls`] emits the wire-conformance test's call for every operation.
+//!    `pagination` emits `pages()`/`into_stream()` for every list operation that pages;
+//!    `wire_calls` emits the wire-conformance test's call for every operation.
 //!
 //! Every output is formatted with `prettyplease` and starts with an `@generated` header that names
 //! the spec and its SHA-256, so the output is a pure function of the spec and this crate.
@@ -31,6 +32,7 @@
 mod enums;
 mod error;
 mod lint;
+mod pagination;
 mod prepare;
 mod spec;
 pub mod spec_diff;
@@ -56,7 +58,8 @@ pub struct GeneratedFile {
 ///
 /// The returned files are, in order: `fc-models/src/generated.rs` (request and response types),
 /// `fc-models/src/generated_enums.rs` (open enums), `fc-client/src/generated.rs` (the client and
-/// its request builders), `fc-client/src/generated_operations.rs` (the operation table) and
+/// its request builders), `fc-client/src/generated_operations.rs` (the operation table),
+/// `fc-client/src/generated_pagination.rs` (paging streams for list operations) and
 /// `fc-client/tests/generated/wire_calls.rs` (conformance suite 4's per-operation calls).
 pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
     let spec = Spec::load(spec_path)?;
@@ -67,6 +70,7 @@ pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
     let operations = tables::operations(&spec, &client)?;
     let open_enums = enums::generate(&prepared.enums);
     let wire_calls = wire_calls::generate(&spec)?;
+    let paging = pagination::generate(&spec)?;
 
     let header = spec.header();
     Ok(vec![
@@ -74,6 +78,7 @@ pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
         render("fc-models/src/generated_enums.rs", &header, open_enums),
         render("fc-client/src/generated.rs", &header, client),
         render("fc-client/src/generated_operations.rs", &header, operations),
+        render("fc-client/src/generated_pagination.rs", &header, paging),
         render(
             "fc-client/tests/generated/wire_calls.rs",
             &header,

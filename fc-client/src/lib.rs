@@ -13,6 +13,7 @@
 //! | errors: code, message, request id, retryability | [`Error`] |
 //! | retries and backoff | [`RetryPolicy`] |
 //! | each operation's action name, method, path and paging shape | [`operation`] |
+//! | streams over paginated list operations (`.pages()`, `.into_stream()`) | [`pagination`] |
 //! | packaging function code, CRC-64 checksums | [`code`] |
 //!
 //! Every operation is a method returning a builder; required inputs are checked when the request
@@ -54,8 +55,11 @@ mod error_body;
 mod generated;
 #[rustfmt::skip]
 mod generated_operations;
+#[rustfmt::skip]
+mod generated_pagination;
 mod hooks;
 pub mod operation;
+pub mod pagination;
 mod request_signer;
 mod retry;
 mod runtime;

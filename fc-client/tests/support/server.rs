@@ -151,6 +151,7 @@ impl Drop for TestServer {
 }
 
 async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<Captured>>>) {
+    let _ = stream.set_nodelay(true);
     let mut buffer = Vec::new();
     loop {
         let Some(request) = read_request(&mut stream, &mut buffer).await else {
@@ -182,9 +183,11 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        if stream.write_all(head.as_bytes()).await.is_err()
-            || stream.write_all(&body).await.is_err()
-        {
+        // One write for head and body: two small writes would meet Nagle's algorithm and the
+        // client's delayed ACK, adding ~40 ms to every answer.
+        let mut answer = head.into_bytes();
+        answer.extend_from_slice(&body);
+        if stream.write_all(&answer).await.is_err() {
             return;
         }
     }
