@@ -1,1 +1,0 @@
-//! Packaging function code for upload.
