@@ -52,7 +52,7 @@ impl ClientHooks<Runtime> for Client {
             request_id = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        send_with_retries(self, request, info)
+        send_with_retries(self, request, info, span.clone())
             .instrument(span)
             .await
     }
@@ -95,6 +95,7 @@ async fn send_with_retries(
     client: &Client,
     request: reqwest::Request,
     info: &OperationInfo,
+    span: tracing::Span,
 ) -> reqwest::Result<reqwest::Response> {
     let config = &client.inner().config;
     let (attempt_timeout, budget) = config.timeouts.for_action(action_of(info));
@@ -125,12 +126,12 @@ async fn send_with_retries(
         let delay = config.retry.delay(attempt, jitter.sample(), hint);
         let mut next = match spare {
             Some(next) if retryable && Instant::now() + delay < deadline => next,
-            _ => return finish(outcome, attempt, started).await,
+            _ => return finish(&span, outcome, attempt, started).await,
         };
         // Sign the next attempt first (fresh date and nonce): if credentials cannot be had any
         // more, the answer in hand is the one to return.
         if sign(client, &mut next, info).await.is_err() {
-            return finish(outcome, attempt, started).await;
+            return finish(&span, outcome, attempt, started).await;
         }
         tracing::debug!(
             attempt,
@@ -154,11 +155,11 @@ fn describe(outcome: &reqwest::Result<reqwest::Response>) -> String {
 
 /// Records the call's result on its span and normalises error bodies.
 async fn finish(
+    span: &tracing::Span,
     outcome: reqwest::Result<reqwest::Response>,
     attempts: u32,
     started: Instant,
 ) -> reqwest::Result<reqwest::Response> {
-    let span = tracing::Span::current();
     span.record("attempts", attempts);
     span.record("latency_ms", started.elapsed().as_millis() as u64);
     let response = match outcome {

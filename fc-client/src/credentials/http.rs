@@ -90,7 +90,10 @@ pub(crate) async fn send(request: Request, timeouts: Timeouts) -> Result<Respons
     let client = shared_client()?;
     let url = reqwest::Url::parse(&request.url).map_err(|e| Failure::BadUrl(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Failure::BadUrl(format!("unsupported scheme {:?}", url.scheme())));
+        return Err(Failure::BadUrl(format!(
+            "unsupported scheme {:?}",
+            url.scheme()
+        )));
     }
     let method = reqwest::Method::from_bytes(request.method.as_bytes())
         .map_err(|_| Failure::BadUrl(format!("invalid method {}", request.method)))?;

@@ -1,0 +1,114 @@
+//! Every call runs in one `fc.call` span carrying the action, attempt count, status, request id
+//! and latency; no secret appears in any span or event field.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fc_client::credentials::Credentials;
+use fc_client::{Client, RetryPolicy};
+use serde_json::json;
+use support::server::{Reply, TestServer};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+const SECRET: &str = "very-secret-value";
+const TOKEN: &str = "sts-token-value";
+
+/// Records every span's fields and every event's fields as text.
+#[derive(Default, Clone)]
+struct Capture {
+    spans: Arc<Mutex<Vec<(String, BTreeMap<String, String>)>>>,
+    events: Arc<Mutex<Vec<BTreeMap<String, String>>>>,
+}
+
+struct Fields<'a>(&'a mut BTreeMap<String, String>);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}"));
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.to_owned());
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, attributes: &Attributes<'_>) -> Id {
+        let mut fields = BTreeMap::new();
+        attributes.record(&mut Fields(&mut fields));
+        let mut spans = self.spans.lock().expect("lock");
+        spans.push((attributes.metadata().name().to_owned(), fields));
+        Id::from_u64(spans.len() as u64)
+    }
+    fn record(&self, span: &Id, values: &Record<'_>) {
+        let mut spans = self.spans.lock().expect("lock");
+        if let Some((_, fields)) = spans.get_mut(span.into_u64() as usize - 1) {
+            values.record(&mut Fields(fields));
+        }
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = BTreeMap::new();
+        event.record(&mut Fields(&mut fields));
+        self.events.lock().expect("lock").push(fields);
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+#[tokio::test]
+async fn one_span_per_call_with_its_outcome_and_no_secrets() {
+    let server = TestServer::start(|_, index| match index {
+        0 => Reply::empty(503).with_header("x-fc-request-id", "first"),
+        _ => {
+            Reply::json(200, &json!({"functionName": "f"})).with_header("x-fc-request-id", "req-42")
+        }
+    })
+    .await;
+    let client = Client::builder()
+        .endpoint(server.url())
+        .credentials(Credentials::new("key-id", SECRET).with_security_token(TOKEN))
+        .retry_policy(RetryPolicy::standard().with_initial_backoff(Duration::from_millis(5)))
+        .build()
+        .expect("client");
+
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    client
+        .get_function()
+        .function_name("f")
+        .send()
+        .await
+        .expect("second attempt succeeds");
+
+    let spans = capture.spans.lock().expect("lock").clone();
+    let calls: Vec<_> = spans.iter().filter(|(name, _)| name == "fc.call").collect();
+    assert_eq!(calls.len(), 1, "one span per call: {spans:?}");
+    let fields = &calls[0].1;
+    assert_eq!(
+        fields.get("action").map(String::as_str),
+        Some("GetFunction")
+    );
+    assert_eq!(fields.get("method").map(String::as_str), Some("GET"));
+    assert_eq!(fields.get("attempts").map(String::as_str), Some("2"));
+    assert_eq!(fields.get("status").map(String::as_str), Some("200"));
+    assert_eq!(fields.get("request_id").map(String::as_str), Some("req-42"));
+    assert!(fields.contains_key("latency_ms"));
+
+    let events = capture.events.lock().expect("lock").clone();
+    assert!(!events.is_empty(), "the retry is logged");
+    let everything = format!("{spans:?}{events:?}{client:?}");
+    for secret in [SECRET, TOKEN] {
+        assert!(
+            !everything.contains(secret),
+            "a secret leaked into tracing or Debug output"
+        );
+    }
+}
