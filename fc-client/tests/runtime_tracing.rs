@@ -18,11 +18,14 @@ use tracing::{Event, Metadata, Subscriber};
 const SECRET: &str = "very-secret-value";
 const TOKEN: &str = "sts-token-value";
 
+/// Field name → recorded value, as text.
+type FieldMap = BTreeMap<String, String>;
+
 /// Records every span's fields and every event's fields as text.
 #[derive(Default, Clone)]
 struct Capture {
-    spans: Arc<Mutex<Vec<(String, BTreeMap<String, String>)>>>,
-    events: Arc<Mutex<Vec<BTreeMap<String, String>>>>,
+    spans: Arc<Mutex<Vec<(String, FieldMap)>>>,
+    events: Arc<Mutex<Vec<FieldMap>>>,
 }
 
 struct Fields<'a>(&'a mut BTreeMap<String, String>);
