@@ -17,6 +17,7 @@
 //! 5. `enums` and `tables` emit what hand-written code needs besides: the open enums and the
 //!    operation table (action name, method, path and paging shape of every operation);
 //!    `pagination` emits `pages()`/`into_stream()` for every list operation that pages;
+//!    `constraints` collects the documented input limits the client checks before sending;
 //!    `wire_calls` emits the wire-conformance test's call for every operation.
 //!
 //! Every output is formatted with `prettyplease` and starts with an `@generated` header that names
@@ -29,6 +30,7 @@
 //! }
 //! ```
 
+mod constraints;
 mod enums;
 mod error;
 mod lint;
@@ -59,7 +61,8 @@ pub struct GeneratedFile {
 /// The returned files are, in order: `fc-models/src/generated.rs` (request and response types),
 /// `fc-models/src/generated_enums.rs` (open enums), `fc-client/src/generated.rs` (the client and
 /// its request builders), `fc-client/src/generated_operations.rs` (the operation table),
-/// `fc-client/src/generated_pagination.rs` (paging streams for list operations) and
+/// `fc-client/src/generated_pagination.rs` (paging streams for list operations),
+/// `fc-client/src/generated_constraints.rs` (input checks from the spec's constraints) and
 /// `fc-client/tests/generated/wire_calls.rs` (conformance suite 4's per-operation calls).
 pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
     let spec = Spec::load(spec_path)?;
@@ -71,6 +74,7 @@ pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
     let open_enums = enums::generate(&prepared.enums);
     let wire_calls = wire_calls::generate(&spec)?;
     let paging = pagination::generate(&spec)?;
+    let checks = constraints::generate(&spec)?;
 
     let header = spec.header();
     Ok(vec![
@@ -79,6 +83,7 @@ pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
         render("fc-client/src/generated.rs", &header, client),
         render("fc-client/src/generated_operations.rs", &header, operations),
         render("fc-client/src/generated_pagination.rs", &header, paging),
+        render("fc-client/src/generated_constraints.rs", &header, checks),
         render(
             "fc-client/tests/generated/wire_calls.rs",
             &header,

@@ -77,6 +77,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     timeouts: Timeouts,
     user_agent_suffix: Option<String>,
+    skip_validation: bool,
 }
 
 impl Client {
@@ -176,6 +177,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether inputs are checked against the API's documented limits before sending (default
+    /// `true`). Turn it off when the service accepts values this release's limits do not.
+    pub fn validate_input(mut self, validate: bool) -> Self {
+        self.skip_validation = !validate;
+        self
+    }
+
     /// Appended to the `User-Agent` header, e.g. `my-app/1.2`.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
@@ -214,7 +222,12 @@ impl ClientBuilder {
             (false, Some(provider)) => Some(provider),
             (false, None) => Some(Arc::new(DefaultCredentialsChain::from_env()) as Arc<_>),
         };
-        let runtime = Runtime::new(credentials, self.retry, self.timeouts);
+        let runtime = Runtime::new(
+            credentials,
+            self.retry,
+            self.timeouts,
+            !self.skip_validation,
+        );
         Ok(Client::new_with_client(&base_url, http, runtime))
     }
 }

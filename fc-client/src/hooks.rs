@@ -7,7 +7,8 @@
 //!   progenitor adds is removed (the version travels as `x-acs-version`), every path segment is
 //!   percent-encoded the ACS3 way (progenitor leaves `:` and other reserved characters as they
 //!   are, which matters for ARNs in a path), the query is rewritten in canonical form (sorted,
-//!   `%20` for spaces) so the string signed is the string sent, and the request is signed;
+//!   `%20` for spaces) so the string signed is the string sent; then the input is checked against
+//!   the documented limits, and the request is signed;
 //! - `exec` sends it under the retry policy and timeouts, re-signing each retry (fresh date and
 //!   nonce), inside one `tracing` span per call, and rewrites error answers into the canonical
 //!   `{"Code","Message","RequestId"}` body so that status and request id survive any body.
@@ -19,7 +20,7 @@ use tracing::Instrument;
 
 use crate::error::CREDENTIALS_PREFIX;
 use crate::retry::{self, Jitter};
-use crate::{Client, Runtime, error_body, operation, request_signer, signing};
+use crate::{Client, Runtime, error_body, operation, request_signer, signing, validation};
 
 impl ClientHooks<Runtime> for Client {
     async fn pre<E>(
@@ -29,6 +30,9 @@ impl ClientHooks<Runtime> for Client {
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove("api-version");
         canonicalize_url(request.url_mut());
+        if self.inner().config.validate_input {
+            validation::validate(info.operation_id, request).map_err(Error::InvalidRequest)?;
+        }
         sign(self, request, info)
             .await
             .map_err(|failure| match failure {

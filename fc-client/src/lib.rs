@@ -11,6 +11,7 @@
 //! | credentials and the default provider chain | [`credentials`] |
 //! | ACS3-HMAC-SHA256 canonicalisation and signatures | [`signing`] |
 //! | errors: code, message, request id, retryability | [`Error`] |
+//! | input checks from the spec's documented limits, before sending | `validation` |
 //! | retries and backoff | [`RetryPolicy`] |
 //! | each operation's action name, method, path and paging shape | [`operation`] |
 //! | streams over paginated list operations (`.pages()`, `.into_stream()`) | [`pagination`] |
@@ -54,6 +55,8 @@ mod error_body;
 #[rustfmt::skip]
 mod generated;
 #[rustfmt::skip]
+mod generated_constraints;
+#[rustfmt::skip]
 mod generated_operations;
 #[rustfmt::skip]
 mod generated_pagination;
@@ -65,6 +68,7 @@ mod retry;
 mod runtime;
 pub mod signing;
 pub mod timestamp;
+mod validation;
 
 pub use config::{ClientBuilder, ConfigError};
 pub use error::{Error, ErrorCode, ErrorKind, REQUEST_ID_HEADER};

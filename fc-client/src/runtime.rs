@@ -22,12 +22,14 @@ pub(crate) struct RuntimeConfig {
     pub(crate) credentials: Option<Arc<dyn ProvideCredentials>>,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
+    /// Check inputs against the spec's documented limits before sending.
+    pub(crate) validate_input: bool,
 }
 
 impl Default for Runtime {
     fn default() -> Self {
         crate::config::install_crypto_provider();
-        Runtime::new(None, RetryPolicy::standard(), Timeouts::default())
+        Runtime::new(None, RetryPolicy::standard(), Timeouts::default(), true)
     }
 }
 
@@ -36,12 +38,14 @@ impl Runtime {
         credentials: Option<Arc<dyn ProvideCredentials>>,
         retry: RetryPolicy,
         timeouts: Timeouts,
+        validate_input: bool,
     ) -> Self {
         Runtime {
             config: Arc::new(RuntimeConfig {
                 credentials,
                 retry,
                 timeouts,
+                validate_input,
             }),
         }
     }

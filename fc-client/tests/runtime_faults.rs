@@ -318,3 +318,36 @@ async fn a_missing_required_input_is_an_invalid_request_error() {
     assert!(error.message().contains("function_name"), "{error}");
     assert!(server.captured().is_empty(), "nothing was sent");
 }
+
+#[tokio::test]
+async fn inputs_outside_the_documented_limits_are_refused_before_sending() {
+    let server = TestServer::always(Reply::json(200, &json!({}))).await;
+    let client = client(&server, RetryPolicy::disabled());
+    let error: Error = client
+        .list_functions()
+        .limit(500)
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(
+        error.message(),
+        "query parameter limit is 500; the maximum is 100"
+    );
+    assert!(server.captured().is_empty(), "nothing was sent");
+
+    let unchecked = Client::builder()
+        .endpoint(server.url())
+        .unsigned()
+        .validate_input(false)
+        .build()
+        .expect("client");
+    unchecked
+        .list_functions()
+        .limit(500)
+        .send()
+        .await
+        .expect("sent when checks are off");
+    assert_eq!(server.captured().len(), 1);
+}
