@@ -1,33 +1,4 @@
 //! Building a [`Client`]: region and endpoint, credentials, retries, timeouts, user agent.
-//!
-//! Three ways to get a client:
-//!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use std::time::Duration;
-//! use fc_client::Client;
-//! use fc_client::credentials::Credentials;
-//!
-//! // 1. Explicit: region, credentials and settings in code.
-//! let client = Client::builder()
-//!     .region("cn-hangzhou")
-//!     .credentials(Credentials::new("LTAI...", "secret"))
-//!     .operation_timeout(Duration::from_secs(30))
-//!     .build()?;
-//!
-//! // 2. From the environment: ALIBABA_CLOUD_REGION_ID (or FC_REGION), ALIBABA_CLOUD_ACCOUNT_ID,
-//! //    and credentials from the default chain (environment, RRSA, CLI profile, ...).
-//! let client = Client::from_env()?;
-//!
-//! // 3. Against fc-local (or any endpoint): give the URL and the emulator's keys.
-//! let client = Client::builder()
-//!     .endpoint("http://127.0.0.1:9000")
-//!     .credentials(Credentials::new("fc-local-key", "fc-local-secret"))
-//!     .build()?;
-//! # let _ = client;
-//! # Ok(())
-//! # }
-//! ```
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -65,6 +36,35 @@ pub enum ConfigError {
 }
 
 /// Builds a [`Client`]; start with [`Client::builder`].
+///
+/// Three ways to get a client:
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use fc_client::Client;
+/// use fc_client::credentials::Credentials;
+///
+/// // 1. Explicit: region, credentials and settings in code.
+/// let client = Client::builder()
+///     .region("cn-hangzhou")
+///     .credentials(Credentials::new("LTAI...", "secret"))
+///     .operation_timeout(Duration::from_secs(30))
+///     .build()?;
+///
+/// // 2. From the environment: ALIBABA_CLOUD_REGION_ID (or FC_REGION), ALIBABA_CLOUD_ACCOUNT_ID,
+/// //    and credentials from the default chain (environment, RRSA, CLI profile, ...).
+/// let client = Client::from_env()?;
+///
+/// // 3. Against fc-local (or any endpoint): give the URL and the emulator's keys.
+/// let client = Client::builder()
+///     .endpoint("http://127.0.0.1:9000")
+///     .credentials(Credentials::new("fc-local-key", "fc-local-secret"))
+///     .build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Default)]
 #[must_use]
 pub struct ClientBuilder {
@@ -90,7 +90,14 @@ impl Client {
     /// `FC_REGION`), account id from `ALIBABA_CLOUD_ACCOUNT_ID` (selects the account endpoint),
     /// credentials from the default chain.
     pub fn from_env() -> Result<Client, ConfigError> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        ClientBuilder::from_lookup(|name| std::env::var(name).ok()).build()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the region and account id found by `var` (empty values count as unset).
+    fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| var(name).filter(|v| !v.is_empty());
         let mut builder = Client::builder();
         if let Some(region) = var("ALIBABA_CLOUD_REGION_ID").or_else(|| var("FC_REGION")) {
             builder = builder.region(region);
@@ -98,11 +105,9 @@ impl Client {
         if let Some(account) = var("ALIBABA_CLOUD_ACCOUNT_ID") {
             builder = builder.account_id(account);
         }
-        builder.build()
+        builder
     }
-}
 
-impl ClientBuilder {
     /// The region, e.g. `cn-hangzhou`; selects the endpoint unless one is given.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
@@ -310,6 +315,35 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(error.to_string().contains("invalid region"), "{error}");
+    }
+
+    #[test]
+    fn environment_lookup_order() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let builder = ClientBuilder::from_lookup(vars(&[
+            ("ALIBABA_CLOUD_REGION_ID", "cn-beijing"),
+            ("FC_REGION", "cn-shanghai"),
+        ]));
+        assert_eq!(builder.region.as_deref(), Some("cn-beijing"));
+        let builder = ClientBuilder::from_lookup(vars(&[
+            ("ALIBABA_CLOUD_REGION_ID", ""),
+            ("FC_REGION", "cn-shanghai"),
+            ("ALIBABA_CLOUD_ACCOUNT_ID", "123"),
+        ]));
+        assert_eq!(builder.region.as_deref(), Some("cn-shanghai"));
+        assert_eq!(builder.account_id.as_deref(), Some("123"));
+        let empty = ClientBuilder::from_lookup(vars(&[]))
+            .unsigned()
+            .build()
+            .unwrap_err();
+        assert!(matches!(empty, ConfigError::MissingRegion));
     }
 
     #[test]
