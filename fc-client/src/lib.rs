@@ -16,6 +16,8 @@
 //! | each operation's action name, method, path and paging shape | [`operation`] |
 //! | streams over paginated list operations (`.pages()`, `.into_stream()`) | [`pagination`] |
 //! | packaging function code, CRC-64 checksums | [`code`] |
+//! | invoking functions: sync/async, log tail, function errors, JSON in and out | [`Client::invoke`], [`Client::invoke_json`], [`invoke`] |
+//! | waiting for a function to become Active or finish an update | [`Client::wait_until_function_active`], [`Client::wait_until_update_done`], [`waiter`] |
 //!
 //! Every operation is a method returning a builder; required inputs are checked when the request
 //! is sent. `send()` returns a [`ResponseValue`] (the body plus status and headers) or a
@@ -61,6 +63,7 @@ mod generated_operations;
 #[rustfmt::skip]
 mod generated_pagination;
 mod hooks;
+pub mod invoke;
 pub mod operation;
 pub mod pagination;
 mod request_signer;
@@ -69,12 +72,15 @@ mod runtime;
 pub mod signing;
 pub mod timestamp;
 mod validation;
+pub mod waiter;
 
 pub use config::{ClientBuilder, ConfigError};
 pub use error::{Error, ErrorCode, ErrorKind, REQUEST_ID_HEADER};
 pub use generated::*;
+pub use invoke::{FunctionError, FunctionErrorType, Invoke, InvokeBody, InvokeError, InvokeOutput};
 pub use retry::RetryPolicy;
 pub use runtime::{Runtime, Timeouts};
+pub use waiter::{FunctionWaiter, Observed, WaitError, WaitGoal};
 
 /// The error type of a generated builder's `send()`; `?` converts it into [`Error`].
 pub type SendError = progenitor_client::Error<fc_models::ErrorBody>;

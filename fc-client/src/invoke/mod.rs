@@ -1,0 +1,305 @@
+//! Invoking functions: a builder over `InvokeFunction`, a typed answer, and function errors
+//! told apart from API errors.
+//!
+//! `InvokeFunction` reports two kinds of failure differently:
+//!
+//! - the **call** failed (no such function, access denied, throttled, service error): a 4xx/5xx
+//!   answer, which [`Invoke::send`] returns as the API [`Error`];
+//! - the **function** failed (it raised, timed out, its initializer failed): a 2xx answer with the
+//!   `x-fc-error-type` header and the runtime's error JSON as the body. [`Invoke::send`] returns
+//!   it as a normal [`InvokeOutput`] whose [`function_error`](InvokeOutput::function_error) is
+//!   set; [`InvokeOutput::into_result`] (and [`Client::invoke_json`]) turn it into
+//!   [`InvokeError::Function`].
+//!
+//! ```no_run
+//! use fc_client::{Client, InvokeError};
+//!
+//! # async fn example(client: Client) -> Result<(), InvokeError> {
+//! // Raw bytes in, the answer with its headers and log tail out.
+//! let output = client
+//!     .invoke("resize")
+//!     .qualifier("prod")
+//!     .payload(&b"{\"width\": 64}"[..])
+//!     .log_tail()
+//!     .send()
+//!     .await?;
+//! println!("request {:?}, log:\n{}", output.request_id(), output.log().unwrap_or(""));
+//! let answer = output.into_result().await?.bytes().await?;
+//!
+//! // Queue an event and come back later.
+//! let queued = client.invoke("resize").asynchronous().async_task_id("job-42").send().await?;
+//! println!("task {:?} (status {})", queued.async_task_id(), queued.status());
+//! # let _ = answer;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Invocations are `POST` requests: once one has reached the service the client does not retry
+//! it (the function may already have run), whatever its retry policy says.
+
+mod error;
+mod output;
+
+use std::fmt;
+
+use bytes::Bytes;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::types::{InvocationType, LogType};
+use crate::{Client, Error, ErrorKind};
+
+pub use error::{FunctionError, FunctionErrorType, InvokeError};
+pub use output::{InvokeBody, InvokeOutput};
+
+/// Header naming the kind of function error (absent when the function succeeded).
+pub const ERROR_TYPE_HEADER: &str = "x-fc-error-type";
+/// Header with the base64 of the last 4 KB of the invocation's log (with `x-fc-log-type: Tail`).
+pub const LOG_RESULT_HEADER: &str = "x-fc-log-result";
+/// Header carrying the task id of an asynchronous invocation, in the request and the answer.
+pub const ASYNC_TASK_ID_HEADER: &str = "x-fc-async-task-id";
+
+/// A configured invocation; send it with [`send`](Invoke::send).
+///
+/// Made by [`Client::invoke`]. Defaults: an empty payload, the `LATEST` version, a synchronous
+/// call (`x-fc-invocation-type: Sync` is sent explicitly) and no log tail. The builder is cheap
+/// to clone (the payload is shared), so one can be kept and sent again.
+#[derive(Clone)]
+#[must_use = "an invocation does nothing until `.send().await`"]
+pub struct Invoke<'a> {
+    client: &'a Client,
+    function_name: String,
+    qualifier: Option<String>,
+    /// `Err` holds why `.json(..)` could not serialize the payload; reported by `send`.
+    payload: Result<Bytes, String>,
+    invocation_type: InvocationType,
+    async_task_id: Option<String>,
+    log_type: Option<LogType>,
+}
+
+impl fmt::Debug for Invoke<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The payload can be megabytes: show its size only.
+        let payload = match &self.payload {
+            Ok(bytes) => format!("{} bytes", bytes.len()),
+            Err(reason) => format!("not serializable: {reason}"),
+        };
+        f.debug_struct("Invoke")
+            .field("function_name", &self.function_name)
+            .field("qualifier", &self.qualifier)
+            .field("payload", &payload)
+            .field("invocation_type", &self.invocation_type)
+            .field("async_task_id", &self.async_task_id)
+            .field("log_type", &self.log_type)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts an invocation of `function_name`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: fc_client::Client) -> Result<(), fc_client::InvokeError> {
+    /// let text = client
+    ///     .invoke("echo")
+    ///     .payload("hello")
+    ///     .send()
+    ///     .await?
+    ///     .into_result()
+    ///     .await?
+    ///     .text()
+    ///     .await?;
+    /// assert_eq!(text, "hello");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn invoke(&self, function_name: impl Into<String>) -> Invoke<'_> {
+        Invoke {
+            client: self,
+            function_name: function_name.into(),
+            qualifier: None,
+            payload: Ok(Bytes::new()),
+            invocation_type: InvocationType::Sync,
+            async_task_id: None,
+            log_type: None,
+        }
+    }
+
+    /// Invokes `function_name` synchronously with `payload` as JSON and decodes its JSON answer.
+    ///
+    /// A function that raised comes back as [`InvokeError::Function`], a rejected call as
+    /// [`InvokeError::Api`], an answer that is not the JSON `Out` expects as
+    /// [`InvokeError::Decode`]. For a qualifier or the log tail, use the builder:
+    /// `client.invoke(name).qualifier("prod").json(&payload).send().await?.into_result().await?.json().await`.
+    ///
+    /// ```no_run
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// #[derive(Serialize)]
+    /// struct Order { id: u64 }
+    /// #[derive(Deserialize)]
+    /// struct Receipt { total_cents: u64 }
+    ///
+    /// # async fn example(client: fc_client::Client) -> Result<(), fc_client::InvokeError> {
+    /// let receipt: Receipt = client.invoke_json("checkout", &Order { id: 7 }).await?;
+    /// println!("{}", receipt.total_cents);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn invoke_json<Out: DeserializeOwned>(
+        &self,
+        function_name: impl Into<String>,
+        payload: &(impl Serialize + ?Sized),
+    ) -> Result<Out, InvokeError> {
+        self.invoke(function_name)
+            .json(payload)
+            .send()
+            .await?
+            .into_result()
+            .await?
+            .json()
+            .await
+    }
+}
+
+impl Invoke<'_> {
+    /// The event passed to the function, unchanged (replaces any earlier payload).
+    ///
+    /// Takes anything [`Bytes`] can be made from: `Vec<u8>`, `String`, `&'static str`,
+    /// `&'static [u8]` or `Bytes` itself.
+    ///
+    /// ```no_run
+    /// # async fn example(client: fc_client::Client) -> Result<(), fc_client::Error> {
+    /// let image: Vec<u8> = std::fs::read("cat.png").unwrap_or_default();
+    /// client.invoke("thumbnail").payload(image).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn payload(mut self, payload: impl Into<Bytes>) -> Self {
+        self.payload = Ok(payload.into());
+        self
+    }
+
+    /// Serializes `value` as JSON for the payload (replaces any earlier payload).
+    ///
+    /// If serialization fails, [`send`](Self::send) returns an [`Error`] of kind
+    /// [`ErrorKind::InvalidRequest`] saying why, and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn example(client: fc_client::Client) -> Result<(), fc_client::Error> {
+    /// client
+    ///     .invoke("greet")
+    ///     .json(&serde_json::json!({"name": "Ada"}))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        self.payload = serde_json::to_vec(value)
+            .map(Bytes::from)
+            .map_err(|e| e.to_string());
+        self
+    }
+
+    /// Invokes this version or alias instead of `LATEST`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: fc_client::Client) -> Result<(), fc_client::Error> {
+    /// client.invoke("greet").qualifier("3").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn qualifier(mut self, qualifier: impl Into<String>) -> Self {
+        self.qualifier = Some(qualifier.into());
+        self
+    }
+
+    /// Queues the event instead of waiting for the function (`x-fc-invocation-type: Async`).
+    ///
+    /// The service answers `202 Accepted` at once with an empty body; the task id is in
+    /// [`InvokeOutput::async_task_id`]. Async payloads are limited to 128 KB.
+    ///
+    /// ```no_run
+    /// # async fn example(client: fc_client::Client) -> Result<(), fc_client::Error> {
+    /// let queued = client.invoke("report").asynchronous().send().await?;
+    /// assert_eq!(queued.status(), 202);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn asynchronous(mut self) -> Self {
+        self.invocation_type = InvocationType::Async;
+        self
+    }
+
+    /// Names the task of an asynchronous invocation (`x-fc-async-task-id`), so that it can be
+    /// looked up or stopped later. Only meaningful with [`asynchronous`](Self::asynchronous) on a
+    /// function whose async config has task mode on; the service checks the format (letters,
+    /// digits, `_` and `-`, not starting with a digit or `-`, at most 128 characters).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fc_client::Client) -> Result<(), fc_client::Error> {
+    /// client.invoke("report").asynchronous().async_task_id("nightly-2026-11-23").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn async_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.async_task_id = Some(task_id.into());
+        self
+    }
+
+    /// Asks for the end of the invocation's log (`x-fc-log-type: Tail`); read it with
+    /// [`InvokeOutput::log`].
+    ///
+    /// ```no_run
+    /// # async fn example(client: fc_client::Client) -> Result<(), fc_client::Error> {
+    /// let output = client.invoke("greet").log_tail().send().await?;
+    /// println!("{}", output.log().unwrap_or("(no log)"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn log_tail(mut self) -> Self {
+        self.log_type = Some(LogType::Tail);
+        self
+    }
+
+    /// Sends the invocation.
+    ///
+    /// `Ok` for every 2xx answer, including a function that failed (see
+    /// [`InvokeOutput::function_error`] and [`InvokeOutput::into_result`]); `Err` when the call
+    /// itself failed or could not be made.
+    ///
+    /// ```no_run
+    /// # async fn example(client: fc_client::Client) -> Result<(), fc_client::Error> {
+    /// let output = client.invoke("greet").payload("hi").send().await?;
+    /// if let Some(kind) = output.function_error() {
+    ///     eprintln!("the function failed: {kind}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send(self) -> Result<InvokeOutput, Error> {
+        let payload = self.payload.map_err(|reason| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                format!("the payload could not be serialized as JSON: {reason}"),
+            )
+        })?;
+        let mut request = self
+            .client
+            .invoke_function()
+            .function_name(self.function_name)
+            .x_fc_invocation_type(self.invocation_type)
+            .body(payload);
+        if let Some(qualifier) = self.qualifier {
+            request = request.qualifier(qualifier);
+        }
+        if let Some(task_id) = self.async_task_id {
+            request = request.x_fc_async_task_id(task_id);
+        }
+        if let Some(log_type) = self.log_type {
+            request = request.x_fc_log_type(log_type);
+        }
+        Ok(InvokeOutput::from_response(request.send().await?))
+    }
+}
