@@ -1,1 +1,35 @@
-//! A local emulator of the Function Compute 3.0 API.
+//! A local emulator of the Alibaba Cloud Function Compute 3.0 API (version 2023-03-30).
+//!
+//! fc-local is a real HTTP server that speaks the API's paths, JSON shapes (the types of
+//! [`fc_models`]), error bodies and ACS3-HMAC-SHA256 signatures, so that SDKs (the official
+//! Python one included) and tests can run without a cloud account. See the crate README for
+//! the list of emulated operations and the business rules with their sources.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), fc_local::StartError> {
+//! let server = fc_local::FcLocal::new().start().await?;
+//! println!("{} {} {}", server.endpoint(), server.access_key_id(), server.access_key_secret());
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod api;
+pub mod auth;
+mod body;
+pub mod config;
+pub mod enums;
+pub mod error;
+pub mod params;
+pub mod request_id;
+mod server;
+pub mod state;
+pub mod store;
+pub mod validate;
+
+pub use api::router;
+pub use config::Config;
+pub use error::{FcError, FcResult};
+pub use server::{FcLocal, FcLocalHandle, StartError};
+pub use state::AppState;
+pub use store::Store;

@@ -1,0 +1,109 @@
+//! Account-level and networking operations: DescribeRegions and the VPC bindings of a function
+//! (CreateVpcBinding, ListVpcBindings, DeleteVpcBinding). Bindings are stored only.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use fc_models::{
+    CreateVpcBindingInput, DescribeRegionsOutput, DescribeRegionsOutputRegions,
+    DescribeRegionsOutputRegionsRegion, ListVpcBindingsOutput,
+};
+use serde_json::Value;
+
+use crate::enums;
+use crate::error::{FcError, FcResult};
+use crate::params::{Params, json_body, list_json};
+use crate::state::AppState;
+use crate::store::functions;
+use crate::store::resources::{self, Kind};
+
+/// `GET /2023-03-30/regions`: the one region this instance emulates.
+pub async fn describe_regions(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> FcResult<Json<DescribeRegionsOutput>> {
+    let params = Params::parse(query.as_deref());
+    if let Some(language) = params.get("AcceptLanguage") {
+        enums::check_value(
+            "AcceptLanguage",
+            language,
+            fc_models::AcceptLanguage::VALUES,
+        )?;
+    }
+    let region = state.config.region.clone();
+    Ok(Json(DescribeRegionsOutput {
+        regions: Some(DescribeRegionsOutputRegions {
+            region: vec![DescribeRegionsOutputRegionsRegion {
+                local_name: Some(region.clone()),
+                region_id: Some(region),
+            }],
+        }),
+    }))
+}
+
+/// `POST /2023-03-30/functions/{functionName}/vpc-bindings`: binding twice is harmless.
+pub async fn create_vpc_binding(
+    State(state): State<AppState>,
+    Path(function): Path<String>,
+    body: Bytes,
+) -> FcResult<StatusCode> {
+    let (input, _): (CreateVpcBindingInput, Value) = json_body(&body)?;
+    if input.vpc_id.is_empty() || input.vpc_id.len() > 50 {
+        return Err(FcError::invalid_argument(
+            "vpcId must have 1 to 50 characters",
+        ));
+    }
+    state
+        .store
+        .transact(move |tx, _| {
+            functions::require(tx, &function)?;
+            resources::put(
+                tx,
+                Kind::VpcBinding,
+                &function,
+                &input.vpc_id,
+                &input.vpc_id,
+                false,
+            )?;
+            Ok(StatusCode::OK)
+        })
+        .await
+}
+
+/// `GET /2023-03-30/functions/{functionName}/vpc-bindings`
+pub async fn list_vpc_bindings(
+    State(state): State<AppState>,
+    Path(function): Path<String>,
+) -> FcResult<Json<Value>> {
+    let entries: Vec<resources::Entry<String>> = state
+        .store
+        .transact(move |tx, _| {
+            functions::require(tx, &function)?;
+            resources::list(tx, Kind::VpcBinding, Some(&function))
+        })
+        .await?;
+    let vpc_ids = entries.into_iter().map(|e| e.value).collect();
+    list_json(&ListVpcBindingsOutput { vpc_ids }, "vpcIds")
+}
+
+/// `DELETE /2023-03-30/functions/{functionName}/vpc-bindings/{vpcId}`
+pub async fn delete_vpc_binding(
+    State(state): State<AppState>,
+    Path((function, vpc_id)): Path<(String, String)>,
+) -> FcResult<StatusCode> {
+    state
+        .store
+        .transact(move |tx, _| {
+            functions::require(tx, &function)?;
+            if resources::delete(tx, Kind::VpcBinding, &function, &vpc_id)? {
+                Ok(StatusCode::NO_CONTENT)
+            } else {
+                Err(FcError::not_found(
+                    "VpcBindingNotFound",
+                    format!("function '{function}' is not bound to VPC '{vpc_id}'"),
+                ))
+            }
+        })
+        .await
+}

@@ -1,0 +1,135 @@
+//! PutAsyncInvokeConfig, GetAsyncInvokeConfig, DeleteAsyncInvokeConfig, ListAsyncInvokeConfigs.
+
+use std::time::SystemTime;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use fc_client::timestamp::format_iso8601;
+use fc_models::{AsyncConfig, ListAsyncInvokeConfigOutput, PutAsyncInvokeConfigInput};
+use serde_json::{Value, json};
+
+use super::{fetch, missing, page, qualified_arn, qualifier_of, remove, store};
+use crate::error::{FcError, FcResult};
+use crate::params::{Params, json_body, list_json, reshape};
+use crate::state::AppState;
+use crate::store::resources::Kind;
+use crate::validate;
+
+/// `PUT /2023-03-30/functions/{functionName}/async-invoke-config`
+pub async fn put(
+    State(state): State<AppState>,
+    Path(function): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> FcResult<Json<AsyncConfig>> {
+    let (input, _): (PutAsyncInvokeConfigInput, Value) = json_body(&body)?;
+    validate::in_range(
+        "maxAsyncEventAgeInSeconds",
+        input.max_async_event_age_in_seconds,
+        1,
+        604_800,
+    )?;
+    validate::in_range(
+        "maxAsyncRetryAttempts",
+        input.max_async_retry_attempts,
+        0,
+        8,
+    )?;
+    if let Some(destinations) = &input.destination_config {
+        for (field, target) in [
+            ("onSuccess", destinations.on_success.as_ref()),
+            ("onFailure", destinations.on_failure.as_ref()),
+        ] {
+            let destination = target.and_then(|t| t.destination.as_deref());
+            validate::max_len(
+                &format!("destinationConfig.{field}.destination"),
+                destination,
+                512,
+            )?;
+        }
+    }
+    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
+    let arn = qualified_arn(&state, &function, &qualifier);
+    let config = store(
+        &state,
+        Kind::AsyncInvokeConfig,
+        function,
+        qualifier,
+        move |previous: Option<AsyncConfig>| {
+            let now = format_iso8601(SystemTime::now());
+            let created = previous
+                .and_then(|p| p.created_time)
+                .unwrap_or_else(|| now.clone());
+            reshape(
+                &input,
+                json!({"functionArn": arn, "createdTime": created, "lastModifiedTime": now}),
+            )
+        },
+    )
+    .await?;
+    Ok(Json(config))
+}
+
+fn async_missing(function: &str, qualifier: &str) -> FcError {
+    missing(
+        "AsyncConfigNotExists",
+        "async invoke config",
+        function,
+        qualifier,
+    )
+}
+
+/// `GET /2023-03-30/functions/{functionName}/async-invoke-config`
+pub async fn get(
+    State(state): State<AppState>,
+    Path(function): Path<String>,
+    RawQuery(query): RawQuery,
+) -> FcResult<Json<AsyncConfig>> {
+    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
+    let not_found = async_missing(&function, &qualifier);
+    Ok(Json(
+        fetch(
+            &state,
+            Kind::AsyncInvokeConfig,
+            function,
+            qualifier,
+            not_found,
+        )
+        .await?,
+    ))
+}
+
+/// `DELETE /2023-03-30/functions/{functionName}/async-invoke-config`
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(function): Path<String>,
+    RawQuery(query): RawQuery,
+) -> FcResult<StatusCode> {
+    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
+    let not_found = async_missing(&function, &qualifier);
+    remove(
+        &state,
+        Kind::AsyncInvokeConfig,
+        function,
+        qualifier,
+        not_found,
+    )
+    .await
+}
+
+/// `GET /2023-03-30/async-invoke-configs`
+pub async fn list(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> FcResult<Json<Value>> {
+    let (configs, next_token) = page(&state, Kind::AsyncInvokeConfig, query.as_deref()).await?;
+    list_json(
+        &ListAsyncInvokeConfigOutput {
+            configs,
+            next_token,
+        },
+        "configs",
+    )
+}

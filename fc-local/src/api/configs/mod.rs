@@ -1,0 +1,127 @@
+//! Per-function configurations: async invoke, concurrency, provision and scaling configs
+//! (Put/Get/Delete/List for each, one module each). They are stored and reported; fc-local does
+//! not act on them. This module holds what the four have in common.
+//!
+//! Async, provision and scaling configs are kept per qualifier (`LATEST` when none is given);
+//! the concurrency config is one per function. Their `functionArn` is the function's ARN, with
+//! `:<qualifier>` appended for a qualifier other than `LATEST`.
+
+pub mod async_invoke;
+pub mod concurrency;
+pub mod provision;
+pub mod scaling;
+
+use axum::http::StatusCode;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{FcError, FcResult};
+use crate::params::{Params, decode_token, paginate};
+use crate::state::AppState;
+use crate::store::functions;
+use crate::store::resources::{self, Kind};
+
+/// The `qualifier` query parameter, `LATEST` when absent.
+pub(super) fn qualifier_of(params: &Params) -> String {
+    params.get("qualifier").unwrap_or("LATEST").to_owned()
+}
+
+/// The function ARN, with `:<qualifier>` unless the qualifier is LATEST.
+pub(super) fn qualified_arn(state: &AppState, function: &str, qualifier: &str) -> String {
+    let arn = state.function_arn(function);
+    if qualifier == "LATEST" || qualifier.is_empty() {
+        arn
+    } else {
+        format!("{arn}:{qualifier}")
+    }
+}
+
+/// The 404 for a config `what` that `function` lacks at `qualifier`.
+pub(super) fn missing(code: &'static str, what: &str, function: &str, qualifier: &str) -> FcError {
+    FcError::not_found(
+        code,
+        format!("function '{function}' has no {what} for qualifier {qualifier}"),
+    )
+}
+
+/// Stores `value` for `(function, qualifier)` after checking both exist.
+pub(super) async fn store<T: Serialize + DeserializeOwned + Send + 'static>(
+    state: &AppState,
+    kind: Kind,
+    function: String,
+    qualifier: String,
+    make: impl FnOnce(Option<T>) -> FcResult<T> + Send + 'static,
+) -> FcResult<T> {
+    state
+        .store
+        .transact(move |tx, _| {
+            functions::require(tx, &function)?;
+            if !qualifier.is_empty() {
+                functions::resolve(tx, &function, Some(&qualifier))?;
+            }
+            let previous = resources::get(tx, kind, &function, &qualifier)?;
+            let value = make(previous)?;
+            resources::put(tx, kind, &function, &qualifier, &value, false)?;
+            Ok(value)
+        })
+        .await
+}
+
+/// The config of `(function, qualifier)`, or `not_found`.
+pub(super) async fn fetch<T: DeserializeOwned + Send + 'static>(
+    state: &AppState,
+    kind: Kind,
+    function: String,
+    qualifier: String,
+    not_found: FcError,
+) -> FcResult<T> {
+    state
+        .store
+        .transact(move |tx, _| {
+            functions::require(tx, &function)?;
+            resources::get(tx, kind, &function, &qualifier)?.ok_or(not_found)
+        })
+        .await
+}
+
+/// Deletes the config of `(function, qualifier)`: 204, or `not_found`.
+pub(super) async fn remove(
+    state: &AppState,
+    kind: Kind,
+    function: String,
+    qualifier: String,
+    not_found: FcError,
+) -> FcResult<StatusCode> {
+    state
+        .store
+        .transact(move |tx, _| {
+            functions::require(tx, &function)?;
+            if resources::delete(tx, kind, &function, &qualifier)? {
+                Ok(StatusCode::NO_CONTENT)
+            } else {
+                Err(not_found)
+            }
+        })
+        .await
+}
+
+/// One page of configs of `kind`, optionally for one function, ordered by function then
+/// qualifier.
+pub(super) async fn page<T: DeserializeOwned + Send + 'static>(
+    state: &AppState,
+    kind: Kind,
+    query: Option<&str>,
+) -> FcResult<(Vec<T>, Option<String>)> {
+    let params = Params::parse(query);
+    let limit = params.limit("limit", 20, 100)?;
+    let after = decode_token(params.get("nextToken"))?;
+    let function = params.get("functionName").map(str::to_owned);
+    let entries: Vec<resources::Entry<T>> = state
+        .store
+        .transact(move |tx, _| resources::list(tx, kind, function.as_deref()))
+        .await?;
+    let items = entries
+        .into_iter()
+        .map(|e| (format!("{}\u{0}{}", e.scope, e.name), e.value));
+    Ok(paginate(items, after.as_deref(), limit))
+}

@@ -1,0 +1,345 @@
+//! ACS3-HMAC-SHA256 signature checks, built on `fc_client::signing` (the same canonicalisation
+//! the client signs with; there is no second implementation here).
+//!
+//! | failure | answer |
+//! |---|---|
+//! | no `Authorization` header, or one that does not parse | 403 `AccessDenied` |
+//! | access key id other than the configured one | 403 `InvalidAccessKeyID` |
+//! | no `x-acs-date` | 400 `MissingRequiredHeader` |
+//! | `x-acs-date` unparsable, not signed, or more than 15 minutes off | 403 `AccessDenied` |
+//! | `x-acs-content-sha256` differs from the body's hash | 403 `SignatureNotMatch` |
+//! | a signed header missing, or the signature differs | 403 `SignatureNotMatch` |
+
+use std::time::{Duration, SystemTime};
+
+use axum::http::HeaderMap;
+use fc_client::signing::{self, CanonicalRequest};
+use fc_client::timestamp::parse_iso8601;
+
+use crate::config::MAX_CLOCK_SKEW_SECS;
+use crate::error::{FcError, FcResult};
+
+/// The key pair requests must be signed with.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    /// Access key id.
+    pub access_key_id: &'a str,
+    /// Access key secret.
+    pub access_key_secret: &'a str,
+}
+
+/// The parts of a received request that its signature covers.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedRequest<'a> {
+    /// HTTP method, upper case.
+    pub method: &'a str,
+    /// The path as received (still percent-encoded), without the query.
+    pub path: &'a str,
+    /// The raw query string, without `?`.
+    pub query: Option<&'a str>,
+    /// All request headers.
+    pub headers: &'a HeaderMap,
+    /// The complete body.
+    pub body: &'a [u8],
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn mismatch(detail: &str) -> FcError {
+    FcError::forbidden(
+        "SignatureNotMatch",
+        format!("the request signature does not match: {detail}"),
+    )
+}
+
+/// Checks the signature of `request` against `credentials` at time `now`.
+pub fn verify(
+    credentials: Credentials<'_>,
+    request: SignedRequest<'_>,
+    now: SystemTime,
+) -> FcResult<()> {
+    let authorization = header(request.headers, "authorization").ok_or_else(|| {
+        FcError::forbidden(
+            "AccessDenied",
+            "the request is not signed (no Authorization header)",
+        )
+    })?;
+    let parsed = signing::parse_authorization(authorization).map_err(|e| {
+        FcError::forbidden(
+            "AccessDenied",
+            format!("the Authorization header is malformed: {e}"),
+        )
+    })?;
+    if parsed.access_key_id != credentials.access_key_id {
+        return Err(FcError::forbidden(
+            "InvalidAccessKeyID",
+            format!("the access key id '{}' is not known", parsed.access_key_id),
+        ));
+    }
+
+    let date = header(request.headers, "x-acs-date")
+        .ok_or_else(|| FcError::missing_header("x-acs-date"))?;
+    if !parsed
+        .signed_header_names()
+        .any(|n| n.eq_ignore_ascii_case("x-acs-date"))
+    {
+        return Err(FcError::forbidden(
+            "AccessDenied",
+            "x-acs-date must be a signed header",
+        ));
+    }
+    let sent = parse_iso8601(date).ok_or_else(|| {
+        FcError::forbidden(
+            "AccessDenied",
+            format!("x-acs-date '{date}' is not an ISO 8601 UTC time"),
+        )
+    })?;
+    let skew = now
+        .duration_since(sent)
+        .or_else(|_| sent.duration_since(now))
+        .unwrap_or(Duration::MAX);
+    if skew > Duration::from_secs(MAX_CLOCK_SKEW_SECS) {
+        return Err(FcError::forbidden(
+            "AccessDenied",
+            format!(
+                "x-acs-date '{date}' is more than {} minutes away from the server's clock",
+                MAX_CLOCK_SKEW_SECS / 60
+            ),
+        ));
+    }
+
+    let payload_hash = signing::hash_payload(request.body);
+    if let Some(claimed) = header(request.headers, signing::CONTENT_SHA256_HEADER)
+        && !claimed.eq_ignore_ascii_case(&payload_hash)
+    {
+        return Err(mismatch("x-acs-content-sha256 is not the hash of the body"));
+    }
+
+    let pairs = signing::decode_query(request.query.unwrap_or(""));
+    let all_headers = request
+        .headers
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
+    let selected = signing::select_signed_headers(parsed.signed_headers, all_headers);
+    let canonical = CanonicalRequest::new(
+        request.method,
+        request.path,
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        selected,
+        &payload_hash,
+    );
+    let mut claimed: Vec<String> = parsed
+        .signed_header_names()
+        .map(str::to_ascii_lowercase)
+        .collect();
+    claimed.sort();
+    claimed.dedup();
+    if canonical.signed_headers() != claimed.join(";") {
+        return Err(mismatch(
+            "a header named in SignedHeaders is missing from the request",
+        ));
+    }
+    let expected = canonical.signature(credentials.access_key_secret);
+    if !signing::signatures_match(&expected, &parsed.signature.to_ascii_lowercase()) {
+        return Err(mismatch(
+            "check the access key secret and the signing method",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+    use fc_client::timestamp::format_iso8601;
+
+    const CREDS: Credentials<'static> = Credentials {
+        access_key_id: "AK",
+        access_key_secret: "SK",
+    };
+
+    fn signed(method: &str, path: &str, query: &str, body: &[u8], date: SystemTime) -> HeaderMap {
+        let hash = signing::hash_payload(body);
+        let date = format_iso8601(date);
+        let headers = [
+            ("host", "127.0.0.1:9000"),
+            ("x-acs-date", date.as_str()),
+            ("x-acs-content-sha256", hash.as_str()),
+            ("x-acs-action", "GetFunction"),
+        ];
+        let pairs = signing::decode_query(query);
+        let auth = CanonicalRequest::new(
+            method,
+            path,
+            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            headers,
+            &hash,
+        )
+        .authorization("AK", "SK");
+        let mut map = HeaderMap::new();
+        for (k, v) in headers {
+            map.insert(k, HeaderValue::from_str(v).unwrap());
+        }
+        map.insert("authorization", HeaderValue::from_str(&auth).unwrap());
+        map
+    }
+
+    fn check(
+        method: &str,
+        path: &str,
+        query: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> FcResult<()> {
+        let request = SignedRequest {
+            method,
+            path,
+            query: Some(query),
+            headers,
+            body,
+        };
+        verify(CREDS, request, SystemTime::now())
+    }
+
+    #[test]
+    fn accepts_a_good_signature_and_plus_as_space() {
+        let now = SystemTime::now();
+        let headers = signed(
+            "GET",
+            "/2023-03-30/functions",
+            "prefix=a%20b&limit=1",
+            b"",
+            now,
+        );
+        assert_eq!(
+            check(
+                "GET",
+                "/2023-03-30/functions",
+                "limit=1&prefix=a+b",
+                &headers,
+                b""
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn rejects_tampering() {
+        let now = SystemTime::now();
+        let headers = signed("POST", "/2023-03-30/functions", "a=1", b"{}", now);
+        let code = |r: FcResult<()>| r.unwrap_err().code;
+        assert_eq!(
+            code(check(
+                "POST",
+                "/2023-03-30/functionz",
+                "a=1",
+                &headers,
+                b"{}"
+            )),
+            "SignatureNotMatch"
+        );
+        assert_eq!(
+            code(check(
+                "POST",
+                "/2023-03-30/functions",
+                "a=2",
+                &headers,
+                b"{}"
+            )),
+            "SignatureNotMatch"
+        );
+        assert_eq!(
+            code(check(
+                "PUT",
+                "/2023-03-30/functions",
+                "a=1",
+                &headers,
+                b"{}"
+            )),
+            "SignatureNotMatch"
+        );
+        assert_eq!(
+            code(check(
+                "POST",
+                "/2023-03-30/functions",
+                "a=1",
+                &headers,
+                b"{ }"
+            )),
+            "SignatureNotMatch"
+        );
+        let mut changed = headers.clone();
+        changed.insert("x-acs-action", HeaderValue::from_static("DeleteFunction"));
+        assert_eq!(
+            code(check(
+                "POST",
+                "/2023-03-30/functions",
+                "a=1",
+                &changed,
+                b"{}"
+            )),
+            "SignatureNotMatch"
+        );
+        let mut missing = headers.clone();
+        missing.remove("x-acs-action");
+        assert_eq!(
+            code(check(
+                "POST",
+                "/2023-03-30/functions",
+                "a=1",
+                &missing,
+                b"{}"
+            )),
+            "SignatureNotMatch"
+        );
+    }
+
+    #[test]
+    fn rejects_missing_unknown_key_and_skew() {
+        let code = |r: FcResult<()>| r.unwrap_err().code;
+        assert_eq!(
+            code(check("GET", "/", "", &HeaderMap::new(), b"")),
+            "AccessDenied"
+        );
+        let mut other_key = signed("GET", "/", "", b"", SystemTime::now());
+        let auth = other_key["authorization"]
+            .to_str()
+            .unwrap()
+            .replace("Credential=AK", "Credential=XX");
+        other_key.insert("authorization", HeaderValue::from_str(&auth).unwrap());
+        assert_eq!(
+            code(check("GET", "/", "", &other_key, b"")),
+            "InvalidAccessKeyID"
+        );
+        let old = SystemTime::now() - Duration::from_secs(16 * 60);
+        assert_eq!(
+            code(check(
+                "GET",
+                "/",
+                "",
+                &signed("GET", "/", "", b"", old),
+                b""
+            )),
+            "AccessDenied"
+        );
+        let future = SystemTime::now() + Duration::from_secs(16 * 60);
+        assert_eq!(
+            code(check(
+                "GET",
+                "/",
+                "",
+                &signed("GET", "/", "", b"", future),
+                b""
+            )),
+            "AccessDenied"
+        );
+        let near = SystemTime::now() - Duration::from_secs(14 * 60);
+        assert_eq!(
+            check("GET", "/", "", &signed("GET", "/", "", b"", near), b""),
+            Ok(())
+        );
+    }
+}

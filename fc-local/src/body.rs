@@ -1,0 +1,62 @@
+//! Middleware that reads the whole request body (enforcing the size limit) and checks the
+//! request's signature before any handler runs.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::time::SystemTime;
+
+use crate::api::code_link::DOWNLOAD_PREFIX;
+use crate::api::triggers::HTTP_TRIGGER_PREFIX;
+use crate::auth::{self, Credentials, SignedRequest};
+use crate::error::FcError;
+use crate::state::AppState;
+
+fn too_large(limit: usize) -> Response {
+    FcError::entity_too_large(format!(
+        "the request body exceeds the maximum of {limit} bytes"
+    ))
+    .into_response()
+}
+
+/// Buffers the body (413 `EntityTooLarge` past the limit) and verifies the signature, except
+/// for code download links and HTTP trigger URLs, which clients call without signing.
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = state.config.max_body_bytes;
+    let (parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return too_large(limit);
+    }
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(_) => return too_large(limit),
+    };
+    let config = &state.config;
+    let path = parts.uri.path();
+    let unsigned_path = path.starts_with(DOWNLOAD_PREFIX) || path.starts_with(HTTP_TRIGGER_PREFIX);
+    if config.auth && !unsigned_path {
+        let credentials = Credentials {
+            access_key_id: &config.access_key_id,
+            access_key_secret: &config.access_key_secret,
+        };
+        let signed = SignedRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query(),
+            headers: &parts.headers,
+            body: &bytes,
+        };
+        if let Err(err) = auth::verify(credentials, signed, SystemTime::now()) {
+            return err.into_response();
+        }
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}

@@ -1,0 +1,59 @@
+//! Settings of one emulator instance.
+
+use std::path::PathBuf;
+
+/// Access key id used when none is configured. Test credentials only: they grant nothing
+/// anywhere but in fc-local.
+pub const DEFAULT_ACCESS_KEY_ID: &str = "LTAIfclocaltestkey";
+/// Access key secret used when none is configured (see [`DEFAULT_ACCESS_KEY_ID`]).
+pub const DEFAULT_ACCESS_KEY_SECRET: &str = "fc-local-test-secret";
+/// Region reported in ARNs when none is configured.
+pub const DEFAULT_REGION: &str = "cn-hangzhou";
+/// Account id reported in ARNs when none is configured.
+pub const DEFAULT_ACCOUNT_ID: &str = "1234567890123456";
+
+/// Largest code package accepted in `code.zipFile`, decoded: 100 MiB (limits.md §3).
+pub const MAX_CODE_BYTES: usize = 100 * 1024 * 1024;
+/// Largest request body: a JSON document carrying a base64 package of [`MAX_CODE_BYTES`]
+/// (4 characters per 3 bytes) plus 1 MiB for the rest of the configuration.
+pub const MAX_BODY_BYTES: usize = MAX_CODE_BYTES.div_ceil(3) * 4 + 1024 * 1024;
+/// Largest clock difference accepted in `x-acs-date`, in seconds.
+pub const MAX_CLOCK_SKEW_SECS: u64 = 15 * 60;
+/// How long a code download link from GetFunctionCode stays valid, in seconds.
+pub const CODE_URL_TTL_SECS: u64 = 30 * 60;
+
+/// Everything that configures an emulator instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The access key id clients must sign with.
+    pub access_key_id: String,
+    /// The matching secret.
+    pub access_key_secret: String,
+    /// Region used in ARNs.
+    pub region: String,
+    /// Account id used in ARNs.
+    pub account_id: String,
+    /// Whether signatures are checked (`--no-auth` turns this off).
+    pub auth: bool,
+    /// Where state is persisted; `None` keeps everything in memory.
+    pub data_dir: Option<PathBuf>,
+    /// Request bodies above this many bytes get `413 EntityTooLarge`.
+    pub max_body_bytes: usize,
+    /// Decoded code packages above this many bytes get `413 EntityTooLarge`.
+    pub max_code_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            access_key_id: DEFAULT_ACCESS_KEY_ID.to_owned(),
+            access_key_secret: DEFAULT_ACCESS_KEY_SECRET.to_owned(),
+            region: DEFAULT_REGION.to_owned(),
+            account_id: DEFAULT_ACCOUNT_ID.to_owned(),
+            auth: true,
+            data_dir: None,
+            max_body_bytes: MAX_BODY_BYTES,
+            max_code_bytes: MAX_CODE_BYTES,
+        }
+    }
+}

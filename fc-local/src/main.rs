@@ -1,0 +1,230 @@
+//! `fc-local`: runs the Function Compute emulator until SIGINT or SIGTERM.
+//!
+//! ```text
+//! fc-local --port PORT --access-key-id ID --access-key-secret SECRET [--data-dir DIR] [--no-auth] [--host 127.0.0.1]
+//! ```
+//!
+//! Every flag is optional: without them fc-local listens on 127.0.0.1 on a free port with the
+//! built-in test keys and keeps its state in memory.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use fc_local::FcLocal;
+
+const USAGE: &str = "\
+usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET]
+                [--data-dir DIR] [--no-auth] [--host ADDRESS]
+
+  --port PORT                port to listen on (default 0: pick a free one)
+  --host ADDRESS             address to listen on (default 127.0.0.1)
+  --access-key-id ID         access key id clients sign with (default: built-in test key)
+  --access-key-secret SECRET its secret (default: built-in test secret)
+  --data-dir DIR             keep state in DIR/fc-local.db and DIR/code/ (default: memory)
+  --no-auth                  accept requests without checking signatures
+  --help                     print this message";
+
+/// The parsed command line.
+#[derive(Debug, Default, PartialEq)]
+struct Args {
+    port: Option<u16>,
+    host: Option<IpAddr>,
+    access_key_id: Option<String>,
+    access_key_secret: Option<String>,
+    data_dir: Option<PathBuf>,
+    no_auth: bool,
+    help: bool,
+}
+
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let mut parsed = Args::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "--port" => {
+                let v = value("--port")?;
+                parsed.port = Some(v.parse().map_err(|_| format!("invalid port '{v}'"))?);
+            }
+            "--host" => {
+                let v = value("--host")?;
+                parsed.host = Some(v.parse().map_err(|_| format!("invalid address '{v}'"))?);
+            }
+            "--access-key-id" => parsed.access_key_id = Some(value("--access-key-id")?),
+            "--access-key-secret" => {
+                parsed.access_key_secret = Some(value("--access-key-secret")?);
+            }
+            "--data-dir" => parsed.data_dir = Some(PathBuf::from(value("--data-dir")?)),
+            "--no-auth" if inline.is_none() => parsed.no_auth = true,
+            "--help" | "-h" if inline.is_none() => parsed.help = true,
+            other => return Err(format!("unknown argument '{other}'")),
+        }
+    }
+    if parsed.access_key_id.is_some() != parsed.access_key_secret.is_some() {
+        return Err("--access-key-id and --access-key-secret go together".to_owned());
+    }
+    Ok(parsed)
+}
+
+fn builder(args: &Args) -> FcLocal {
+    let mut server = FcLocal::new()
+        .port(args.port.unwrap_or(0))
+        .auth(!args.no_auth);
+    if let Some(host) = args.host {
+        server = server.host(host);
+    }
+    if let (Some(id), Some(secret)) = (&args.access_key_id, &args.access_key_secret) {
+        server = server.access_key(id.clone(), secret.clone());
+    }
+    if let Some(dir) = &args.data_dir {
+        server = server.data_dir(dir.clone());
+    }
+    server
+}
+
+/// SIGINT and SIGTERM, registered before the server starts so that a signal arriving right
+/// after the banner is never lost to the default action.
+struct StopSignals {
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn register() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                terminate: signal(SignalKind::terminate())?,
+                interrupt: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
+        }
+    }
+
+    async fn wait(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.terminate.recv() => {}
+                _ = self.interrupt.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("fc-local: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.help {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let mut signals = match StopSignals::register() {
+        Ok(signals) => signals,
+        Err(err) => {
+            eprintln!("fc-local: cannot listen for signals: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let server = match builder(&args).start().await {
+        Ok(server) => server,
+        Err(err) => {
+            eprintln!("fc-local: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let storage = match &server.config().data_dir {
+        Some(dir) => dir.join("fc-local.db").display().to_string(),
+        None => "memory (lost on exit)".to_owned(),
+    };
+    println!("fc-local is listening");
+    println!("endpoint: {}", server.endpoint());
+    println!("access key id: {}", server.access_key_id());
+    println!("access key secret: {}", server.access_key_secret());
+    println!("region: {}", server.region());
+    println!("account id: {}", server.account_id());
+    println!(
+        "signatures: {}",
+        if server.config().auth {
+            "checked"
+        } else {
+            "not checked (--no-auth)"
+        }
+    );
+    println!("storage: {storage}");
+    println!("press Ctrl-C to stop");
+    signals.wait().await;
+    println!("fc-local: stopping");
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Result<Args, String> {
+        parse_args(list.iter().map(|s| (*s).to_owned()))
+    }
+
+    #[test]
+    fn full_command_line() {
+        let parsed = args(&[
+            "--port",
+            "9000",
+            "--access-key-id",
+            "id",
+            "--access-key-secret=s",
+            "--data-dir",
+            "/tmp/x",
+            "--no-auth",
+            "--host",
+            "0.0.0.0",
+        ])
+        .unwrap();
+        assert_eq!(parsed.port, Some(9000));
+        assert_eq!(parsed.access_key_id.as_deref(), Some("id"));
+        assert_eq!(parsed.access_key_secret.as_deref(), Some("s"));
+        assert_eq!(parsed.data_dir, Some(PathBuf::from("/tmp/x")));
+        assert!(parsed.no_auth);
+        assert_eq!(parsed.host, Some("0.0.0.0".parse().unwrap()));
+        assert_eq!(args(&[]).unwrap(), Args::default());
+    }
+
+    #[test]
+    fn bad_command_lines() {
+        assert!(args(&["--port"]).is_err());
+        assert!(args(&["--port", "x"]).is_err());
+        assert!(args(&["--port", "70000"]).is_err());
+        assert!(args(&["--bogus"]).is_err());
+        assert!(args(&["--access-key-id", "a"]).is_err());
+        assert!(args(&["--host", "nowhere"]).is_err());
+        assert!(args(&["--no-auth=1"]).is_err());
+    }
+}

@@ -1,0 +1,221 @@
+//! Starting and stopping an emulator instance.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::state::AppState;
+use crate::store::{OpenError, Store};
+
+/// Builder for an emulator instance. Defaults: `127.0.0.1`, an ephemeral port, the test keys
+/// of [`crate::config`], in-memory state, signatures checked.
+#[derive(Debug, Clone)]
+pub struct FcLocal {
+    config: Config,
+    host: IpAddr,
+    port: u16,
+}
+
+impl Default for FcLocal {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Why an instance could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The store could not be opened.
+    #[error(transparent)]
+    Store(#[from] OpenError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+impl FcLocal {
+    /// A builder with the defaults.
+    pub fn new() -> Self {
+        Self {
+            config: Config::default(),
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+        }
+    }
+
+    /// The key pair clients must sign with.
+    pub fn access_key(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.config.access_key_id = id.into();
+        self.config.access_key_secret = secret.into();
+        self
+    }
+
+    /// The region used in ARNs.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.config.region = region.into();
+        self
+    }
+
+    /// The account id used in ARNs.
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.config.account_id = account_id.into();
+        self
+    }
+
+    /// Persists state under `dir` (`fc-local.db` and `code/`) instead of memory.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.config.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Turns signature checks on (the default) or off.
+    pub fn auth(mut self, enabled: bool) -> Self {
+        self.config.auth = enabled;
+        self
+    }
+
+    /// The address to listen on.
+    pub fn host(mut self, host: IpAddr) -> Self {
+        self.host = host;
+        self
+    }
+
+    /// The port to listen on; 0 picks a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The largest request body accepted (413 above it).
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_body_bytes = bytes;
+        self
+    }
+
+    /// The largest decoded code package accepted (413 above it).
+    pub fn max_code_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_code_bytes = bytes;
+        self
+    }
+
+    /// The configuration this builder holds.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Opens the store, binds the address and starts serving on the current tokio runtime.
+    pub async fn start(self) -> Result<FcLocalHandle, StartError> {
+        let store = Store::open(self.config.data_dir.as_deref())?;
+        let addr = SocketAddr::new(self.host, self.port);
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Bind { addr, source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| StartError::Bind { addr, source })?;
+        let state = AppState::new(self.config.clone(), store.clone());
+        let app = crate::api::router(state);
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let stopped = async move {
+                let _ = stop_rx.await;
+            };
+            if let Err(err) = axum::serve(listener, app)
+                .with_graceful_shutdown(stopped)
+                .await
+            {
+                tracing::error!(%err, "fc-local server stopped with an error");
+            }
+        });
+        Ok(FcLocalHandle {
+            addr: local,
+            config: self.config,
+            store,
+            stop: Some(stop_tx),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running instance. Dropping it stops the server; [`FcLocalHandle::shutdown`] also waits
+/// until it has stopped.
+#[derive(Debug)]
+pub struct FcLocalHandle {
+    addr: SocketAddr,
+    config: Config,
+    store: Store,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl FcLocalHandle {
+    /// `http://HOST:PORT`, the endpoint to give clients.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The access key id clients must sign with.
+    pub fn access_key_id(&self) -> &str {
+        &self.config.access_key_id
+    }
+
+    /// The access key secret clients must sign with.
+    pub fn access_key_secret(&self) -> &str {
+        &self.config.access_key_secret
+    }
+
+    /// The region used in ARNs.
+    pub fn region(&self) -> &str {
+        &self.config.region
+    }
+
+    /// The account id used in ARNs.
+    pub fn account_id(&self) -> &str {
+        &self.config.account_id
+    }
+
+    /// The instance's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The instance's store (for in-process tools such as an invocation engine).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Stops accepting connections, lets open requests finish and waits for the server.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for FcLocalHandle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Runs a management-plane scenario against fc-local with the official Python SDK.
+
+The SDK is `alibabacloud-fc20230330==4.8.3` (a client fc-rs did not write). Every check prints
+one line; the last line is `N passed, M failed` and the exit status is non-zero when M > 0.
+
+    python official_sdk_scenario.py --endpoint http://127.0.0.1:PORT \
+        --access-key-id ID --access-key-secret SECRET
+"""
+
+import argparse
+import base64
+import io
+import json
+import sys
+import time
+import traceback
+import urllib.parse
+import urllib.request
+import zipfile
+
+from alibabacloud_fc20230330 import models as fc
+from alibabacloud_fc20230330.client import Client
+from alibabacloud_tea_openapi.models import Config
+
+RESULTS = {"passed": 0, "failed": 0}
+
+
+def check(label, condition, detail=""):
+    """Records and prints one check."""
+    if condition:
+        RESULTS["passed"] += 1
+        print(f"ok   {label}")
+    else:
+        RESULTS["failed"] += 1
+        print(f"FAIL {label} {detail}".rstrip())
+
+
+def crc64_xz(data):
+    """CRC-64/XZ (reflected ECMA-182 polynomial), as Function Compute reports code checksums."""
+    poly = 0xC96C5795D7870F42
+    crc = 0xFFFFFFFFFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ poly if crc & 1 else crc >> 1
+    return crc ^ 0xFFFFFFFFFFFFFFFF
+
+
+def make_zip(text):
+    """A small ZIP package with one handler file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", text)
+    return buffer.getvalue()
+
+
+def client(endpoint, key_id, secret):
+    """An SDK client for fc-local's http endpoint (the SDK takes host:port plus a protocol)."""
+    parsed = urllib.parse.urlparse(endpoint)
+    return Client(
+        Config(
+            access_key_id=key_id,
+            access_key_secret=secret,
+            endpoint=parsed.netloc,
+            protocol=parsed.scheme or "http",
+            region_id="cn-hangzhou",
+        )
+    )
+
+
+def error_code(call):
+    """Runs `call`, returning (status, code) of the error it raised, or (None, None)."""
+    try:
+        call()
+    except Exception as err:  # the SDK raises its own exception types
+        status = getattr(err, "status_code", None) or getattr(err, "statusCode", None)
+        data = getattr(err, "data", None) or {}
+        if status is None and isinstance(data, dict):
+            status = data.get("statusCode")
+        return status, getattr(err, "code", None)
+    return None, None
+
+
+def create_input(name, package, description):
+    return fc.CreateFunctionInput(
+        function_name=name,
+        runtime="python3.10",
+        handler="index.handler",
+        memory_size=512,
+        timeout=10,
+        description=description,
+        code=fc.InputCodeLocation(
+            zip_file=base64.b64encode(package).decode(),
+            checksum=str(crc64_xz(package)),
+        ),
+    )
+
+
+def scenario(api, bad_api, prefix):
+    package = make_zip("def handler(event, context):\n    return 'v1'\n")
+    checksum = str(crc64_xz(package))
+    check("crc64 check value", crc64_xz(b"123456789") == 11051210869376104954)
+    main = prefix + "main"
+
+    created = api.create_function(fc.CreateFunctionRequest(body=create_input(main, package, "first")))
+    body = created.body
+    check("CreateFunction answers 200", created.status_code == 200, created.status_code)
+    check("CreateFunction echoes the name", body.function_name == main)
+    check("CreateFunction reports the code checksum", body.code_checksum == checksum,
+          f"{body.code_checksum} != {checksum}")
+    check("CreateFunction reports the code size", body.code_size == len(package))
+
+    got = api.get_function(main, fc.GetFunctionRequest()).body
+    check("GetFunction state is Active", got.state == "Active", got.state)
+    check("GetFunction lastUpdateStatus is Successful", got.last_update_status == "Successful")
+    check("GetFunction ARN", got.function_arn is not None
+          and got.function_arn.endswith(":functions/" + main), got.function_arn)
+    check("GetFunction keeps the configuration",
+          got.memory_size == 512 and got.timeout == 10 and got.handler == "index.handler")
+
+    status, code = error_code(lambda: api.create_function(
+        fc.CreateFunctionRequest(body=create_input(main, package, "again"))))
+    check("duplicate CreateFunction is FunctionAlreadyExists",
+          code == "FunctionAlreadyExists" and status == 409, f"{status} {code}")
+
+    status, code = error_code(lambda: api.get_function(prefix + "missing", fc.GetFunctionRequest()))
+    check("GetFunction of a missing function is FunctionNotFound",
+          code == "FunctionNotFound" and status == 404, f"{status} {code}")
+
+    for i in range(3):
+        api.create_function(fc.CreateFunctionRequest(
+            body=create_input(f"{prefix}page-{i}", package, f"page {i}")))
+    seen, token, pages = [], None, 0
+    while True:
+        page = api.list_functions(fc.ListFunctionsRequest(
+            prefix=prefix, limit=1, next_token=token)).body
+        pages += 1
+        seen.extend(f.function_name for f in page.functions or [])
+        token = page.next_token
+        if not token or pages > 10:
+            break
+    expected = sorted([main] + [f"{prefix}page-{i}" for i in range(3)])
+    check("ListFunctions limit=1 pages through every function once", seen == expected, seen)
+    check("ListFunctions made one page per function", pages == 4, pages)
+
+    updated = api.update_function(main, fc.UpdateFunctionRequest(
+        body=fc.UpdateFunctionInput(description="second", memory_size=1024))).body
+    check("UpdateFunction changes the given fields",
+          updated.description == "second" and updated.memory_size == 1024)
+    check("UpdateFunction keeps the other fields",
+          updated.timeout == 10 and updated.handler == "index.handler")
+
+    v1 = api.publish_function_version(main, fc.PublishFunctionVersionRequest(
+        body=fc.PublishVersionInput(description="one"))).body
+    package2 = make_zip("def handler(event, context):\n    return 'v2'\n")
+    api.update_function(main, fc.UpdateFunctionRequest(body=fc.UpdateFunctionInput(
+        code=fc.InputCodeLocation(zip_file=base64.b64encode(package2).decode()))))
+    v2 = api.publish_function_version(main, fc.PublishFunctionVersionRequest(
+        body=fc.PublishVersionInput(description="two"))).body
+    check("PublishFunctionVersion numbers versions 1 and 2",
+          (v1.version_id, v2.version_id) == ("1", "2"), (v1.version_id, v2.version_id))
+    listed = api.list_function_versions(main, fc.ListFunctionVersionsRequest()).body
+    ids = [v.version_id for v in listed.versions or []]
+    check("ListFunctionVersions lists both versions", sorted(ids) == ["1", "2"], ids)
+    forward = api.list_function_versions(main, fc.ListFunctionVersionsRequest(
+        direction="FORWARD", limit=1)).body
+    check("ListFunctionVersions FORWARD limit=1 starts at 1 and pages",
+          [v.version_id for v in forward.versions] == ["1"] and bool(forward.next_token))
+
+    api.create_alias(main, fc.CreateAliasRequest(body=fc.CreateAliasInput(
+        alias_name="prod", version_id="1", description="production")))
+    alias = api.get_alias(main, "prod").body
+    check("GetAlias returns the alias", alias.alias_name == "prod" and alias.version_id == "1")
+    status, code = error_code(lambda: api.delete_function_version(main, "1"))
+    check("a version used by an alias cannot be deleted", status is not None and status >= 400,
+          f"{status} {code}")
+
+    trigger = api.create_trigger(main, fc.CreateTriggerRequest(body=fc.CreateTriggerInput(
+        trigger_name="web", trigger_type="http",
+        trigger_config=json.dumps({"authType": "anonymous", "methods": ["GET"]})))).body
+    check("CreateTrigger (http) reports its URL",
+          trigger.http_trigger is not None and bool(trigger.http_trigger.url_internet))
+    listed_triggers = api.list_triggers(main, fc.ListTriggersRequest()).body.triggers or []
+    check("ListTriggers lists the trigger", [t.trigger_name for t in listed_triggers] == ["web"])
+
+    code_info = api.get_function_code(main, fc.GetFunctionCodeRequest()).body
+    with urllib.request.urlopen(code_info.url, timeout=10) as response:
+        downloaded = response.read()
+    check("GetFunctionCode URL downloads without credentials", downloaded == package2)
+    check("GetFunctionCode checksum is the CRC-64 of the download",
+          code_info.checksum == str(crc64_xz(downloaded)))
+    old_code = api.get_function_code(main, fc.GetFunctionCodeRequest(qualifier="prod")).body
+    check("GetFunctionCode of alias prod returns version 1's code", old_code.checksum == checksum)
+
+    disabled = api.disable_function_invocation(main, fc.DisableFunctionInvocationRequest(
+        reason="maintenance")).body
+    restriction = api.get_function(main, fc.GetFunctionRequest()).body.invocation_restriction
+    check("DisableFunctionInvocation succeeds and is visible",
+          disabled.success and restriction is not None and restriction.disable
+          and restriction.reason == "maintenance")
+    api.enable_function_invocation(main)
+    restriction = api.get_function(main, fc.GetFunctionRequest()).body.invocation_restriction
+    check("EnableFunctionInvocation clears the restriction",
+          restriction is None or not restriction.disable)
+
+    status, code = error_code(lambda: api.delete_function(main))
+    check("DeleteFunction with versions, alias and trigger is refused (FunctionNotEmpty)",
+          code == "FunctionNotEmpty", f"{status} {code}")
+    api.delete_trigger(main, "web")
+    status, code = error_code(lambda: api.get_trigger(main, "web"))
+    check("DeleteTrigger removes the trigger", status == 404, f"{status} {code}")
+    api.delete_alias(main, "prod")
+    status, code = error_code(lambda: api.get_alias(main, "prod"))
+    check("DeleteAlias removes the alias", code == "AliasNotFound", f"{status} {code}")
+    api.delete_function_version(main, "1")
+    api.delete_function_version(main, "2")
+    left = api.list_function_versions(main, fc.ListFunctionVersionsRequest()).body.versions
+    check("DeleteFunctionVersion removes the versions", not left, left)
+    deleted = api.delete_function(main)
+    check("DeleteFunction answers 204", deleted.status_code == 204, deleted.status_code)
+    status, code = error_code(lambda: api.get_function(main, fc.GetFunctionRequest()))
+    check("the deleted function is gone", code == "FunctionNotFound", f"{status} {code}")
+    for i in range(3):
+        api.delete_function(f"{prefix}page-{i}")
+
+    status, code = error_code(lambda: bad_api.list_functions(fc.ListFunctionsRequest()))
+    check("a wrong secret is rejected with SignatureNotMatch",
+          code == "SignatureNotMatch" and status == 403, f"{status} {code}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoint", required=True)
+    parser.add_argument("--access-key-id", required=True)
+    parser.add_argument("--access-key-secret", required=True)
+    args = parser.parse_args()
+    api = client(args.endpoint, args.access_key_id, args.access_key_secret)
+    bad_api = client(args.endpoint, args.access_key_id, args.access_key_secret + "-wrong")
+    prefix = f"sdk-{int(time.time() * 1000) % 1000000}-"
+    try:
+        scenario(api, bad_api, prefix)
+    except Exception:  # an unexpected error is one failed check, with its trace
+        traceback.print_exc()
+        check("scenario ran to the end", False)
+    print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
+    return 1 if RESULTS["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

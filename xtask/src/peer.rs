@@ -1,0 +1,288 @@
+//! Peer conformance suites: clients we did not write, run against the `fc-local` binary.
+//!
+//! 1. A Python virtual environment at `target/peer-venv` (created with `python3 -m venv` when
+//!    missing) gets the pinned official SDK and schemathesis; the install is skipped when the
+//!    marker file there already lists exactly the pinned packages.
+//! 2. `cargo build -p fc-local`, then `target/debug/fc-local --port 0 ...`; the endpoint is read
+//!    from the `endpoint: ` line it prints.
+//! 3. `fc-local/tests/peer/official_sdk_scenario.py` runs against a signing instance.
+//! 4. schemathesis runs the operations of every tag fc-local emulates (the others answer 501 by
+//!    design) against a `--no-auth` instance holding fixtures (see
+//!    `fc-local/tests/peer/schemathesis.toml`), with the checks `not_a_server_error` and
+//!    `response_schema_conformance`.
+//!
+//! Each instance is stopped with SIGTERM (killed if it does not exit). The error names every
+//! suite that failed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::workspace_root;
+
+/// The packages the suites need, pinned.
+const PINNED: [&str; 2] = ["alibabacloud-fc20230330==4.8.3", "schemathesis==4.32.5"];
+/// Keys the scenario's instance is started with.
+const ACCESS_KEY_ID: &str = "LTAIpeersuite";
+const ACCESS_KEY_SECRET: &str = "peer-suite-secret";
+/// Fixture names; they must match `fc-local/tests/peer/schemathesis.toml`.
+const FIXTURE_FUNCTION: &str = "st-fixture";
+const FIXTURE_LAYER: &str = "st-layer";
+const FIXTURE_DOMAIN: &str = "st.example.com";
+/// The spec's tags whose operations fc-local emulates (`InvokeFunction`, tagged Function, is
+/// excluded separately).
+const EMULATED_TAGS: [&str; 13] = [
+    "Function",
+    "Version",
+    "Alias",
+    "Trigger",
+    "Layer",
+    "CustomDomain",
+    "AsyncInvokeConfig",
+    "ConcurrencyConfig",
+    "ProvisionConfig",
+    "ScalingConfig",
+    "Tag",
+    "VpcBinding",
+    "Region",
+];
+/// Examples per operation and phase; the whole run takes about a minute on 2 cores.
+const MAX_EXAMPLES: &str = "50";
+/// A fixed seed keeps schemathesis runs reproducible.
+const SEED: &str = "20230330";
+
+pub(crate) fn run() -> Result<(), String> {
+    let root = workspace_root();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map_or_else(|| root.join("target"), |dir| root.join(dir));
+    let venv = target.join("peer-venv");
+    prepare_venv(&venv)?;
+
+    println!("==> cargo build -p fc-local");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    run_command(
+        Command::new(&cargo)
+            .args(["build", "-p", "fc-local"])
+            .current_dir(&root),
+    )?;
+    let binary = target.join("debug").join("fc-local");
+
+    let mut failed = Vec::new();
+    if let Err(e) = sdk_scenario(&root, &venv, &binary) {
+        eprintln!("{e}");
+        failed.push("official SDK scenario");
+    }
+    if let Err(e) = schemathesis(&root, &venv, &binary) {
+        eprintln!("{e}");
+        failed.push("schemathesis");
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("peer suites failed: {}", failed.join(", ")))
+    }
+}
+
+fn bin(venv: &Path, name: &str) -> PathBuf {
+    venv.join("bin").join(name)
+}
+
+/// Creates the venv if needed and installs the pinned packages unless the marker says so.
+fn prepare_venv(venv: &Path) -> Result<(), String> {
+    if !bin(venv, "python").exists() {
+        println!("==> python3 -m venv {}", venv.display());
+        run_command(Command::new("python3").arg("-m").arg("venv").arg(venv))?;
+    }
+    let marker = venv.join("fc-rs-pinned.txt");
+    let wanted = PINNED.join("\n");
+    if std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(());
+    }
+    println!("==> pip install {}", PINNED.join(" "));
+    run_command(
+        Command::new(bin(venv, "python"))
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(PINNED),
+    )?;
+    std::fs::write(&marker, wanted).map_err(|e| format!("cannot write {}: {e}", marker.display()))
+}
+
+fn run_command(command: &mut Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn sdk_scenario(root: &Path, venv: &Path, binary: &Path) -> Result<(), String> {
+    let server = Server::start(
+        binary,
+        &[
+            "--access-key-id",
+            ACCESS_KEY_ID,
+            "--access-key-secret",
+            ACCESS_KEY_SECRET,
+        ],
+    )?;
+    println!("==> official SDK scenario against {}", server.endpoint);
+    run_command(
+        Command::new(bin(venv, "python"))
+            .arg(root.join("fc-local/tests/peer/official_sdk_scenario.py"))
+            .args(["--endpoint", &server.endpoint])
+            .args(["--access-key-id", ACCESS_KEY_ID])
+            .args(["--access-key-secret", ACCESS_KEY_SECRET]),
+    )
+    .map_err(|e| format!("official SDK scenario: {e}"))
+}
+
+fn schemathesis(root: &Path, venv: &Path, binary: &Path) -> Result<(), String> {
+    let server = Server::start(binary, &["--no-auth"])?;
+    create_fixture(&server.addr)?;
+    println!("==> schemathesis against {}", server.endpoint);
+    let mut command = Command::new(bin(venv, "schemathesis"));
+    command
+        .arg("--config-file")
+        .arg(root.join("fc-local/tests/peer/schemathesis.toml"))
+        .arg("run")
+        .arg(root.join("spec/fc-2023-03-30.yaml"))
+        .args(["--url", &server.endpoint])
+        .args(["--checks", "not_a_server_error,response_schema_conformance"]);
+    for tag in EMULATED_TAGS {
+        command.args(["--include-tag", tag]);
+    }
+    command
+        .args(["--exclude-operation-id", "InvokeFunction"])
+        .args(["--max-examples", MAX_EXAMPLES, "--seed", SEED])
+        .args(["--generation-database", "none"])
+        .current_dir(venv);
+    run_command(&mut command).map_err(|e| format!("schemathesis: {e}"))
+}
+
+/// POSTs a JSON body without signing (the instance runs with `--no-auth`).
+fn post(addr: &str, path: &str, body: &str) -> Result<(), String> {
+    let mut stream =
+        TcpStream::connect(addr).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("cannot send to {addr}: {e}"))?;
+    let mut reply = String::new();
+    stream
+        .read_to_string(&mut reply)
+        .map_err(|e| format!("cannot read from {addr}: {e}"))?;
+    if reply.starts_with("HTTP/1.1 200") {
+        Ok(())
+    } else {
+        Err(format!("fixture request POST {path} failed: {reply}"))
+    }
+}
+
+/// The fixtures: a function with version 1 and alias `live`, a layer version, a custom domain.
+fn create_fixture(addr: &str) -> Result<(), String> {
+    // An empty ZIP archive, base64.
+    let zip = "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==";
+    let function = format!(
+        r#"{{"functionName":"{FIXTURE_FUNCTION}","runtime":"python3.10","handler":"index.handler","code":{{"zipFile":"{zip}"}},"tags":[{{"Key":"suite","Value":"schemathesis"}}],"environmentVariables":{{"MODE":"test"}}}}"#
+    );
+    post(addr, "/2023-03-30/functions", &function)?;
+    let base = format!("/2023-03-30/functions/{FIXTURE_FUNCTION}");
+    post(
+        addr,
+        &format!("{base}/versions"),
+        r#"{"description":"fixture"}"#,
+    )?;
+    post(
+        addr,
+        &format!("{base}/aliases"),
+        r#"{"aliasName":"live","versionId":"1"}"#,
+    )?;
+    post(
+        addr,
+        &format!("/2023-03-30/layers/{FIXTURE_LAYER}/versions"),
+        &format!(r#"{{"code":{{"zipFile":"{zip}"}},"compatibleRuntime":["python3.10"]}}"#),
+    )?;
+    post(
+        addr,
+        "/2023-03-30/custom-domains",
+        &format!(r#"{{"domainName":"{FIXTURE_DOMAIN}"}}"#),
+    )
+}
+
+/// A running `fc-local` process, stopped on drop.
+struct Server {
+    child: Child,
+    endpoint: String,
+    addr: String,
+}
+
+impl Server {
+    fn start(binary: &Path, extra: &[&str]) -> Result<Self, String> {
+        let mut child = Command::new(binary)
+            .args(["--port", "0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| "fc-local has no stdout".to_owned())?;
+        let mut lines = BufReader::new(stdout).lines();
+        let mut endpoint = None;
+        for line in lines.by_ref() {
+            let line = line.map_err(|e| format!("cannot read fc-local's output: {e}"))?;
+            println!("    {line}");
+            if let Some(found) = line.strip_prefix("endpoint: ") {
+                endpoint = Some(found.trim().to_owned());
+                break;
+            }
+        }
+        // Keep draining the output so that fc-local never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+        let Some(endpoint) = endpoint else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("fc-local exited without printing its endpoint".to_owned());
+        };
+        let addr = endpoint.trim_start_matches("http://").to_owned();
+        Ok(Self {
+            child,
+            endpoint,
+            addr,
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
