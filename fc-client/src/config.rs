@@ -252,9 +252,19 @@ fn check_endpoint(endpoint: &str) -> Result<String, ConfigError> {
     Ok(endpoint.trim_end_matches('/').to_owned())
 }
 
-/// Makes ring the process's rustls provider unless one is installed already. fc-client builds
-/// reqwest with rustls but without aws-lc (a C build); reqwest then uses the default provider.
-pub(crate) fn install_crypto_provider() {
+/// Makes ring the process's rustls crypto provider, unless one is installed already.
+///
+/// fc-client builds reqwest with rustls but without aws-lc (a C build), so a reqwest client
+/// finds its provider in the process default, and building one panics without it. Every
+/// [`Client`] calls this itself; call it before building a `reqwest::Client` of your own in a
+/// program that installs no provider.
+///
+/// ```
+/// fc_client::install_crypto_provider();
+/// let http = reqwest::Client::builder().build().expect("a provider is installed");
+/// # drop(http);
+/// ```
+pub fn install_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Losing a race to another installer is fine: a provider is installed either way.
         let _ = rustls::crypto::ring::default_provider().install_default();

@@ -74,7 +74,7 @@ pub mod timestamp;
 mod validation;
 pub mod waiter;
 
-pub use config::{ClientBuilder, ConfigError};
+pub use config::{ClientBuilder, ConfigError, install_crypto_provider};
 pub use error::{Error, ErrorCode, ErrorKind, REQUEST_ID_HEADER};
 pub use generated::*;
 pub use invoke::{FunctionError, FunctionErrorType, Invoke, InvokeBody, InvokeError, InvokeOutput};

@@ -1,27 +1,27 @@
-//! When to try a call again, and how long to wait first.
-//!
-//! The standard policy makes up to 3 attempts with exponential backoff and full jitter (each
-//! wait is uniform between zero and `initial × 2^(attempt-1)`, capped), and honours the server's
-//! hint when it sends one (`Retry-After` in seconds, or `x-acs-retry-after` in milliseconds).
-//!
-//! What is retried depends on whether a second attempt could repeat an effect:
-//!
-//! | failure | GET / PUT / DELETE | POST (create, publish, invoke, ...) |
-//! |---|---|---|
-//! | connection refused / DNS / connect timeout (never reached the server) | retried | retried |
-//! | 429, 500, 502, 503, 504 answers; reset or timed out after sending | retried | **not retried** |
-//! | any other answer | not retried | not retried |
-//!
-//! POST operations are not idempotent here: a throttled or failed `CreateFunction` may still
-//! have created the function, and a timed-out `InvokeFunction` may have run it, so they are
-//! retried only when the request provably never reached the server. Retry them yourself when
-//! your operation tolerates a repeat.
+//! When to try a call again, and how long to wait first (see [`RetryPolicy`]).
 
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
 /// How a client retries failed calls.
+///
+/// The standard policy makes up to 3 attempts with exponential backoff and full jitter (each
+/// wait is uniform between zero and `initial × 2^(attempt-1)`, capped), and honours the server's
+/// hint when it sends one (`Retry-After` in seconds, or `x-acs-retry-after` in milliseconds).
+///
+/// What is retried depends on whether a second attempt could repeat an effect:
+///
+/// | failure | GET / PUT / DELETE | POST (create, publish, invoke, ...) |
+/// |---|---|---|
+/// | connection refused / DNS / connect timeout (never reached the server) | retried | retried |
+/// | 429, 500, 502, 503, 504 answers; reset or timed out after sending | retried | **not retried** |
+/// | any other answer | not retried | not retried |
+///
+/// POST operations are not idempotent here: a throttled or failed `CreateFunction` may still
+/// have created the function, and a timed-out `InvokeFunction` may have run it, so they are
+/// retried only when the request provably never reached the server. Retry them yourself when
+/// your operation tolerates a repeat.
 ///
 /// ```
 /// use std::time::Duration;

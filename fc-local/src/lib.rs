@@ -3,7 +3,9 @@
 //! fc-local is a real HTTP server that speaks the API's paths, JSON shapes (the types of
 //! [`fc_models`]), error bodies and ACS3-HMAC-SHA256 signatures, so that SDKs (the official
 //! Python one included) and tests can run without a cloud account. See the crate README for
-//! the list of emulated operations and the business rules with their sources.
+//! the list of emulated operations and the business rules with their sources; `EXECUTION.md`
+//! describes how [`executor`] runs functions (Python, Node.js and custom runtimes) as local child
+//! processes.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), fc_local::StartError> {
@@ -20,6 +22,7 @@ mod body;
 pub mod config;
 pub mod enums;
 pub mod error;
+pub mod executor;
 pub mod params;
 pub mod request_id;
 mod server;

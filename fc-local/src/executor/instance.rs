@@ -1,0 +1,368 @@
+//! One function instance: a child process serving the custom-runtime HTTP protocol on a local
+//! port, its output pipe, and how it is stopped.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+
+use super::config::ExecutorConfig;
+use super::error::ExecError;
+use super::logs::{FunctionLogs, InstanceLog, lock};
+use super::protocol::instance_env;
+use super::spec::{FunctionSpec, RuntimeKind};
+use super::unpack::PreparedCode;
+
+/// What starting an instance needs.
+pub(crate) struct Launch<'a> {
+    pub(crate) config: &'a ExecutorConfig,
+    pub(crate) spec: &'a FunctionSpec,
+    pub(crate) kind: RuntimeKind,
+    pub(crate) code: &'a PreparedCode,
+    pub(crate) instance_id: String,
+    pub(crate) function_logs: Arc<FunctionLogs>,
+}
+
+/// A running instance.
+#[derive(Debug)]
+pub(crate) struct Instance {
+    /// Instance id (`FC_INSTANCE_ID`, `X-Fc-Instance-Id`).
+    pub(crate) id: String,
+    /// The local port it serves on.
+    pub(crate) port: u16,
+    /// Its output.
+    pub(crate) log: Arc<InstanceLog>,
+    pid: Option<u32>,
+    child: Mutex<tokio::process::Child>,
+    killed: AtomicBool,
+}
+
+/// An instance's HTTP answer.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+/// Why an instance gave no HTTP answer.
+#[derive(Debug)]
+pub(crate) enum PostError {
+    /// No answer within the time allowed.
+    TimedOut,
+    /// The connection failed or closed before a full answer.
+    Broken(String),
+}
+
+impl Instance {
+    /// Starts the process and waits until it accepts connections on its port.
+    pub(crate) async fn start(launch: Launch<'_>) -> Result<Instance, ExecError> {
+        let Launch {
+            config,
+            spec,
+            kind,
+            code,
+            instance_id,
+            function_logs,
+        } = launch;
+        let port = free_port().map_err(ExecError::NoPort)?;
+        let (program, args) = command_line(config, spec, kind, code);
+        let env = instance_env(config, spec, &code.code_dir, &instance_id, port);
+        let pipe_error = |source| ExecError::Io {
+            path: PathBuf::from("<output pipe>"),
+            source,
+        };
+        let (reader, writer) = std::io::pipe().map_err(pipe_error)?;
+        let writer_too = writer.try_clone().map_err(pipe_error)?;
+
+        let mut command = tokio::process::Command::new(&program);
+        command
+            .args(&args)
+            .current_dir(&code.code_dir)
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(writer_too)
+            .kill_on_drop(true);
+        for name in env.remove {
+            command.env_remove(name);
+        }
+        command.envs(&env.set);
+        #[cfg(unix)]
+        command.process_group(0);
+        let spawned = command.spawn();
+        // The command holds the pipe's write ends; only the child may keep them open, so that
+        // the reader sees end of file when the instance exits.
+        drop(command);
+        let child = spawned.map_err(|source| match kind {
+            RuntimeKind::Python | RuntimeKind::Node
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                ExecError::InterpreterMissing {
+                    program: program.clone(),
+                    runtime: spec.runtime.clone(),
+                    source,
+                }
+            }
+            _ => ExecError::SpawnFailed {
+                function: spec.name.clone(),
+                command: program.display().to_string(),
+                source,
+            },
+        })?;
+        let log = InstanceLog::new(instance_id.clone(), function_logs);
+        log.spawn_reader(reader);
+        let instance = Instance {
+            id: instance_id,
+            port,
+            log,
+            pid: child.id(),
+            child: Mutex::new(child),
+            killed: AtomicBool::new(false),
+        };
+        tracing::debug!(function = %spec.name, instance = %instance.id, port, "instance started");
+        instance
+            .wait_ready(&spec.name, config.startup_timeout)
+            .await?;
+        Ok(instance)
+    }
+
+    /// Polls the port until it accepts a connection, the process exits, or time runs out.
+    async fn wait_ready(&self, function: &str, timeout: Duration) -> Result<(), ExecError> {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.exit_status() {
+                self.kill();
+                self.log.wait_closed(Duration::from_millis(500)).await;
+                return Err(ExecError::InstanceExited {
+                    function: function.to_owned(),
+                    instance_id: self.id.clone(),
+                    port: self.port,
+                    status: status.to_string(),
+                    output: self.log.recent_output(),
+                });
+            }
+            let connect = tokio::net::TcpStream::connect(("127.0.0.1", self.port));
+            if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_millis(250), connect).await {
+                return Ok(());
+            }
+            if started.elapsed() >= timeout {
+                self.kill();
+                self.log.wait_closed(Duration::from_millis(500)).await;
+                return Err(ExecError::StartTimeout {
+                    function: function.to_owned(),
+                    instance_id: self.id.clone(),
+                    port: self.port,
+                    waited: timeout,
+                    output: self.log.recent_output(),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Sends `POST path` and reads the whole answer within `timeout`.
+    pub(crate) async fn post(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        headers: HeaderMap,
+        body: Bytes,
+        timeout: Duration,
+    ) -> Result<Answer, PostError> {
+        let url = format!("http://127.0.0.1:{}{path}", self.port);
+        let exchange = async {
+            let response = client
+                .post(url)
+                .headers(headers)
+                .body(body)
+                .send()
+                .await
+                .map_err(|error| PostError::Broken(error.to_string()))?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response
+                .bytes()
+                .await
+                .map_err(|error| PostError::Broken(error.to_string()))?;
+            Ok(Answer {
+                status,
+                headers,
+                body,
+            })
+        };
+        match tokio::time::timeout(timeout, exchange).await {
+            Ok(answer) => answer,
+            Err(_) => Err(PostError::TimedOut),
+        }
+    }
+
+    /// The exit status, if the process has exited.
+    pub(crate) fn exit_status(&self) -> Option<ExitStatus> {
+        lock(&self.child).try_wait().ok().flatten()
+    }
+
+    /// Waits up to `max` for the process to exit; its status if it did.
+    pub(crate) async fn exited_within(&self, max: Duration) -> Option<ExitStatus> {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.exit_status() {
+                return Some(status);
+            }
+            if started.elapsed() >= max {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Peak resident memory of the instance's main process so far, in MB (Linux: `VmHWM` in
+    /// `/proc/<pid>/status`; `None` elsewhere or once the process is gone).
+    pub(crate) fn peak_memory_mb(&self) -> Option<f64> {
+        if self.killed.load(Ordering::SeqCst) {
+            return None;
+        }
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid?)).ok()?;
+        let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+        let kilobytes: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kilobytes / 1024.0)
+    }
+
+    /// Kills the process and everything it started (its process group). Idempotent.
+    pub(crate) fn kill(&self) {
+        if self.killed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        tracing::debug!(instance = %self.id, "stopping instance");
+        #[cfg(unix)]
+        if let Some(pid) = self.pid {
+            kill_process_group(pid);
+        }
+        let _ = lock(&self.child).start_kill();
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Sends SIGKILL to the process group `pgid` (the instance was made a group leader), so that
+/// children of a shell `bootstrap` go too.
+#[cfg(unix)]
+fn kill_process_group(pgid: u32) {
+    let group = format!("-{pgid}");
+    let result = std::process::Command::new("kill")
+        .args(["-s", "KILL", "--", &group])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if let Err(error) = result {
+        tracing::debug!(%error, "cannot run kill for the process group");
+    }
+}
+
+/// A port no one listens on right now (bound and released; another program could take it in
+/// between, which the readiness check then reports).
+fn free_port() -> std::io::Result<u16> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// The program and arguments of an instance.
+fn command_line(
+    config: &ExecutorConfig,
+    spec: &FunctionSpec,
+    kind: RuntimeKind,
+    code: &PreparedCode,
+) -> (PathBuf, Vec<OsString>) {
+    let bootstrap = || {
+        code.bootstrap
+            .clone()
+            .map(PathBuf::into_os_string)
+            .unwrap_or_default()
+    };
+    match kind {
+        RuntimeKind::Python => (config.python.clone(), vec!["-u".into(), bootstrap()]),
+        RuntimeKind::Node => (config.node.clone(), vec![bootstrap()]),
+        RuntimeKind::Custom => {
+            let custom = spec.custom_runtime.clone().unwrap_or_default();
+            let mut words = custom
+                .command
+                .iter()
+                .chain(custom.args.iter())
+                .map(|word| map_code_path(word, &code.code_dir));
+            let program = match words.next() {
+                Some(program) => {
+                    let path = PathBuf::from(&program);
+                    if path.is_relative() && program.to_string_lossy().contains('/') {
+                        code.code_dir.join(path)
+                    } else {
+                        path
+                    }
+                }
+                None => code.code_dir.join("bootstrap"),
+            };
+            (program, words.collect())
+        }
+    }
+}
+
+/// `/code` and `/code/...` (where the service mounts the code) mapped to the local code
+/// directory; other words unchanged.
+fn map_code_path(word: &str, code_dir: &Path) -> OsString {
+    if word == "/code" || word == "/code/" {
+        return code_dir.as_os_str().to_owned();
+    }
+    match word.strip_prefix("/code/") {
+        Some(rest) => code_dir.join(rest).into_os_string(),
+        None => OsString::from(word),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_paths_are_mapped() {
+        let dir = Path::new("/work/f/code");
+        assert_eq!(
+            map_code_path("/code/bootstrap", dir),
+            "/work/f/code/bootstrap"
+        );
+        assert_eq!(map_code_path("/code", dir), "/work/f/code");
+        assert_eq!(map_code_path("/codex", dir), "/codex");
+        assert_eq!(map_code_path("python3", dir), "python3");
+    }
+
+    #[test]
+    fn custom_commands_resolve_against_the_code() {
+        let config = ExecutorConfig::new("/tmp/w");
+        let mut spec = FunctionSpec::new("f", "custom", "h", Vec::new());
+        let code = PreparedCode {
+            code_dir: PathBuf::from("/w/code"),
+            bootstrap: None,
+        };
+        let (program, args) = command_line(&config, &spec, RuntimeKind::Custom, &code);
+        assert_eq!(program, Path::new("/w/code/bootstrap"));
+        assert!(args.is_empty());
+        spec.custom_runtime = Some(super::super::spec::CustomRuntimeSpec {
+            command: vec!["./run.sh".into(), "/code/app.py".into()],
+            args: vec!["--fast".into()],
+            port: None,
+        });
+        let (program, args) = command_line(&config, &spec, RuntimeKind::Custom, &code);
+        assert_eq!(program, Path::new("/w/code/./run.sh"));
+        assert_eq!(
+            args,
+            vec![OsString::from("/w/code/app.py"), "--fast".into()]
+        );
+    }
+}

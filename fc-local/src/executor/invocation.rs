@@ -1,0 +1,93 @@
+//! One call of a function and what came back.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+
+/// `X-Fc-Error-Type` of an error the function reported itself (a Node.js `callback(err)`).
+pub const HANDLED_INVOCATION_ERROR: &str = "HandledInvocationError";
+/// `X-Fc-Error-Type` of every other function error: exceptions, crashes, timeouts.
+pub const UNHANDLED_INVOCATION_ERROR: &str = "UnhandledInvocationError";
+/// `X-Fc-Error-Type` when the instance's initializer failed or timed out.
+pub const INITIALIZATION_ERROR: &str = "InitializationError";
+
+/// A call to run: request id, event and the caller's options.
+///
+/// ```
+/// use fc_local::executor::Invocation;
+///
+/// let call = Invocation::new("req-1", "hello").with_log_tail(true);
+/// assert_eq!(&call.payload[..], b"hello");
+/// assert!(call.qualifier.is_none());
+/// ```
+#[derive(Clone, Debug)]
+pub struct Invocation {
+    /// The request id (`x-fc-request-id`, `context.request_id`).
+    pub request_id: String,
+    /// The event, passed to the handler unchanged.
+    pub payload: Bytes,
+    /// Whether to return the invocation's log tail (`x-fc-log-type: Tail`).
+    pub log_tail: bool,
+    /// What the caller asked for (`LATEST`, a version or an alias); `None` means `LATEST`.
+    /// The version actually run is the spec's `version`.
+    pub qualifier: Option<String>,
+    /// Retry number of an asynchronous invocation (`x-fc-retry-count`), 0 for the first try.
+    pub retry_count: u32,
+}
+
+impl Invocation {
+    /// A call without log tail, qualifier `LATEST`, first try.
+    pub fn new(request_id: impl Into<String>, payload: impl Into<Bytes>) -> Self {
+        Invocation {
+            request_id: request_id.into(),
+            payload: payload.into(),
+            log_tail: false,
+            qualifier: None,
+            retry_count: 0,
+        }
+    }
+
+    /// Asks for (or not) the log tail.
+    #[must_use]
+    pub fn with_log_tail(mut self, log_tail: bool) -> Self {
+        self.log_tail = log_tail;
+        self
+    }
+
+    /// Records the qualifier the caller used.
+    #[must_use]
+    pub fn with_qualifier(mut self, qualifier: impl Into<String>) -> Self {
+        self.qualifier = Some(qualifier.into());
+        self
+    }
+}
+
+/// The result of an invocation that reached the function, successful or not.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvocationOutcome {
+    /// HTTP status for InvokeFunction: 200, also for function errors (the service reports those
+    /// with a 2xx status and `X-Fc-Error-Type`).
+    pub status: u16,
+    /// The response body: the handler's result, or an error JSON.
+    pub body: Bytes,
+    /// `X-Fc-Error-Type`: `None` on success, else one of [`HANDLED_INVOCATION_ERROR`],
+    /// [`UNHANDLED_INVOCATION_ERROR`], [`INITIALIZATION_ERROR`].
+    pub error_type: Option<String>,
+    /// The last 4 KB (4,096 bytes, cut on a character boundary) of this invocation's output,
+    /// if [`Invocation::log_tail`] was set; not yet base64-encoded.
+    pub log_tail: Option<String>,
+    /// Id of the instance that ran the invocation (`X-Fc-Instance-Id`).
+    pub instance_id: String,
+    /// Time spent in the handler, from sending the event to the answer (initializer excluded).
+    pub duration: Duration,
+    /// Peak memory of the instance's main process so far, in MB (`X-Fc-Max-Memory-Usage`);
+    /// Linux only, `None` elsewhere or when the process is already gone.
+    pub max_memory_mb: Option<f64>,
+}
+
+impl InvocationOutcome {
+    /// Whether the function succeeded (no error type).
+    pub fn is_success(&self) -> bool {
+        self.error_type.is_none()
+    }
+}

@@ -1,0 +1,308 @@
+//! The instances of one function version: reuse, per-instance concurrency, the instance cap,
+//! waiting for a free slot, and stopping idle or broken instances.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Notify, OnceCell};
+
+use super::error::ExecError;
+use super::instance::Instance;
+use super::logs::lock;
+use super::spec::{FunctionSpec, RuntimeKind};
+use super::unpack::{PreparedCode, prepare};
+
+/// A running instance as [`Executor::instances`](super::Executor::instances) lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceInfo {
+    /// Instance id.
+    pub instance_id: String,
+    /// The function version it runs.
+    pub version: String,
+    /// Invocations running on it now.
+    pub in_flight: u32,
+    /// How long it has been idle (zero while busy).
+    pub idle_for: Duration,
+}
+
+#[derive(Debug)]
+struct Slot {
+    instance: Arc<Instance>,
+    in_flight: u32,
+    last_used: Instant,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    slots: Vec<Slot>,
+    starting: usize,
+    retired: bool,
+}
+
+/// The instances of one (function, version) running one spec.
+#[derive(Debug)]
+pub(crate) struct Pool {
+    pub(crate) spec: Arc<FunctionSpec>,
+    pub(crate) kind: RuntimeKind,
+    code: OnceCell<PreparedCode>,
+    state: Mutex<State>,
+    freed: Notify,
+}
+
+/// What [`Pool::acquire`] found.
+pub(crate) enum Acquired {
+    /// A running instance with a free slot, now counted as busy.
+    Warm(Lease),
+    /// Permission to start a new instance (counted against the cap until dropped or used).
+    Start(StartPermit),
+}
+
+impl Pool {
+    pub(crate) fn new(spec: Arc<FunctionSpec>, kind: RuntimeKind) -> Self {
+        Pool {
+            spec,
+            kind,
+            code: OnceCell::new(),
+            state: Mutex::new(State::default()),
+            freed: Notify::new(),
+        }
+    }
+
+    /// The unpacked code, unpacking it on first use.
+    pub(crate) async fn code(
+        &self,
+        work_dir: &std::path::Path,
+        max_code_size: u64,
+    ) -> Result<&PreparedCode, ExecError> {
+        self.code
+            .get_or_try_init(|| {
+                let spec = Arc::clone(&self.spec);
+                let kind = self.kind;
+                let work_dir = work_dir.to_path_buf();
+                async move {
+                    let dir = work_dir.clone();
+                    let task = tokio::task::spawn_blocking(move || {
+                        prepare(&dir, &spec, kind, max_code_size)
+                    });
+                    match task.await {
+                        Ok(result) => result,
+                        Err(error) => Err(ExecError::Io {
+                            path: work_dir,
+                            source: std::io::Error::other(error.to_string()),
+                        }),
+                    }
+                }
+            })
+            .await
+    }
+
+    /// A free slot on a running instance, or permission to start one if fewer than `cap` run;
+    /// otherwise waits until an invocation ends.
+    pub(crate) async fn acquire(self: &Arc<Self>, cap: usize) -> Acquired {
+        let concurrency = self.spec.instance_concurrency.max(1);
+        loop {
+            let freed = self.freed.notified();
+            tokio::pin!(freed);
+            let stale = {
+                let mut state = lock(&self.state);
+                let stale = take_slots(&mut state.slots, |slot| {
+                    slot.in_flight == 0 && slot.instance.exit_status().is_some()
+                });
+                let best = state
+                    .slots
+                    .iter_mut()
+                    .filter(|slot| slot.in_flight < concurrency)
+                    .min_by_key(|slot| (slot.in_flight, std::cmp::Reverse(slot.last_used)));
+                if let Some(slot) = best {
+                    slot.in_flight += 1;
+                    slot.last_used = Instant::now();
+                    let lease = Lease::new(Arc::clone(self), Arc::clone(&slot.instance));
+                    drop(state);
+                    kill_all(stale);
+                    return Acquired::Warm(lease);
+                }
+                if state.slots.len() + state.starting < cap.max(1) {
+                    state.starting += 1;
+                    drop(state);
+                    kill_all(stale);
+                    return Acquired::Start(StartPermit {
+                        pool: Arc::clone(self),
+                        used: false,
+                    });
+                }
+                freed.as_mut().enable();
+                stale
+            };
+            kill_all(stale);
+            freed.await;
+        }
+    }
+
+    /// Adds a started instance with one invocation on it.
+    pub(crate) fn add_started(&self, mut permit: StartPermit, instance: Arc<Instance>) -> Lease {
+        permit.used = true;
+        let mut state = lock(&self.state);
+        state.starting = state.starting.saturating_sub(1);
+        state.slots.push(Slot {
+            instance: Arc::clone(&instance),
+            in_flight: 1,
+            last_used: Instant::now(),
+        });
+        drop(state);
+        Lease::new(Arc::clone(&permit.pool), instance)
+    }
+
+    /// Ends an invocation on `instance`; a broken instance (or any, once the pool is retired)
+    /// is stopped and removed.
+    fn release(&self, instance: &Arc<Instance>, healthy: bool) {
+        let mut state = lock(&self.state);
+        let retired = state.retired;
+        let position = state
+            .slots
+            .iter()
+            .position(|slot| Arc::ptr_eq(&slot.instance, instance));
+        let mut removed = None;
+        if let Some(position) = position {
+            if !healthy || retired {
+                removed = Some(state.slots.remove(position));
+            } else if let Some(slot) = state.slots.get_mut(position) {
+                slot.in_flight = slot.in_flight.saturating_sub(1);
+                slot.last_used = Instant::now();
+            }
+        }
+        drop(state);
+        if let Some(slot) = removed {
+            slot.instance.kill();
+        } else if !healthy {
+            instance.kill();
+        }
+        self.freed.notify_waiters();
+    }
+
+    /// Stops instances idle for the spec's `idle_timeout` and idle ones that exited; returns how
+    /// many were stopped.
+    pub(crate) fn reap(&self) -> usize {
+        let idle_timeout = self.spec.idle_timeout;
+        let stale = take_slots(&mut lock(&self.state).slots, |slot| {
+            slot.in_flight == 0
+                && (slot.last_used.elapsed() >= idle_timeout
+                    || slot.instance.exit_status().is_some())
+        });
+        let count = stale.len();
+        kill_all(stale);
+        if count > 0 {
+            self.freed.notify_waiters();
+        }
+        count
+    }
+
+    /// Marks the pool replaced: idle instances stop now, busy ones when their invocation ends.
+    pub(crate) fn retire(&self) {
+        let stale = {
+            let mut state = lock(&self.state);
+            state.retired = true;
+            take_slots(&mut state.slots, |slot| slot.in_flight == 0)
+        };
+        kill_all(stale);
+        self.freed.notify_waiters();
+    }
+
+    /// Stops every instance, busy or not.
+    pub(crate) fn stop_all(&self) {
+        let stale = {
+            let mut state = lock(&self.state);
+            state.retired = true;
+            std::mem::take(&mut state.slots)
+        };
+        kill_all(stale);
+        self.freed.notify_waiters();
+    }
+
+    /// The pool's instances.
+    pub(crate) fn info(&self) -> Vec<InstanceInfo> {
+        lock(&self.state)
+            .slots
+            .iter()
+            .map(|slot| InstanceInfo {
+                instance_id: slot.instance.id.clone(),
+                version: self.spec.version.clone(),
+                in_flight: slot.in_flight,
+                idle_for: if slot.in_flight == 0 {
+                    slot.last_used.elapsed()
+                } else {
+                    Duration::ZERO
+                },
+            })
+            .collect()
+    }
+}
+
+/// Removes the slots matching `stale` and returns them.
+fn take_slots(slots: &mut Vec<Slot>, stale: impl Fn(&Slot) -> bool) -> Vec<Slot> {
+    let mut taken = Vec::new();
+    let mut index = 0;
+    while index < slots.len() {
+        if stale(&slots[index]) {
+            taken.push(slots.remove(index));
+        } else {
+            index += 1;
+        }
+    }
+    taken
+}
+
+fn kill_all(slots: Vec<Slot>) {
+    for slot in slots {
+        slot.instance.kill();
+    }
+}
+
+/// Permission to start one instance; dropping it unused gives the place back.
+pub(crate) struct StartPermit {
+    pool: Arc<Pool>,
+    used: bool,
+}
+
+impl Drop for StartPermit {
+    fn drop(&mut self) {
+        if !self.used {
+            let mut state = lock(&self.pool.state);
+            state.starting = state.starting.saturating_sub(1);
+            drop(state);
+            self.pool.freed.notify_waiters();
+        }
+    }
+}
+
+/// One invocation's hold on an instance slot. Ending it with [`Lease::release`] keeps or stops
+/// the instance; dropping it without (the invocation future was cancelled, e.g. a stopped async
+/// task) stops the instance, since the code may still be running.
+pub(crate) struct Lease {
+    pool: Arc<Pool>,
+    pub(crate) instance: Arc<Instance>,
+    released: bool,
+}
+
+impl Lease {
+    fn new(pool: Arc<Pool>, instance: Arc<Instance>) -> Self {
+        Lease {
+            pool,
+            instance,
+            released: false,
+        }
+    }
+
+    /// Ends the invocation; `healthy: false` stops the instance.
+    pub(crate) fn release(mut self, healthy: bool) {
+        self.released = true;
+        self.pool.release(&self.instance, healthy);
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if !self.released {
+            self.pool.release(&self.instance, false);
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! One invocation from start to outcome: get an instance, initialize it if new, send the
+//! event, read the answer, and turn timeouts, crashes and failed initializers into the outcomes
+//! the service reports.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use super::Executor;
+use super::error::ExecError;
+use super::instance::{Answer, Instance, Launch, PostError};
+use super::invocation::{
+    INITIALIZATION_ERROR, Invocation, InvocationOutcome, UNHANDLED_INVOCATION_ERROR,
+};
+use super::logs::{Drain, log_tail};
+use super::pool::{Acquired, Lease, Pool};
+use super::protocol::{
+    INITIALIZE_PATH, INVOKE_PATH, error_body, error_type_of, initializer_succeeded,
+    request_headers, seconds_text,
+};
+use super::spec::{FunctionSpec, InitializerSpec, RuntimeKind};
+
+/// How long to wait for a bootstrap's `FC Invoke End` marker after its answer.
+const END_MARKER_WAIT: Duration = Duration::from_secs(1);
+/// Silence after which a custom runtime's output for an invocation is taken as complete.
+const CUSTOM_QUIET: Duration = Duration::from_millis(20);
+/// Longest wait for a custom runtime's output after its answer.
+const CUSTOM_MAX_WAIT: Duration = Duration::from_millis(200);
+/// How long a killed or crashed instance gets to close its output.
+const CLOSE_WAIT: Duration = Duration::from_millis(500);
+
+/// See [`Executor::invoke`].
+pub(super) async fn invoke(
+    executor: &Executor,
+    spec: &FunctionSpec,
+    invocation: Invocation,
+) -> Result<InvocationOutcome, ExecError> {
+    if executor.is_shut_down() {
+        return Err(ExecError::ShutDown);
+    }
+    let kind = spec.validate()?;
+    let config = executor.config();
+    let pool = executor.pool_for(spec, kind);
+    let code = pool.code(&config.work_dir, config.max_code_size).await?;
+    let call = Call {
+        executor,
+        pool: &pool,
+        invocation: &invocation,
+    };
+    let lease = match pool.acquire(config.max_instances_per_function).await {
+        Acquired::Warm(lease) => lease,
+        Acquired::Start(permit) => {
+            let instance = Instance::start(Launch {
+                config,
+                spec: &pool.spec,
+                kind,
+                code,
+                instance_id: Executor::new_instance_id(),
+                function_logs: executor.function_logs(&spec.name),
+            })
+            .await?;
+            let lease = pool.add_started(permit, Arc::new(instance));
+            if executor.is_shut_down() {
+                lease.release(false);
+                return Err(ExecError::ShutDown);
+            }
+            if let Some(initializer) = &pool.spec.initializer
+                && let Some(failure) = call.initialize(&lease, initializer).await
+            {
+                lease.release(false);
+                return Ok(failure);
+            }
+            lease
+        }
+    };
+    Ok(call.run(lease).await)
+}
+
+/// One invocation on its way through an instance.
+struct Call<'a> {
+    executor: &'a Executor,
+    pool: &'a Arc<Pool>,
+    invocation: &'a Invocation,
+}
+
+impl Call<'_> {
+    fn spec(&self) -> &FunctionSpec {
+        &self.pool.spec
+    }
+
+    fn request_id(&self) -> &str {
+        &self.invocation.request_id
+    }
+
+    fn headers(&self, control_path: &str) -> reqwest::header::HeaderMap {
+        request_headers(
+            self.executor.config(),
+            self.spec(),
+            self.request_id(),
+            self.invocation.qualifier.as_deref(),
+            self.invocation.retry_count,
+            control_path,
+        )
+    }
+
+    /// Runs the initializer on a new instance; `Some(outcome)` if it failed (the instance is
+    /// then discarded by the caller). Its output counts as the invocation's.
+    async fn initialize(
+        &self,
+        lease: &Lease,
+        initializer: &InitializerSpec,
+    ) -> Option<InvocationOutcome> {
+        let instance = &lease.instance;
+        instance.log.begin(self.request_id());
+        let started = Instant::now();
+        let answer = instance
+            .post(
+                &self.executor.inner.client,
+                INITIALIZE_PATH,
+                self.headers(INITIALIZE_PATH),
+                Bytes::new(),
+                initializer.timeout,
+            )
+            .await;
+        let message = match answer {
+            Ok(answer) if initializer_succeeded(answer.status, &answer.headers) => return None,
+            Ok(answer) => return Some(self.initializer_failed(instance, answer, started).await),
+            Err(PostError::TimedOut) => format!(
+                "Initializer timed out after {} seconds",
+                seconds_text(initializer.timeout)
+            ),
+            Err(PostError::Broken(reason)) => match instance.exited_within(CLOSE_WAIT).await {
+                Some(status) => {
+                    format!("Process exited unexpectedly during initialization ({status})")
+                }
+                None => format!("Initializer connection failed: {reason}"),
+            },
+        };
+        instance.kill();
+        let output = instance
+            .log
+            .finish(self.request_id(), Drain::Closed(CLOSE_WAIT))
+            .await;
+        Some(self.outcome(
+            instance,
+            error_body(&message),
+            Some(INITIALIZATION_ERROR),
+            output,
+            std::slice::from_ref(&message),
+            started.elapsed(),
+        ))
+    }
+
+    /// The outcome of an initializer that answered with a failure.
+    async fn initializer_failed(
+        &self,
+        instance: &Instance,
+        answer: Answer,
+        started: Instant,
+    ) -> InvocationOutcome {
+        instance.kill();
+        let output = instance
+            .log
+            .finish(self.request_id(), Drain::Closed(CLOSE_WAIT))
+            .await;
+        let reported = serde_json::from_slice::<serde_json::Value>(&answer.body)
+            .ok()
+            .filter(|value| value.get("errorMessage").is_some());
+        let body = match reported {
+            Some(_) => answer.body,
+            None => error_body(&format!(
+                "Initializer failed (HTTP {}): {}",
+                answer.status,
+                String::from_utf8_lossy(&answer.body)
+            )),
+        };
+        self.outcome(
+            instance,
+            body,
+            Some(INITIALIZATION_ERROR),
+            output,
+            &[],
+            started.elapsed(),
+        )
+    }
+
+    /// Sends the event and turns the answer (or its absence) into the outcome.
+    async fn run(&self, lease: Lease) -> InvocationOutcome {
+        let instance = Arc::clone(&lease.instance);
+        let request_id = self.request_id();
+        instance.log.begin(request_id);
+        let started = Instant::now();
+        let answer = instance
+            .post(
+                &self.executor.inner.client,
+                INVOKE_PATH,
+                self.headers(INVOKE_PATH),
+                self.invocation.payload.clone(),
+                self.spec().timeout,
+            )
+            .await;
+        let duration = started.elapsed();
+        let message = match answer {
+            Ok(answer) => {
+                let error_type = error_type_of(self.pool.kind, &answer.headers);
+                let drain = match self.pool.kind {
+                    RuntimeKind::Custom => Drain::Quiet {
+                        quiet: CUSTOM_QUIET,
+                        max: CUSTOM_MAX_WAIT,
+                    },
+                    RuntimeKind::Python | RuntimeKind::Node => Drain::EndMarker(END_MARKER_WAIT),
+                };
+                let output = instance.log.finish(request_id, drain).await;
+                lease.release(true);
+                return self.outcome(
+                    &instance,
+                    answer.body,
+                    error_type.as_deref(),
+                    output,
+                    &[],
+                    duration,
+                );
+            }
+            Err(PostError::TimedOut) => format!(
+                "Function timed out after {} seconds",
+                seconds_text(self.spec().timeout)
+            ),
+            Err(PostError::Broken(reason)) => match instance.exited_within(CLOSE_WAIT).await {
+                Some(status) => format!(
+                    "Process exited unexpectedly before completing request (duration: {}ms, {status})",
+                    duration.as_millis()
+                ),
+                None => {
+                    format!("Instance closed the connection before completing request: {reason}")
+                }
+            },
+        };
+        lease.release(false);
+        let output = instance
+            .log
+            .finish(request_id, Drain::Closed(CLOSE_WAIT))
+            .await;
+        let end = format!("FC Invoke End RequestId: {request_id}, Error: Unhandled function error");
+        self.outcome(
+            &instance,
+            error_body(&message),
+            Some(UNHANDLED_INVOCATION_ERROR),
+            output,
+            &[message.clone(), end],
+            duration,
+        )
+    }
+
+    /// Builds the outcome; `notes` are lines of the executor's own, added to the output and
+    /// the function log after what the instance printed.
+    fn outcome(
+        &self,
+        instance: &Instance,
+        body: Bytes,
+        error_type: Option<&str>,
+        mut output: String,
+        notes: &[String],
+        duration: Duration,
+    ) -> InvocationOutcome {
+        let request_id = self.request_id();
+        let max_memory_mb = instance.peak_memory_mb();
+        let mut summary = format!(
+            "Duration: {:.2} ms, Billed Duration: {} ms, Memory Size: {} MB",
+            duration.as_secs_f64() * 1000.0,
+            duration.as_micros().div_ceil(1000),
+            self.spec().memory_mb
+        );
+        if let Some(megabytes) = max_memory_mb {
+            summary.push_str(&format!(", Max Memory Used: {megabytes:.2} MB"));
+        }
+        for line in notes {
+            instance.log.note(request_id, line);
+            output.push_str(line);
+            output.push('\n');
+        }
+        instance.log.note(request_id, &summary);
+        output.push('\n');
+        output.push_str(&summary);
+        InvocationOutcome {
+            status: 200,
+            body,
+            error_type: error_type.map(str::to_owned),
+            log_tail: self
+                .invocation
+                .log_tail
+                .then(|| log_tail(&output).to_owned()),
+            instance_id: instance.id.clone(),
+            duration,
+            max_memory_mb,
+        }
+    }
+}

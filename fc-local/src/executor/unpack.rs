@@ -1,0 +1,110 @@
+//! Unpacking a function's code (and fc-local's bootstrap for its runtime) into the work
+//! directory: `<work_dir>/<function>/<version>-<checksum>/{code,runtime}`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use fc_client::code::ZipArchive;
+
+use super::error::ExecError;
+use super::spec::{FunctionSpec, RuntimeKind};
+
+/// fc-local's Python bootstrap (see `shims/python_bootstrap.py`).
+const PYTHON_BOOTSTRAP: &str = include_str!("shims/python_bootstrap.py");
+/// fc-local's Node.js bootstrap (see `shims/node_bootstrap.js`).
+const NODE_BOOTSTRAP: &str = include_str!("shims/node_bootstrap.js");
+
+/// Where a function version's files are.
+#[derive(Clone, Debug)]
+pub(crate) struct PreparedCode {
+    /// The unpacked code: instances' working directory and `FC_FUNC_CODE_PATH`.
+    pub(crate) code_dir: PathBuf,
+    /// fc-local's bootstrap script for Python and Node.js runtimes.
+    pub(crate) bootstrap: Option<PathBuf>,
+}
+
+/// Unpacks the code and writes the bootstrap, replacing whatever an earlier run left there.
+/// Blocking: run it off the async threads.
+pub(crate) fn prepare(
+    work_dir: &Path,
+    spec: &FunctionSpec,
+    kind: RuntimeKind,
+    max_code_size: u64,
+) -> Result<PreparedCode, ExecError> {
+    let root = work_dir.join(path_segment(&spec.name)).join(format!(
+        "{}-{}",
+        path_segment(&spec.version),
+        path_segment(&spec.code_checksum)
+    ));
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ExecError::Io { path, source }
+    };
+    if root.exists() {
+        fs::remove_dir_all(&root).map_err(io(&root))?;
+    }
+    let code_dir = root.join("code");
+    let archive =
+        ZipArchive::read(&spec.code_zip, max_code_size).map_err(|source| ExecError::CodeRead {
+            function: spec.name.clone(),
+            source,
+        })?;
+    archive
+        .extract_to(&code_dir)
+        .map_err(|source| ExecError::CodeExtract {
+            function: spec.name.clone(),
+            dir: code_dir.clone(),
+            source,
+        })?;
+    let code_dir = code_dir.canonicalize().map_err(io(&code_dir))?;
+    let bootstrap = match kind {
+        RuntimeKind::Python => Some(("bootstrap.py", PYTHON_BOOTSTRAP)),
+        RuntimeKind::Node => Some(("bootstrap.js", NODE_BOOTSTRAP)),
+        RuntimeKind::Custom => None,
+    };
+    let bootstrap = match bootstrap {
+        Some((file, text)) => {
+            let dir = root.join("runtime");
+            fs::create_dir_all(&dir).map_err(io(&dir))?;
+            let path = dir.join(file);
+            fs::write(&path, text).map_err(io(&path))?;
+            Some(path.canonicalize().map_err(io(&path))?)
+        }
+        None => None,
+    };
+    Ok(PreparedCode {
+        code_dir,
+        bootstrap,
+    })
+}
+
+/// A name made safe as one path component (function names are `[A-Za-z0-9_-]` anyway).
+fn path_segment(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match safe.as_str() {
+        "" | "." | ".." => format!("_{safe}"),
+        _ => safe,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_segment;
+
+    #[test]
+    fn segments_stay_inside() {
+        assert_eq!(path_segment("hello-fn_1"), "hello-fn_1");
+        assert_eq!(path_segment("../x"), ".._x");
+        assert_eq!(path_segment(".."), "_..");
+        assert_eq!(path_segment(""), "_");
+    }
+}
