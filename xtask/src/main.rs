@@ -4,8 +4,10 @@
 //!   write nothing and fail with a diff when they are stale.
 //! - `spec-diff <vendor api-docs.json>`: list operations, parameters and fields that the vendor
 //!   metadata and our spec disagree on.
+//! - `peer`: the suites that run clients we did not write against fc-local (see [`peer`]).
 //! - `test`: everything the README's test command promises (see [`test`]).
 
+mod peer;
 mod regen;
 mod test;
 
@@ -18,6 +20,8 @@ tasks:
   regen [--check]              regenerate fc-models/ and fc-client/ sources from spec/
                                (--check: write nothing, fail with a diff if they are stale)
   spec-diff <api-docs.json>    compare vendor API metadata with spec/fc-2023-03-30.yaml
+  peer                         the official Python SDK and schemathesis against fc-local
+                               (installs them into a venv under target/)
   test                         regen --check, cargo test --workspace, and the peer suites";
 
 fn main() -> ExitCode {
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
         ["regen"] => regen::run(false),
         ["regen", "--check"] => regen::run(true),
         ["spec-diff", vendor] => spec_diff(Path::new(vendor)),
+        ["peer"] => peer::run(),
         ["test"] => test::run(),
         _ => Err(USAGE.to_owned()),
     };

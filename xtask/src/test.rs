@@ -1,7 +1,9 @@
 //! `cargo xtask test`: the one command that runs every test suite of the project.
 //!
 //! 1. `regen --check`, so tests never run against stale generated code;
-//! 2. `cargo test --workspace`, every Rust-only suite (the spec conformance suites included).
+//! 2. `cargo test --workspace`, every Rust-only suite (the spec conformance suites included);
+//! 3. the peer suites (`cargo xtask peer`): the official Python SDK's scenario and schemathesis
+//!    against the fc-local binary, from a virtualenv under `target/`.
 
 use std::process::Command;
 
@@ -12,7 +14,10 @@ pub(crate) fn run() -> Result<(), String> {
     crate::regen::run(true)?;
 
     println!("==> cargo test --workspace");
-    cargo(&["test", "--workspace"])
+    cargo(&["test", "--workspace"])?;
+
+    println!("==> peer suites (official Python SDK, schemathesis) against fc-local");
+    crate::peer::run()
 }
 
 fn cargo(args: &[&str]) -> Result<(), String> {
