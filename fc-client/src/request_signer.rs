@@ -2,7 +2,7 @@
 //!
 //! The request body must be in memory: the signature covers the SHA-256 of the whole body
 //! (`x-acs-content-sha256`), so a body is hashed once before it is sent (for an `InvokeFunction`
-//! payload that is one pass over the bytes, about 1 ms per 2 MB, and no copy). A streaming body
+//! payload that is one pass over the bytes, about 2 ms per 2 MB, and no copy). A streaming body
 //! cannot be hashed ahead and is refused with an error.
 
 use std::time::SystemTime;
