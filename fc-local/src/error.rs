@@ -105,6 +105,17 @@ impl From<std::io::Error> for FcError {
     }
 }
 
+impl From<crate::executor::ExecError> for FcError {
+    /// The API answer for an invocation the executor could not run, per
+    /// [`ExecError::status_and_code`](crate::executor::ExecError::status_and_code); the message
+    /// is the executor's.
+    fn from(err: crate::executor::ExecError) -> Self {
+        let (status, code) = err.status_and_code();
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Self::new(status, code, err.to_string())
+    }
+}
+
 impl IntoResponse for FcError {
     /// An empty response with the status, carrying the error as an extension; the request-id
     /// middleware turns it into the JSON body.

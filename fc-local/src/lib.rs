@@ -3,14 +3,23 @@
 //! fc-local is a real HTTP server that speaks the API's paths, JSON shapes (the types of
 //! [`fc_models`]), error bodies and ACS3-HMAC-SHA256 signatures, so that SDKs (the official
 //! Python one included) and tests can run without a cloud account. See the crate README for
-//! the list of emulated operations and the business rules with their sources; `EXECUTION.md`
-//! describes how [`executor`] runs functions (Python, Node.js and custom runtimes) as local child
-//! processes.
+//! the list of emulated operations and the business rules with their sources.
+//!
+//! InvokeFunction runs the function's real code: [`invoke`] resolves the qualifier (alias
+//! weights included) and builds the executor's spec, [`executor`] runs Python, Node.js and
+//! custom-runtime functions as local child processes (described in `EXECUTION.md`), and
+//! [`tasks`] runs asynchronous invocations as tasks with retries, readable and stoppable through
+//! GetAsyncTask, ListAsyncTasks and StopAsyncTask. [`engine::Engine`] holds the executor and the
+//! tasks of one server.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), fc_local::StartError> {
 //! let server = fc_local::FcLocal::new().start().await?;
 //! println!("{} {} {}", server.endpoint(), server.access_key_id(), server.access_key_secret());
+//! // ... create and invoke functions with any FC client ...
+//! for record in server.executor().logs("my-function") {
+//!     println!("{} {}", record.instance_id, record.line);
+//! }
 //! server.shutdown().await;
 //! # Ok(())
 //! # }
@@ -20,14 +29,17 @@ pub mod api;
 pub mod auth;
 mod body;
 pub mod config;
+pub mod engine;
 pub mod enums;
 pub mod error;
 pub mod executor;
+pub mod invoke;
 pub mod params;
 pub mod request_id;
 mod server;
 pub mod state;
 pub mod store;
+pub mod tasks;
 pub mod validate;
 
 pub use api::router;

@@ -8,6 +8,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::executor::{ExecError, Executor};
 use crate::state::AppState;
 use crate::store::{OpenError, Store};
 
@@ -32,6 +33,9 @@ pub enum StartError {
     /// The store could not be opened.
     #[error(transparent)]
     Store(#[from] OpenError),
+    /// The executor that runs functions could not be created.
+    #[error("cannot create the function executor: {0}")]
+    Executor(#[from] ExecError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -122,8 +126,8 @@ impl FcLocal {
         let local = listener
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;
-        let state = AppState::new(self.config.clone(), store.clone());
-        let app = crate::api::router(state);
+        let state = AppState::new(self.config.clone(), store.clone())?;
+        let app = crate::api::router(state.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let stopped = async move {
@@ -140,19 +144,21 @@ impl FcLocal {
             addr: local,
             config: self.config,
             store,
+            state,
             stop: Some(stop_tx),
             task: Some(task),
         })
     }
 }
 
-/// A running instance. Dropping it stops the server; [`FcLocalHandle::shutdown`] also waits
-/// until it has stopped.
+/// A running instance. Dropping it stops the server and the functions' instances;
+/// [`FcLocalHandle::shutdown`] also waits until the server has stopped.
 #[derive(Debug)]
 pub struct FcLocalHandle {
     addr: SocketAddr,
     config: Config,
     store: Store,
+    state: AppState,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -198,11 +204,20 @@ impl FcLocalHandle {
         &self.store
     }
 
-    /// Stops accepting connections, lets open requests finish and waits for the server.
+    /// The executor that runs this instance's functions: [`Executor::logs`] gives the output
+    /// kept per function, [`Executor::instances`] the running instances.
+    pub fn executor(&self) -> &Executor {
+        &self.state.engine.executor
+    }
+
+    /// Stops accepting connections, stops every function instance and asynchronous task (so
+    /// invocations still running end at once, as crashed), lets open requests finish and
+    /// waits for the server. The executor's work directory is removed.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        self.state.engine.shutdown();
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
@@ -214,6 +229,7 @@ impl Drop for FcLocalHandle {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        self.state.engine.shutdown();
         if let Some(task) = self.task.take() {
             task.abort();
         }

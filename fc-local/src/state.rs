@@ -3,32 +3,40 @@
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::engine::Engine;
+use crate::executor::ExecError;
 use crate::store::Store;
 
-/// What every handler can reach: the configuration, the store and the key for code links.
+/// What every handler can reach: the configuration, the store, the engine that runs functions
+/// and the key for code links.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The instance's configuration.
     pub config: Arc<Config>,
     /// Persistent state.
     pub store: Store,
+    /// The executor and the asynchronous tasks (one per server).
+    pub engine: Arc<Engine>,
     /// Key that signs the code download links of GetFunctionCode (random per process).
     pub link_key: Arc<str>,
 }
 
 impl AppState {
-    /// State over an opened store.
-    pub fn new(config: Config, store: Store) -> Self {
+    /// State over an opened store, with a new [`Engine`]. Call it inside a Tokio runtime.
+    /// Fails only if the executor's HTTP client cannot be built.
+    pub fn new(config: Config, store: Store) -> Result<Self, ExecError> {
         let link_key = format!(
             "{}{}",
             crate::request_id::new_request_id(),
             crate::request_id::new_request_id()
         );
-        Self {
+        let engine = Engine::new(&config)?;
+        Ok(Self {
             config: Arc::new(config),
             store,
+            engine: Arc::new(engine),
             link_key: link_key.into(),
-        }
+        })
     }
 
     /// `acs:fc:<region>:<account>:functions/<name>`.

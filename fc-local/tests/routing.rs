@@ -17,7 +17,7 @@ fn concrete(path: &str) -> String {
 async fn every_operation_is_emulated_or_answers_501_naming_it() {
     let (server, api) = support::start().await;
     let emulated = fc_local::api::emulated_actions();
-    assert_eq!(emulated.len(), 56);
+    assert_eq!(emulated.len(), 61);
     let mut not_implemented = 0;
     for op in fc_client::operation::all() {
         let body = if op.method == "GET" || op.method == "DELETE" {
@@ -39,7 +39,7 @@ async fn every_operation_is_emulated_or_answers_501_naming_it() {
             assert!(reply.json()["RequestId"].is_string());
         }
     }
-    assert_eq!(not_implemented, 73 - 56);
+    assert_eq!(not_implemented, 73 - 61);
     drop(server);
 }
 

@@ -31,9 +31,10 @@ const ACCESS_KEY_SECRET: &str = "peer-suite-secret";
 const FIXTURE_FUNCTION: &str = "st-fixture";
 const FIXTURE_LAYER: &str = "st-layer";
 const FIXTURE_DOMAIN: &str = "st.example.com";
+const FIXTURE_TASK: &str = "st-task";
 /// The spec's tags whose operations fc-local emulates (`InvokeFunction`, tagged Function, is
-/// excluded separately).
-const EMULATED_TAGS: [&str; 13] = [
+/// excluded separately: random events would run the fixture's code, which is an empty package).
+const EMULATED_TAGS: [&str; 15] = [
     "Function",
     "Version",
     "Alias",
@@ -47,6 +48,8 @@ const EMULATED_TAGS: [&str; 13] = [
     "Tag",
     "VpcBinding",
     "Region",
+    "AsyncTask",
+    "Instance",
 ];
 /// Examples per operation and phase; the whole run takes about a minute on 2 cores.
 const MAX_EXAMPLES: &str = "50";
@@ -174,10 +177,22 @@ fn schemathesis(root: &Path, venv: &Path, binary: &Path) -> Result<(), String> {
 
 /// POSTs a JSON body without signing (the instance runs with `--no-auth`).
 fn post(addr: &str, path: &str, body: &str) -> Result<(), String> {
+    post_with(addr, path, "", body, "200")
+}
+
+/// POSTs `body` with the extra header lines `headers` (each ending in `\r\n`) and checks that
+/// the status is `expected`.
+fn post_with(
+    addr: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+    expected: &str,
+) -> Result<(), String> {
     let mut stream =
         TcpStream::connect(addr).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
     let request = format!(
-        "POST {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\n\
+        "POST {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\n{headers}\
          content-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     );
@@ -188,14 +203,15 @@ fn post(addr: &str, path: &str, body: &str) -> Result<(), String> {
     stream
         .read_to_string(&mut reply)
         .map_err(|e| format!("cannot read from {addr}: {e}"))?;
-    if reply.starts_with("HTTP/1.1 200") {
+    if reply.starts_with(&format!("HTTP/1.1 {expected}")) {
         Ok(())
     } else {
         Err(format!("fixture request POST {path} failed: {reply}"))
     }
 }
 
-/// The fixtures: a function with version 1 and alias `live`, a layer version, a custom domain.
+/// The fixtures: a function with version 1, alias `live` and the asynchronous task
+/// `st-task` (which fails: the package is empty), a layer version, a custom domain.
 fn create_fixture(addr: &str) -> Result<(), String> {
     // An empty ZIP archive, base64.
     let zip = "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==";
@@ -213,6 +229,13 @@ fn create_fixture(addr: &str) -> Result<(), String> {
         addr,
         &format!("{base}/aliases"),
         r#"{"aliasName":"live","versionId":"1"}"#,
+    )?;
+    post_with(
+        addr,
+        &format!("{base}/invocations"),
+        &format!("x-fc-invocation-type: Async\r\nx-fc-async-task-id: {FIXTURE_TASK}\r\n"),
+        "{}",
+        "202",
     )?;
     post(
         addr,

@@ -203,12 +203,13 @@ pub async fn update(
 }
 
 /// `DELETE /2023-03-30/functions/{functionName}`: refused while versions, aliases or triggers
-/// exist; the function's async, concurrency, provision and scaling configs and VPC bindings go
-/// with it.
+/// exist; the function's async, concurrency, provision and scaling configs, VPC bindings and
+/// asynchronous tasks go with it. Its running tasks are stopped and its instances discarded.
 pub async fn delete(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> FcResult<StatusCode> {
+    let deleted = name.clone();
     state
         .store
         .transact(move |tx, _| {
@@ -231,6 +232,8 @@ pub async fn delete(
             functions::delete(tx, &name)
         })
         .await?;
+    state.engine.tasks.abort_function(&deleted);
+    state.engine.executor.discard_function(&deleted);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,10 +4,13 @@
 
 pub mod account;
 pub mod aliases;
+pub mod async_tasks;
 pub mod code_link;
 pub mod configs;
 pub mod custom_domains;
 pub mod functions;
+pub mod instances;
+pub mod invoke;
 pub mod layers;
 pub mod tags;
 pub mod triggers;
@@ -35,6 +38,11 @@ fn emulated(action: &str) -> Option<MethodRouter<AppState>> {
         "GetFunctionCode" => get(functions::get_code),
         "DisableFunctionInvocation" => post(functions::disable),
         "EnableFunctionInvocation" => post(functions::enable),
+        "InvokeFunction" => post(invoke::invoke),
+        "GetAsyncTask" => get(async_tasks::get),
+        "ListAsyncTasks" => get(async_tasks::list),
+        "StopAsyncTask" => put(async_tasks::stop),
+        "ListInstances" => get(instances::list),
         "PublishFunctionVersion" => post(versions::publish),
         "ListFunctionVersions" => get(versions::list),
         "DeleteFunctionVersion" => delete(versions::delete),

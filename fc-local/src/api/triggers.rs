@@ -259,7 +259,8 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Any request under [`HTTP_TRIGGER_PREFIX`]: invocation is not emulated by this build.
+/// Any request under [`HTTP_TRIGGER_PREFIX`]: calling functions through HTTP triggers is not
+/// emulated (InvokeFunction is).
 pub async fn invoke_http() -> FcError {
     FcError::not_implemented("InvokeFunction (through an HTTP trigger)")
 }

@@ -1,7 +1,7 @@
 //! The `resources` table: every other kind of resource (triggers, per-function configs, custom
-//! domains, layers and layer versions, VPC bindings), stored as the JSON of its API shape under a
-//! `(kind, scope, name)` key. The scope is the owning function (or layer) name, or `""` for
-//! account-wide resources.
+//! domains, layers and layer versions, VPC bindings, asynchronous tasks), stored as the JSON of
+//! its API shape under a `(kind, scope, name)` key. The scope is the owning function (or layer)
+//! name, or `""` for account-wide resources.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -31,6 +31,8 @@ pub enum Kind {
     Layer,
     /// A VPC binding; scope = function, name = VPC id.
     VpcBinding,
+    /// An asynchronous invocation task; scope = function, name = task id.
+    AsyncTask,
 }
 
 impl Kind {
@@ -45,16 +47,18 @@ impl Kind {
             Self::LayerVersion => "layer-version",
             Self::Layer => "layer",
             Self::VpcBinding => "vpc-binding",
+            Self::AsyncTask => "async-task",
         }
     }
 
     /// The kinds that belong to a function and go away with it.
-    pub const FUNCTION_CONFIGS: [Kind; 5] = [
+    pub const FUNCTION_CONFIGS: [Kind; 6] = [
         Kind::AsyncInvokeConfig,
         Kind::ConcurrencyConfig,
         Kind::ProvisionConfig,
         Kind::ScalingConfig,
         Kind::VpcBinding,
+        Kind::AsyncTask,
     ];
 }
 

@@ -1,0 +1,90 @@
+//! Everything an invocation needs from the store, read in one transaction: the resolved
+//! qualifier, the invocation restriction, and the code package.
+
+use bytes::Bytes;
+
+use super::qualifier::{self, Resolved};
+use super::spec::function_spec;
+use crate::error::{FcError, FcResult};
+use crate::executor::FunctionSpec;
+use crate::state::AppState;
+
+/// An invocation ready for the executor.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// What runs: the configuration of the resolved version, with its code.
+    pub spec: FunctionSpec,
+    /// What the caller asked for (`LATEST`, a version id or an alias name).
+    pub qualifier: String,
+    /// The function's ARN (without qualifier).
+    pub function_arn: String,
+}
+
+/// Resolves `name` at `qualifier` (alias weights drawn at random) and loads its code.
+///
+/// Errors: 404 `FunctionNotFound` / `VersionNotFound` / `AliasNotFound`; 412
+/// `PreconditionFailed` when invocation of the function is disabled
+/// (DisableFunctionInvocation); 400 `InvalidArgument` when fc-local cannot run it (a runtime
+/// it does not support, no code package as for custom-container functions, a handler not of
+/// the form `file.function`).
+pub async fn prepare(state: &AppState, name: &str, qualifier: Option<&str>) -> FcResult<Prepared> {
+    let owned_name = name.to_owned();
+    let owned_qualifier = qualifier.map(str::to_owned);
+    let draw = qualifier::random_draw();
+    let (resolved, code) = state
+        .store
+        .transact(move |tx, code| {
+            let resolved: Resolved =
+                qualifier::resolve(tx, &owned_name, owned_qualifier.as_deref(), draw)?;
+            check_enabled(&owned_name, &resolved)?;
+            let package = match &resolved.function.code_checksum {
+                Some(checksum) => code.get(tx, checksum)?,
+                None => None,
+            };
+            Ok((resolved, package))
+        })
+        .await?;
+    let has_checksum = resolved.function.code_checksum.is_some();
+    let code = match code {
+        Some(bytes) => Bytes::from(bytes),
+        None if has_checksum => {
+            return Err(FcError::internal(format!(
+                "the code package of function '{name}' is missing from the store"
+            )));
+        }
+        None => Bytes::new(),
+    };
+    let spec = function_spec(name, &resolved.function, &resolved.version_label(), code)?;
+    // Refuse what the executor cannot run (e.g. a java runtime) now, also for async calls.
+    spec.validate()?;
+    Ok(Prepared {
+        spec,
+        qualifier: resolved.qualifier,
+        function_arn: state.function_arn(name),
+    })
+}
+
+/// 412 `PreconditionFailed` when DisableFunctionInvocation is in force (the restriction is on
+/// the function as a whole, so LATEST's configuration holds it for every qualifier).
+fn check_enabled(name: &str, resolved: &Resolved) -> FcResult<()> {
+    let Some(restriction) = &resolved.latest.invocation_restriction else {
+        return Ok(());
+    };
+    if restriction.disable != Some(true) {
+        return Ok(());
+    }
+    let reason = restriction
+        .reason
+        .as_deref()
+        .filter(|r| !r.is_empty())
+        .map(|r| format!(" (reason: {r})"))
+        .unwrap_or_default();
+    Err(FcError::new(
+        axum::http::StatusCode::PRECONDITION_FAILED,
+        "PreconditionFailed",
+        format!(
+            "invocation of function '{name}' is disabled{reason}; call EnableFunctionInvocation \
+             to allow it again"
+        ),
+    ))
+}
