@@ -57,20 +57,30 @@ fn emulated(action: &str) -> Option<MethodRouter<AppState>> {
         "ListTriggers" => get(triggers::list),
         "DeleteTrigger" => delete(triggers::delete),
         "PutAsyncInvokeConfig" => put(configs::async_invoke::put),
-        "GetAsyncInvokeConfig" => get(configs::async_invoke::get),
-        "DeleteAsyncInvokeConfig" => delete(configs::async_invoke::delete),
+        "GetAsyncInvokeConfig" => {
+            get(configs::get_config::<configs::async_invoke::AsyncInvokeConfigs>)
+        }
+        "DeleteAsyncInvokeConfig" => {
+            delete(configs::delete_config::<configs::async_invoke::AsyncInvokeConfigs>)
+        }
         "ListAsyncInvokeConfigs" => get(configs::async_invoke::list),
         "PutConcurrencyConfig" => put(configs::concurrency::put),
-        "GetConcurrencyConfig" => get(configs::concurrency::get),
-        "DeleteConcurrencyConfig" => delete(configs::concurrency::delete),
+        "GetConcurrencyConfig" => {
+            get(configs::get_config::<configs::concurrency::ConcurrencyConfigs>)
+        }
+        "DeleteConcurrencyConfig" => {
+            delete(configs::delete_config::<configs::concurrency::ConcurrencyConfigs>)
+        }
         "ListConcurrencyConfigs" => get(configs::concurrency::list),
         "PutProvisionConfig" => put(configs::provision::put),
-        "GetProvisionConfig" => get(configs::provision::get),
-        "DeleteProvisionConfig" => delete(configs::provision::delete),
+        "GetProvisionConfig" => get(configs::get_config::<configs::provision::ProvisionConfigs>),
+        "DeleteProvisionConfig" => {
+            delete(configs::delete_config::<configs::provision::ProvisionConfigs>)
+        }
         "ListProvisionConfigs" => get(configs::provision::list),
         "PutScalingConfig" => put(configs::scaling::put),
-        "GetScalingConfig" => get(configs::scaling::get),
-        "DeleteScalingConfig" => delete(configs::scaling::delete),
+        "GetScalingConfig" => get(configs::get_config::<configs::scaling::ScalingConfigs>),
+        "DeleteScalingConfig" => delete(configs::delete_config::<configs::scaling::ScalingConfigs>),
         "ListScalingConfigs" => get(configs::scaling::list),
         "CreateCustomDomain" => post(custom_domains::create),
         "GetCustomDomain" => get(custom_domains::get),

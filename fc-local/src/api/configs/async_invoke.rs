@@ -5,17 +5,27 @@ use std::time::SystemTime;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 use fc_client::timestamp::format_iso8601;
 use fc_models::{AsyncConfig, ListAsyncInvokeConfigOutput, PutAsyncInvokeConfigInput};
 use serde_json::{Value, json};
 
-use super::{fetch, missing, page, qualified_arn, qualifier_of, remove, store};
-use crate::error::{FcError, FcResult};
+use super::{page, qualified_arn, qualifier_of, store};
+use crate::error::FcResult;
 use crate::params::{Params, json_body, list_json, reshape};
 use crate::state::AppState;
 use crate::store::resources::Kind;
 use crate::validate;
+
+/// The async invoke config of a function, for the shared Get and Delete handlers.
+pub struct AsyncInvokeConfigs;
+
+impl super::ConfigKind for AsyncInvokeConfigs {
+    const KIND: Kind = Kind::AsyncInvokeConfig;
+    const MISSING_CODE: &'static str = "AsyncConfigNotExists";
+    const NOUN: &'static str = "async invoke config";
+    const PER_QUALIFIER: bool = true;
+    type Config = AsyncConfig;
+}
 
 /// `PUT /2023-03-30/functions/{functionName}/async-invoke-config`
 pub async fn put(
@@ -70,53 +80,6 @@ pub async fn put(
     )
     .await?;
     Ok(Json(config))
-}
-
-fn async_missing(function: &str, qualifier: &str) -> FcError {
-    missing(
-        "AsyncConfigNotExists",
-        "async invoke config",
-        function,
-        qualifier,
-    )
-}
-
-/// `GET /2023-03-30/functions/{functionName}/async-invoke-config`
-pub async fn get(
-    State(state): State<AppState>,
-    Path(function): Path<String>,
-    RawQuery(query): RawQuery,
-) -> FcResult<Json<AsyncConfig>> {
-    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
-    let not_found = async_missing(&function, &qualifier);
-    Ok(Json(
-        fetch(
-            &state,
-            Kind::AsyncInvokeConfig,
-            function,
-            qualifier,
-            not_found,
-        )
-        .await?,
-    ))
-}
-
-/// `DELETE /2023-03-30/functions/{functionName}/async-invoke-config`
-pub async fn delete(
-    State(state): State<AppState>,
-    Path(function): Path<String>,
-    RawQuery(query): RawQuery,
-) -> FcResult<StatusCode> {
-    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
-    let not_found = async_missing(&function, &qualifier);
-    remove(
-        &state,
-        Kind::AsyncInvokeConfig,
-        function,
-        qualifier,
-        not_found,
-    )
-    .await
 }
 
 /// `GET /2023-03-30/async-invoke-configs`

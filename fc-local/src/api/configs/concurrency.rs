@@ -3,15 +3,25 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 use fc_models::{ConcurrencyConfig, ListConcurrencyConfigsOutput, PutConcurrencyInput};
 use serde_json::Value;
 
-use super::{fetch, page, remove, store};
+use super::{page, store};
 use crate::error::{FcError, FcResult};
 use crate::params::{json_body, list_json};
 use crate::state::AppState;
 use crate::store::resources::Kind;
+
+/// The concurrency config of a function, for the shared Get and Delete handlers.
+pub struct ConcurrencyConfigs;
+
+impl super::ConfigKind for ConcurrencyConfigs {
+    const KIND: Kind = Kind::ConcurrencyConfig;
+    const MISSING_CODE: &'static str = "ConcurrencyConfigNotFound";
+    const NOUN: &'static str = "concurrency config";
+    const PER_QUALIFIER: bool = false;
+    type Config = ConcurrencyConfig;
+}
 
 /// `PUT /2023-03-30/functions/{functionName}/concurrency`
 pub async fn put(
@@ -41,47 +51,6 @@ pub async fn put(
     )
     .await?;
     Ok(Json(config))
-}
-
-fn concurrency_missing(function: &str) -> FcError {
-    FcError::not_found(
-        "ConcurrencyConfigNotFound",
-        format!("function '{function}' has no concurrency config"),
-    )
-}
-
-/// `GET /2023-03-30/functions/{functionName}/concurrency`
-pub async fn get(
-    State(state): State<AppState>,
-    Path(function): Path<String>,
-) -> FcResult<Json<ConcurrencyConfig>> {
-    let not_found = concurrency_missing(&function);
-    Ok(Json(
-        fetch(
-            &state,
-            Kind::ConcurrencyConfig,
-            function,
-            String::new(),
-            not_found,
-        )
-        .await?,
-    ))
-}
-
-/// `DELETE /2023-03-30/functions/{functionName}/concurrency`
-pub async fn delete(
-    State(state): State<AppState>,
-    Path(function): Path<String>,
-) -> FcResult<StatusCode> {
-    let not_found = concurrency_missing(&function);
-    remove(
-        &state,
-        Kind::ConcurrencyConfig,
-        function,
-        String::new(),
-        not_found,
-    )
-    .await
 }
 
 /// `GET /2023-03-30/concurrency-configs`

@@ -11,6 +11,8 @@ pub mod concurrency;
 pub mod provision;
 pub mod scaling;
 
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -37,11 +39,59 @@ pub(super) fn qualified_arn(state: &AppState, function: &str, qualifier: &str) -
 }
 
 /// The 404 for a config `what` that `function` lacks at `qualifier`.
-pub(super) fn missing(code: &'static str, what: &str, function: &str, qualifier: &str) -> FcError {
+fn missing(code: &'static str, what: &str, function: &str, qualifier: &str) -> FcError {
     FcError::not_found(
         code,
         format!("function '{function}' has no {what} for qualifier {qualifier}"),
     )
+}
+
+/// What differs between the per-function config kinds, for the shared Get and Delete handlers.
+pub trait ConfigKind: Send + Sync + 'static {
+    /// Where configs of this kind are stored.
+    const KIND: Kind;
+    /// The error code when a function has no such config.
+    const MISSING_CODE: &'static str;
+    /// What the config is called in messages.
+    const NOUN: &'static str;
+    /// Kept per qualifier (`LATEST` by default); otherwise one per function.
+    const PER_QUALIFIER: bool;
+    /// The stored and returned shape.
+    type Config: Serialize + DeserializeOwned + Send + 'static;
+}
+
+/// The storage scope (the qualifier, or none) of a request, and its 404.
+fn scope<K: ConfigKind>(function: &str, query: Option<&str>) -> (String, FcError) {
+    if K::PER_QUALIFIER {
+        let qualifier = qualifier_of(&Params::parse(query));
+        let not_found = missing(K::MISSING_CODE, K::NOUN, function, &qualifier);
+        (qualifier, not_found)
+    } else {
+        let message = format!("function '{function}' has no {}", K::NOUN);
+        (String::new(), FcError::not_found(K::MISSING_CODE, message))
+    }
+}
+
+/// `GET /2023-03-30/functions/{functionName}/<config>`: the config, or 404.
+pub async fn get_config<K: ConfigKind>(
+    State(state): State<AppState>,
+    Path(function): Path<String>,
+    RawQuery(query): RawQuery,
+) -> FcResult<Json<K::Config>> {
+    let (qualifier, not_found) = scope::<K>(&function, query.as_deref());
+    Ok(Json(
+        fetch(&state, K::KIND, function, qualifier, not_found).await?,
+    ))
+}
+
+/// `DELETE /2023-03-30/functions/{functionName}/<config>`: 204, or 404.
+pub async fn delete_config<K: ConfigKind>(
+    State(state): State<AppState>,
+    Path(function): Path<String>,
+    RawQuery(query): RawQuery,
+) -> FcResult<StatusCode> {
+    let (qualifier, not_found) = scope::<K>(&function, query.as_deref());
+    remove(&state, K::KIND, function, qualifier, not_found).await
 }
 
 /// Stores `value` for `(function, qualifier)` after checking both exist.
@@ -68,7 +118,7 @@ pub(super) async fn store<T: Serialize + DeserializeOwned + Send + 'static>(
 }
 
 /// The config of `(function, qualifier)`, or `not_found`.
-pub(super) async fn fetch<T: DeserializeOwned + Send + 'static>(
+async fn fetch<T: DeserializeOwned + Send + 'static>(
     state: &AppState,
     kind: Kind,
     function: String,
@@ -85,7 +135,7 @@ pub(super) async fn fetch<T: DeserializeOwned + Send + 'static>(
 }
 
 /// Deletes the config of `(function, qualifier)`: 204, or `not_found`.
-pub(super) async fn remove(
+async fn remove(
     state: &AppState,
     kind: Kind,
     function: String,

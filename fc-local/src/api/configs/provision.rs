@@ -3,17 +3,27 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 use fc_models::{ListProvisionConfigsOutput, ProvisionConfig, PutProvisionConfigInput};
 use serde_json::{Value, json};
 
-use super::{fetch, missing, page, qualified_arn, qualifier_of, remove, store};
+use super::{page, qualified_arn, qualifier_of, store};
 use crate::enums;
-use crate::error::{FcError, FcResult};
+use crate::error::FcResult;
 use crate::params::{Params, json_body, list_json, reshape};
 use crate::state::AppState;
 use crate::store::resources::Kind;
 use crate::validate;
+
+/// The provision config of a function, for the shared Get and Delete handlers.
+pub struct ProvisionConfigs;
+
+impl super::ConfigKind for ProvisionConfigs {
+    const KIND: Kind = Kind::ProvisionConfig;
+    const MISSING_CODE: &'static str = "ProvisionConfigNotFound";
+    const NOUN: &'static str = "provision config";
+    const PER_QUALIFIER: bool = true;
+    type Config = ProvisionConfig;
+}
 
 /// `PUT /2023-03-30/functions/{functionName}/provision-config`: the target is reached at once.
 pub async fn put(
@@ -39,53 +49,6 @@ pub async fn put(
     )
     .await?;
     Ok(Json(config))
-}
-
-fn provision_missing(function: &str, qualifier: &str) -> FcError {
-    missing(
-        "ProvisionConfigNotFound",
-        "provision config",
-        function,
-        qualifier,
-    )
-}
-
-/// `GET /2023-03-30/functions/{functionName}/provision-config`
-pub async fn get(
-    State(state): State<AppState>,
-    Path(function): Path<String>,
-    RawQuery(query): RawQuery,
-) -> FcResult<Json<ProvisionConfig>> {
-    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
-    let not_found = provision_missing(&function, &qualifier);
-    Ok(Json(
-        fetch(
-            &state,
-            Kind::ProvisionConfig,
-            function,
-            qualifier,
-            not_found,
-        )
-        .await?,
-    ))
-}
-
-/// `DELETE /2023-03-30/functions/{functionName}/provision-config`
-pub async fn delete(
-    State(state): State<AppState>,
-    Path(function): Path<String>,
-    RawQuery(query): RawQuery,
-) -> FcResult<StatusCode> {
-    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
-    let not_found = provision_missing(&function, &qualifier);
-    remove(
-        &state,
-        Kind::ProvisionConfig,
-        function,
-        qualifier,
-        not_found,
-    )
-    .await
 }
 
 /// `GET /2023-03-30/provision-configs`

@@ -3,15 +3,25 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 use fc_models::{ListScalingConfigsOutput, PutScalingConfigInput, ScalingConfigStatus};
 use serde_json::{Value, json};
 
-use super::{fetch, missing, page, qualified_arn, qualifier_of, remove, store};
+use super::{page, qualified_arn, qualifier_of, store};
 use crate::error::{FcError, FcResult};
 use crate::params::{Params, json_body, list_json, reshape};
 use crate::state::AppState;
 use crate::store::resources::Kind;
+
+/// The scaling config of a function, for the shared Get and Delete handlers.
+pub struct ScalingConfigs;
+
+impl super::ConfigKind for ScalingConfigs {
+    const KIND: Kind = Kind::ScalingConfig;
+    const MISSING_CODE: &'static str = "ScalingConfigNotFound";
+    const NOUN: &'static str = "scaling config";
+    const PER_QUALIFIER: bool = true;
+    type Config = ScalingConfigStatus;
+}
 
 /// `PUT /2023-03-30/functions/{functionName}/scaling-config`: minInstances are reached at once.
 pub async fn put(
@@ -37,39 +47,6 @@ pub async fn put(
     })
     .await?;
     Ok(Json(config))
-}
-
-fn scaling_missing(function: &str, qualifier: &str) -> FcError {
-    missing(
-        "ScalingConfigNotFound",
-        "scaling config",
-        function,
-        qualifier,
-    )
-}
-
-/// `GET /2023-03-30/functions/{functionName}/scaling-config`
-pub async fn get(
-    State(state): State<AppState>,
-    Path(function): Path<String>,
-    RawQuery(query): RawQuery,
-) -> FcResult<Json<ScalingConfigStatus>> {
-    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
-    let not_found = scaling_missing(&function, &qualifier);
-    Ok(Json(
-        fetch(&state, Kind::ScalingConfig, function, qualifier, not_found).await?,
-    ))
-}
-
-/// `DELETE /2023-03-30/functions/{functionName}/scaling-config`
-pub async fn delete(
-    State(state): State<AppState>,
-    Path(function): Path<String>,
-    RawQuery(query): RawQuery,
-) -> FcResult<StatusCode> {
-    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
-    let not_found = scaling_missing(&function, &qualifier);
-    remove(&state, Kind::ScalingConfig, function, qualifier, not_found).await
 }
 
 /// `GET /2023-03-30/scaling-configs`
