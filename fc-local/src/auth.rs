@@ -4,7 +4,8 @@
 //! | failure | answer |
 //! |---|---|
 //! | no `Authorization` header, or one that does not parse | 403 `AccessDenied` |
-//! | access key id other than the configured one | 403 `InvalidAccessKeyID` |
+//! | access key id other than the configured one or the issued temporary one | 403 `InvalidAccessKeyID` |
+//! | the temporary key without its `x-acs-security-token`, unsigned, or with another token | 403 `InvalidSecurityToken` |
 //! | no `x-acs-date` | 400 `MissingRequiredHeader` |
 //! | `x-acs-date` unparsable, not signed, or more than 15 minutes off | 403 `AccessDenied` |
 //! | `x-acs-content-sha256` differs from the body's hash | 403 `SignatureNotMatch` |
@@ -19,13 +20,25 @@ use fc_client::timestamp::parse_iso8601;
 use crate::config::MAX_CLOCK_SKEW_SECS;
 use crate::error::{FcError, FcResult};
 
-/// The key pair requests must be signed with.
-#[derive(Debug, Clone, Copy)]
+/// A key pair requests may be signed with.
+#[derive(Clone, Copy)]
 pub struct Credentials<'a> {
     /// Access key id.
     pub access_key_id: &'a str,
     /// Access key secret.
     pub access_key_secret: &'a str,
+    /// For temporary credentials, the token the request must carry (and sign).
+    pub security_token: Option<&'a str>,
+}
+
+impl std::fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"<redacted>")
+            .field("security_token", &self.security_token.map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// The parts of a received request that its signature covers.
@@ -54,9 +67,10 @@ fn mismatch(detail: &str) -> FcError {
     )
 }
 
-/// Checks the signature of `request` against `credentials` at time `now`.
+/// Checks the signature of `request` against whichever of `accepted` its access key names, at
+/// time `now`.
 pub fn verify(
-    credentials: Credentials<'_>,
+    accepted: &[Credentials<'_>],
     request: SignedRequest<'_>,
     now: SystemTime,
 ) -> FcResult<()> {
@@ -72,11 +86,26 @@ pub fn verify(
             format!("the Authorization header is malformed: {e}"),
         )
     })?;
-    if parsed.access_key_id != credentials.access_key_id {
-        return Err(FcError::forbidden(
-            "InvalidAccessKeyID",
-            format!("the access key id '{}' is not known", parsed.access_key_id),
-        ));
+    let credentials = accepted
+        .iter()
+        .find(|c| c.access_key_id == parsed.access_key_id)
+        .ok_or_else(|| {
+            FcError::forbidden(
+                "InvalidAccessKeyID",
+                format!("the access key id '{}' is not known", parsed.access_key_id),
+            )
+        })?;
+    if let Some(expected) = credentials.security_token {
+        let sent = header(request.headers, "x-acs-security-token").unwrap_or_default();
+        let signed = parsed
+            .signed_header_names()
+            .any(|n| n.eq_ignore_ascii_case("x-acs-security-token"));
+        if !signed || !signing::signatures_match(sent, expected) {
+            return Err(FcError::forbidden(
+                "InvalidSecurityToken",
+                "temporary credentials need their own security token, sent and signed as x-acs-security-token",
+            ));
+        }
     }
 
     let date = header(request.headers, "x-acs-date")
@@ -159,6 +188,7 @@ mod tests {
     const CREDS: Credentials<'static> = Credentials {
         access_key_id: "AK",
         access_key_secret: "SK",
+        security_token: None,
     };
 
     fn signed(method: &str, path: &str, query: &str, body: &[u8], date: SystemTime) -> HeaderMap {
@@ -201,7 +231,7 @@ mod tests {
             headers,
             body,
         };
-        verify(CREDS, request, SystemTime::now())
+        verify(&[CREDS], request, SystemTime::now())
     }
 
     #[test]

@@ -42,10 +42,18 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let path = parts.uri.path();
     let unsigned_path = path.starts_with(DOWNLOAD_PREFIX) || path.starts_with(HTTP_TRIGGER_PREFIX);
     if config.auth && !unsigned_path {
-        let credentials = Credentials {
-            access_key_id: &config.access_key_id,
-            access_key_secret: &config.access_key_secret,
-        };
+        let accepted = [
+            Credentials {
+                access_key_id: &config.access_key_id,
+                access_key_secret: &config.access_key_secret,
+                security_token: None,
+            },
+            Credentials {
+                access_key_id: &config.issued.access_key_id,
+                access_key_secret: &config.issued.access_key_secret,
+                security_token: Some(&config.issued.security_token),
+            },
+        ];
         let signed = SignedRequest {
             method: parts.method.as_str(),
             path: parts.uri.path(),
@@ -53,7 +61,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             headers: &parts.headers,
             body: &bytes,
         };
-        if let Err(err) = auth::verify(credentials, signed, SystemTime::now()) {
+        if let Err(err) = auth::verify(&accepted, signed, SystemTime::now()) {
             return err.into_response();
         }
     }

@@ -1,6 +1,9 @@
 //! Settings of one emulator instance.
 
+use std::fmt;
 use std::path::PathBuf;
+
+use crate::sts::IssuedCredentials;
 
 /// Access key id used when none is configured. Test credentials only: they grant nothing
 /// anywhere but in fc-local.
@@ -23,7 +26,7 @@ pub const MAX_CLOCK_SKEW_SECS: u64 = 15 * 60;
 pub const CODE_URL_TTL_SECS: u64 = 30 * 60;
 
 /// Everything that configures an emulator instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     /// The access key id clients must sign with.
     pub access_key_id: String,
@@ -41,6 +44,24 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Decoded code packages above this many bytes get `413 EntityTooLarge`.
     pub max_code_bytes: usize,
+    /// The temporary credentials handed to functions, also accepted with their token.
+    pub issued: IssuedCredentials,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"<redacted>")
+            .field("region", &self.region)
+            .field("account_id", &self.account_id)
+            .field("auth", &self.auth)
+            .field("data_dir", &self.data_dir)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_code_bytes", &self.max_code_bytes)
+            .field("issued", &self.issued)
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -54,6 +75,7 @@ impl Default for Config {
             data_dir: None,
             max_body_bytes: MAX_BODY_BYTES,
             max_code_bytes: MAX_CODE_BYTES,
+            issued: IssuedCredentials::issue(),
         }
     }
 }

@@ -35,10 +35,11 @@ impl Engine {
         let mut executor_config = ExecutorConfig::new(&dir);
         executor_config.region = config.region.clone();
         executor_config.account_id = config.account_id.clone();
+        // Functions get temporary credentials, as a function's role gives them on the service.
         executor_config.credentials = Some(Credentials {
-            access_key_id: config.access_key_id.clone(),
-            access_key_secret: config.access_key_secret.clone(),
-            security_token: None,
+            access_key_id: config.issued.access_key_id.clone(),
+            access_key_secret: config.issued.access_key_secret.clone(),
+            security_token: Some(config.issued.security_token.clone()),
         });
         Ok(Self {
             executor: Executor::new(executor_config)?,

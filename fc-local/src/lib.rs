@@ -39,6 +39,7 @@ pub mod request_id;
 mod server;
 pub mod state;
 pub mod store;
+pub mod sts;
 pub mod tasks;
 pub mod validate;
 
