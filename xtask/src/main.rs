@@ -5,7 +5,7 @@
 //! - `spec-diff <vendor api-docs.json>`: list operations, parameters and fields that the vendor
 //!   metadata and our spec disagree on.
 //! - `peer`: the suites that run clients we did not write against fc-local (see [`peer`]).
-//! - `test`: everything the README's test command promises (see [`test`]).
+//! - `test`: everything the README's test command promises (see [`mod@test`]).
 
 mod peer;
 mod regen;

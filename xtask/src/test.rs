@@ -2,7 +2,9 @@
 //!
 //! 1. `regen --check`, so tests never run against stale generated code;
 //! 2. `cargo test --workspace`, every Rust-only suite (the spec conformance suites included);
-//! 3. the peer suites (`cargo xtask peer`): the official Python SDK's scenario and schemathesis
+//! 3. the quickstart (`cargo run --example quickstart`), the README's first command, end to end
+//!    against its embedded fc-local;
+//! 4. the peer suites (`cargo xtask peer`): the official Python SDK's scenario and schemathesis
 //!    against the fc-local binary, from a virtualenv under `target/`.
 
 use std::process::Command;
@@ -15,6 +17,9 @@ pub(crate) fn run() -> Result<(), String> {
 
     println!("==> cargo test --workspace");
     cargo(&["test", "--workspace"])?;
+
+    println!("==> cargo run --example quickstart");
+    cargo(&["run", "--quiet", "--example", "quickstart"])?;
 
     println!("==> peer suites (official Python SDK, schemathesis) against fc-local");
     crate::peer::run()
