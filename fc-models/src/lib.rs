@@ -6,9 +6,24 @@
 //! a server or a test double.
 //!
 //! - Structs with required fields have a builder (`fc_models::builder::CreateFunctionInput`).
+//!   Setters of required fields take anything that converts (`&str` included); setters of
+//!   optional fields take the value itself or an `Option` of it, so text goes in as a `String`:
+//!   `.description("nightly build".to_owned())`. A missing required field is reported when the
+//!   request is sent.
 //! - Every response field is optional, so a field the service leaves out never fails a call.
 //! - Enums are open: a value added by the service after this release is kept as `Unknown`.
 //! - Query parameters that carry a JSON array in one value use [`JsonQuery`].
+//!
+//! ```
+//! let input = fc_models::CreateFunctionInput::builder()
+//!     .function_name("hello")
+//!     .runtime("python3.10")
+//!     .handler("index.handler")
+//!     .memory_size(512)
+//!     .description("says hello".to_owned());
+//! let input: fc_models::CreateFunctionInput = input.try_into().unwrap();
+//! assert_eq!(input.memory_size, Some(512));
+//! ```
 //!
 //! ```
 //! use fc_models::{Function, FunctionState};
