@@ -4,6 +4,7 @@ mod support;
 
 use std::path::PathBuf;
 use std::time::Duration;
+use support::credentials::{credentials_of, error_of};
 
 use fc_client::credentials::{
     Credentials, CredentialsChain, CredentialsError, DefaultCredentialsChain, Env, EnvProvider,
@@ -66,11 +67,7 @@ fn providers_are_asked_in_the_official_order() {
 
 #[tokio::test]
 async fn environment_wins_over_files() {
-    let creds = chain_for(env_at("home-both", &ENV_KEYS))
-        .await
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(chain_for(env_at("home-both", &ENV_KEYS)).await).await;
     assert_eq!(creds, Credentials::new("env-id", "env-secret"));
 }
 
@@ -109,11 +106,7 @@ async fn oidc_wins_over_cli_profile() {
 
 #[tokio::test]
 async fn cli_profile_wins_over_ini_file_when_environment_is_empty() {
-    let creds = chain_for(env_at("home-both", &[]))
-        .await
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(chain_for(env_at("home-both", &[])).await).await;
     assert_eq!(creds.access_key_id(), "both-cli-id");
 }
 
@@ -128,11 +121,7 @@ async fn ini_file_is_used_when_the_cli_has_no_such_profile() {
 async fn an_error_other_than_not_found_stops_the_chain() {
     // A half-set environment must be reported, not papered over by the CLI profile.
     let env = env_at("home-both", &[("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id")]);
-    let err = chain_for(env)
-        .await
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(chain_for(env).await).await;
     assert!(
         matches!(
             err,
@@ -145,11 +134,7 @@ async fn an_error_other_than_not_found_stops_the_chain() {
     );
 
     // A malformed CLI configuration stops the chain before the (also broken) INI file.
-    let err = chain_for(env_at("home-broken", &[]))
-        .await
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(chain_for(env_at("home-broken", &[])).await).await;
     assert!(
         matches!(
             err,
@@ -165,22 +150,14 @@ async fn an_error_other_than_not_found_stops_the_chain() {
 #[tokio::test]
 async fn unsupported_cli_mode_stops_the_chain() {
     let env = env_at("home-cli", &[("ALIBABA_CLOUD_PROFILE", "assume")]);
-    let err = chain_for(env)
-        .await
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(chain_for(env).await).await;
     assert!(err.to_string().contains("RamRoleArn"), "{err}");
 }
 
 #[tokio::test]
 async fn nothing_found_lists_every_provider() {
     let env = Env::from_map([("A", "b")]).with_home(fixture_home("does-not-exist"));
-    let err = chain_for(env)
-        .await
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(chain_for(env).await).await;
     assert!(err.is_not_found(), "{err}");
     let message = err.to_string();
     let mut last = 0;

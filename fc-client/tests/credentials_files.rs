@@ -4,9 +4,10 @@
 mod support;
 
 use std::path::PathBuf;
+use support::credentials::{credentials_of, error_of};
 
 use fc_client::credentials::{
-    CliProfileProvider, Credentials, CredentialsError, Env, IniFileProvider, ProvideCredentials,
+    CliProfileProvider, Credentials, CredentialsError, Env, IniFileProvider,
 };
 use serde_json::json;
 use support::server::{Reply, TestServer};
@@ -92,20 +93,14 @@ fn text(status: u16, body: &str) -> Reply {
 
 #[tokio::test]
 async fn cli_current_profile_in_ak_mode() {
-    let creds = CliProfileProvider::new(env_at("home-cli", &[]))
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(CliProfileProvider::new(env_at("home-cli", &[]))).await;
     assert_eq!(creds, Credentials::new("cli-ak-id", "cli-ak-secret"));
 }
 
 #[tokio::test]
 async fn cli_profile_variable_selects_sts_token_mode() {
     let env = env_at("home-cli", &[("ALIBABA_CLOUD_PROFILE", "sts")]);
-    let creds = CliProfileProvider::new(env)
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(CliProfileProvider::new(env)).await;
     assert_eq!(
         creds,
         Credentials::new("cli-sts-id", "cli-sts-secret").with_security_token("cli-sts-token")
@@ -116,11 +111,7 @@ async fn cli_profile_variable_selects_sts_token_mode() {
 async fn cli_ecs_ram_role_mode_delegates_with_the_profile_role() {
     let server = metadata_service("cli-ecs-role").await;
     let env = env_at("home-cli", &[("ALIBABA_CLOUD_PROFILE", "ecs")]);
-    let creds = CliProfileProvider::new(env)
-        .with_ecs_endpoint(server.url())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(CliProfileProvider::new(env).with_ecs_endpoint(server.url())).await;
     assert_eq!(creds.access_key_id(), "ecs-id-for-cli-ecs-role");
     assert_eq!(creds.security_token(), Some("ecs-token"));
     let paths: Vec<String> = server.captured().iter().map(|r| r.path.clone()).collect();
@@ -137,10 +128,7 @@ async fn cli_ecs_ram_role_mode_delegates_with_the_profile_role() {
 #[tokio::test]
 async fn cli_unsupported_mode_is_named() {
     let env = env_at("home-cli", &[("ALIBABA_CLOUD_PROFILE", "assume")]);
-    let err = CliProfileProvider::new(env)
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(CliProfileProvider::new(env)).await;
     assert!(
         matches!(
             err,
@@ -163,10 +151,7 @@ async fn cli_unsupported_mode_is_named() {
 #[tokio::test]
 async fn cli_profile_missing_a_field_names_it() {
     let env = env_at("home-cli", &[("ALIBABA_CLOUD_PROFILE", "half")]);
-    let err = CliProfileProvider::new(env)
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(CliProfileProvider::new(env)).await;
     assert!(
         matches!(err, CredentialsError::InvalidConfig { .. }),
         "{err:?}"
@@ -180,19 +165,13 @@ async fn cli_profile_missing_a_field_names_it() {
 #[tokio::test]
 async fn cli_unknown_profile_and_missing_file_are_not_found() {
     let env = env_at("home-cli", &[("ALIBABA_CLOUD_PROFILE", "nobody")]);
-    let err = CliProfileProvider::new(env)
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(CliProfileProvider::new(env)).await;
     assert!(
         err.is_not_found() && err.to_string().contains("\"nobody\""),
         "{err}"
     );
 
-    let err = CliProfileProvider::new(env_at("home-ini", &[]))
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(CliProfileProvider::new(env_at("home-ini", &[]))).await;
     assert!(
         err.is_not_found() && err.to_string().contains("does not exist"),
         "{err}"
@@ -205,19 +184,13 @@ async fn cli_disabled_flag_is_not_found() {
         "home-cli",
         &[("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")],
     );
-    let err = CliProfileProvider::new(env)
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(CliProfileProvider::new(env)).await;
     assert!(err.is_not_found(), "{err}");
 }
 
 #[tokio::test]
 async fn cli_malformed_file_is_invalid_config_naming_the_file() {
-    let err = CliProfileProvider::new(env_at("home-broken", &[]))
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(CliProfileProvider::new(env_at("home-broken", &[]))).await;
     assert!(
         matches!(err, CredentialsError::InvalidConfig { .. }),
         "{err:?}"
@@ -254,11 +227,8 @@ async fn cli_oidc_and_credentials_uri_modes_delegate() {
     home.write(".aliyun/config.json", &config.to_string());
 
     let env = Env::from_map([("HOME", home.0.to_str().unwrap())]);
-    let creds = CliProfileProvider::new(env.clone())
-        .with_sts_endpoint(sts.url())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds =
+        credentials_of(CliProfileProvider::new(env.clone()).with_sts_endpoint(sts.url())).await;
     assert_eq!(creds.access_key_id(), "sts-id");
     let body = String::from_utf8(sts.captured()[0].body.clone()).unwrap();
     assert!(body.contains("OIDCToken=cli-oidc-token&"), "{body}");
@@ -268,10 +238,7 @@ async fn cli_oidc_and_credentials_uri_modes_delegate() {
         ("HOME", home.0.to_str().unwrap()),
         ("ALIBABA_CLOUD_PROFILE", "uri"),
     ]);
-    let creds = CliProfileProvider::new(env)
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(CliProfileProvider::new(env)).await;
     assert_eq!(creds.access_key_id(), "uri-id");
     assert_eq!(uri.captured()[0].path, "/creds");
 }
@@ -280,10 +247,7 @@ async fn cli_oidc_and_credentials_uri_modes_delegate() {
 
 #[tokio::test]
 async fn ini_default_section_access_key() {
-    let creds = IniFileProvider::new(env_at("home-ini", &[]))
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(IniFileProvider::new(env_at("home-ini", &[]))).await;
     assert_eq!(creds, Credentials::new("ini-ak-id", "ini-ak-secret"));
 }
 
@@ -291,11 +255,7 @@ async fn ini_default_section_access_key() {
 async fn ini_profile_variable_selects_ecs_ram_role_section() {
     let server = metadata_service("ini-ecs-role").await;
     let env = env_at("home-ini", &[("ALIBABA_CLOUD_PROFILE", "ecs")]);
-    let creds = IniFileProvider::new(env)
-        .with_ecs_endpoint(server.url())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(IniFileProvider::new(env).with_ecs_endpoint(server.url())).await;
     assert_eq!(creds.access_key_id(), "ecs-id-for-ini-ecs-role");
 }
 
@@ -320,11 +280,7 @@ async fn ini_oidc_role_arn_section_delegates_to_sts() {
     );
     dir.write(".alibabacloud/credentials.ini", &ini);
     let env = Env::from_map([("A", "b")]).with_home(&dir.0);
-    let creds = IniFileProvider::new(env)
-        .with_sts_endpoint(sts.url())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(IniFileProvider::new(env).with_sts_endpoint(sts.url())).await;
     assert_eq!(creds.access_key_id(), "ini-sts-id");
     let body = String::from_utf8(sts.captured()[0].body.clone()).unwrap();
     assert!(body.contains("OIDCToken=ini-jwt&"), "{body}");
@@ -334,10 +290,7 @@ async fn ini_oidc_role_arn_section_delegates_to_sts() {
 #[tokio::test]
 async fn ini_unsupported_type_is_named() {
     let env = env_at("home-ini", &[("ALIBABA_CLOUD_PROFILE", "rsa")]);
-    let err = IniFileProvider::new(env)
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(IniFileProvider::new(env)).await;
     assert!(
         matches!(
             err,
@@ -354,10 +307,7 @@ async fn ini_unsupported_type_is_named() {
 #[tokio::test]
 async fn ini_section_without_type_is_invalid() {
     let env = env_at("home-ini", &[("ALIBABA_CLOUD_PROFILE", "untyped")]);
-    let err = IniFileProvider::new(env)
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(IniFileProvider::new(env)).await;
     assert!(
         err.to_string().contains("[untyped]") && err.to_string().contains("has no type"),
         "{err}"
@@ -367,19 +317,13 @@ async fn ini_section_without_type_is_invalid() {
 #[tokio::test]
 async fn ini_missing_section_or_default_file_is_not_found() {
     let env = env_at("home-ini", &[("ALIBABA_CLOUD_PROFILE", "absent")]);
-    let err = IniFileProvider::new(env)
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(IniFileProvider::new(env)).await;
     assert!(
         err.is_not_found() && err.to_string().contains("[absent]"),
         "{err}"
     );
 
-    let err = IniFileProvider::new(env_at("home-cli", &[]))
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(IniFileProvider::new(env_at("home-cli", &[]))).await;
     assert!(err.is_not_found(), "{err}");
 }
 
@@ -397,10 +341,7 @@ async fn ini_file_variable_overrides_home_and_must_exist() {
             ("ALIBABA_CLOUD_PROFILE", "work"),
         ],
     );
-    let creds = IniFileProvider::new(env)
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(IniFileProvider::new(env)).await;
     assert_eq!(creds.access_key_id(), "custom-id");
 
     let missing = dir.0.join("missing.ini");
@@ -408,10 +349,7 @@ async fn ini_file_variable_overrides_home_and_must_exist() {
         "home-ini",
         &[("ALIBABA_CLOUD_CREDENTIALS_FILE", missing.to_str().unwrap())],
     );
-    let err = IniFileProvider::new(env)
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(IniFileProvider::new(env)).await;
     assert!(
         matches!(err, CredentialsError::InvalidConfig { .. }),
         "{err:?}"
@@ -424,10 +362,7 @@ async fn ini_file_variable_overrides_home_and_must_exist() {
 
 #[tokio::test]
 async fn ini_malformed_file_names_file_and_line_but_not_the_secret() {
-    let err = IniFileProvider::new(env_at("home-broken", &[]))
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(IniFileProvider::new(env_at("home-broken", &[]))).await;
     let message = err.to_string();
     assert!(
         matches!(err, CredentialsError::InvalidConfig { .. }),

@@ -6,6 +6,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, UNIX_EPOCH};
+use support::credentials::{credentials_of, error_of};
 
 use fc_client::credentials::{
     CredentialsError, EcsRamRoleProvider, Env, OidcProvider, ProvideCredentials, UriProvider,
@@ -121,11 +122,7 @@ async fn oidc_sends_assume_role_with_oidc_and_reads_credentials() {
         &token_file,
         &[("ALIBABA_CLOUD_ROLE_SESSION_NAME", "my-session")],
     );
-    let creds = OidcProvider::new(env)
-        .with_endpoint(server.url())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(OidcProvider::new(env).with_endpoint(server.url())).await;
     assert_eq!(creds.access_key_id(), "STS.oidc-id");
     assert_eq!(creds.access_key_secret(), "oidc-secret");
     assert_eq!(creds.security_token(), Some("oidc-token"));
@@ -205,11 +202,8 @@ async fn oidc_maps_sts_errors_with_code_and_request_id() {
     ))
     .await;
     let token_file = temp_file("oidc-error", "secret-oidc-jwt");
-    let err = OidcProvider::new(oidc_env(&token_file, &[]))
-        .with_endpoint(server.url())
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err =
+        error_of(OidcProvider::new(oidc_env(&token_file, &[])).with_endpoint(server.url())).await;
     match &err {
         CredentialsError::Service {
             provider,
@@ -250,20 +244,15 @@ async fn oidc_non_json_error_and_missing_credentials_are_provider_errors() {
 
 #[tokio::test]
 async fn oidc_configuration_problems() {
-    let err = OidcProvider::new(Env::from_map([(
+    let err = error_of(OidcProvider::new(Env::from_map([(
         "ALIBABA_CLOUD_ROLE_ARN",
         "acs:ram::1:role/r",
-    )]))
-    .provide_credentials()
-    .await
-    .unwrap_err();
+    )])))
+    .await;
     assert!(err.is_not_found(), "a role ARN alone is not RRSA: {err}");
 
     let partial = Env::from_map([("ALIBABA_CLOUD_OIDC_TOKEN_FILE", "/var/run/token")]);
-    let err = OidcProvider::new(partial)
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(OidcProvider::new(partial)).await;
     assert!(
         matches!(
             err,
@@ -282,22 +271,16 @@ async fn oidc_configuration_problems() {
     );
 
     let missing = std::env::temp_dir().join("fc-rs-credentials-no-such-token");
-    let err = OidcProvider::new(oidc_env(&missing, &[]))
-        .with_endpoint("http://127.0.0.1:9")
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err =
+        error_of(OidcProvider::new(oidc_env(&missing, &[])).with_endpoint("http://127.0.0.1:9"))
+            .await;
     assert!(
         matches!(err, CredentialsError::InvalidConfig { .. })
             && err.to_string().contains("does not exist"),
         "{err}"
     );
 
-    let err = OidcProvider::new(oidc_env(&missing, &[]))
-        .with_duration_seconds(60)
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(OidcProvider::new(oidc_env(&missing, &[])).with_duration_seconds(60)).await;
     assert!(err.to_string().contains("at least 900"), "{err}");
 }
 
@@ -306,11 +289,10 @@ async fn oidc_configuration_problems() {
 #[tokio::test]
 async fn oidc_over_https_to_a_closed_port_fails_cleanly() {
     let token_file = temp_file("oidc-https", "jwt");
-    let err = OidcProvider::new(oidc_env(&token_file, &[]))
-        .with_endpoint("https://127.0.0.1:9")
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(
+        OidcProvider::new(oidc_env(&token_file, &[])).with_endpoint("https://127.0.0.1:9"),
+    )
+    .await;
     assert!(
         matches!(
             err,
@@ -382,11 +364,11 @@ fn imds(req: &Captured, _: usize) -> Reply {
 #[tokio::test]
 async fn ecs_imdsv2_flow_discovers_role_and_sends_token() {
     let server = TestServer::start(imds).await;
-    let creds = EcsRamRoleProvider::new(Env::from_map(Vec::<(String, String)>::new()))
-        .with_endpoint(server.url())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(
+        EcsRamRoleProvider::new(Env::from_map(Vec::<(String, String)>::new()))
+            .with_endpoint(server.url()),
+    )
+    .await;
     assert_eq!(creds.access_key_id(), "ecs-id");
     assert_eq!(creds.security_token(), Some("ecs-token"));
     assert_eq!(
@@ -433,11 +415,7 @@ async fn ecs_role_name_from_environment_skips_discovery() {
 async fn ecs_disabled_flag_is_not_found_without_any_request() {
     let server = TestServer::start(imds).await;
     let env = Env::from_map([("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")]);
-    let err = EcsRamRoleProvider::new(env)
-        .with_endpoint(server.url())
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(EcsRamRoleProvider::new(env).with_endpoint(server.url())).await;
     assert!(
         err.is_not_found()
             && err
@@ -451,11 +429,10 @@ async fn ecs_disabled_flag_is_not_found_without_any_request() {
 #[tokio::test]
 async fn ecs_unreachable_metadata_service_is_not_found() {
     let started = Instant::now();
-    let err = EcsRamRoleProvider::new(Env::from_map([("A", "b")]))
-        .with_endpoint(closed_port_url().await)
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(
+        EcsRamRoleProvider::new(Env::from_map([("A", "b")])).with_endpoint(closed_port_url().await),
+    )
+    .await;
     assert!(
         err.is_not_found() && err.to_string().contains("no metadata service"),
         "{err}"
@@ -471,11 +448,9 @@ async fn ecs_silent_metadata_service_times_out_into_not_found() {
     ))
     .await;
     let started = Instant::now();
-    let err = EcsRamRoleProvider::new(Env::from_map([("A", "b")]))
-        .with_endpoint(server.url())
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err =
+        error_of(EcsRamRoleProvider::new(Env::from_map([("A", "b")])).with_endpoint(server.url()))
+            .await;
     let elapsed = started.elapsed();
     // Given up at the 1 s read timeout, well before the 3 s answer.
     assert!(err.is_not_found(), "{err}");
@@ -494,11 +469,7 @@ async fn ecs_timeout_after_the_service_answered_is_an_error() {
     })
     .await;
     let env = Env::from_map([("ALIBABA_CLOUD_ECS_METADATA", "fc-role")]);
-    let err = EcsRamRoleProvider::new(env)
-        .with_endpoint(server.url())
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(EcsRamRoleProvider::new(env).with_endpoint(server.url())).await;
     assert!(
         matches!(
             err,
@@ -520,11 +491,10 @@ async fn ecs_falls_back_to_imdsv1_unless_disabled() {
         _ => Reply::empty(404),
     };
     let server = TestServer::start(v1_only).await;
-    let creds = EcsRamRoleProvider::new(Env::from_map([("A", "b")]))
-        .with_endpoint(server.url())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = credentials_of(
+        EcsRamRoleProvider::new(Env::from_map([("A", "b")])).with_endpoint(server.url()),
+    )
+    .await;
     assert_eq!(creds.access_key_id(), "v1-id");
     assert!(
         server.captured()[1..]
@@ -533,11 +503,7 @@ async fn ecs_falls_back_to_imdsv1_unless_disabled() {
     );
 
     let strict = Env::from_map([("ALIBABA_CLOUD_IMDSV1_DISABLED", "true")]);
-    let err = EcsRamRoleProvider::new(strict)
-        .with_endpoint(server.url())
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(EcsRamRoleProvider::new(strict).with_endpoint(server.url())).await;
     assert!(
         matches!(err, CredentialsError::Provider { .. }) && err.to_string().contains("HTTP 403"),
         "{err}"
@@ -551,11 +517,9 @@ async fn ecs_without_attached_role_is_not_found() {
         _ => Reply::empty(404),
     })
     .await;
-    let err = EcsRamRoleProvider::new(Env::from_map([("A", "b")]))
-        .with_endpoint(server.url())
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err =
+        error_of(EcsRamRoleProvider::new(Env::from_map([("A", "b")])).with_endpoint(server.url()))
+            .await;
     assert!(
         err.is_not_found() && err.to_string().contains("no RAM role"),
         "{err}"
@@ -620,10 +584,7 @@ async fn uri_provider_gets_credentials() {
 
 #[tokio::test]
 async fn uri_provider_errors() {
-    let err = UriProvider::new(Env::from_map([("A", "b")]))
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = error_of(UriProvider::new(Env::from_map([("A", "b")]))).await;
     assert!(
         err.is_not_found() && err.to_string().contains("ALIBABA_CLOUD_CREDENTIALS_URI"),
         "{err}"
@@ -649,13 +610,11 @@ async fn uri_provider_errors() {
     let err = provider.provide_credentials().await.unwrap_err();
     assert!(err.to_string().contains("\"Failure\""), "{err}");
 
-    let err = UriProvider::new(Env::from_map([(
+    let err = error_of(UriProvider::new(Env::from_map([(
         "ALIBABA_CLOUD_CREDENTIALS_URI",
         "ftp://x/y",
-    )]))
-    .provide_credentials()
-    .await
-    .unwrap_err();
+    )])))
+    .await;
     assert!(
         matches!(err, CredentialsError::InvalidConfig { .. }),
         "{err:?}"

@@ -2,6 +2,7 @@
 //! hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod credentials;
 pub mod schema;
 pub mod server;
 pub mod spec;
