@@ -62,12 +62,43 @@ pub enum ErrorKind {
     Credentials,
 }
 
-/// Function Compute error codes (the `Code` field of an error body).
-///
-/// Open: codes the service adds later arrive as [`ErrorCode::Unknown`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
+/// Declares [`ErrorCode`] from one list: each known code is written once, as its variant
+/// (whose name is the code on the wire) with its doc.
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $name:ident,)*) => {
+        /// Function Compute error codes (the `Code` field of an error body).
+        ///
+        /// Open: codes the service adds later arrive as [`ErrorCode::Unknown`].
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* $name,)*
+            /// Any other code.
+            Unknown(String),
+        }
+
+        impl ErrorCode {
+            /// The code as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$name => stringify!($name),)*
+                    Self::Unknown(code) => code,
+                }
+            }
+        }
+
+        impl From<&str> for ErrorCode {
+            fn from(code: &str) -> Self {
+                match code {
+                    $(stringify!($name) => Self::$name,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
     /// 400: a parameter is missing or invalid.
     InvalidArgument,
     /// 400: a required header is missing.
@@ -114,78 +145,12 @@ pub enum ErrorCode {
     InternalServerError,
     /// 501: the operation is not implemented (fc-local answers this for what it does not emulate).
     NotImplemented,
-    /// Any other code.
-    Unknown(String),
 }
 
 impl ErrorCode {
-    /// The code as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidArgument => "InvalidArgument",
-            Self::MissingRequiredHeader => "MissingRequiredHeader",
-            Self::PathNotSupported => "PathNotSupported",
-            Self::EntityTooLarge => "EntityTooLarge",
-            Self::IdempotentParameterMismatch => "IdempotentParameterMismatch",
-            Self::AccessDenied => "AccessDenied",
-            Self::SignatureNotMatch => "SignatureNotMatch",
-            Self::InvalidAccessKeyID => "InvalidAccessKeyID",
-            Self::FunctionNotFound => "FunctionNotFound",
-            Self::AliasNotFound => "AliasNotFound",
-            Self::VersionNotFound => "VersionNotFound",
-            Self::DomainNameNotFound => "DomainNameNotFound",
-            Self::AsyncConfigNotExists => "AsyncConfigNotExists",
-            Self::FunctionAlreadyExists => "FunctionAlreadyExists",
-            Self::AliasAlreadyExists => "AliasAlreadyExists",
-            Self::DomainNameAlreadyExists => "DomainNameAlreadyExists",
-            Self::ConcurrentUpdateError => "ConcurrentUpdateError",
-            Self::FunctionNotEmpty => "FunctionNotEmpty",
-            Self::PreconditionFailed => "PreconditionFailed",
-            Self::ResourceExhausted => "ResourceExhausted",
-            Self::ResourceThrottled => "ResourceThrottled",
-            Self::InternalServerError => "InternalServerError",
-            Self::NotImplemented => "NotImplemented",
-            Self::Unknown(code) => code,
-        }
-    }
-
     /// Whether a call that failed with this code may succeed if tried again.
     pub fn is_throttling(&self) -> bool {
         matches!(self, Self::ResourceExhausted | Self::ResourceThrottled)
-    }
-}
-
-impl From<&str> for ErrorCode {
-    fn from(code: &str) -> Self {
-        const KNOWN: [ErrorCode; 23] = [
-            ErrorCode::InvalidArgument,
-            ErrorCode::MissingRequiredHeader,
-            ErrorCode::PathNotSupported,
-            ErrorCode::EntityTooLarge,
-            ErrorCode::IdempotentParameterMismatch,
-            ErrorCode::AccessDenied,
-            ErrorCode::SignatureNotMatch,
-            ErrorCode::InvalidAccessKeyID,
-            ErrorCode::FunctionNotFound,
-            ErrorCode::AliasNotFound,
-            ErrorCode::VersionNotFound,
-            ErrorCode::DomainNameNotFound,
-            ErrorCode::AsyncConfigNotExists,
-            ErrorCode::FunctionAlreadyExists,
-            ErrorCode::AliasAlreadyExists,
-            ErrorCode::DomainNameAlreadyExists,
-            ErrorCode::ConcurrentUpdateError,
-            ErrorCode::FunctionNotEmpty,
-            ErrorCode::PreconditionFailed,
-            ErrorCode::ResourceExhausted,
-            ErrorCode::ResourceThrottled,
-            ErrorCode::InternalServerError,
-            ErrorCode::NotImplemented,
-        ];
-        KNOWN
-            .into_iter()
-            .find(|known| known.as_str() == code)
-            .unwrap_or_else(|| Self::Unknown(code.to_owned()))
     }
 }
 
