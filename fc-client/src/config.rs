@@ -35,6 +35,18 @@ pub enum ConfigError {
     Http(#[from] reqwest::Error),
 }
 
+/// How a built client signs its requests.
+#[derive(Debug, Default)]
+enum Signing {
+    /// With credentials from the default provider chain.
+    #[default]
+    DefaultChain,
+    /// With credentials from this provider.
+    With(Arc<dyn ProvideCredentials>),
+    /// Not at all.
+    Unsigned,
+}
+
 /// Builds a [`Client`]; start with [`Client::builder`].
 ///
 /// Three ways to get a client:
@@ -72,8 +84,7 @@ pub struct ClientBuilder {
     account_id: Option<String>,
     internal: bool,
     endpoint: Option<String>,
-    credentials: Option<Arc<dyn ProvideCredentials>>,
-    unsigned: bool,
+    signing: Signing,
     retry: RetryPolicy,
     timeouts: Timeouts,
     user_agent_suffix: Option<String>,
@@ -134,15 +145,13 @@ impl ClientBuilder {
 
     /// Sign requests with credentials from `provider` (default: the default chain).
     pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.credentials = Some(Arc::new(provider));
-        self.unsigned = false;
+        self.signing = Signing::With(Arc::new(provider));
         self
     }
 
     /// Send requests unsigned (only an emulator started with `--no-auth` accepts them).
     pub fn unsigned(mut self) -> Self {
-        self.unsigned = true;
-        self.credentials = None;
+        self.signing = Signing::Unsigned;
         self
     }
 
@@ -222,10 +231,10 @@ impl ClientBuilder {
             .connect_timeout(self.timeouts.connect)
             .user_agent(user_agent)
             .build()?;
-        let credentials = match (self.unsigned, self.credentials) {
-            (true, _) => None,
-            (false, Some(provider)) => Some(provider),
-            (false, None) => Some(Arc::new(DefaultCredentialsChain::from_env()) as Arc<_>),
+        let credentials = match self.signing {
+            Signing::Unsigned => None,
+            Signing::With(provider) => Some(provider),
+            Signing::DefaultChain => Some(Arc::new(DefaultCredentialsChain::from_env()) as Arc<_>),
         };
         let runtime = Runtime::new(
             credentials,
