@@ -99,19 +99,9 @@ pub(crate) fn prepare(
 
 /// A fresh signature nonce: unique per request, not secret.
 pub(crate) fn nonce() -> String {
-    use std::hash::{BuildHasher, Hasher};
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    hasher.write_u128(
-        SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    format!(
-        "{:016x}{:016x}",
-        hasher.finish(),
-        COUNTER.load(Ordering::Relaxed)
-    )
+    // The counter keeps nonces of one process distinct even within one clock tick.
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{:016x}{count:016x}", crate::retry::seed(count))
 }

@@ -132,21 +132,28 @@ pub(crate) fn server_hint(headers: &HeaderMap) -> Option<Duration> {
         .or_else(|| number("retry-after").map(Duration::from_secs))
 }
 
+/// 64 unpredictable-enough bits from the process's hash randomness, the clock and `salt`: for
+/// jitter and signature nonces, never for secrets.
+pub(crate) fn seed(salt: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(salt);
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.finish()
+}
+
 /// A small xorshift generator for jitter: no need for cryptographic randomness here.
 #[derive(Debug)]
 pub(crate) struct Jitter(u64);
 
 impl Jitter {
-    /// Seeds from the process's hash randomness and the clock.
+    /// Seeds from [`seed`].
     pub(crate) fn new() -> Self {
-        use std::hash::{BuildHasher, Hasher};
-        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
-        );
-        Jitter(hasher.finish() | 1)
+        Jitter(seed(0) | 1)
     }
 
     /// A sample in `[0, 1)`.
