@@ -129,6 +129,20 @@ fn rules(schema: &Value, path: &[String]) -> Result<Vec<TokenStream>, CodegenErr
     if let Some(n) = count("maxItems") {
         rules.push(quote!(Rule::MaxItems(#n)));
     }
+    if let Some(values) = schema.get("x-fc-allowed-values") {
+        let values: Option<Vec<f64>> = values
+            .as_array()
+            .and_then(|list| list.iter().map(Value::as_f64).collect());
+        match values {
+            Some(values) if !values.is_empty() => rules.push(quote!(Rule::OneOf(&[#(#values),*]))),
+            _ => {
+                return Err(CodegenError::Output(format!(
+                    "{}: x-fc-allowed-values must be a non-empty list of numbers",
+                    path.join(".")
+                )));
+            }
+        }
+    }
     if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
         if !pattern_is_supported(pattern) {
             return Err(CodegenError::Output(format!(

@@ -16,7 +16,7 @@ use crate::CodegenError;
 use crate::spec::Spec;
 
 /// Validation keywords removed before generation.
-const CONSTRAINT_KEYWORDS: [&str; 11] = [
+const CONSTRAINT_KEYWORDS: [&str; 12] = [
     "minimum",
     "maximum",
     "exclusiveMinimum",
@@ -28,6 +28,7 @@ const CONSTRAINT_KEYWORDS: [&str; 11] = [
     "minItems",
     "maxItems",
     "uniqueItems",
+    "x-fc-allowed-values",
 ];
 
 /// String and number formats that keep their meaning in generated code.

@@ -4,7 +4,7 @@
 //! parameters and bodies; codegen turns them into a table (`generated_constraints.rs`). A request
 //! that breaks one fails at once with [`ErrorKind::InvalidRequest`](crate::ErrorKind) and a
 //! message naming the field and the rule, e.g.
-//! `body field memorySize is 100; the minimum is 128`. The service stays the final judge: a
+//! `body field memorySize is 0; the minimum is 64`. The service stays the final judge: a
 //! request that passes may still be refused for reasons no table can know.
 
 use serde_json::Value;
@@ -32,6 +32,8 @@ pub(crate) enum Rule {
     MaxLength(u64),
     MaxItems(u64),
     Pattern(&'static str),
+    /// One of a few numbers (`x-fc-allowed-values`).
+    OneOf(&'static [f64]),
 }
 
 /// A limit on the value at `path` (`[]` stands for every item of an array).
@@ -148,6 +150,10 @@ fn check_number(field: &str, value: f64, rule: Rule) -> Result<(), String> {
         Rule::Maximum(max) if value > max => format!("the maximum is {max}"),
         Rule::MultipleOf(step) if step > 0.0 && !is_multiple(value, step) => {
             format!("it must be a multiple of {step}")
+        }
+        Rule::OneOf(allowed) if !allowed.contains(&value) => {
+            let allowed: Vec<String> = allowed.iter().map(f64::to_string).collect();
+            format!("it must be one of {}", allowed.join(", "))
         }
         _ => return Ok(()),
     };
@@ -340,11 +346,22 @@ mod tests {
             Ok(())
         );
 
-        let low = r#"{"functionName":"ok","memorySize":100}"#;
+        let low = r#"{"functionName":"ok","memorySize":0}"#;
         let error = validate("create_function", &request("", Some(low))).unwrap_err();
-        assert!(
-            error.contains("memorySize is 100; the minimum is"),
-            "{error}"
+        assert_eq!(error, "body field memorySize is 0; the minimum is 64");
+
+        let disk = r#"{"functionName":"ok","diskSize":1024}"#;
+        let error = validate("create_function", &request("", Some(disk))).unwrap_err();
+        assert_eq!(
+            error,
+            "body field diskSize is 1024; it must be one of 512, 10240"
+        );
+
+        let cpu = r#"{"functionName":"ok","cpu":0.33}"#;
+        let error = validate("create_function", &request("", Some(cpu))).unwrap_err();
+        assert_eq!(
+            error,
+            "body field cpu is 0.33; it must be a multiple of 0.05"
         );
 
         let odd = r#"{"functionName":"ok","memorySize":200}"#;

@@ -203,30 +203,45 @@ fn runtime(function: &Function) -> FcResult<()> {
     }
 }
 
+/// The largest memory (MB) and vCPU count of a CPU instance.
+const CPU_INSTANCE_MAX_MEMORY_MB: i32 = 32768;
+const CPU_INSTANCE_MAX_CPU: f64 = 16.0;
+
+/// Memory and vCPUs: a multiple of 64 MB and of 0.05 vCPU for every instance type; CPU
+/// instances (no `gpuConfig`) also take at most 32 GB and 16 vCPUs with memory (GB) 1 to 4
+/// times the vCPUs. GPU instances have per-type tables that the service checks.
 fn cpu_and_memory(function: &Function) -> FcResult<()> {
-    check_range("memorySize", function.memory_size, 128, 32768)?;
     if let Some(memory) = function.memory_size
-        && memory % 64 != 0
+        && (memory < 64 || memory % 64 != 0)
     {
         return Err(invalid(format!(
-            "memorySize must be a multiple of 64 MB, got {memory}"
+            "memorySize must be a positive multiple of 64 MB, got {memory}"
         )));
     }
-    check_range("cpu", function.cpu, 0.05, 16.0)?;
     if let Some(cpu) = function.cpu {
         let steps = cpu / 0.05;
-        if (steps - steps.round()).abs() > 1e-6 {
+        if cpu < 0.05 || (steps - steps.round()).abs() > 1e-6 {
             return Err(invalid(format!(
-                "cpu must be a multiple of 0.05, got {cpu}"
+                "cpu must be a positive multiple of 0.05, got {cpu}"
             )));
         }
-        if let Some(memory) = function.memory_size {
-            let ratio = f64::from(memory) / 1024.0 / cpu;
-            if !(1.0 - 1e-9..=4.0 + 1e-9).contains(&ratio) {
-                return Err(invalid(format!(
-                    "cpu {cpu} and memorySize {memory} MB do not fit: memory in GB must be 1 to 4 times the vCPUs"
-                )));
-            }
+    }
+    if function.gpu_config.is_some() {
+        return Ok(());
+    }
+    check_range(
+        "memorySize",
+        function.memory_size,
+        64,
+        CPU_INSTANCE_MAX_MEMORY_MB,
+    )?;
+    check_range("cpu", function.cpu, 0.05, CPU_INSTANCE_MAX_CPU)?;
+    if let (Some(cpu), Some(memory)) = (function.cpu, function.memory_size) {
+        let ratio = f64::from(memory) / 1024.0 / cpu;
+        if !(1.0 - 1e-9..=4.0 + 1e-9).contains(&ratio) {
+            return Err(invalid(format!(
+                "cpu {cpu} and memorySize {memory} MB do not fit a CPU instance: memory in GB must be 1 to 4 times the vCPUs"
+            )));
         }
     }
     Ok(())
@@ -248,8 +263,14 @@ pub fn function(function: &Function) -> FcResult<()> {
             "diskSize must be 512 or 10240, got {disk}"
         )));
     }
-    check_range("timeout", function.timeout, 1, 86400)?;
-    check_range("instanceConcurrency", function.instance_concurrency, 1, 200)?;
+    check_range("timeout", function.timeout, 0, 86400)?;
+    if let Some(concurrency) = function.instance_concurrency
+        && concurrency < 0
+    {
+        return Err(invalid(format!(
+            "instanceConcurrency must not be negative, got {concurrency}"
+        )));
+    }
     check_len("description", function.description.as_deref(), 0, 256)?;
     check_len("role", function.role.as_deref(), 0, 300)?;
     if function.layers.len() > 5 {
@@ -366,10 +387,31 @@ mod tests {
         assert!(with(|f| f.cpu = Some(0.5)).is_ok());
         assert!(with(|f| f.cpu = Some(0.33)).is_err());
         assert!(with(|f| f.cpu = Some(2.0)).is_err()); // 0.5 GB for 2 vCPU: ratio below 1
+        let gpu = |f: &mut Function| {
+            f.cpu = Some(8.0);
+            f.memory_size = Some(65536);
+        };
+        assert!(with(gpu).is_err(), "64 GB is beyond a CPU instance");
+        assert!(
+            with(|f| {
+                f.cpu = Some(8.0);
+                f.memory_size = Some(65536);
+                f.gpu_config = Some(fc_models::GpuConfig {
+                    gpu_type: Some(fc_models::GpuType::FcGpuAda1),
+                    gpu_memory_size: Some(49152),
+                });
+            })
+            .is_ok(),
+            "GPU instances have their own table"
+        );
+        assert!(with(|f| f.memory_size = Some(64)).is_ok());
         assert!(with(|f| f.disk_size = Some(1024)).is_err());
-        assert!(with(|f| f.timeout = Some(0)).is_err());
+        assert!(with(|f| f.timeout = Some(-1)).is_err());
+        assert!(with(|f| f.timeout = Some(0)).is_ok());
         assert!(with(|f| f.timeout = Some(86400)).is_ok());
-        assert!(with(|f| f.instance_concurrency = Some(201)).is_err());
+        assert!(with(|f| f.timeout = Some(86401)).is_err());
+        assert!(with(|f| f.instance_concurrency = Some(-1)).is_err());
+        assert!(with(|f| f.instance_concurrency = Some(201)).is_ok());
         assert!(with(|f| f.runtime = Some(Runtime::Unknown("cobol".into()))).is_err());
         assert!(with(|f| f.handler = Some(String::new())).is_err());
         assert!(

@@ -120,9 +120,10 @@ async fn validation_errors_name_the_field() {
         (json!({"cpu": 0.33, "memorySize": 1024}), "cpu"),
         (json!({"cpu": 4, "memorySize": 1024}), "cpu"),
         (json!({"diskSize": 2048}), "diskSize"),
-        (json!({"timeout": 0}), "timeout"),
+        (json!({"memorySize": 65536}), "memorySize"),
+        (json!({"timeout": -1}), "timeout"),
         (json!({"timeout": 86401}), "timeout"),
-        (json!({"instanceConcurrency": 500}), "instanceConcurrency"),
+        (json!({"instanceConcurrency": -1}), "instanceConcurrency"),
         (json!({"memorySize": "big"}), "memorySize"),
         (json!({"code": {"zipFile": "%%%"}}), "code.zipFile"),
         (

@@ -39,7 +39,7 @@ pub async fn put(
         "maxAsyncEventAgeInSeconds",
         input.max_async_event_age_in_seconds,
         1,
-        604_800,
+        2_592_000,
     )?;
     validate::in_range(
         "maxAsyncRetryAttempts",

@@ -25,7 +25,8 @@ impl super::ConfigKind for ProvisionConfigs {
     type Config = ProvisionConfig;
 }
 
-/// `PUT /2023-03-30/functions/{functionName}/provision-config`: the target is reached at once.
+/// `PUT /2023-03-30/functions/{functionName}/provision-config`: the target (`defaultTarget`, or
+/// the deprecated `target`) is reached at once.
 pub async fn put(
     State(state): State<AppState>,
     Path(function): Path<String>,
@@ -34,8 +35,10 @@ pub async fn put(
 ) -> FcResult<Json<ProvisionConfig>> {
     let (input, raw): (PutProvisionConfigInput, Value) = json_body(&body)?;
     enums::check_body(&raw, enums::PROVISION_FIELDS)?;
-    validate::in_range("target", Some(input.target), 0, 10_000)?;
+    validate::in_range("target", input.target, 0, 10_000)?;
     validate::in_range("defaultTarget", input.default_target, 0, 10_000)?;
+    // `target` is the deprecated spelling of `defaultTarget`; the newer field wins.
+    let target = input.default_target.or(input.target).unwrap_or(0);
     let qualifier = qualifier_of(&Params::parse(query.as_deref()));
     let arn = qualified_arn(&state, &function, &qualifier);
     let config = store(
@@ -44,7 +47,10 @@ pub async fn put(
         function,
         qualifier,
         move |_: Option<ProvisionConfig>| {
-            reshape(&input, json!({"functionArn": arn, "current": input.target}))
+            reshape(
+                &input,
+                json!({"functionArn": arn, "current": target, "defaultTarget": target, "target": target}),
+            )
         },
     )
     .await?;
