@@ -1,65 +1,48 @@
-//! The table of input constraints the client checks before sending.
+//! The input constraints of each operation, as `fc_models::rules::Check` values.
 //!
-//! The spec records the limits the API documents (`minimum`, `maxLength`, `pattern`, ...) on
-//! request parameters and request body schemas. `prepare` strips them so they do not change the
-//! generated types; this module collects them, per operation, into
-//! `fc-client/src/generated_constraints.rs`, which the request hook checks so that bad input fails
-//! early with an error naming the field and the rule.
+//! The spec records the limits the API documents (`minimum`, `maxLength`, `pattern`,
+//! `x-fc-allowed-values`, ...) on request parameters and request body schemas. `prepare` strips
+//! them so they do not change the generated types; this module collects them per operation into
+//! the `checks` of the operation table (`tables`), which the client applies before sending and
+//! fc-local when it receives, so that bad input fails with an error naming the field and the rule.
 
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
 use crate::CodegenError;
-use crate::spec::Spec;
+use crate::spec::{Operation, Spec};
 
 /// How deep body schemas are followed (recursive schemas stop here).
 const MAX_DEPTH: usize = 8;
 
-pub(crate) fn generate(spec: &Spec) -> Result<syn::File, CodegenError> {
-    let mut rows: Vec<(String, Vec<TokenStream>)> = Vec::new();
-    for op in spec.operations() {
-        let mut checks = Vec::new();
-        for param in op.parameters(spec) {
-            let name = param
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let location = match (
-                param.get("in").and_then(Value::as_str),
-                param.get("x-fc-style").is_some(),
-            ) {
-                (Some("query"), false) => quote!(Location::Query),
-                (Some("query"), true) => quote!(Location::QueryJson),
-                (Some("header"), _) => quote!(Location::Header),
-                _ => continue, // Path values are checked by the service.
-            };
-            let schema = param.get("schema").unwrap_or(&Value::Null);
-            collect(spec, schema, &location, &[name.to_owned()], 0, &mut checks)?;
-        }
-        if let Some(schema) = op
-            .body
-            .pointer("/requestBody/content/application~1json/schema")
-        {
-            collect(spec, schema, &quote!(Location::Body), &[], 0, &mut checks)?;
-        }
-        if !checks.is_empty() {
-            rows.push((op.id.to_snake_case(), checks));
-        }
+/// The checks of `op`: its query and header parameters' constraints, then its JSON body's.
+pub(crate) fn checks(spec: &Spec, op: &Operation<'_>) -> Result<Vec<TokenStream>, CodegenError> {
+    let mut checks = Vec::new();
+    for param in op.parameters(spec) {
+        let name = param
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let location = match (
+            param.get("in").and_then(Value::as_str),
+            param.get("x-fc-style").is_some(),
+        ) {
+            (Some("query"), false) => quote!(Location::Query),
+            (Some("query"), true) => quote!(Location::QueryJson),
+            (Some("header"), _) => quote!(Location::Header),
+            _ => continue, // Path values are checked by the service.
+        };
+        let schema = param.get("schema").unwrap_or(&Value::Null);
+        collect(spec, schema, &location, &[name.to_owned()], 0, &mut checks)?;
     }
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
-    let count = rows.len();
-    let rows = rows
-        .into_iter()
-        .map(|(id, checks)| quote!((#id, &[#(#checks),*])));
-    let tokens = quote! {
-        use crate::validation::{Check, Location, Rule};
-
-        /// The input checks of every operation that has any, sorted by operation id.
-        pub(crate) static CHECKS: [(&str, &[Check]); #count] = [#(#rows),*];
-    };
-    syn::parse2(tokens).map_err(|e| CodegenError::Output(format!("constraints: {e}")))
+    if let Some(schema) = op
+        .body
+        .pointer("/requestBody/content/application~1json/schema")
+    {
+        collect(spec, schema, &quote!(Location::Body), &[], 0, &mut checks)?;
+    }
+    Ok(checks)
 }
 
 fn collect(

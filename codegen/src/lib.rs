@@ -1,8 +1,9 @@
 //! Code generation for fc-rs.
 //!
-//! This crate turns one of the OpenAPI documents under `spec/` into the checked-in Rust sources of
-//! the `fc-models` and `fc-client` crates. It is a library so that `cargo xtask regen` (and tests)
-//! can drive it; nothing here is published.
+//! This crate turns the OpenAPI documents under `spec/` into the checked-in Rust sources of the
+//! `fc-models` and `fc-client` crates, one API version at a time. `spec/apis.yaml` lists the
+//! versions ([`load_manifest`]); `cargo xtask regen` calls [`generate`] for each entry. It is a
+//! library so that xtask (and tests) can drive it; nothing here is published.
 //!
 //! The pipeline, one module per step:
 //!
@@ -13,20 +14,24 @@
 //!    stripped, enums are swapped for open Rust enums, and JSON-in-a-query-value parameters are
 //!    swapped for `fc_models::JsonQuery<T>`;
 //! 4. progenitor (Builder interface) generates one token stream, which `split` cuts in two: the
-//!    `types` module goes to `fc-models`, the client to `fc-client`;
+//!    `types` module goes to the models module, the client to the client module;
 //! 5. `enums` and `tables` emit what hand-written code needs besides: the open enums and the
-//!    operation table (action name, method, path and paging shape of every operation);
-//!    `pagination` emits `pages()`/`into_stream()` for every list operation that pages;
-//!    `constraints` collects the documented input limits the client checks before sending;
-//!    `wire_calls` emits the wire-conformance test's call for every operation.
+//!    API table (action name, method, path, paging shape and input checks of every operation,
+//!    the checks collected by `constraints`); `pagination` emits `pages()`/`into_stream()` for
+//!    every list operation that pages; `wire_calls` emits the wire-conformance test's call for
+//!    every operation.
 //!
-//! Every output is formatted with `prettyplease` and starts with an `@generated` header that names
-//! the spec and its SHA-256, so the output is a pure function of the spec and this crate.
+//! Generated code refers only to public, documented items: `fc_models::api`, `fc_models::rules`,
+//! `fc_client::pagination` and the client's `ClientConfig`. Every output is formatted with
+//! `prettyplease` and starts with an `@generated` header that names the spec and its SHA-256, so
+//! the output is a pure function of the spec and this crate.
 //!
 //! ```no_run
-//! let files = codegen::generate(std::path::Path::new("spec/fc-2023-03-30.yaml")).unwrap();
-//! for file in files {
-//!     println!("{} ({} bytes)", file.path, file.contents.len());
+//! let root = std::path::Path::new(".");
+//! for api in codegen::load_manifest(&root.join("spec/apis.yaml")).unwrap() {
+//!     for file in codegen::generate(root, &api).unwrap() {
+//!         println!("{} ({} bytes)", file.path, file.contents.len());
+//!     }
 //! }
 //! ```
 
@@ -34,6 +39,7 @@ mod constraints;
 mod enums;
 mod error;
 mod lint;
+mod manifest;
 mod pagination;
 mod prepare;
 mod spec;
@@ -45,6 +51,7 @@ mod wire_calls;
 use std::path::Path;
 
 pub use error::{CodegenError, LintError};
+pub use manifest::{ApiEntry, load_manifest, parse_manifest};
 pub use spec::Spec;
 
 /// One generated source file.
@@ -56,40 +63,40 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Generates every output file for the FC 3.0 document at `spec_path`.
+/// Generates every output file of the API `api`; `root` is the workspace root its paths are
+/// relative to.
 ///
-/// The returned files are, in order: `fc-models/src/generated.rs` (request and response types),
-/// `fc-models/src/generated_enums.rs` (open enums), `fc-client/src/generated.rs` (the client and
-/// its request builders), `fc-client/src/generated_operations.rs` (the operation table),
-/// `fc-client/src/generated_pagination.rs` (paging streams for list operations),
-/// `fc-client/src/generated_constraints.rs` (input checks from the spec's constraints) and
-/// `fc-client/tests/generated/wire_calls.rs` (conformance suite 4's per-operation calls).
-pub fn generate(spec_path: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
-    let spec = Spec::load(spec_path)?;
+/// The returned files are, in order, under `api.models_dir`: `generated.rs` (request and
+/// response types), `generated_enums.rs` (open enums), `generated_api.rs` (the `API` table);
+/// under `api.client_dir`: `generated.rs` (the client and its request builders),
+/// `generated_pagination.rs` (paging streams for list operations); and `api.wire_calls`
+/// (conformance suite 4's per-operation calls), if set.
+pub fn generate(root: &Path, api: &ApiEntry) -> Result<Vec<GeneratedFile>, CodegenError> {
+    let spec = Spec::load(&root.join(&api.spec))?;
     lint::check(&spec)?;
-    let prepared = prepare::prepare(&spec)?;
-    let tokens = progenitor_tokens(&prepared)?;
-    let (models, client) = split::split(tokens)?;
-    let operations = tables::operations(&spec, &client)?;
+    let models_path: syn::Path = syn::parse_str(&api.models)
+        .map_err(|e| CodegenError::Output(format!("models path {:?}: {e}", api.models)))?;
+    let prepared = prepare::prepare(&spec, &api.models)?;
+    let tokens = progenitor_tokens(&prepared, &api.models)?;
+    let (models, client) = split::split(tokens, &models_path)?;
+    let table = tables::api(&spec, &api.version, &client)?;
     let open_enums = enums::generate(&prepared.enums);
-    let wire_calls = wire_calls::generate(&spec)?;
     let paging = pagination::generate(&spec)?;
-    let checks = constraints::generate(&spec)?;
 
     let header = spec.header();
-    Ok(vec![
-        render("fc-models/src/generated.rs", &header, models),
-        render("fc-models/src/generated_enums.rs", &header, open_enums),
-        render("fc-client/src/generated.rs", &header, client),
-        render("fc-client/src/generated_operations.rs", &header, operations),
-        render("fc-client/src/generated_pagination.rs", &header, paging),
-        render("fc-client/src/generated_constraints.rs", &header, checks),
-        render(
-            "fc-client/tests/generated/wire_calls.rs",
-            &header,
-            wire_calls,
-        ),
-    ])
+    let models_file = |name: &str| format!("{}/{name}", api.models_dir);
+    let client_file = |name: &str| format!("{}/{name}", api.client_dir);
+    let mut files = vec![
+        render(&models_file("generated.rs"), &header, models),
+        render(&models_file("generated_enums.rs"), &header, open_enums),
+        render(&models_file("generated_api.rs"), &header, table),
+        render(&client_file("generated.rs"), &header, client),
+        render(&client_file("generated_pagination.rs"), &header, paging),
+    ];
+    if let Some(path) = &api.wire_calls {
+        files.push(render(path, &header, wire_calls::generate(&spec)?));
+    }
+    Ok(files)
 }
 
 /// Checks `spec` against our rules without generating anything; every violation is reported.
@@ -99,6 +106,7 @@ pub fn lint(spec: &Spec) -> Result<(), CodegenError> {
 
 fn progenitor_tokens(
     prepared: &prepare::Prepared,
+    models: &str,
 ) -> Result<proc_macro2::TokenStream, CodegenError> {
     use progenitor_impl::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
@@ -106,14 +114,14 @@ fn progenitor_tokens(
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_inner_type(quote::quote!(crate::Runtime))
+        .with_inner_type(quote::quote!(crate::ClientConfig))
         .with_hooks(HooksMode::Expected)
         .with_map_type("::std::collections::BTreeMap")
         .with_derive("PartialEq");
     for open in &prepared.enums {
         settings.with_replacement(
             &open.name,
-            format!("fc_models::{}", open.name),
+            format!("{models}::{}", open.name),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }

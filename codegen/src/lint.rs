@@ -213,7 +213,7 @@ fn check_parameters(spec: &Spec, op: &Operation<'_>, push: &mut Push<'_>, locati
             );
         }
         let schema = param.get("schema").unwrap_or(&Value::Null);
-        if crate::prepare::json_query_rust_type(schema).is_none() {
+        if crate::prepare::json_query_rust_type(schema, "fc_models").is_none() {
             push(
                 &here,
                 "x-fc-style",

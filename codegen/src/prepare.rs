@@ -56,10 +56,11 @@ pub(crate) struct JsonQueryParam {
     pub rust_type: String,
 }
 
-pub(crate) fn prepare(spec: &Spec) -> Result<Prepared, CodegenError> {
+/// Prepares `spec`, whose types will live in the Rust module `models` (e.g. `fc_models`).
+pub(crate) fn prepare(spec: &Spec, models: &str) -> Result<Prepared, CodegenError> {
     let mut document = spec.document.clone();
     let enums = collect_enums(&document);
-    let json_queries = replace_json_queries(spec, &mut document);
+    let json_queries = replace_json_queries(spec, models, &mut document);
     strip_constraints(&mut document, false);
     let openapi = serde_json::from_value(document).map_err(|e| CodegenError::Parse {
         path: spec.file_name.clone(),
@@ -72,8 +73,9 @@ pub(crate) fn prepare(spec: &Spec) -> Result<Prepared, CodegenError> {
     })
 }
 
-/// The Rust type a JSON query parameter decodes to, or `None` if the schema is not supported.
-pub(crate) fn json_query_rust_type(schema: &Value) -> Option<String> {
+/// The Rust type a JSON query parameter decodes to (item types from the module `models`), or
+/// `None` if the schema is not supported.
+pub(crate) fn json_query_rust_type(schema: &Value, models: &str) -> Option<String> {
     if schema.get("type").and_then(Value::as_str) != Some("array") {
         return None;
     }
@@ -81,7 +83,7 @@ pub(crate) fn json_query_rust_type(schema: &Value) -> Option<String> {
     let item = match items.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             let name = reference.strip_prefix("#/components/schemas/")?;
-            format!("fc_models::{name}")
+            format!("{models}::{name}")
         }
         None if items.get("type").and_then(Value::as_str) == Some("string") => "String".into(),
         None => return None,
@@ -117,7 +119,7 @@ fn collect_enums(document: &Value) -> Vec<OpenEnum> {
     enums
 }
 
-fn replace_json_queries(spec: &Spec, document: &mut Value) -> Vec<JsonQueryParam> {
+fn replace_json_queries(spec: &Spec, models: &str, document: &mut Value) -> Vec<JsonQueryParam> {
     let mut found = Vec::new();
     let mut new_schemas = Map::new();
     for op in spec.operations() {
@@ -133,7 +135,7 @@ fn replace_json_queries(spec: &Spec, document: &mut Value) -> Vec<JsonQueryParam
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             let schema = param.get("schema").cloned().unwrap_or(Value::Null);
-            let Some(rust_type) = json_query_rust_type(&schema) else {
+            let Some(rust_type) = json_query_rust_type(&schema, models) else {
                 continue;
             };
             let schema_name = format!("{}{}JsonQuery", op.id, name.to_upper_camel_case());
@@ -222,16 +224,16 @@ mod tests {
         let tags =
             serde_json::json!({"type": "array", "items": {"$ref": "#/components/schemas/Tag"}});
         assert_eq!(
-            json_query_rust_type(&tags).as_deref(),
+            json_query_rust_type(&tags, "fc_models").as_deref(),
             Some("fc_models::JsonQuery<::std::vec::Vec<fc_models::Tag>>")
         );
         let ids = serde_json::json!({"type": "array", "items": {"type": "string"}});
         assert_eq!(
-            json_query_rust_type(&ids).as_deref(),
+            json_query_rust_type(&ids, "fc_models::fc2").as_deref(),
             Some("fc_models::JsonQuery<::std::vec::Vec<String>>")
         );
         assert_eq!(
-            json_query_rust_type(&serde_json::json!({"type": "string"})),
+            json_query_rust_type(&serde_json::json!({"type": "string"}), "fc_models"),
             None
         );
     }

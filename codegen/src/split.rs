@@ -3,14 +3,17 @@
 //! progenitor emits one module tree: a `pub mod types { ... }` holding every request and
 //! response type, and the client beside it. The types move to `fc-models` (so that fc-local and
 //! other users can depend on them without the HTTP client) and the module is replaced by
-//! `pub use fc_models as types;`, which keeps every `types::X` path of the client valid.
+//! `pub use fc_models as types;` (or the API's own models module), which keeps every `types::X` path of the client valid.
 
 use proc_macro2::TokenStream;
 
 use crate::CodegenError;
 
-/// Returns `(models, client)`.
-pub(crate) fn split(tokens: TokenStream) -> Result<(syn::File, syn::File), CodegenError> {
+/// Returns `(models, client)`; the client refers to the types through the module `models`.
+pub(crate) fn split(
+    tokens: TokenStream,
+    models: &syn::Path,
+) -> Result<(syn::File, syn::File), CodegenError> {
     let mut client: syn::File = syn::parse2(tokens)
         .map_err(|e| CodegenError::Output(format!("progenitor output does not parse: {e}")))?;
 
@@ -28,7 +31,7 @@ pub(crate) fn split(tokens: TokenStream) -> Result<(syn::File, syn::File), Codeg
 
     let reexport: syn::Item = syn::parse_quote! {
         /// The request and response types, from the `fc-models` crate.
-        pub use fc_models as types;
+        pub use #models as types;
     };
     client.items.insert(position, reexport);
     client

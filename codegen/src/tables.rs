@@ -1,9 +1,10 @@
-//! The operation table: what hand-written client code needs to know about each operation.
+//! The operation table: what the spec knows about each operation, as `fc_models::api::Api`.
 //!
 //! progenitor tells hooks only the snake_case operation name. Signing needs the real ACS action
-//! (`PutLayerACL`, not `put_layer_acl`), retries need the method, and paging needs the token and
-//! item field names from `x-fc-pagination`. This module emits all of that as one static table in
-//! `fc-client/src/generated_operations.rs`, sorted by the snake_case name.
+//! (`PutLayerACL`, not `put_layer_acl`), retries need the method, paging needs the token and item
+//! field names from `x-fc-pagination`, and input checks need the documented limits; fc-local
+//! routes and validates with the same rows. This module emits all of that as one static `API` in
+//! the models crate (`generated_api.rs`), sorted by the snake_case name.
 
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
@@ -24,7 +25,11 @@ pub(crate) fn success_schema<'a>(spec: &'a Spec, op: &Operation<'a>) -> Option<&
     }
 }
 
-pub(crate) fn operations(spec: &Spec, client: &syn::File) -> Result<syn::File, CodegenError> {
+pub(crate) fn api(
+    spec: &Spec,
+    version: &str,
+    client: &syn::File,
+) -> Result<syn::File, CodegenError> {
     let client_text = quote!(#client).to_string();
     let mut rows: Vec<(String, TokenStream)> = Vec::new();
     for op in spec.operations() {
@@ -58,13 +63,15 @@ pub(crate) fn operations(spec: &Spec, client: &syn::File) -> Result<syn::File, C
             }
             None => quote!(None),
         };
+        let checks = crate::constraints::checks(spec, &op)?;
         let row = quote! {
-            OperationMeta {
+            Operation {
                 id: #id,
                 action: #action,
                 method: #method,
                 path: #path,
                 pagination: #pagination,
+                checks: &[#(#checks),*],
             }
         };
         rows.push((id, row));
@@ -73,10 +80,17 @@ pub(crate) fn operations(spec: &Spec, client: &syn::File) -> Result<syn::File, C
     let count = rows.len();
     let rows = rows.into_iter().map(|(_, row)| row);
     let tokens = quote! {
-        use crate::operation::{OperationMeta, Pagination};
+        use crate::api::{Api, Operation, Pagination};
+        use crate::rules::{Check, Location, Rule};
 
-        /// Every operation of the API, sorted by `id` (progenitor's snake_case operation name).
-        pub(crate) static OPERATIONS: [OperationMeta; #count] = [#(#rows),*];
+        /// Every operation of this API version, sorted by `id` (the generated client's snake_case
+        /// operation name), with its action, method, path, paging shape and input checks.
+        pub static API: Api = Api {
+            version: #version,
+            operations: &OPERATIONS,
+        };
+
+        static OPERATIONS: [Operation; #count] = [#(#rows),*];
     };
     syn::parse2(tokens).map_err(|e| CodegenError::Output(format!("operation table: {e}")))
 }

@@ -25,7 +25,7 @@
 
 use std::fmt;
 
-use fc_models::ErrorBody;
+use fc_models::{ErrorBody, ErrorCode};
 use progenitor_client::ResponseValue;
 
 /// Header carrying the request id on every Function Compute response.
@@ -60,104 +60,6 @@ pub enum ErrorKind {
     InvalidResponse,
     /// Credentials could not be found or refreshed.
     Credentials,
-}
-
-/// Declares [`ErrorCode`] from one list: each known code is written once, as its variant
-/// (whose name is the code on the wire) with its doc.
-macro_rules! error_codes {
-    ($($(#[doc = $doc:literal])* $name:ident,)*) => {
-        /// Function Compute error codes (the `Code` field of an error body).
-        ///
-        /// Open: codes the service adds later arrive as [`ErrorCode::Unknown`].
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum ErrorCode {
-            $($(#[doc = $doc])* $name,)*
-            /// Any other code.
-            Unknown(String),
-        }
-
-        impl ErrorCode {
-            /// The code as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$name => stringify!($name),)*
-                    Self::Unknown(code) => code,
-                }
-            }
-        }
-
-        impl From<&str> for ErrorCode {
-            fn from(code: &str) -> Self {
-                match code {
-                    $(stringify!($name) => Self::$name,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-    };
-}
-
-error_codes! {
-    /// 400: a parameter is missing or invalid.
-    InvalidArgument,
-    /// 400: a required header is missing.
-    MissingRequiredHeader,
-    /// 400: the path is not an API path.
-    PathNotSupported,
-    /// 400 or 413: the request body is over the service's size limit.
-    EntityTooLarge,
-    /// 400: an idempotent retry did not match the first request.
-    IdempotentParameterMismatch,
-    /// 403: the caller may not perform the action.
-    AccessDenied,
-    /// 403: the request signature does not match.
-    SignatureNotMatch,
-    /// 403: the access key id is unknown.
-    InvalidAccessKeyID,
-    /// 404: no such function.
-    FunctionNotFound,
-    /// 404: no such alias.
-    AliasNotFound,
-    /// 404: no such version.
-    VersionNotFound,
-    /// 404: no such custom domain.
-    DomainNameNotFound,
-    /// 404: no asynchronous invocation config.
-    AsyncConfigNotExists,
-    /// 409: a function of that name exists.
-    FunctionAlreadyExists,
-    /// 409: an alias of that name exists.
-    AliasAlreadyExists,
-    /// 409: a custom domain of that name exists.
-    DomainNameAlreadyExists,
-    /// 409: another update of the resource is in progress.
-    ConcurrentUpdateError,
-    /// 409: the function still has versions, aliases or triggers.
-    FunctionNotEmpty,
-    /// 412: a precondition (such as an etag) failed.
-    PreconditionFailed,
-    /// 429: a quota is exhausted; retry later.
-    ResourceExhausted,
-    /// 503: the request was throttled; retry later.
-    ResourceThrottled,
-    /// 500: the service failed.
-    InternalServerError,
-    /// 501: the operation is not implemented (fc-local answers this for what it does not emulate).
-    NotImplemented,
-}
-
-impl ErrorCode {
-    /// Whether a call that failed with this code may succeed if tried again.
-    pub fn is_throttling(&self) -> bool {
-        matches!(self, Self::ResourceExhausted | Self::ResourceThrottled)
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 impl Error {
@@ -372,19 +274,5 @@ mod tests {
             request_id: None,
         };
         assert!(Error::service(400, &body, None).is_retryable());
-    }
-
-    #[test]
-    fn every_known_code_parses_back() {
-        for code in [
-            "InvalidArgument",
-            "SignatureNotMatch",
-            "FunctionNotEmpty",
-            "NotImplemented",
-        ] {
-            let parsed = ErrorCode::from(code);
-            assert!(!matches!(parsed, ErrorCode::Unknown(_)), "{code}");
-            assert_eq!(parsed.as_str(), code);
-        }
     }
 }

@@ -17,7 +17,7 @@ Version: 2023-03-30*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::Runtime,
+    pub(crate) inner: crate::ClientConfig,
 }
 impl Client {
     /// Create a new client.
@@ -25,7 +25,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::Runtime) -> Self {
+    pub fn new(baseurl: &str, inner: crate::ClientConfig) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -44,7 +44,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::Runtime,
+        inner: crate::ClientConfig,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -53,7 +53,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::Runtime> for Client {
+impl ClientInfo<crate::ClientConfig> for Client {
     fn api_version() -> &'static str {
         "2023-03-30"
     }
@@ -63,7 +63,7 @@ impl ClientInfo<crate::Runtime> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::Runtime {
+    fn inner(&self) -> &crate::ClientConfig {
         &self.inner
     }
 }
@@ -71,7 +71,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::Runtime>,
+        Client: ClientHooks<crate::ClientConfig>,
     {}
 };
 impl Client {

@@ -20,9 +20,9 @@ use tracing::Instrument;
 
 use crate::error::CREDENTIALS_PREFIX;
 use crate::retry::{self, Jitter};
-use crate::{Client, Runtime, error_body, operation, request_signer, signing, validation};
+use crate::{Client, ClientConfig, error_body, request_signer, signing, validation};
 
-impl ClientHooks<Runtime> for Client {
+impl ClientHooks<ClientConfig> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -30,8 +30,11 @@ impl ClientHooks<Runtime> for Client {
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove("api-version");
         canonicalize_url(request.url_mut());
-        if self.inner().config.validate_input {
-            validation::validate(info.operation_id, request).map_err(Error::InvalidRequest)?;
+        if self.inner().settings.validate_input
+            && let Some(operation) = self.inner().settings.api.operation(info.operation_id)
+        {
+            validation::validate(operation, request)
+                .map_err(|violation| Error::InvalidRequest(violation.to_string()))?;
         }
         sign(self, request, info)
             .await
@@ -46,7 +49,7 @@ impl ClientHooks<Runtime> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let action = action_of(info);
+        let action = action_of(self, info);
         let span = tracing::info_span!(
             "fc.call",
             action,
@@ -67,8 +70,10 @@ enum SignFailure {
     Request(String),
 }
 
-fn action_of(info: &OperationInfo) -> &'static str {
-    operation::lookup(info.operation_id).map_or(info.operation_id, |op| op.action)
+fn action_of(client: &Client, info: &OperationInfo) -> &'static str {
+    let api = client.inner().settings.api;
+    api.operation(info.operation_id)
+        .map_or(info.operation_id, |op| op.action)
 }
 
 async fn sign(
@@ -76,7 +81,7 @@ async fn sign(
     request: &mut reqwest::Request,
     info: &OperationInfo,
 ) -> Result<(), SignFailure> {
-    let credentials = match &client.inner().config.credentials {
+    let credentials = match &client.inner().settings.credentials {
         Some(provider) => Some(
             provider
                 .provide_credentials()
@@ -87,7 +92,7 @@ async fn sign(
     };
     request_signer::prepare(
         request,
-        action_of(info),
+        action_of(client, info),
         credentials.as_ref(),
         SystemTime::now(),
         &request_signer::nonce(),
@@ -101,8 +106,8 @@ async fn send_with_retries(
     info: &OperationInfo,
     span: tracing::Span,
 ) -> reqwest::Result<reqwest::Response> {
-    let config = &client.inner().config;
-    let (attempt_timeout, budget) = config.timeouts.for_action(action_of(info));
+    let config = &client.inner().settings;
+    let (attempt_timeout, budget) = config.timeouts.for_action(action_of(client, info));
     let started = Instant::now();
     let deadline = started + budget;
     let idempotent = retry::is_idempotent(request.method());

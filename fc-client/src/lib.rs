@@ -11,9 +11,9 @@
 //! | credentials and the default provider chain | [`credentials`] |
 //! | ACS3-HMAC-SHA256 canonicalisation and signatures | [`signing`] |
 //! | errors: code, message, request id, retryability | [`Error`] |
-//! | input checks from the spec's documented limits, before sending | `validation` |
+//! | input checks from the spec's documented limits, before sending | `validation`, [`fc_models::rules`] |
 //! | retries and backoff | [`RetryPolicy`] |
-//! | each operation's action name, method, path and paging shape | [`operation`] |
+//! | each operation's action name, method, path, paging shape and input checks | [`fc_models::API`] |
 //! | streams over paginated list operations (`.pages()`, `.into_stream()`) | [`pagination`] |
 //! | packaging function code, CRC-64 checksums | [`code`] |
 //! | invoking functions: sync/async, log tail, function errors, JSON in and out | [`Client::invoke`], [`Client::invoke_json`], [`invoke`] |
@@ -48,8 +48,8 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod client;
 pub mod code;
-mod config;
 pub mod credentials;
 pub mod endpoint;
 mod error;
@@ -57,29 +57,23 @@ mod error_body;
 #[rustfmt::skip]
 mod generated;
 #[rustfmt::skip]
-mod generated_constraints;
-#[rustfmt::skip]
-mod generated_operations;
-#[rustfmt::skip]
 mod generated_pagination;
 mod hooks;
 pub mod invoke;
-pub mod operation;
 pub mod pagination;
 mod request_signer;
 mod retry;
-mod runtime;
 pub mod signing;
 pub mod timestamp;
 mod validation;
 pub mod waiter;
 
-pub use config::{ClientBuilder, ConfigError, install_crypto_provider};
-pub use error::{Error, ErrorCode, ErrorKind, REQUEST_ID_HEADER};
+pub use client::{ClientBuilder, ClientConfig, ConfigError, Timeouts, install_crypto_provider};
+pub use error::{Error, ErrorKind, REQUEST_ID_HEADER};
+pub use fc_models::ErrorCode;
 pub use generated::*;
 pub use invoke::{FunctionError, FunctionErrorType, Invoke, InvokeBody, InvokeError, InvokeOutput};
 pub use retry::RetryPolicy;
-pub use runtime::{Runtime, Timeouts};
 pub use waiter::{FunctionWaiter, Observed, WaitError, WaitGoal};
 
 /// The error type of a generated builder's `send()`; `?` converts it into [`Error`].

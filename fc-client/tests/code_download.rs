@@ -48,7 +48,7 @@ async fn server(checksum: String, download: Reply) -> TestServer {
 }
 
 fn client(server: &TestServer) -> fc_client::Client {
-    fc_client::Client::new(server.url(), fc_client::Runtime::default())
+    fc_client::Client::new(server.url(), fc_client::ClientConfig::default())
 }
 
 #[tokio::test]

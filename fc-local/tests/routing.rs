@@ -19,7 +19,7 @@ async fn every_operation_is_emulated_or_answers_501_naming_it() {
     let emulated = fc_local::api::emulated_actions();
     assert_eq!(emulated.len(), 61);
     let mut not_implemented = 0;
-    for op in fc_client::operation::all() {
+    for op in fc_models::API.operations {
         let body = if op.method == "GET" || op.method == "DELETE" {
             None
         } else {

@@ -1,9 +1,21 @@
-//! Request and response types of the Alibaba Cloud Function Compute 3.0 API (version 2023-03-30).
+//! The Alibaba Cloud Function Compute API in Rust: request and response types, open enums, the
+//! operation table with each operation's input rules, and the error codes.
 //!
-//! Every type here is generated from `spec/fc-2023-03-30.yaml` by `cargo xtask regen`; the HTTP
-//! client that sends them lives in the `fc-client` crate, which re-exports this crate as
-//! `fc_client::types`. Depend on `fc-models` alone when you only need the shapes, for example in
-//! a server or a test double.
+//! FC 3.0 (API version 2023-03-30) lives at the crate root; a later API version gets a module of
+//! its own beside it. Everything version-specific is generated from the spec by
+//! `cargo xtask regen` (`spec/apis.yaml` lists the versions); the HTTP client that sends these
+//! types lives in the `fc-client` crate, which re-exports this crate as `fc_client::types`.
+//! Depend on `fc-models` alone when you only need the API's shapes and rules, for example in a
+//! server or a test double (fc-local does).
+//!
+//! | what | where |
+//! |---|---|
+//! | request and response types, their builders | the crate root, [`builder`] |
+//! | open enums (`Runtime`, `FunctionState`, ...) | the crate root |
+//! | every operation: action, method, path, paging, input checks | [`API`], [`api`] |
+//! | the documented input limits and the checks that apply them | [`rules`] |
+//! | error codes and their HTTP statuses | [`ErrorCode`] |
+//! | JSON carried in one query value | [`JsonQuery`] |
 //!
 //! - Structs with required fields have a builder (`fc_models::builder::CreateFunctionInput`).
 //!   Setters of required fields take anything that converts (`&str` included); setters of
@@ -46,12 +58,19 @@
 extern crate self as fc_models;
 
 // Generated files keep prettyplease's layout; `cargo xtask regen --check` compares it byte for byte.
+pub mod api;
+mod error_code;
 #[rustfmt::skip]
 mod generated;
 #[rustfmt::skip]
+mod generated_api;
+#[rustfmt::skip]
 mod generated_enums;
 mod json_query;
+pub mod rules;
 
+pub use error_code::ErrorCode;
 pub use generated::*;
+pub use generated_api::API;
 pub use generated_enums::*;
 pub use json_query::JsonQuery;

@@ -2,8 +2,9 @@
 //!
 //! - `regen [--check]`: regenerate the checked-in generated sources from `spec/`; with `--check`,
 //!   write nothing and fail with a diff when they are stale.
-//! - `spec-diff <vendor api-docs.json>`: list operations, parameters and fields that the vendor
-//!   metadata and our spec disagree on.
+//! - `spec-diff <vendor api-docs.json> [--api NAME]`: list operations, parameters and fields that
+//!   the vendor metadata and our spec of API `NAME` (default `fc3`, see `spec/apis.yaml`) disagree
+//!   on.
 //! - `peer`: the suites that run clients we did not write against fc-local (see [`peer`]).
 //! - `test`: everything the README's test command promises (see [`mod@test`]).
 
@@ -17,9 +18,11 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  regen [--check]              regenerate fc-models/ and fc-client/ sources from spec/
-                               (--check: write nothing, fail with a diff if they are stale)
-  spec-diff <api-docs.json>    compare vendor API metadata with spec/fc-2023-03-30.yaml
+  regen [--check]              regenerate fc-models/ and fc-client/ sources for every API in
+                               spec/apis.yaml (--check: write nothing, fail with a diff if stale)
+  spec-diff <api-docs.json> [--api NAME]
+                               compare vendor API metadata with the spec of API NAME
+                               (default fc3; the names are in spec/apis.yaml)
   peer                         the official Python SDK and schemathesis against fc-local
                                (installs them into a venv under target/)
   test                         regen --check, cargo test --workspace, and the peer suites";
@@ -30,7 +33,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["regen"] => regen::run(false),
         ["regen", "--check"] => regen::run(true),
-        ["spec-diff", vendor] => spec_diff(Path::new(vendor)),
+        ["spec-diff", vendor] => spec_diff(Path::new(vendor), "fc3"),
+        ["spec-diff", vendor, "--api", name] => spec_diff(Path::new(vendor), name),
         ["peer"] => peer::run(),
         ["test"] => test::run(),
         _ => Err(USAGE.to_owned()),
@@ -50,13 +54,21 @@ fn workspace_root() -> PathBuf {
     manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
 }
 
-/// The FC 3.0 spec, the input of `regen` and `spec-diff`.
-fn spec_path() -> PathBuf {
-    workspace_root().join("spec/fc-2023-03-30.yaml")
+/// The API versions to generate, from `spec/apis.yaml`.
+fn apis() -> Result<Vec<codegen::ApiEntry>, String> {
+    codegen::load_manifest(&workspace_root().join("spec/apis.yaml")).map_err(|e| e.to_string())
 }
 
-fn spec_diff(vendor: &Path) -> Result<(), String> {
-    let spec = codegen::Spec::load(&spec_path()).map_err(|e| e.to_string())?;
+fn spec_diff(vendor: &Path, name: &str) -> Result<(), String> {
+    let apis = apis()?;
+    let api = apis.iter().find(|api| api.name == name).ok_or_else(|| {
+        let names: Vec<&str> = apis.iter().map(|api| api.name.as_str()).collect();
+        format!(
+            "no API named {name} in spec/apis.yaml (known: {})",
+            names.join(", ")
+        )
+    })?;
+    let spec = codegen::Spec::load(&workspace_root().join(&api.spec)).map_err(|e| e.to_string())?;
     let text = std::fs::read_to_string(vendor)
         .map_err(|e| format!("cannot read {}: {e}", vendor.display()))?;
     let metadata: serde_json::Value = serde_json::from_str(&text)

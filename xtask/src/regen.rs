@@ -3,12 +3,16 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::{spec_path, workspace_root};
+use crate::{apis, workspace_root};
 
-/// Regenerates every generated file; with `check`, compares instead of writing.
+/// Regenerates every generated file of every API in `spec/apis.yaml`; with `check`, compares
+/// instead of writing.
 pub(crate) fn run(check: bool) -> Result<(), String> {
-    let files = codegen::generate(&spec_path()).map_err(|e| e.to_string())?;
     let root = workspace_root();
+    let mut files = Vec::new();
+    for api in apis()? {
+        files.extend(codegen::generate(&root, &api).map_err(|e| format!("{}: {e}", api.name))?);
+    }
     let mut stale = Vec::new();
     let mut written = 0;
     for file in &files {

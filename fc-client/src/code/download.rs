@@ -77,7 +77,7 @@ impl CodeExt for crate::Client {
                 parse_checksum(&announced).ok_or_else(|| CodeError::InvalidChecksum {
                     value: announced.clone(),
                 })?;
-            let timeout = ClientInfo::inner(self).config.timeouts.operation;
+            let timeout = ClientInfo::inner(self).settings.timeouts.operation;
             let bytes = fetch(ClientInfo::client(self), &url, timeout).await?;
             let actual = crc64_xz(&bytes);
             if actual != expected {

@@ -129,7 +129,7 @@ fn shared_client() -> Result<&'static reqwest::Client, Failure> {
     static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
-            crate::config::install_crypto_provider();
+            crate::install_crypto_provider();
             reqwest::Client::builder()
                 .connect_timeout(Duration::from_secs(10))
                 .build()

@@ -1,5 +1,5 @@
 //! The HTTP surface: every operation of the API is routed, from the operation table generated
-//! from the spec (`fc_client::operation::all()`); operations fc-local does not emulate answer
+//! from the spec (`fc_models::API.operations`); operations fc-local does not emulate answer
 //! `501 NotImplemented` naming the action.
 
 pub mod account;
@@ -107,7 +107,8 @@ fn emulated(action: &str) -> Option<MethodRouter<AppState>> {
 
 /// The actions this build emulates (the others answer 501).
 pub fn emulated_actions() -> Vec<&'static str> {
-    fc_client::operation::all()
+    fc_models::API
+        .operations
         .iter()
         .map(|op| op.action)
         .filter(|action| emulated(action).is_some())
@@ -129,7 +130,7 @@ fn not_implemented(method: MethodFilter, action: &'static str) -> MethodRouter<A
 /// middleware (request id outermost, then body limit and signature check).
 pub fn router(state: AppState) -> Router {
     let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
-    for op in fc_client::operation::all() {
+    for op in fc_models::API.operations {
         let Some(filter) = method_filter(op.method) else {
             continue;
         };

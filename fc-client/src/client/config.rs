@@ -9,15 +9,17 @@ use crate::credentials::ProvideCredentials;
 /// Per-client settings used by the request hooks: credentials, retries and timeouts.
 ///
 /// Build clients with [`Client::builder`](crate::Client::builder) rather than by hand. The
-/// default runtime sends **unsigned** requests (for an fc-local started with `--no-auth` or a
-/// test server): `Client::new(url, Runtime::default())`.
+/// default configuration sends **unsigned** requests (for an fc-local started with `--no-auth` or a
+/// test server): `Client::new(url, ClientConfig::default())`.
 #[derive(Clone, Debug)]
-pub struct Runtime {
-    pub(crate) config: Arc<RuntimeConfig>,
+pub struct ClientConfig {
+    pub(crate) settings: Arc<Settings>,
 }
 
 #[derive(Debug)]
-pub(crate) struct RuntimeConfig {
+pub(crate) struct Settings {
+    /// The API version the client speaks: action names, methods, paging and input checks.
+    pub(crate) api: &'static fc_models::api::Api,
     /// `None` sends requests unsigned.
     pub(crate) credentials: Option<Arc<dyn ProvideCredentials>>,
     pub(crate) retry: RetryPolicy,
@@ -26,22 +28,23 @@ pub(crate) struct RuntimeConfig {
     pub(crate) validate_input: bool,
 }
 
-impl Default for Runtime {
+impl Default for ClientConfig {
     fn default() -> Self {
-        crate::config::install_crypto_provider();
-        Runtime::new(None, RetryPolicy::standard(), Timeouts::default(), true)
+        crate::install_crypto_provider();
+        ClientConfig::new(None, RetryPolicy::standard(), Timeouts::default(), true)
     }
 }
 
-impl Runtime {
+impl ClientConfig {
     pub(crate) fn new(
         credentials: Option<Arc<dyn ProvideCredentials>>,
         retry: RetryPolicy,
         timeouts: Timeouts,
         validate_input: bool,
     ) -> Self {
-        Runtime {
-            config: Arc::new(RuntimeConfig {
+        ClientConfig {
+            settings: Arc::new(Settings {
+                api: &fc_models::API,
                 credentials,
                 retry,
                 timeouts,

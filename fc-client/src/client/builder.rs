@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::credentials::{DefaultCredentialsChain, ProvideCredentials};
 use crate::endpoint::{self, EndpointError};
-use crate::{Client, RetryPolicy, Runtime, Timeouts};
+use crate::{Client, ClientConfig, RetryPolicy, Timeouts};
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -236,13 +236,13 @@ impl ClientBuilder {
             Signing::With(provider) => Some(provider),
             Signing::DefaultChain => Some(Arc::new(DefaultCredentialsChain::from_env()) as Arc<_>),
         };
-        let runtime = Runtime::new(
+        let config = ClientConfig::new(
             credentials,
             self.retry,
             self.timeouts,
             !self.skip_validation,
         );
-        Ok(Client::new_with_client(&base_url, http, runtime))
+        Ok(Client::new_with_client(&base_url, http, config))
     }
 }
 
