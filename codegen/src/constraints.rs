@@ -126,6 +126,10 @@ fn rules(schema: &Value, path: &[String]) -> Result<Vec<TokenStream>, CodegenErr
             }
         }
     }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+        rules.push(quote!(Rule::KnownValue(&[#(#values),*])));
+    }
     if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
         if !pattern_is_supported(pattern) {
             return Err(CodegenError::Output(format!(

@@ -61,6 +61,11 @@ static OPERATIONS: [Operation; 73usize] = [
         checks: &[
             Check {
                 location: Location::Body,
+                path: &["authConfig", "authType"],
+                rule: Rule::KnownValue(&["anonymous", "function", "jwt"]),
+            },
+            Check {
+                location: Location::Body,
                 path: &["certConfig", "certName"],
                 rule: Rule::MinLength(1u64),
             },
@@ -88,6 +93,18 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Body,
                 path: &["domainName"],
                 rule: Rule::MaxLength(256u64),
+            },
+            Check {
+                location: Location::Body,
+                path: &["protocol"],
+                rule: Rule::KnownValue(&["HTTP", "HTTPS", "HTTP,HTTPS"]),
+            },
+            Check {
+                location: Location::Body,
+                path: &["routeConfig", "routes", "[]", "methods", "[]"],
+                rule: Rule::KnownValue(
+                    &["HEAD", "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
+                ),
             },
             Check {
                 location: Location::Body,
@@ -172,6 +189,16 @@ static OPERATIONS: [Operation; 73usize] = [
                 ],
                 rule: Rule::MaxLength(256u64),
             },
+            Check {
+                location: Location::Body,
+                path: &["tlsConfig", "maxVersion"],
+                rule: Rule::KnownValue(&["TLSv1.2", "TLSv1.3"]),
+            },
+            Check {
+                location: Location::Body,
+                path: &["tlsConfig", "minVersion"],
+                rule: Rule::KnownValue(&["TLSv1.2", "TLSv1.3"]),
+            },
         ],
     },
     Operation {
@@ -200,6 +227,11 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Body,
                 path: &["cpu"],
                 rule: Rule::MultipleOf(0.05f64),
+            },
+            Check {
+                location: Location::Body,
+                path: &["customContainerConfig", "accelerationType"],
+                rule: Rule::KnownValue(&["Default", "None"]),
             },
             Check {
                 location: Location::Body,
@@ -360,6 +392,11 @@ static OPERATIONS: [Operation; 73usize] = [
             },
             Check {
                 location: Location::Body,
+                path: &["disableInjectCredentials"],
+                rule: Rule::KnownValue(&["None", "Env", "Request", "All"]),
+            },
+            Check {
+                location: Location::Body,
                 path: &["diskSize"],
                 rule: Rule::OneOf(&[512f64, 10240f64]),
             },
@@ -382,6 +419,21 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Body,
                 path: &["gpuConfig", "gpuMemorySize"],
                 rule: Rule::MultipleOf(1024f64),
+            },
+            Check {
+                location: Location::Body,
+                path: &["gpuConfig", "gpuType"],
+                rule: Rule::KnownValue(
+                    &[
+                        "fc.gpu.tesla.1",
+                        "fc.gpu.ampere.1",
+                        "fc.gpu.ada.1",
+                        "fc.gpu.ada.2",
+                        "fc.gpu.ada.3",
+                        "fc.gpu.hopper.1",
+                        "fc.gpu.xpu.1",
+                    ],
+                ),
             },
             Check {
                 location: Location::Body,
@@ -485,6 +537,35 @@ static OPERATIONS: [Operation; 73usize] = [
             },
             Check {
                 location: Location::Body,
+                path: &["runtime"],
+                rule: Rule::KnownValue(
+                    &[
+                        "nodejs8",
+                        "nodejs10",
+                        "nodejs12",
+                        "nodejs14",
+                        "nodejs16",
+                        "nodejs18",
+                        "nodejs20",
+                        "go1",
+                        "python3",
+                        "python3.9",
+                        "python3.10",
+                        "python3.12",
+                        "java8",
+                        "java11",
+                        "php7.2",
+                        "dotnetcore3.1",
+                        "custom",
+                        "custom.debian10",
+                        "custom.debian11",
+                        "custom.debian12",
+                        "custom-container",
+                    ],
+                ),
+            },
+            Check {
+                location: Location::Body,
                 path: &["timeout"],
                 rule: Rule::Minimum(0f64),
             },
@@ -526,6 +607,35 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Body,
                 path: &["code", "ossBucketName"],
                 rule: Rule::MaxLength(63u64),
+            },
+            Check {
+                location: Location::Body,
+                path: &["compatibleRuntime", "[]"],
+                rule: Rule::KnownValue(
+                    &[
+                        "nodejs8",
+                        "nodejs10",
+                        "nodejs12",
+                        "nodejs14",
+                        "nodejs16",
+                        "nodejs18",
+                        "nodejs20",
+                        "go1",
+                        "python3",
+                        "python3.9",
+                        "python3.10",
+                        "python3.12",
+                        "java8",
+                        "java11",
+                        "php7.2",
+                        "dotnetcore3.1",
+                        "custom",
+                        "custom.debian10",
+                        "custom.debian11",
+                        "custom.debian12",
+                        "custom-container",
+                    ],
+                ),
             },
             Check {
                 location: Location::Body,
@@ -642,6 +752,22 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Body,
                 path: &["triggerName"],
                 rule: Rule::Pattern("^[A-Za-z_][A-Za-z0-9_-]*$"),
+            },
+            Check {
+                location: Location::Body,
+                path: &["triggerType"],
+                rule: Rule::KnownValue(
+                    &[
+                        "oss",
+                        "log",
+                        "timer",
+                        "http",
+                        "tablestore",
+                        "cdn_events",
+                        "mns_topic",
+                        "eventbridge",
+                    ],
+                ),
             },
         ],
     },
@@ -769,7 +895,13 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/regions",
         pagination: None,
-        checks: &[],
+        checks: &[
+            Check {
+                location: Location::Query,
+                path: &["AcceptLanguage"],
+                rule: Rule::KnownValue(&["zh-CN", "en-US", "ja"]),
+            },
+        ],
     },
     Operation {
         id: "disable_function_invocation",
@@ -916,6 +1048,16 @@ static OPERATIONS: [Operation; 73usize] = [
                 path: &["x-fc-async-task-id"],
                 rule: Rule::Pattern("^[A-Za-z_][A-Za-z0-9_-]*$"),
             },
+            Check {
+                location: Location::Header,
+                path: &["x-fc-invocation-type"],
+                rule: Rule::KnownValue(&["Sync", "Async"]),
+            },
+            Check {
+                location: Location::Header,
+                path: &["x-fc-log-type"],
+                rule: Rule::KnownValue(&["None", "Tail"]),
+            },
         ],
     },
     Operation {
@@ -966,6 +1108,29 @@ static OPERATIONS: [Operation; 73usize] = [
                 path: &["limit"],
                 rule: Rule::Maximum(100f64),
             },
+            Check {
+                location: Location::Query,
+                path: &["sortOrderByTime"],
+                rule: Rule::KnownValue(&["asc", "desc"]),
+            },
+            Check {
+                location: Location::Query,
+                path: &["status"],
+                rule: Rule::KnownValue(
+                    &[
+                        "Enqueued",
+                        "Dequeued",
+                        "Running",
+                        "Succeeded",
+                        "Failed",
+                        "Stopping",
+                        "Stopped",
+                        "Expired",
+                        "Invalid",
+                        "Retrying",
+                    ],
+                ),
+            },
         ],
     },
     Operation {
@@ -1005,7 +1170,13 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "versions",
             page_size: Some("limit"),
         }),
-        checks: &[],
+        checks: &[
+            Check {
+                location: Location::Query,
+                path: &["direction"],
+                rule: Rule::KnownValue(&["FORWARD", "BACKWARD"]),
+            },
+        ],
     },
     Operation {
         id: "list_functions",
@@ -1021,6 +1192,26 @@ static OPERATIONS: [Operation; 73usize] = [
         checks: &[
             Check {
                 location: Location::Query,
+                path: &["fcVersion"],
+                rule: Rule::KnownValue(&["v3", "v2"]),
+            },
+            Check {
+                location: Location::Query,
+                path: &["gpuType"],
+                rule: Rule::KnownValue(
+                    &[
+                        "fc.gpu.tesla.1",
+                        "fc.gpu.ampere.1",
+                        "fc.gpu.ada.1",
+                        "fc.gpu.ada.2",
+                        "fc.gpu.ada.3",
+                        "fc.gpu.hopper.1",
+                        "fc.gpu.xpu.1",
+                    ],
+                ),
+            },
+            Check {
+                location: Location::Query,
                 path: &["limit"],
                 rule: Rule::Minimum(1f64),
             },
@@ -1028,6 +1219,35 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Query,
                 path: &["limit"],
                 rule: Rule::Maximum(100f64),
+            },
+            Check {
+                location: Location::Query,
+                path: &["runtime"],
+                rule: Rule::KnownValue(
+                    &[
+                        "nodejs8",
+                        "nodejs10",
+                        "nodejs12",
+                        "nodejs14",
+                        "nodejs16",
+                        "nodejs18",
+                        "nodejs20",
+                        "go1",
+                        "python3",
+                        "python3.9",
+                        "python3.10",
+                        "python3.12",
+                        "java8",
+                        "java11",
+                        "php7.2",
+                        "dotnetcore3.1",
+                        "custom",
+                        "custom.debian10",
+                        "custom.debian11",
+                        "custom.debian12",
+                        "custom-container",
+                    ],
+                ),
             },
         ],
     },
@@ -1037,7 +1257,13 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/instances",
         pagination: None,
-        checks: &[],
+        checks: &[
+            Check {
+                location: Location::QueryJson,
+                path: &["instanceStatus", "[]"],
+                rule: Rule::KnownValue(&["Running", "Terminating", "Destroyed"]),
+            },
+        ],
     },
     Operation {
         id: "list_layer_versions",
@@ -1112,6 +1338,11 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Query,
                 path: &["limit"],
                 rule: Rule::Maximum(100f64),
+            },
+            Check {
+                location: Location::Query,
+                path: &["sessionStatus"],
+                rule: Rule::KnownValue(&["Active", "Expired"]),
             },
         ],
     },
@@ -1254,7 +1485,13 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/layers/{layerName}/acl",
         pagination: None,
-        checks: &[],
+        checks: &[
+            Check {
+                location: Location::Query,
+                path: &["acl"],
+                rule: Rule::KnownValue(&["0", "1"]),
+            },
+        ],
     },
     Operation {
         id: "put_provision_config",
@@ -1272,6 +1509,17 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Body,
                 path: &["defaultTarget"],
                 rule: Rule::Maximum(10000f64),
+            },
+            Check {
+                location: Location::Body,
+                path: &["targetTrackingPolicies", "[]", "metricType"],
+                rule: Rule::KnownValue(
+                    &[
+                        "ProvisionedConcurrencyUtilization",
+                        "CPUUtilization",
+                        "GPUMemUtilization",
+                    ],
+                ),
             },
         ],
     },
@@ -1354,6 +1602,11 @@ static OPERATIONS: [Operation; 73usize] = [
         checks: &[
             Check {
                 location: Location::Body,
+                path: &["authConfig", "authType"],
+                rule: Rule::KnownValue(&["anonymous", "function", "jwt"]),
+            },
+            Check {
+                location: Location::Body,
                 path: &["certConfig", "certName"],
                 rule: Rule::MinLength(1u64),
             },
@@ -1371,6 +1624,18 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Body,
                 path: &["certConfig", "privateKey"],
                 rule: Rule::MaxLength(4096u64),
+            },
+            Check {
+                location: Location::Body,
+                path: &["protocol"],
+                rule: Rule::KnownValue(&["HTTP", "HTTPS", "HTTP,HTTPS"]),
+            },
+            Check {
+                location: Location::Body,
+                path: &["routeConfig", "routes", "[]", "methods", "[]"],
+                rule: Rule::KnownValue(
+                    &["HEAD", "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
+                ),
             },
             Check {
                 location: Location::Body,
@@ -1455,6 +1720,16 @@ static OPERATIONS: [Operation; 73usize] = [
                 ],
                 rule: Rule::MaxLength(256u64),
             },
+            Check {
+                location: Location::Body,
+                path: &["tlsConfig", "maxVersion"],
+                rule: Rule::KnownValue(&["TLSv1.2", "TLSv1.3"]),
+            },
+            Check {
+                location: Location::Body,
+                path: &["tlsConfig", "minVersion"],
+                rule: Rule::KnownValue(&["TLSv1.2", "TLSv1.3"]),
+            },
         ],
     },
     Operation {
@@ -1478,6 +1753,11 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Body,
                 path: &["cpu"],
                 rule: Rule::MultipleOf(0.05f64),
+            },
+            Check {
+                location: Location::Body,
+                path: &["customContainerConfig", "accelerationType"],
+                rule: Rule::KnownValue(&["Default", "None"]),
             },
             Check {
                 location: Location::Body,
@@ -1638,6 +1918,11 @@ static OPERATIONS: [Operation; 73usize] = [
             },
             Check {
                 location: Location::Body,
+                path: &["disableInjectCredentials"],
+                rule: Rule::KnownValue(&["None", "Env", "Request", "All"]),
+            },
+            Check {
+                location: Location::Body,
                 path: &["diskSize"],
                 rule: Rule::OneOf(&[512f64, 10240f64]),
             },
@@ -1645,6 +1930,21 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Body,
                 path: &["gpuConfig", "gpuMemorySize"],
                 rule: Rule::MultipleOf(1024f64),
+            },
+            Check {
+                location: Location::Body,
+                path: &["gpuConfig", "gpuType"],
+                rule: Rule::KnownValue(
+                    &[
+                        "fc.gpu.tesla.1",
+                        "fc.gpu.ampere.1",
+                        "fc.gpu.ada.1",
+                        "fc.gpu.ada.2",
+                        "fc.gpu.ada.3",
+                        "fc.gpu.hopper.1",
+                        "fc.gpu.xpu.1",
+                    ],
+                ),
             },
             Check {
                 location: Location::Body,
@@ -1740,6 +2040,35 @@ static OPERATIONS: [Operation; 73usize] = [
                 location: Location::Body,
                 path: &["role"],
                 rule: Rule::MaxLength(300u64),
+            },
+            Check {
+                location: Location::Body,
+                path: &["runtime"],
+                rule: Rule::KnownValue(
+                    &[
+                        "nodejs8",
+                        "nodejs10",
+                        "nodejs12",
+                        "nodejs14",
+                        "nodejs16",
+                        "nodejs18",
+                        "nodejs20",
+                        "go1",
+                        "python3",
+                        "python3.9",
+                        "python3.10",
+                        "python3.12",
+                        "java8",
+                        "java11",
+                        "php7.2",
+                        "dotnetcore3.1",
+                        "custom",
+                        "custom.debian10",
+                        "custom.debian11",
+                        "custom.debian12",
+                        "custom-container",
+                    ],
+                ),
             },
             Check {
                 location: Location::Body,

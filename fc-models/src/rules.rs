@@ -58,6 +58,10 @@ pub enum Rule {
     /// The whole text matches this anchored pattern (character classes and literals, each
     /// optionally quantified).
     Pattern(&'static str),
+    /// One of the values the spec lists for an open enum. The service may know newer values,
+    /// so [`validate`] (what a client applies) lets others through; [`validate_known`] (what
+    /// an emulator applies, which can only act on values it knows) refuses them.
+    KnownValue(&'static [&'static str]),
 }
 
 /// A limit on the value at `path` (`[]` stands for every item of an array).
@@ -116,12 +120,17 @@ impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let field = &self.field;
         match &self.found {
-            Found::Text(text) => {
-                let Rule::Pattern(pattern) = self.rule else {
-                    return write!(f, "{field} {text:?} is invalid");
-                };
-                write!(f, "{field} {text:?} does not match the pattern {pattern}")
-            }
+            Found::Text(text) => match self.rule {
+                Rule::Pattern(pattern) => {
+                    write!(f, "{field} {text:?} does not match the pattern {pattern}")
+                }
+                Rule::KnownValue(known) => write!(
+                    f,
+                    "{field} {text:?} is not supported; use one of {}",
+                    known.join(", ")
+                ),
+                _ => write!(f, "{field} {text:?} is invalid"),
+            },
             Found::Count(count, unit) => {
                 write!(f, "{field} has {count} {unit}; ").and_then(|()| write_bound(f, self.rule))
             }
@@ -152,13 +161,24 @@ fn write_bound(f: &mut fmt::Formatter<'_>, rule: Rule) -> fmt::Result {
         Rule::MinLength(min) => write!(f, "the minimum is {min}"),
         Rule::MaxLength(max) | Rule::MaxItems(max) => write!(f, "the maximum is {max}"),
         Rule::Pattern(pattern) => write!(f, "it must match {pattern}"),
+        Rule::KnownValue(known) => write!(f, "it must be one of {}", known.join(", ")),
     }
 }
 
 impl std::error::Error for Violation {}
 
-/// Applies every check to `input`; the first broken one is the error.
+/// Applies every check but [`Rule::KnownValue`] to `input`, as a client does before sending; the
+/// first broken one is the error.
 pub fn validate(checks: &[Check], input: &Input<'_>) -> Result<(), Violation> {
+    checks
+        .iter()
+        .filter(|check| !matches!(check.rule, Rule::KnownValue(_)))
+        .try_for_each(|check| check.apply(input))
+}
+
+/// Applies every check to `input`, enum values included, as a server that knows only the spec's
+/// values does; the first broken one is the error.
+pub fn validate_known(checks: &[Check], input: &Input<'_>) -> Result<(), Violation> {
     checks.iter().try_for_each(|check| check.apply(input))
 }
 
@@ -201,7 +221,8 @@ fn walk(value: &Value, path: &[&str], field: &str, rule: Rule) -> Result<(), Vio
         Some((&"[]", rest)) => match value.as_array() {
             Some(items) => items
                 .iter()
-                .try_for_each(|item| walk(item, rest, &format!("{field}[]"), rule)),
+                .enumerate()
+                .try_for_each(|(index, item)| walk(item, rest, &format!("{field}[{index}]"), rule)),
             None => Ok(()),
         },
         Some((name, rest)) => match value.get(*name) {
@@ -247,7 +268,12 @@ impl Rule {
                 rule: self,
                 found: Found::Text(text.to_owned()),
             }),
-            Rule::Pattern(_) | Rule::MaxItems(_) => Ok(()),
+            Rule::KnownValue(known) if !known.contains(&text) => Err(Violation {
+                field: field.to_owned(),
+                rule: self,
+                found: Found::Text(text.to_owned()),
+            }),
+            Rule::Pattern(_) | Rule::MaxItems(_) | Rule::KnownValue(_) => Ok(()),
             _ => match text.trim().parse::<f64>() {
                 Ok(number) => self.check_number(field, number),
                 Err(_) => Ok(()),
@@ -523,7 +549,7 @@ mod tests {
         assert_eq!(
             body_error("create_function", &mounts),
             Err(
-                "body field ossMountConfig.mountPoints[].mountDir has 65 characters; the maximum is 64"
+                "body field ossMountConfig.mountPoints[0].mountDir has 65 characters; the maximum is 64"
                     .into()
             )
         );
@@ -571,6 +597,42 @@ mod tests {
             Ok(()),
             "types are the decoder's business"
         );
+    }
+
+    #[test]
+    fn enum_values_are_checked_only_where_asked() {
+        let body: Value = serde_json::from_str(
+            r#"{"routeConfig":{"routes":[{"methods":["GET"]},{"methods":["FETCH"]}]}}"#,
+        )
+        .expect("json");
+        let checks = crate::API
+            .by_action("CreateCustomDomain")
+            .expect("op")
+            .checks;
+        let input = Input {
+            body: Some(&body),
+            ..Input::default()
+        };
+        assert_eq!(
+            validate(checks, &input),
+            Ok(()),
+            "clients let new values through"
+        );
+        let error = validate_known(checks, &input).unwrap_err();
+        assert_eq!(error.field, "body field routeConfig.routes[1].methods[0]");
+        assert!(
+            error
+                .to_string()
+                .contains("\"FETCH\" is not supported; use one of HEAD, GET,"),
+            "{error}"
+        );
+        let runtime = serde_json::json!({"runtime": "python3.10"});
+        let checks = crate::API.by_action("CreateFunction").expect("op").checks;
+        let input = Input {
+            body: Some(&runtime),
+            ..Input::default()
+        };
+        assert_eq!(validate_known(checks, &input), Ok(()));
     }
 
     #[test]
