@@ -31,10 +31,13 @@ use progenitor_client::ResponseValue;
 /// Header carrying the request id on every Function Compute response.
 pub const REQUEST_ID_HEADER: &str = "x-fc-request-id";
 
-/// Marks a credentials failure passed through progenitor's `Error::Custom`.
-pub(crate) const CREDENTIALS_PREFIX: &str = "credentials: ";
+/// The cause of an [`Error`], as [`std::error::Error::source`] returns it.
+type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// An error from a Function Compute call.
+///
+/// The underlying failure (a transport error, a JSON error), when there is one, is kept as the
+/// error's [`source`](std::error::Error::source) rather than folded into the message.
 #[derive(Debug)]
 pub struct Error {
     kind: ErrorKind,
@@ -42,6 +45,7 @@ pub struct Error {
     code: Option<ErrorCode>,
     message: String,
     request_id: Option<String>,
+    source: Option<Cause>,
 }
 
 /// What went wrong, broadly.
@@ -109,7 +113,14 @@ impl Error {
             code: None,
             message: message.into(),
             request_id: None,
+            source: None,
         }
+    }
+
+    /// The same error, caused by `source`.
+    fn caused_by(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
     }
 
     /// A service error from the parts of an error answer.
@@ -123,6 +134,7 @@ impl Error {
                 .request_id
                 .clone()
                 .or_else(|| header_request_id.map(str::to_owned)),
+            source: None,
         }
     }
 }
@@ -157,7 +169,13 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|cause| cause as &(dyn std::error::Error + 'static))
+    }
+}
 
 fn header_request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
     headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok())
@@ -169,19 +187,20 @@ impl From<progenitor_client::Error<ErrorBody>> for Error {
         match error {
             P::ErrorResponse(response) => from_error_response(&response),
             P::InvalidRequest(message) => Error::new(ErrorKind::InvalidRequest, message),
-            P::Custom(message) => match message.strip_prefix(CREDENTIALS_PREFIX) {
-                Some(rest) => Error::new(ErrorKind::Credentials, rest),
-                None => Error::new(ErrorKind::InvalidRequest, message),
-            },
-            P::CommunicationError(e) | P::ResponseBodyError(e) => from_reqwest(&e),
-            P::InvalidUpgrade(e) => from_reqwest(&e),
+            // The request hook reports exactly one kind of failure this way: credentials that
+            // could not be had (see `hooks::pre`); progenitor itself never uses `Custom`.
+            P::Custom(message) => Error::new(ErrorKind::Credentials, message),
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+                from_reqwest(e)
+            }
             P::InvalidResponsePayload(body, e) => Error::new(
                 ErrorKind::InvalidResponse,
                 format!(
                     "the response body does not match the API ({e}); body starts with {:?}",
                     String::from_utf8_lossy(&body[..body.len().min(200)])
                 ),
-            ),
+            )
+            .caused_by(e),
             P::UnexpectedResponse(response) => {
                 let mut error = Error::new(
                     ErrorKind::InvalidResponse,
@@ -203,8 +222,9 @@ fn from_error_response(response: &ResponseValue<ErrorBody>) -> Error {
     )
 }
 
-/// Classifies a reqwest failure: timeouts and transport failures are distinct kinds.
-pub(crate) fn from_reqwest(error: &reqwest::Error) -> Error {
+/// Classifies a reqwest failure (timeouts and transport failures are distinct kinds), keeping
+/// it as the source.
+pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
     let kind = if error.is_timeout() {
         ErrorKind::Timeout
     } else if error.is_builder() {
@@ -214,16 +234,9 @@ pub(crate) fn from_reqwest(error: &reqwest::Error) -> Error {
     } else {
         ErrorKind::Transport
     };
-    let mut message = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    let mut converted = Error::new(kind, message);
+    let mut converted = Error::new(kind, error.to_string());
     converted.status = error.status().map(|s| s.as_u16());
-    converted
+    converted.caused_by(error)
 }
 
 #[cfg(test)]
@@ -264,6 +277,16 @@ mod tests {
             error.to_string(),
             "BrandNewCode: (no message) (status 503, request id from-body)"
         );
+    }
+
+    #[test]
+    fn the_cause_is_kept_as_the_source() {
+        let json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        let error = Error::new(ErrorKind::InvalidResponse, "bad body").caused_by(json);
+        let source = std::error::Error::source(&error).expect("a source");
+        assert!(source.to_string().contains("EOF"), "{source}");
+        assert_eq!(error.to_string(), "invalid response: bad body");
+        assert!(std::error::Error::source(&Error::new(ErrorKind::Timeout, "t")).is_none());
     }
 
     #[test]

@@ -9,18 +9,19 @@
 //!   are, which matters for ARNs in a path), the query is rewritten in canonical form (sorted,
 //!   `%20` for spaces) so the string signed is the string sent; then the input is checked against
 //!   the documented limits, and the request is signed;
-//! - `exec` sends it under the retry policy and timeouts, re-signing each retry (fresh date and
-//!   nonce), inside one `tracing` span per call, and rewrites error answers into the canonical
-//!   `{"Code","Message","RequestId"}` body so that status and request id survive any body.
+//! - `exec` hands it to [`retry::send`](crate::retry) with the policy and timeouts, re-signing
+//!   each retry (fresh date and nonce), inside one `tracing` span per call, and rewrites error
+//!   answers into the canonical `{"Code","Message","RequestId"}` body so that status and request
+//!   id survive any body.
 
 use std::time::{Instant, SystemTime};
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use tracing::Instrument;
 
-use crate::error::CREDENTIALS_PREFIX;
-use crate::retry::{self, Jitter};
-use crate::{Client, ClientConfig, error_body, request_signer, signing, validation};
+use crate::retry::{self, Budget};
+use crate::sign::{self, Target};
+use crate::{Client, ClientConfig, error_body, signing, validation};
 
 impl ClientHooks<ClientConfig> for Client {
     async fn pre<E>(
@@ -36,7 +37,8 @@ impl ClientHooks<ClientConfig> for Client {
             validation::validate(operation, request)
                 .map_err(|violation| Error::InvalidRequest(violation.to_string()))?;
         }
-        sign(self, request, info)
+        // `Error::Custom` carries credential failures and nothing else (see `crate::error`).
+        sign_request(self, request, info)
             .await
             .map_err(|failure| match failure {
                 SignFailure::Credentials(message) => Error::Custom(message),
@@ -59,8 +61,25 @@ impl ClientHooks<ClientConfig> for Client {
             request_id = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        send_with_retries(self, request, info, span.clone())
-            .instrument(span)
+        let settings = &self.inner().settings;
+        let (attempt, total) = settings.timeouts.for_action(action);
+        let started = Instant::now();
+        let finished = retry::send(
+            &settings.retry,
+            Budget { attempt, total },
+            request,
+            |request| self.client().execute(request),
+            |mut next| async move {
+                sign_request(self, &mut next, info)
+                    .await
+                    .ok()
+                    .map(|()| next)
+            },
+        )
+        .instrument(span.clone())
+        .await;
+        finish(&span, finished, started)
+            .instrument(span.clone())
             .await
     }
 }
@@ -76,99 +95,43 @@ fn action_of(client: &Client, info: &OperationInfo) -> &'static str {
         .map_or(info.operation_id, |op| op.action)
 }
 
-async fn sign(
+/// Signs `request` with the client's credentials (fresh date and nonce).
+async fn sign_request(
     client: &Client,
     request: &mut reqwest::Request,
     info: &OperationInfo,
 ) -> Result<(), SignFailure> {
-    let credentials = match &client.inner().settings.credentials {
+    let settings = &client.inner().settings;
+    let credentials = match &settings.credentials {
         Some(provider) => Some(
             provider
                 .provide_credentials()
                 .await
-                .map_err(|e| SignFailure::Credentials(format!("{CREDENTIALS_PREFIX}{e}")))?,
+                .map_err(|e| SignFailure::Credentials(e.to_string()))?,
         ),
         None => None,
     };
-    request_signer::prepare(
+    let target = Target {
+        action: action_of(client, info),
+        version: settings.api.version,
+    };
+    sign::sign(
         request,
-        action_of(client, info),
+        target,
         credentials.as_ref(),
         SystemTime::now(),
-        &request_signer::nonce(),
+        &sign::nonce(),
     )
     .map_err(|e| SignFailure::Request(e.to_string()))
-}
-
-async fn send_with_retries(
-    client: &Client,
-    request: reqwest::Request,
-    info: &OperationInfo,
-    span: tracing::Span,
-) -> reqwest::Result<reqwest::Response> {
-    let config = &client.inner().settings;
-    let (attempt_timeout, budget) = config.timeouts.for_action(action_of(client, info));
-    let started = Instant::now();
-    let deadline = started + budget;
-    let idempotent = retry::is_idempotent(request.method());
-    let max_attempts = config.retry.max_attempts();
-    let mut jitter = Jitter::new();
-    let mut request = request;
-    let mut attempt = 1;
-    loop {
-        // Keep a copy for another attempt before this one consumes the request.
-        let spare = (attempt < max_attempts)
-            .then(|| request.try_clone())
-            .flatten();
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        *request.timeout_mut() = Some(attempt_timeout.min(remaining));
-        let outcome = client.client().execute(request).await;
-
-        let retryable = match &outcome {
-            Ok(response) => idempotent && retry::is_retryable_status(response.status().as_u16()),
-            Err(error) => retry::never_sent(error) || (idempotent && !error.is_builder()),
-        };
-        let hint = outcome
-            .as_ref()
-            .ok()
-            .and_then(|r| retry::server_hint(r.headers()));
-        let delay = config.retry.delay(attempt, jitter.sample(), hint);
-        let mut next = match spare {
-            Some(next) if retryable && Instant::now() + delay < deadline => next,
-            _ => return finish(&span, outcome, attempt, started).await,
-        };
-        // Sign the next attempt first (fresh date and nonce): if credentials cannot be had any
-        // more, the answer in hand is the one to return.
-        if sign(client, &mut next, info).await.is_err() {
-            return finish(&span, outcome, attempt, started).await;
-        }
-        tracing::debug!(
-            attempt,
-            delay_ms = delay.as_millis() as u64,
-            outcome = %describe(&outcome),
-            "retrying"
-        );
-        drop(outcome);
-        tokio::time::sleep(delay).await;
-        request = next;
-        attempt += 1;
-    }
-}
-
-fn describe(outcome: &reqwest::Result<reqwest::Response>) -> String {
-    match outcome {
-        Ok(response) => format!("status {}", response.status()),
-        Err(error) => error.to_string(),
-    }
 }
 
 /// Records the call's result on its span and normalises error bodies.
 async fn finish(
     span: &tracing::Span,
-    outcome: reqwest::Result<reqwest::Response>,
-    attempts: u32,
+    finished: retry::Finished,
     started: Instant,
 ) -> reqwest::Result<reqwest::Response> {
+    let retry::Finished { outcome, attempts } = finished;
     span.record("attempts", attempts);
     span.record("latency_ms", started.elapsed().as_millis() as u64);
     let response = match outcome {

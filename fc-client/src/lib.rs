@@ -9,10 +9,12 @@
 //! | building a client: region, endpoint, credentials, retries, timeouts | [`Client::builder`], [`ClientBuilder`] |
 //! | region → endpoint | [`endpoint`] |
 //! | credentials and the default provider chain | [`credentials`] |
-//! | ACS3-HMAC-SHA256 canonicalisation and signatures | [`signing`] |
+//! | ACS3-HMAC-SHA256 canonicalisation, signatures and the verifier's side | [`signing`] |
 //! | errors: code, message, request id, retryability | [`Error`] |
 //! | input checks from the spec's documented limits, before sending | `validation`, [`fc_models::rules`] |
-//! | retries and backoff | [`RetryPolicy`] |
+//! | retries: when, how often, the loop | [`RetryPolicy`], `retry` |
+//! | exponential backoff with full jitter (retries, waiters, fc-local's task retries) | [`backoff`] |
+//! | signing an outgoing request (the `x-acs-*` headers and `Authorization`) | `sign` |
 //! | each operation's action name, method, path, paging shape and input checks | [`fc_models::API`] |
 //! | streams over paginated list operations (`.pages()`, `.into_stream()`) | [`pagination`] |
 //! | packaging function code, CRC-64 checksums | [`code`] |
@@ -48,6 +50,7 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod backoff;
 mod client;
 pub mod code;
 pub mod credentials;
@@ -61,8 +64,8 @@ mod generated_pagination;
 mod hooks;
 pub mod invoke;
 pub mod pagination;
-mod request_signer;
 mod retry;
+mod sign;
 pub mod signing;
 pub mod timestamp;
 mod validation;

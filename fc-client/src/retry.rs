@@ -1,8 +1,11 @@
-//! When to try a call again, and how long to wait first (see [`RetryPolicy`]).
+//! When to try a call again, how long to wait first (see [`RetryPolicy`]), and the loop that
+//! does it.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
+
+use crate::backoff::{Backoff, Jitter};
 
 /// How a client retries failed calls.
 ///
@@ -36,8 +39,7 @@ use reqwest::header::HeaderMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,
-    initial_backoff: Duration,
-    max_backoff: Duration,
+    backoff: Backoff,
 }
 
 impl Default for RetryPolicy {
@@ -51,8 +53,7 @@ impl RetryPolicy {
     pub fn standard() -> Self {
         RetryPolicy {
             max_attempts: 3,
-            initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(20),
+            backoff: Backoff::new(Duration::from_millis(100), Duration::from_secs(20)),
         }
     }
 
@@ -69,13 +70,13 @@ impl RetryPolicy {
 
     /// Sets the backoff ceiling of the first retry; it doubles for each later one.
     pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
-        self.initial_backoff = backoff;
+        self.backoff = self.backoff.with_initial(backoff);
         self
     }
 
     /// Caps every wait, the server's hints included.
     pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
-        self.max_backoff = backoff;
+        self.backoff = self.backoff.with_max(backoff);
         self
     }
 
@@ -87,15 +88,107 @@ impl RetryPolicy {
     /// How long to wait before attempt `attempt + 1`, given a jitter sample in `[0, 1)` and the
     /// server's hint, if any. A hint replaces the computed backoff (capped at `max_backoff`).
     pub(crate) fn delay(&self, attempt: u32, jitter: f64, hint: Option<Duration>) -> Duration {
-        if let Some(hint) = hint {
-            return hint.min(self.max_backoff);
+        match hint {
+            Some(hint) => hint.min(self.backoff.max()),
+            None => self.backoff.delay(attempt, jitter),
         }
-        let exponent = attempt.saturating_sub(1).min(31);
-        let ceiling = self
-            .initial_backoff
-            .saturating_mul(1u32 << exponent)
-            .min(self.max_backoff);
-        ceiling.mul_f64(jitter.clamp(0.0, 1.0))
+    }
+}
+
+/// One call's limits: how long each attempt and all of them together may take.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Budget {
+    /// The limit of one attempt.
+    pub(crate) attempt: Duration,
+    /// The limit of all attempts and the waits between them.
+    pub(crate) total: Duration,
+}
+
+/// How a call ended: the last outcome and how many attempts it took.
+pub(crate) struct Finished {
+    pub(crate) outcome: reqwest::Result<reqwest::Response>,
+    pub(crate) attempts: u32,
+}
+
+/// Sends `request` with `execute` until an outcome is not worth retrying, the policy's attempts
+/// are spent or the next wait would overrun the budget.
+///
+/// Before every further attempt, `prepare_next` readies the copy (re-signs it with a fresh date
+/// and nonce); when it gives none back the outcome in hand is the answer.
+pub(crate) async fn send<Execute, Sent, Prepare, Prepared>(
+    policy: &RetryPolicy,
+    budget: Budget,
+    request: reqwest::Request,
+    mut execute: Execute,
+    mut prepare_next: Prepare,
+) -> Finished
+where
+    Execute: FnMut(reqwest::Request) -> Sent,
+    Sent: Future<Output = reqwest::Result<reqwest::Response>>,
+    Prepare: FnMut(reqwest::Request) -> Prepared,
+    Prepared: Future<Output = Option<reqwest::Request>>,
+{
+    let deadline = Instant::now() + budget.total;
+    let idempotent = is_idempotent(request.method());
+    let mut jitter = Jitter::new();
+    let mut request = request;
+    let mut attempt = 1;
+    loop {
+        // Keep a copy for another attempt before this one consumes the request.
+        let spare = (attempt < policy.max_attempts)
+            .then(|| request.try_clone())
+            .flatten();
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        *request.timeout_mut() = Some(budget.attempt.min(remaining));
+        let outcome = execute(request).await;
+
+        let hint = outcome.as_ref().ok().and_then(|r| server_hint(r.headers()));
+        let delay = policy.delay(attempt, jitter.sample(), hint);
+        let next = match spare {
+            Some(next)
+                if worth_retrying(&outcome, idempotent) && Instant::now() + delay < deadline =>
+            {
+                next
+            }
+            _ => {
+                return Finished {
+                    outcome,
+                    attempts: attempt,
+                };
+            }
+        };
+        // Ready the next attempt first: if that fails, the answer in hand is the one to return.
+        let Some(next) = prepare_next(next).await else {
+            return Finished {
+                outcome,
+                attempts: attempt,
+            };
+        };
+        tracing::debug!(
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            outcome = %describe(&outcome),
+            "retrying"
+        );
+        drop(outcome);
+        tokio::time::sleep(delay).await;
+        request = next;
+        attempt += 1;
+    }
+}
+
+/// Whether `outcome` is worth another attempt of a request that is (or is not) `idempotent`.
+fn worth_retrying(outcome: &reqwest::Result<reqwest::Response>, idempotent: bool) -> bool {
+    match outcome {
+        Ok(response) => idempotent && is_retryable_status(response.status().as_u16()),
+        Err(error) => never_sent(error) || (idempotent && !error.is_builder()),
+    }
+}
+
+fn describe(outcome: &reqwest::Result<reqwest::Response>) -> String {
+    match outcome {
+        Ok(response) => format!("status {}", response.status()),
+        Err(error) => error.to_string(),
     }
 }
 
@@ -105,18 +198,18 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
 }
 
 /// Whether a request with `method` may be sent twice without risk of a repeated effect.
-pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {
+fn is_idempotent(method: &reqwest::Method) -> bool {
     !matches!(*method, reqwest::Method::POST | reqwest::Method::PATCH)
 }
 
 /// Whether a transport failure means the request never reached the server.
-pub(crate) fn never_sent(error: &reqwest::Error) -> bool {
+fn never_sent(error: &reqwest::Error) -> bool {
     error.is_connect()
 }
 
 /// The server's wait hint: `x-acs-retry-after` (milliseconds, as the official SDKs read it) or
 /// `Retry-After` (seconds).
-pub(crate) fn server_hint(headers: &HeaderMap) -> Option<Duration> {
+fn server_hint(headers: &HeaderMap) -> Option<Duration> {
     let number = |name: &str| -> Option<u64> {
         headers
             .get(name)?
@@ -130,39 +223,6 @@ pub(crate) fn server_hint(headers: &HeaderMap) -> Option<Duration> {
     number("x-acs-retry-after")
         .map(Duration::from_millis)
         .or_else(|| number("retry-after").map(Duration::from_secs))
-}
-
-/// 64 unpredictable-enough bits from the process's hash randomness, the clock and `salt`: for
-/// jitter and signature nonces, never for secrets.
-pub(crate) fn seed(salt: u64) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(salt);
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    hasher.finish()
-}
-
-/// A small xorshift generator for jitter: no need for cryptographic randomness here.
-#[derive(Debug)]
-pub(crate) struct Jitter(u64);
-
-impl Jitter {
-    /// Seeds from [`seed`].
-    pub(crate) fn new() -> Self {
-        Jitter(seed(0) | 1)
-    }
-
-    /// A sample in `[0, 1)`.
-    pub(crate) fn sample(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 #[cfg(test)]
@@ -207,15 +267,6 @@ mod tests {
         headers.insert("x-acs-retry-after", "soon".parse().unwrap());
         headers.insert("retry-after", "0".parse().unwrap());
         assert_eq!(server_hint(&headers), None);
-    }
-
-    #[test]
-    fn jitter_stays_in_range() {
-        let mut jitter = Jitter::new();
-        for _ in 0..10_000 {
-            let sample = jitter.sample();
-            assert!((0.0..1.0).contains(&sample));
-        }
     }
 
     #[test]

@@ -43,6 +43,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use crate::backoff::Backoff;
 use crate::types::{self, FunctionState, LastUpdateStatus};
 use crate::{Client, Error};
 
@@ -377,7 +378,7 @@ impl<'a> FunctionWaiter<'a> {
     pub async fn wait(self) -> Result<types::Function, WaitError> {
         let started = Instant::now();
         let deadline = tokio::time::Instant::from_std(started) + self.timeout;
-        let mut delays = Backoff::new(self.interval, self.max_interval);
+        let schedule = schedule(self.interval, self.max_interval);
         let mut polls = 0u32;
         let mut last_state = None;
         loop {
@@ -409,7 +410,7 @@ impl<'a> FunctionWaiter<'a> {
                     });
                 }
                 Verdict::NotYet(observed) => {
-                    let delay = delays.next_delay();
+                    let delay = schedule.ceiling(polls);
                     tracing::debug!(
                         function = %self.function_name,
                         polls,
@@ -450,36 +451,21 @@ impl<'a> FunctionWaiter<'a> {
     }
 }
 
-/// Exponential backoff: `first`, `2·first`, `4·first`, ... capped at `max`.
-#[derive(Debug)]
-struct Backoff {
-    next: Duration,
-    max: Duration,
-}
-
-impl Backoff {
-    fn new(first: Duration, max: Duration) -> Self {
-        let first = first.max(MIN_INTERVAL);
-        Backoff {
-            next: first,
-            max: max.max(first),
-        }
-    }
-
-    fn next_delay(&mut self) -> Duration {
-        let delay = self.next;
-        self.next = delay.saturating_mul(2).min(self.max);
-        delay
-    }
+/// The polling schedule: `first`, `2·first`, `4·first`, ... capped at `max` (never below
+/// `first`, never zero), as [`Backoff::ceiling`]s. Waiters poll on the schedule itself, without
+/// jitter: the interval is a promise to the caller.
+fn schedule(first: Duration, max: Duration) -> Backoff {
+    let first = first.max(MIN_INTERVAL);
+    Backoff::new(first, max.max(first))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn delays(first: Duration, max: Duration, n: usize) -> Vec<Duration> {
-        let mut backoff = Backoff::new(first, max);
-        (0..n).map(|_| backoff.next_delay()).collect()
+    fn delays(first: Duration, max: Duration, n: u32) -> Vec<Duration> {
+        let schedule = schedule(first, max);
+        (1..=n).map(|poll| schedule.ceiling(poll)).collect()
     }
 
     #[test]
@@ -504,10 +490,10 @@ mod tests {
 
     #[test]
     fn backoff_survives_huge_values() {
-        let mut backoff = Backoff::new(Duration::MAX / 2, Duration::MAX);
-        backoff.next_delay();
-        backoff.next_delay();
-        assert_eq!(backoff.next_delay(), Duration::MAX);
+        assert_eq!(
+            delays(Duration::MAX / 2, Duration::MAX, 3)[2],
+            Duration::MAX
+        );
     }
 
     fn function(state: Option<&str>, update: Option<&str>) -> types::Function {

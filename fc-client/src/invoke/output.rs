@@ -388,7 +388,7 @@ impl Stream for InvokeBody {
         self.inner
             .as_mut()
             .poll_next(cx)
-            .map(|item| item.map(|chunk| chunk.map_err(|e| crate::error::from_reqwest(&e))))
+            .map(|item| item.map(|chunk| chunk.map_err(crate::error::from_reqwest)))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

@@ -13,9 +13,6 @@ use crate::credentials::Credentials;
 use crate::signing::{self, CanonicalRequest};
 use crate::timestamp::format_iso8601;
 
-/// The API version sent as `x-acs-version`.
-pub(crate) const API_VERSION: &str = "2023-03-30";
-
 /// Why a request could not be signed.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SignError {
@@ -29,10 +26,19 @@ pub(crate) enum SignError {
     BadHeaderValue(&'static str),
 }
 
-/// Sets the `x-acs-*` headers of `action` and, with `credentials`, signs the request.
-pub(crate) fn prepare(
+/// What identifies a request to the API: the action and the API version.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target<'a> {
+    /// The ACS action name, sent as `x-acs-action`.
+    pub(crate) action: &'a str,
+    /// The API version, sent as `x-acs-version`.
+    pub(crate) version: &'a str,
+}
+
+/// Sets the `x-acs-*` headers of `target` and, with `credentials`, signs the request.
+pub(crate) fn sign(
     request: &mut reqwest::Request,
-    action: &str,
+    target: Target<'_>,
     credentials: Option<&Credentials>,
     now: SystemTime,
     nonce: &str,
@@ -58,8 +64,8 @@ pub(crate) fn prepare(
         Ok(())
     };
     set("host", &host)?;
-    set("x-acs-action", action)?;
-    set("x-acs-version", API_VERSION)?;
+    set("x-acs-action", target.action)?;
+    set("x-acs-version", target.version)?;
     set("x-acs-date", &date)?;
     set("x-acs-signature-nonce", nonce)?;
     set(signing::CONTENT_SHA256_HEADER, &hashed)?;
@@ -103,5 +109,5 @@ pub(crate) fn nonce() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     // The counter keeps nonces of one process distinct even within one clock tick.
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{:016x}{count:016x}", crate::retry::seed(count))
+    format!("{:016x}{count:016x}", crate::backoff::seed(count))
 }
