@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use fc_client::{Client, RetryPolicy, signing};
+use fc_test_support::server::{Captured, Reply, TestServer};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use support::server::{Captured, Reply, TestServer};
 use support::spec::{Recorded, load_spec, match_operations, recorded_requests};
 
 /// The inputs of one recorded request, by location and name, as the generated calls read them.
