@@ -4,57 +4,22 @@
 //! cargo bench -p fc-client --bench per_call
 //! ```
 //!
-//! The server answers every request at once with a small `GetFunction` body, so the numbers are
-//! the client-side cost of a call: building the request, canonicalising and signing it (fc-client)
-//! or not (raw), the HTTP exchange over loopback, and decoding the JSON answer. The target is a
-//! per-call cost close to the raw client's; the ratio is printed at the end.
+//! The server (fc-test-support's scripted test server, on the same thread) answers every request
+//! at once with a small `GetFunction` body, so the numbers are the client-side cost of a call:
+//! building the request, canonicalising and signing it (fc-client) or not (raw), the HTTP
+//! exchange over loopback, and decoding the JSON answer. The server's own work (parsing and
+//! recording each request) is in both numbers alike, so it leaves their difference unchanged.
+//! The target is a per-call cost close to the raw client's; the ratio is printed at the end.
 
 use std::time::{Duration, Instant};
 
 use fc_client::Client;
 use fc_client::credentials::Credentials;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use fc_test_support::server::{Reply, TestServer};
 
 const BODY: &str = r#"{"functionName":"bench","runtime":"python3.10","memorySize":512,"state":"Active","codeSize":412,"handler":"index.handler"}"#;
 const WARMUP: usize = 500;
 const CALLS: usize = 5_000;
-
-/// A keep-alive HTTP/1.1 server answering every request with `BODY`.
-async fn serve() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let _ = stream.set_nodelay(true);
-            tokio::spawn(async move {
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-fc-request-id: bench\r\ncontent-length: {}\r\n\r\n{BODY}",
-                    BODY.len()
-                );
-                let mut buffer = vec![0u8; 16 * 1024];
-                let mut pending = Vec::new();
-                loop {
-                    let Ok(n) = stream.read(&mut buffer).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    pending.extend_from_slice(&buffer[..n]);
-                    // Requests here have no body: answer once per complete head.
-                    while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
-                        pending.drain(..end + 4);
-                        if stream.write_all(answer.as_bytes()).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    url
-}
 
 async fn time<F, Fut>(mut call: F) -> Duration
 where
@@ -73,10 +38,19 @@ where
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let url = serve().await;
+    let server = TestServer::always(Reply::Respond {
+        status: 200,
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            ("x-fc-request-id".into(), "bench".into()),
+        ],
+        body: BODY.as_bytes().to_vec(),
+    })
+    .await;
+    let url = server.url();
 
     let client = Client::builder()
-        .endpoint(&url)
+        .endpoint(url)
         .credentials(Credentials::new("bench-key", "bench-secret"))
         .build()
         .expect("client");

@@ -1,10 +1,8 @@
 //! `CodeExt::download_function_code` against a scripted local server that plays both the FC API
 //! (GetFunctionCode) and the storage behind the pre-signed URL it returns.
 
-mod support;
-
 use fc_client::code::{CodeError, CodeExt, CodePackage, ZipEntry, crc64_xz};
-use support::server::{Captured, Reply, TestServer};
+use fc_test_support::server::{Captured, Reply, TestServer};
 
 const CODE_PATH: &str = "/2023-03-30/functions/hello/code";
 const DOWNLOAD_PATH: &str = "/storage/hello/code.zip";

@@ -4,8 +4,6 @@
 //! age. (Paused tokio time would need tokio's `test-util` feature, which fc-client does not
 //! enable; the few waits below are real and short.)
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -13,10 +11,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use fc_client::credentials::{
     CachingProvider, Credentials, CredentialsError, Env, ProvideCredentials, UriProvider,
 };
+use fc_test_support::server::{Reply, TestServer};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde_json::json;
-use support::server::{Reply, TestServer};
 
 const START: u64 = 1_800_000_000;
 const HOUR: u64 = 3600;

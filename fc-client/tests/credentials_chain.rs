@@ -10,8 +10,8 @@ use fc_client::credentials::{
     Credentials, CredentialsChain, CredentialsError, DefaultCredentialsChain, Env, EnvProvider,
     ProvideCredentials,
 };
+use fc_test_support::server::{Reply, TestServer};
 use serde_json::json;
-use support::server::{Reply, TestServer};
 
 fn fixture_home(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -9,8 +9,8 @@ use support::credentials::{credentials_of, error_of};
 use fc_client::credentials::{
     CliProfileProvider, Credentials, CredentialsError, Env, IniFileProvider,
 };
+use fc_test_support::server::{Reply, TestServer};
 use serde_json::json;
-use support::server::{Reply, TestServer};
 
 fn fixture_home(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

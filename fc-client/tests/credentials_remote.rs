@@ -11,8 +11,8 @@ use support::credentials::{credentials_of, error_of};
 use fc_client::credentials::{
     CredentialsError, EcsRamRoleProvider, Env, OidcProvider, ProvideCredentials, UriProvider,
 };
+use fc_test_support::server::{Captured, Reply, TestServer};
 use serde_json::json;
-use support::server::{Captured, Reply, TestServer};
 
 const EXPIRATION: &str = "2100-01-01T00:00:00Z";
 const EXPIRY_SECS: u64 = 4_102_444_800;

@@ -1,18 +1,16 @@
 //! The invoke helpers against a scripted server: what goes on the wire, how answers, log tails,
 //! function errors and API errors come back.
 
-mod support;
-
 use std::collections::HashMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
 use fc_client::{Client, ErrorCode, ErrorKind, FunctionErrorType, InvokeError, InvokeOutput};
+use fc_test_support::server::{Reply, TestServer};
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use support::server::{Reply, TestServer};
 
 fn client(server: &TestServer) -> Client {
     Client::builder()

@@ -1,14 +1,12 @@
 //! Paging streams against a local server that serves a listing of any size page by page.
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fc_client::{Client, ErrorKind, RetryPolicy, signing};
+use fc_test_support::server::{Captured, Reply, TestServer};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
-use support::server::{Captured, Reply, TestServer};
 
 fn client(server: &TestServer) -> Client {
     Client::builder()

@@ -1,14 +1,12 @@
 //! Retries, timeouts and error reporting, proven against a local server that injects faults:
 //! 503s, 429 with a wait hint, connection resets, stalls, and error bodies of every shape.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use fc_client::credentials::Credentials;
 use fc_client::{Client, Error, ErrorCode, ErrorKind, RetryPolicy};
+use fc_test_support::server::{Reply, TestServer};
 use serde_json::json;
-use support::server::{Reply, TestServer};
 
 fn client(server: &TestServer, retry: RetryPolicy) -> Client {
     Client::builder()

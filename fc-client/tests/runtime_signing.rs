@@ -1,16 +1,14 @@
 //! Requests leave the client signed: a server holding the secret recomputes the signature of
 //! what actually arrived (path, query, signed headers, body) and gets the same value.
 
-mod support;
-
 use std::time::{Duration, SystemTime};
 
 use fc_client::credentials::Credentials;
 use fc_client::signing::{self, CanonicalRequest};
 use fc_client::types::{CreateFunctionInput, Tag};
 use fc_client::{Client, RetryPolicy};
+use fc_test_support::server::{Captured, Reply, TestServer};
 use serde_json::json;
-use support::server::{Captured, Reply, TestServer};
 
 const SECRET: &str = "test-secret";
 

@@ -1,16 +1,14 @@
 //! Every call runs in one `fc.call` span carrying the action, attempt count, status, request id
 //! and latency; no secret appears in any span or event field.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fc_client::credentials::Credentials;
 use fc_client::{Client, RetryPolicy};
+use fc_test_support::server::{Reply, TestServer};
 use serde_json::json;
-use support::server::{Reply, TestServer};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};

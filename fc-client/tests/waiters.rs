@@ -1,15 +1,13 @@
 //! The function waiters against a scripted server: the states they accept, reject and wait
 //! through, their backoff, their deadline, and API errors along the way.
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fc_client::types::{FunctionState, LastUpdateStatus};
 use fc_client::{Client, ErrorCode, Observed, WaitError, WaitGoal};
+use fc_test_support::server::{Reply, TestServer};
 use serde_json::{Value, json};
-use support::server::{Reply, TestServer};
 
 fn client(server: &TestServer) -> Client {
     Client::builder()

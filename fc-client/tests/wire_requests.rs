@@ -15,9 +15,10 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use fc_client::{Client, RetryPolicy, signing};
+use fc_test_support::json::same_json;
+use fc_test_support::server::{Captured, Reply, TestServer};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use support::server::{Captured, Reply, TestServer};
 use support::spec::{Recorded, load_spec, match_operations, recorded_requests};
 
 /// The inputs of one recorded request, by location and name, as the generated calls read them.
@@ -123,22 +124,6 @@ fn percent_decode(segment: &str) -> String {
         .pop()
         .map(|(_, value)| value)
         .unwrap_or_default()
-}
-
-/// JSON equality where `3` and `3.0` are the same number.
-fn same_json(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
-        }
-        _ => a == b,
-    }
 }
 
 /// Query values are equal if they are the same text, the same boolean in any case, or the same

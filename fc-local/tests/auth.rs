@@ -146,7 +146,7 @@ async fn no_auth_mode_accepts_unsigned_requests() {
     let server = fc_local::FcLocal::new().auth(false).start().await.unwrap();
     let api = Api {
         sign: false,
-        ..Api::new(&server)
+        ..support::client_for(&server)
     };
     assert_eq!(api.call("GET", LIST, &[], None).await.status, 200);
 }

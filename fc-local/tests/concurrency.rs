@@ -4,8 +4,9 @@ mod support;
 
 use std::collections::BTreeSet;
 
+use fc_test_support::raw_client::EMPTY_ZIP_B64;
 use serde_json::json;
-use support::{Api, temp_dir};
+use support::{Api, client_for, temp_dir};
 
 const TASKS: usize = 16;
 
@@ -51,7 +52,7 @@ async fn concurrent_publishes_get_unique_consecutive_ids() {
             builder = builder.data_dir(dir);
         }
         let server = builder.start().await.unwrap();
-        let api = Api::new(&server);
+        let api = client_for(&server);
         api.create_function("hot").await;
         let ids = publish_concurrently(&api, 4).await;
         let unique: BTreeSet<u64> = ids.iter().copied().collect();
@@ -77,7 +78,7 @@ async fn concurrent_publishes_get_unique_consecutive_ids() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_creates_of_one_name_have_one_winner() {
     let server = fc_local::FcLocal::new().start().await.unwrap();
-    let api = Api::new(&server);
+    let api = client_for(&server);
     let mut joins = Vec::new();
     for _ in 0..TASKS {
         let api = api.clone();
@@ -88,7 +89,7 @@ async fn concurrent_creates_of_one_name_have_one_winner() {
                 &[],
                 Some(json!({"functionName": "race",
                 "runtime": "python3.10", "handler": "i.h",
-                "code": {"zipFile": support::EMPTY_ZIP_B64}})),
+                "code": {"zipFile": EMPTY_ZIP_B64}})),
             )
             .await
         }));
@@ -111,7 +112,7 @@ async fn concurrent_creates_of_one_name_have_one_winner() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_partial_updates_of_one_function_are_not_lost() {
     let server = fc_local::FcLocal::new().start().await.unwrap();
-    let api = Api::new(&server);
+    let api = client_for(&server);
     api.create_function("shared").await;
     let changes = [
         ("description", json!("changed")),
@@ -154,7 +155,7 @@ async fn concurrent_partial_updates_of_one_function_are_not_lost() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn list_pages_are_whole_while_functions_are_created() {
     let server = fc_local::FcLocal::new().start().await.unwrap();
-    let api = Api::new(&server);
+    let api = client_for(&server);
     let mut joins = Vec::new();
     for t in 0..TASKS {
         let api = api.clone();

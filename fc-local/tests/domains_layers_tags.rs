@@ -2,8 +2,9 @@
 
 mod support;
 
+use fc_test_support::raw_client::{EMPTY_ZIP_B64, send_raw};
 use serde_json::json;
-use support::{EMPTY_ZIP_B64, send_raw, start};
+use support::start;
 
 const DOMAINS: &str = "/2023-03-30/custom-domains";
 

@@ -290,7 +290,7 @@ async fn limits_headers_and_missing_functions_are_api_errors() {
     }
 
     // Header values fc-client would refuse to send, written by hand.
-    let api = support::Api::new(&server);
+    let api = support::client_for(&server);
     let path = "/2023-03-30/functions/py-limits/invocations";
     for (header, value) in [
         ("x-fc-invocation-type", "Later"),

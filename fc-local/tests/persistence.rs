@@ -3,7 +3,7 @@
 mod support;
 
 use serde_json::json;
-use support::{Api, temp_dir};
+use support::{client_for, temp_dir};
 
 #[tokio::test]
 async fn state_survives_restart_with_data_dir() {
@@ -13,7 +13,7 @@ async fn state_survives_restart_with_data_dir() {
         .start()
         .await
         .unwrap();
-    let api = Api::new(&first);
+    let api = client_for(&first);
     let created = api.create_function("keep").await;
     let checksum = created["codeChecksum"].as_str().unwrap().to_owned();
     api.call(
@@ -39,7 +39,7 @@ async fn state_survives_restart_with_data_dir() {
         .start()
         .await
         .unwrap();
-    let api = Api::new(&second);
+    let api = client_for(&second);
     let got = api
         .call("GET", "/2023-03-30/functions/keep", &[], None)
         .await;
@@ -74,10 +74,10 @@ async fn state_survives_restart_with_data_dir() {
 #[tokio::test]
 async fn memory_mode_starts_empty_each_time() {
     let first = fc_local::FcLocal::new().start().await.unwrap();
-    Api::new(&first).create_function("temp").await;
+    client_for(&first).create_function("temp").await;
     first.shutdown().await;
     let second = fc_local::FcLocal::new().start().await.unwrap();
-    let reply = Api::new(&second)
+    let reply = client_for(&second)
         .call("GET", "/2023-03-30/functions/temp", &[], None)
         .await;
     assert_eq!(reply.code(), "FunctionNotFound");

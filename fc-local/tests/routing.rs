@@ -3,7 +3,8 @@
 
 mod support;
 
-use support::{Api, send_raw};
+use fc_test_support::raw_client::send_raw;
+use support::client_for;
 
 /// The spec path with every `{param}` filled in.
 fn concrete(path: &str) -> String {
@@ -77,7 +78,7 @@ async fn oversize_bodies_get_413_entity_too_large() {
         .start()
         .await
         .unwrap();
-    let api = Api::new(&server);
+    let api = client_for(&server);
     let big = vec![b' '; 2048];
     // Declared length over the limit: refused before the body is read.
     let reply = api
@@ -108,7 +109,7 @@ async fn oversize_code_packages_get_413() {
         .start()
         .await
         .unwrap();
-    let api = Api::new(&server);
+    let api = client_for(&server);
     use base64::Engine;
     let zip = [b"PK\x03\x04".as_slice(), &[0u8; 64]].concat();
     let body = serde_json::json!({"functionName": "big", "runtime": "python3.10", "handler": "i.h",

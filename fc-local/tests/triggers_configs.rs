@@ -2,12 +2,13 @@
 
 mod support;
 
+use fc_test_support::raw_client::{Response, send_raw};
 use serde_json::{Value, json};
 use support::{Api, start};
 
 const F: &str = "/2023-03-30/functions/tf";
 
-async fn trigger(api: &Api, name: &str, kind: &str, config: Value) -> support::Reply {
+async fn trigger(api: &Api, name: &str, kind: &str, config: Value) -> Response {
     api.call(
         "POST",
         &format!("{F}/triggers"),
@@ -48,7 +49,7 @@ async fn trigger_lifecycle_http_url_and_rules() {
     // Invocation through the URL is not emulated yet, and says so in FC's shape.
     let path = url.trim_start_matches(&format!("http://{}", server.addr()));
     let raw = format!("GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
-    let reply = support::send_raw(server.addr(), raw.as_bytes()).await;
+    let reply = send_raw(server.addr(), raw.as_bytes()).await;
     assert_eq!(
         (reply.status, reply.code().as_str()),
         (501, "NotImplemented")

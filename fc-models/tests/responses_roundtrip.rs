@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use fc_test_support::json::same_json;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -114,23 +115,6 @@ fn fixtures(dir: &str) -> Vec<(String, Value)> {
             (action, fixture["body"].clone())
         })
         .collect()
-}
-
-/// JSON equality where `3` and `3.0` are the same number (the spec types some integers-looking
-/// values as `number`, which serialize with a fraction).
-fn same_json(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
-        }
-        _ => a == b,
-    }
 }
 
 /// Runs every fixture of `dir` through its operation's response type; returns the failures.

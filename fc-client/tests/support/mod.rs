@@ -4,5 +4,4 @@
 
 pub mod credentials;
 pub mod schema;
-pub mod server;
 pub mod spec;

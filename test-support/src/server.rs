@@ -1,9 +1,10 @@
 //! A scripted HTTP/1.1 server on 127.0.0.1 for client tests.
 //!
-//! Each accepted connection serves requests until the client closes it. For every request the
-//! server records what arrived ([`Captured`]) and asks the test's handler what to do
-//! ([`Reply`]): answer, stall, or reset the connection. Tests inspect [`TestServer::captured`]
-//! afterwards. Nothing here talks to anything but the loopback interface.
+//! Each accepted connection serves requests until the client closes it, or until the server has
+//! answered a request that carried `connection: close`. For every request the server records
+//! what arrived ([`Captured`]) and asks the test's handler what to do ([`Reply`]): answer, stall,
+//! or reset the connection. Tests inspect [`TestServer::captured`] afterwards. Nothing here talks
+//! to anything but the loopback interface.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -15,6 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 /// One request as the server received it.
 #[derive(Debug, Clone)]
 pub struct Captured {
+    /// The method, e.g. `GET`.
     pub method: String,
     /// The request target's path, exactly as sent (still percent-encoded).
     pub path: String,
@@ -22,6 +24,7 @@ pub struct Captured {
     pub query: Option<String>,
     /// Header names lower-cased; repeated headers joined with `,`.
     pub headers: BTreeMap<String, String>,
+    /// The body: exactly `content-length` bytes (empty without that header).
     pub body: Vec<u8>,
 }
 
@@ -37,8 +40,11 @@ impl Captured {
 pub enum Reply {
     /// Answer with this status, headers and body.
     Respond {
+        /// The status code; the reason phrase is always `Test`.
         status: u16,
+        /// Headers sent after `content-length`, which the server always sets.
         headers: Vec<(String, String)>,
+        /// The body.
         body: Vec<u8>,
     },
     /// Wait this long before answering with the inner reply.
@@ -162,6 +168,9 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
             log.push(request.clone());
             log.len() - 1
         };
+        let close = request
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let mut reply = handler(&request, index);
         while let Reply::Delay(delay, inner) = reply {
             tokio::time::sleep(delay).await;
@@ -187,7 +196,7 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
         // client's delayed ACK, adding ~40 ms to every answer.
         let mut answer = head.into_bytes();
         answer.extend_from_slice(&body);
-        if stream.write_all(&answer).await.is_err() {
+        if stream.write_all(&answer).await.is_err() || close {
             return;
         }
     }
@@ -250,4 +259,135 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Ca
         headers,
         body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Reply, TestServer};
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    async fn connect(server: &TestServer) -> TcpStream {
+        TcpStream::connect(server.url().trim_start_matches("http://"))
+            .await
+            .expect("connect")
+    }
+
+    /// Reads until `stream` holds one whole answer with a `content-length` body.
+    async fn read_answer(stream: &mut TcpStream) -> String {
+        let mut raw = Vec::new();
+        loop {
+            let text = String::from_utf8_lossy(&raw).into_owned();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length: "))
+                    .and_then(|v| v.parse().ok())
+                    .expect("content-length");
+                if body.len() >= length {
+                    return text;
+                }
+            }
+            let mut chunk = [0u8; 1024];
+            let n = stream.read(&mut chunk).await.expect("read");
+            assert!(n > 0, "connection closed mid-answer: {text:?}");
+            raw.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    #[tokio::test]
+    async fn requests_are_recorded_and_answered_as_scripted() {
+        let server = TestServer::start(|request, index| {
+            Reply::json(
+                200 + index as u16,
+                &serde_json::json!({"path": request.path}),
+            )
+            .with_header("x-index", &index.to_string())
+        })
+        .await;
+        let mut stream = connect(&server).await;
+        // Two requests on one keep-alive connection, the first with a body and a repeated header.
+        stream
+            .write_all(
+                b"POST /a%2Fb?x=1&y=2 HTTP/1.1\r\nHost: h\r\nX-Twice: 1\r\nx-twice: 2\r\n\
+                  Content-Length: 5\r\n\r\nhello",
+            )
+            .await
+            .expect("write");
+        let first = read_answer(&mut stream).await;
+        assert!(first.starts_with("HTTP/1.1 200 Test\r\n"), "{first}");
+        assert!(
+            first.contains("content-type: application/json\r\n"),
+            "{first}"
+        );
+        assert!(first.contains("x-index: 0\r\n"), "{first}");
+        assert!(first.ends_with(r#"{"path":"/a%2Fb"}"#), "{first}");
+
+        stream
+            .write_all(b"GET /c HTTP/1.1\r\nhost: h\r\n\r\n")
+            .await
+            .expect("write");
+        let second = read_answer(&mut stream).await;
+        assert!(second.starts_with("HTTP/1.1 201 Test\r\n"), "{second}");
+
+        let captured = server.captured();
+        assert_eq!(captured.len(), 2);
+        let first = &captured[0];
+        assert_eq!(first.method, "POST");
+        assert_eq!(first.path, "/a%2Fb");
+        assert_eq!(first.query.as_deref(), Some("x=1&y=2"));
+        assert_eq!(first.header("x-twice"), Some("1,2"));
+        assert_eq!(first.header("host"), Some("h"));
+        assert_eq!(first.body, b"hello");
+        let second = &captured[1];
+        assert_eq!(
+            (second.method.as_str(), second.path.as_str()),
+            ("GET", "/c")
+        );
+        assert_eq!(second.query, None);
+        assert!(second.body.is_empty());
+    }
+
+    #[tokio::test]
+    async fn connection_close_is_honoured_after_the_answer() {
+        let server = TestServer::always(Reply::empty(204)).await;
+        let mut stream = connect(&server).await;
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nconnection: close\r\n\r\n")
+            .await
+            .expect("write");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.expect("read");
+        assert_eq!(answer, "HTTP/1.1 204 Test\r\ncontent-length: 0\r\n\r\n");
+    }
+
+    #[tokio::test]
+    async fn a_reset_closes_unanswered_and_a_delay_waits() {
+        let server = TestServer::start(|_, index| match index {
+            0 => Reply::Reset,
+            _ => Reply::Delay(Duration::from_millis(100), Box::new(Reply::empty(200)))
+                .with_header("x-late", "yes"),
+        })
+        .await;
+        let mut stream = connect(&server).await;
+        stream
+            .write_all(b"GET / HTTP/1.1\r\n\r\n")
+            .await
+            .expect("write");
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest).await;
+        assert!(rest.is_empty(), "a reset sends nothing");
+
+        let mut stream = connect(&server).await;
+        let started = Instant::now();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\n\r\n")
+            .await
+            .expect("write");
+        let answer = read_answer(&mut stream).await;
+        assert!(started.elapsed() >= Duration::from_millis(100));
+        assert!(answer.contains("x-late: yes\r\n"), "{answer}");
+        assert_eq!(server.captured().len(), 2);
+    }
 }
