@@ -178,7 +178,13 @@ async fn gives_up_at_the_timeout_and_reports_what_it_saw() {
         panic!("expected TimedOut, got {error:?}");
     };
     assert!(*polls >= 3, "tiny intervals poll often: {polls}");
-    assert_eq!(*polls as usize, server.captured().len());
+    // Every poll the server saw was counted; the last one counted may have been abandoned at
+    // the deadline before its request reached the server.
+    let seen = server.captured().len();
+    assert!(
+        seen == *polls as usize || seen + 1 == *polls as usize,
+        "{polls} polls counted, {seen} seen by the server"
+    );
     assert_eq!(
         last_state,
         &Some(Observed::State(Some(FunctionState::Pending)))
