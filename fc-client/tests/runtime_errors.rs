@@ -22,29 +22,34 @@ impl ProvideCredentials for Unavailable {
     }
 }
 
-/// An address on which nothing listens: a port that was just bound and released.
-fn closed_endpoint() -> String {
+/// A client for an address on which nothing listens (a port that was just bound and
+/// released), without retries.
+fn builder_for_closed_port(builder: fc_client::ClientBuilder) -> Client {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
     drop(listener);
-    format!("http://127.0.0.1:{port}")
-}
-
-#[tokio::test]
-async fn credentials_that_cannot_be_had_are_a_credentials_error() {
-    let client = Client::builder()
-        .endpoint(closed_endpoint())
-        .credentials(Unavailable)
+    builder
+        .endpoint(format!("http://127.0.0.1:{port}"))
         .retry_policy(RetryPolicy::disabled())
         .build()
-        .expect("client");
-    let error: fc_client::Error = client
+        .expect("client")
+}
+
+/// The error of a GetFunction that cannot succeed.
+async fn failed_get(client: Client) -> fc_client::Error {
+    client
         .get_function()
         .function_name("f")
         .send()
         .await
         .unwrap_err()
-        .into();
+        .into()
+}
+
+#[tokio::test]
+async fn credentials_that_cannot_be_had_are_a_credentials_error() {
+    let builder = Client::builder().credentials(Unavailable);
+    let error = failed_get(builder_for_closed_port(builder)).await;
     assert_eq!(error.kind(), ErrorKind::Credentials, "{error}");
     assert!(error.message().contains("no key in this test"), "{error}");
     assert!(error.status().is_none());
@@ -52,19 +57,7 @@ async fn credentials_that_cannot_be_had_are_a_credentials_error() {
 
 #[tokio::test]
 async fn a_refused_connection_keeps_its_cause_as_the_source() {
-    let client = Client::builder()
-        .endpoint(closed_endpoint())
-        .unsigned()
-        .retry_policy(RetryPolicy::disabled())
-        .build()
-        .expect("client");
-    let error: fc_client::Error = client
-        .get_function()
-        .function_name("f")
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let error = failed_get(builder_for_closed_port(Client::builder().unsigned())).await;
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
     let source = std::error::Error::source(&error).expect("the transport error is the source");
     let reqwest_error = source
