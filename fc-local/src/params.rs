@@ -173,7 +173,7 @@ mod tests {
             .unwrap_err();
         assert!(err.message.contains("versionId"), "{}", err.message);
         let err = json_body::<fc_models::CreateAliasInput>(b"{nope").unwrap_err();
-        assert_eq!(err.code, "InvalidArgument");
+        assert_eq!(err.code, fc_models::ErrorCode::InvalidArgument);
         let (input, _) = json_body::<fc_models::PublishVersionInput>(b"").unwrap();
         assert_eq!(input.description, None);
     }

@@ -445,7 +445,10 @@ mod tests {
             ..ok.clone()
         };
         assert!(code(&wrong, 1024).unwrap_err().message.contains("checksum"));
-        assert_eq!(code(&ok, 4).unwrap_err().code, "EntityTooLarge");
+        assert_eq!(
+            code(&ok, 4).unwrap_err().code,
+            fc_models::ErrorCode::EntityTooLarge
+        );
         let not_zip = InputCodeLocation {
             zip_file: Some(STANDARD.encode(b"hello")),
             ..InputCodeLocation::default()

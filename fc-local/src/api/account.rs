@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use fc_models::{
     CreateVpcBindingInput, DescribeRegionsOutput, DescribeRegionsOutputRegions,
-    DescribeRegionsOutputRegionsRegion, ListVpcBindingsOutput,
+    DescribeRegionsOutputRegionsRegion, ErrorCode, ListVpcBindingsOutput,
 };
 use serde_json::Value;
 
@@ -99,8 +99,8 @@ pub async fn delete_vpc_binding(
             if resources::delete(tx, Kind::VpcBinding, &function, &vpc_id)? {
                 Ok(StatusCode::NO_CONTENT)
             } else {
-                Err(FcError::not_found(
-                    "VpcBindingNotFound",
+                Err(FcError::new(
+                    ErrorCode::VpcBindingNotFound,
                     format!("function '{function}' is not bound to VPC '{vpc_id}'"),
                 ))
             }

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use fc_client::timestamp::format_iso8601;
-use fc_models::{Alias, CreateAliasInput, ListAliasesOutput, UpdateAliasInput};
+use fc_models::{Alias, CreateAliasInput, ErrorCode, ListAliasesOutput, UpdateAliasInput};
 use rusqlite::Transaction;
 use serde_json::Value;
 
@@ -19,8 +19,8 @@ use crate::store::{aliases, functions, versions};
 use crate::validate;
 
 fn alias_not_found(function: &str, alias: &str) -> FcError {
-    FcError::not_found(
-        "AliasNotFound",
+    FcError::new(
+        ErrorCode::AliasNotFound,
         format!("alias '{alias}' of function '{function}' does not exist"),
     )
 }
@@ -48,8 +48,8 @@ fn check_targets(
         })
     };
     if !exists(version_id)? {
-        return Err(FcError::not_found(
-            "VersionNotFound",
+        return Err(FcError::new(
+            ErrorCode::VersionNotFound,
             format!("versionId '{version_id}' of function '{function}' does not exist"),
         ));
     }
@@ -61,8 +61,8 @@ fn check_targets(
             )));
         }
         if !exists(id)? {
-            return Err(FcError::not_found(
-                "VersionNotFound",
+            return Err(FcError::new(
+                ErrorCode::VersionNotFound,
                 format!("additionalVersionWeight names version '{id}', which does not exist"),
             ));
         }
@@ -110,8 +110,8 @@ pub async fn create(
                 version_id: Some(input.version_id),
             };
             if !aliases::put(tx, &function, &input.alias_name, &alias, true)? {
-                return Err(FcError::conflict(
-                    "AliasAlreadyExists",
+                return Err(FcError::new(
+                    ErrorCode::AliasAlreadyExists,
                     format!(
                         "alias '{}' of function '{function}' already exists",
                         input.alias_name

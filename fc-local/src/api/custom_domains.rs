@@ -9,8 +9,8 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
-    CertConfigInput, CreateCustomDomainInput, CustomDomain, CustomDomainProtocol, HttpMethod,
-    ListCustomDomainOutput, RouteConfigInput, UpdateCustomDomainInput,
+    CertConfigInput, CreateCustomDomainInput, CustomDomain, CustomDomainProtocol, ErrorCode,
+    HttpMethod, ListCustomDomainOutput, RouteConfigInput, UpdateCustomDomainInput,
 };
 use serde_json::{Map, Value, json};
 
@@ -22,8 +22,8 @@ use crate::store::resources::{self, Kind};
 use crate::validate;
 
 fn not_found(name: &str) -> FcError {
-    FcError::not_found(
-        "DomainNameNotFound",
+    FcError::new(
+        ErrorCode::DomainNameNotFound,
         format!("custom domain '{name}' does not exist"),
     )
 }
@@ -143,8 +143,8 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> FcResult<Json
         .store
         .transact(move |tx, _| {
             if !resources::put(tx, Kind::CustomDomain, "", &name, &domain, true)? {
-                return Err(FcError::conflict(
-                    "DomainNameAlreadyExists",
+                return Err(FcError::new(
+                    ErrorCode::DomainNameAlreadyExists,
                     format!("custom domain '{name}' already exists"),
                 ));
             }

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
     CreateFunctionInput, DisableFunctionInvocationInput, DisableFunctionInvocationResponseBody,
-    EnableFunctionInvocationResponseBody, Function, FunctionLayer, FunctionRestriction,
+    EnableFunctionInvocationResponseBody, ErrorCode, Function, FunctionLayer, FunctionRestriction,
     FunctionState, LastUpdateStatus, ListFunctionsOutput, OutputFuncCode, Runtime, Tag,
     UpdateFunctionInput,
 };
@@ -218,8 +218,7 @@ pub async fn delete(
             let alias_count = aliases::list(tx, &name)?.len();
             let trigger_count = resources::count(tx, Kind::Trigger, &name)?;
             if version_count > 0 || alias_count > 0 || trigger_count > 0 {
-                return Err(FcError::conflict(
-                    "FunctionNotEmpty",
+                return Err(FcError::new(ErrorCode::FunctionNotEmpty,
                     format!(
                         "function '{name}' still has {version_count} version(s), {alias_count} alias(es) \
                          and {trigger_count} trigger(s); delete them first"
@@ -309,8 +308,8 @@ pub async fn get_code(
         .resolve_function(&name, params.get("qualifier"))
         .await?;
     let Some(checksum) = function.code_checksum else {
-        return Err(FcError::not_found(
-            "FunctionNotFound",
+        return Err(FcError::new(
+            ErrorCode::FunctionNotFound,
             format!("function '{name}' has no code package (it runs a container image)"),
         ));
     };

@@ -88,7 +88,7 @@ fn answer(prepared: &Prepared, outcome: InvocationOutcome) -> FcResult<Response>
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(OCTET_STREAM));
     if let Some(error_type) = &outcome.error_type {
-        headers.insert("x-fc-error-type", value(error_type)?);
+        headers.insert("x-fc-error-type", value(error_type.as_str())?);
     }
     if let Some(tail) = &outcome.log_tail {
         headers.insert("x-fc-log-result", value(&STANDARD.encode(tail))?);
@@ -126,7 +126,7 @@ mod tests {
     fn payload_limits_depend_on_the_invocation_type() {
         assert!(check_payload_size(ASYNC_PAYLOAD_LIMIT, true).is_ok());
         let err = check_payload_size(ASYNC_PAYLOAD_LIMIT + 1, true).unwrap_err();
-        assert_eq!(err.code, "EntityTooLarge");
+        assert_eq!(err.code, fc_models::ErrorCode::EntityTooLarge);
         assert_eq!(err.status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(check_payload_size(ASYNC_PAYLOAD_LIMIT + 1, false).is_ok());
         assert!(check_payload_size(SYNC_PAYLOAD_LIMIT + 1, false).is_err());

@@ -12,7 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
-    CreateLayerVersionInput, Layer, LayerAcl, ListLayerVersionOutput, ListLayersOutput,
+    CreateLayerVersionInput, ErrorCode, Layer, LayerAcl, ListLayerVersionOutput, ListLayersOutput,
     OutputCodeLocation, Runtime,
 };
 use rusqlite::Transaction;
@@ -39,8 +39,8 @@ fn key(version: u32) -> String {
 }
 
 fn version_not_found(layer: &str, version: &str) -> FcError {
-    FcError::not_found(
-        "LayerVersionNotFound",
+    FcError::new(
+        ErrorCode::LayerVersionNotFound,
         format!("version {version} of layer '{layer}' does not exist"),
     )
 }
@@ -340,7 +340,10 @@ pub async fn put_acl(
         .store
         .transact(move |tx, _| {
             let mut meta = meta(tx, &layer)?.ok_or_else(|| {
-                FcError::not_found("LayerNotFound", format!("layer '{layer}' does not exist"))
+                FcError::new(
+                    ErrorCode::LayerNotFound,
+                    format!("layer '{layer}' does not exist"),
+                )
             })?;
             meta.public = public;
             resources::put(tx, Kind::Layer, "", &layer, &meta, false)?;

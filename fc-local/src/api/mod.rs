@@ -154,12 +154,7 @@ pub fn router(state: AppState) -> Router {
             &format!("{}{{*rest}}", triggers::HTTP_TRIGGER_PREFIX),
             axum::routing::any(triggers::invoke_http),
         )
-        .fallback(|| async {
-            FcError::not_found(
-                "PathNotSupported",
-                "no operation of the Function Compute API matches this method and path",
-            )
-        })
+        .fallback(|| async { FcError::path_not_supported() })
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::body::layer,

@@ -11,7 +11,8 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
-    CreateTriggerInput, HttpTrigger, ListTriggersOutput, Trigger, TriggerType, UpdateTriggerInput,
+    CreateTriggerInput, ErrorCode, HttpTrigger, ListTriggersOutput, Trigger, TriggerType,
+    UpdateTriggerInput,
 };
 use rusqlite::Transaction;
 use serde_json::Value;
@@ -30,8 +31,8 @@ pub const HTTP_TRIGGER_PREFIX: &str = "/__http/";
 const MAX_TRIGGERS: u64 = 50;
 
 fn not_found(function: &str, name: &str) -> FcError {
-    FcError::not_found(
-        "TriggerNotFound",
+    FcError::new(
+        ErrorCode::TriggerNotFound,
         format!("trigger '{name}' of function '{function}' does not exist"),
     )
 }
@@ -60,8 +61,8 @@ fn check_single_http(tx: &Transaction<'_>, function: &str, trigger: &Trigger) ->
             && e.value.trigger_name != trigger.trigger_name
     });
     match clash {
-        Some(other) => Err(FcError::conflict(
-            "TriggerAlreadyExists",
+        Some(other) => Err(FcError::new(
+            ErrorCode::TriggerAlreadyExists,
             format!(
                 "qualifier {} of function '{function}' already has the HTTP trigger '{}'",
                 trigger.qualifier.as_deref().unwrap_or("LATEST"),
@@ -142,8 +143,8 @@ pub async fn create(
                 &trigger,
                 true,
             )? {
-                return Err(FcError::conflict(
-                    "TriggerAlreadyExists",
+                return Err(FcError::new(
+                    ErrorCode::TriggerAlreadyExists,
                     format!(
                         "trigger '{}' of function '{function}' already exists",
                         input.trigger_name

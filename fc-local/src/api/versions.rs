@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use fc_client::timestamp::format_iso8601;
-use fc_models::{ListVersionsOutput, PublishVersionInput, QualifierDirection, Version};
+use fc_models::{ErrorCode, ListVersionsOutput, PublishVersionInput, QualifierDirection, Version};
 use serde_json::Value;
 
 use crate::error::{FcError, FcResult};
@@ -17,8 +17,8 @@ use crate::store::versions::VersionRow;
 use crate::store::{aliases, functions, versions};
 
 fn version_not_found(name: &str, id: &str) -> FcError {
-    FcError::not_found(
-        "VersionNotFound",
+    FcError::new(
+        ErrorCode::VersionNotFound,
         format!("version '{id}' of function '{name}' does not exist"),
     )
 }
@@ -132,9 +132,7 @@ pub async fn delete(
                 .parse::<u64>()
                 .map_err(|_| version_not_found(&name, &version_id))?;
             if let Some(alias) = aliases::referencing(tx, &name, &id.to_string())? {
-                return Err(FcError::new(
-                    StatusCode::PRECONDITION_FAILED,
-                    "PreconditionFailed",
+                return Err(FcError::new(ErrorCode::PreconditionFailed,
                     format!("version {id} of function '{name}' is used by alias '{alias}'; change or delete the alias first"),
                 ));
             }

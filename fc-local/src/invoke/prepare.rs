@@ -5,6 +5,8 @@ use bytes::Bytes;
 
 use super::qualifier::{self, Resolved};
 use super::spec::function_spec;
+use fc_models::ErrorCode;
+
 use crate::error::{FcError, FcResult};
 use crate::executor::FunctionSpec;
 use crate::state::AppState;
@@ -80,8 +82,7 @@ fn check_enabled(name: &str, resolved: &Resolved) -> FcResult<()> {
         .map(|r| format!(" (reason: {r})"))
         .unwrap_or_default();
     Err(FcError::new(
-        axum::http::StatusCode::PRECONDITION_FAILED,
-        "PreconditionFailed",
+        ErrorCode::PreconditionFailed,
         format!(
             "invocation of function '{name}' is disabled{reason}; call EnableFunctionInvocation \
              to allow it again"

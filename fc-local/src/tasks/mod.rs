@@ -14,9 +14,8 @@ pub mod run;
 
 use std::time::{Duration, Instant};
 
-use axum::http::StatusCode;
 use bytes::Bytes;
-use fc_models::{AsyncConfig, AsyncTask, AsyncTaskStatus};
+use fc_models::{AsyncConfig, AsyncTask, AsyncTaskStatus, ErrorCode};
 
 pub use registry::Registry;
 pub use run::Policy;
@@ -86,8 +85,8 @@ pub async fn enqueue(
 }
 
 fn already_exists(function: &str, task_id: &str) -> FcError {
-    FcError::conflict(
-        "AsyncTaskAlreadyExists",
+    FcError::new(
+        ErrorCode::AsyncTaskAlreadyExists,
         format!("function '{function}' already has a running asynchronous task '{task_id}'"),
     )
 }
@@ -151,12 +150,11 @@ fn check_not_ended(function: &str, task_id: &str, task: &AsyncTask) -> FcResult<
         .map(|s| s.as_str().to_owned())
         .unwrap_or_default();
     let code = if task.status == Some(AsyncTaskStatus::Stopped) {
-        "AsyncInvocationStopped"
+        ErrorCode::AsyncInvocationStopped
     } else {
-        "PreconditionFailed"
+        ErrorCode::PreconditionFailed
     };
     Err(FcError::new(
-        StatusCode::PRECONDITION_FAILED,
         code,
         format!(
             "asynchronous task '{task_id}' of function '{function}' has already ended ({status}) \

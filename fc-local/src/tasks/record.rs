@@ -4,7 +4,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use fc_models::{AsyncTask, AsyncTaskEvent, AsyncTaskStatus};
+use fc_models::{AsyncTask, AsyncTaskEvent, AsyncTaskStatus, ErrorCode};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FcError, FcResult};
@@ -74,8 +74,8 @@ pub fn transition(task: &mut AsyncTask, status: AsyncTaskStatus, detail: Option<
 
 /// 404 for a task id the function does not have.
 pub fn not_found(function: &str, task_id: &str) -> FcError {
-    FcError::not_found(
-        "AsyncTaskNotFound",
+    FcError::new(
+        ErrorCode::AsyncTaskNotFound,
         format!("function '{function}' has no asynchronous task '{task_id}'"),
     )
 }
@@ -90,8 +90,8 @@ pub async fn insert(state: &AppState, function: &str, record: TaskRecord) -> FcR
             if resources::put(tx, Kind::AsyncTask, &function, &id, &record, true)? {
                 Ok(())
             } else {
-                Err(FcError::conflict(
-                    "AsyncTaskAlreadyExists",
+                Err(FcError::new(
+                    ErrorCode::AsyncTaskAlreadyExists,
                     format!(
                         "function '{function}' already has an asynchronous task '{id}'; use \
                          another x-fc-async-task-id"

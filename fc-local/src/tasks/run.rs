@@ -160,17 +160,14 @@ async fn attempt(job: &Job, retry: u32) -> Attempt {
         Ok(outcome) => match outcome.error_type.clone() {
             None => Attempt::Succeeded(outcome),
             Some(error_type) => Attempt::Failed {
-                message: error_type,
+                message: error_type.as_str().to_owned(),
                 outcome: Some(outcome),
             },
         },
-        Err(error) => {
-            let (_, code) = error.status_and_code();
-            Attempt::Failed {
-                message: format!("{code}: {error}"),
-                outcome: None,
-            }
-        }
+        Err(error) => Attempt::Failed {
+            message: format!("{}: {error}", error.code()),
+            outcome: None,
+        },
     }
 }
 

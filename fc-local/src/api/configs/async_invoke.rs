@@ -6,7 +6,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use fc_client::timestamp::format_iso8601;
-use fc_models::{AsyncConfig, ListAsyncInvokeConfigOutput, PutAsyncInvokeConfigInput};
+use fc_models::{AsyncConfig, ErrorCode, ListAsyncInvokeConfigOutput, PutAsyncInvokeConfigInput};
 use serde_json::{Value, json};
 
 use super::{page, qualified_arn, qualifier_of, store};
@@ -21,7 +21,7 @@ pub struct AsyncInvokeConfigs;
 
 impl super::ConfigKind for AsyncInvokeConfigs {
     const KIND: Kind = Kind::AsyncInvokeConfig;
-    const MISSING_CODE: &'static str = "AsyncConfigNotExists";
+    const MISSING_CODE: ErrorCode = ErrorCode::AsyncConfigNotExists;
     const NOUN: &'static str = "async invoke config";
     const PER_QUALIFIER: bool = true;
     type Config = AsyncConfig;

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use fc_models::{ConcurrencyConfig, ListConcurrencyConfigsOutput, PutConcurrencyInput};
+use fc_models::{ConcurrencyConfig, ErrorCode, ListConcurrencyConfigsOutput, PutConcurrencyInput};
 use serde_json::Value;
 
 use super::{page, store};
@@ -17,7 +17,7 @@ pub struct ConcurrencyConfigs;
 
 impl super::ConfigKind for ConcurrencyConfigs {
     const KIND: Kind = Kind::ConcurrencyConfig;
-    const MISSING_CODE: &'static str = "ConcurrencyConfigNotFound";
+    const MISSING_CODE: ErrorCode = ErrorCode::ConcurrencyConfigNotFound;
     const NOUN: &'static str = "concurrency config";
     const PER_QUALIFIER: bool = false;
     type Config = ConcurrencyConfig;

@@ -14,6 +14,7 @@ pub mod scaling;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
+use fc_models::ErrorCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -39,8 +40,8 @@ pub(super) fn qualified_arn(state: &AppState, function: &str, qualifier: &str) -
 }
 
 /// The 404 for a config `what` that `function` lacks at `qualifier`.
-fn missing(code: &'static str, what: &str, function: &str, qualifier: &str) -> FcError {
-    FcError::not_found(
+fn missing(code: ErrorCode, what: &str, function: &str, qualifier: &str) -> FcError {
+    FcError::new(
         code,
         format!("function '{function}' has no {what} for qualifier {qualifier}"),
     )
@@ -51,7 +52,7 @@ pub trait ConfigKind: Send + Sync + 'static {
     /// Where configs of this kind are stored.
     const KIND: Kind;
     /// The error code when a function has no such config.
-    const MISSING_CODE: &'static str;
+    const MISSING_CODE: ErrorCode;
     /// What the config is called in messages.
     const NOUN: &'static str;
     /// Kept per qualifier (`LATEST` by default); otherwise one per function.
@@ -68,7 +69,7 @@ fn scope<K: ConfigKind>(function: &str, query: Option<&str>) -> (String, FcError
         (qualifier, not_found)
     } else {
         let message = format!("function '{function}' has no {}", K::NOUN);
-        (String::new(), FcError::not_found(K::MISSING_CODE, message))
+        (String::new(), FcError::new(K::MISSING_CODE, message))
     }
 }
 

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use fc_models::{ListProvisionConfigsOutput, ProvisionConfig, PutProvisionConfigInput};
+use fc_models::{ErrorCode, ListProvisionConfigsOutput, ProvisionConfig, PutProvisionConfigInput};
 use serde_json::{Value, json};
 
 use super::{page, qualified_arn, qualifier_of, store};
@@ -19,7 +19,7 @@ pub struct ProvisionConfigs;
 
 impl super::ConfigKind for ProvisionConfigs {
     const KIND: Kind = Kind::ProvisionConfig;
-    const MISSING_CODE: &'static str = "ProvisionConfigNotFound";
+    const MISSING_CODE: ErrorCode = ErrorCode::ProvisionConfigNotFound;
     const NOUN: &'static str = "provision config";
     const PER_QUALIFIER: bool = true;
     type Config = ProvisionConfig;

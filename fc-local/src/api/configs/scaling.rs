@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use fc_models::{ListScalingConfigsOutput, PutScalingConfigInput, ScalingConfigStatus};
+use fc_models::{ErrorCode, ListScalingConfigsOutput, PutScalingConfigInput, ScalingConfigStatus};
 use serde_json::{Value, json};
 
 use super::{page, qualified_arn, qualifier_of, store};
@@ -17,7 +17,7 @@ pub struct ScalingConfigs;
 
 impl super::ConfigKind for ScalingConfigs {
     const KIND: Kind = Kind::ScalingConfig;
-    const MISSING_CODE: &'static str = "ScalingConfigNotFound";
+    const MISSING_CODE: ErrorCode = ErrorCode::ScalingConfigNotFound;
     const NOUN: &'static str = "scaling config";
     const PER_QUALIFIER: bool = true;
     type Config = ScalingConfigStatus;
