@@ -21,7 +21,10 @@ pub async fn get(
     State(state): State<AppState>,
     Path((function, task_id)): Path<(String, String)>,
 ) -> FcResult<Json<AsyncTask>> {
-    Ok(Json(record::get(&state, &function, &task_id).await?))
+    let run_id = state.engine.tasks.run_id();
+    Ok(Json(
+        record::get(&state.store, run_id, &function, &task_id).await?,
+    ))
 }
 
 /// `PUT /2023-03-30/functions/{functionName}/async-tasks/{taskId}/stop`
@@ -29,7 +32,7 @@ pub async fn stop(
     State(state): State<AppState>,
     Path((function, task_id)): Path<(String, String)>,
 ) -> FcResult<StatusCode> {
-    tasks::stop(&state, &function, &task_id).await?;
+    tasks::stop(&state.tasks(), &function, &task_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -140,7 +143,7 @@ pub async fn list(
     let after = decode_token(params.get("nextToken"))?;
     let filter = Filter::parse(&params)?;
     let run_id = state.engine.tasks.run_id().to_owned();
-    let mut records = record::list(&state, &function).await?;
+    let mut records = record::list(&state.store, &function).await?;
     let mut keyed: Vec<(String, AsyncTask)> = records
         .drain(..)
         .filter_map(|stored| {

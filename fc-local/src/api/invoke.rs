@@ -34,10 +34,12 @@ pub async fn invoke(
     let asked = InvokeHeaders::parse(&headers)?;
     check_payload_size(body.len(), asked.asynchronous)?;
     let params = Params::parse(query.as_deref());
-    let prepared = prepare(&state, &name, params.get("qualifier")).await?;
+    let arn = state.function_arn(&name);
+    let prepared = prepare(&state.store, arn, &name, params.get("qualifier")).await?;
     if asked.asynchronous {
         let task_id =
-            crate::tasks::enqueue(&state, prepared, body, &request_id, asked.task_id).await?;
+            crate::tasks::enqueue(&state.tasks(), prepared, body, &request_id, asked.task_id)
+                .await?;
         return accepted(&task_id);
     }
     let invocation = Invocation {

@@ -156,7 +156,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(|| async { FcError::path_not_supported() })
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            crate::body::Gate {
+                config: state.config.clone(),
+                unsigned_prefixes: &[code_link::DOWNLOAD_PREFIX, triggers::HTTP_TRIGGER_PREFIX],
+            },
             crate::body::layer,
         ))
         .layer(DefaultBodyLimit::disable())
