@@ -2,8 +2,7 @@
 //! (CreateVpcBinding, ListVpcBindings, DeleteVpcBinding). Bindings are stored only.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use fc_models::{
     CreateVpcBindingInput, DescribeRegionsOutput, DescribeRegionsOutputRegions,
@@ -13,7 +12,8 @@ use serde_json::Value;
 
 use crate::enums;
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, json_body, list_json};
+use crate::extract::{FcJson, FcQuery};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::functions;
 use crate::store::resources::{self, Kind};
@@ -21,9 +21,8 @@ use crate::store::resources::{self, Kind};
 /// `GET /2023-03-30/regions`: the one region this instance emulates.
 pub async fn describe_regions(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<DescribeRegionsOutput>> {
-    let params = Params::parse(query.as_deref());
     if let Some(language) = params.get("AcceptLanguage") {
         enums::check_value(
             "AcceptLanguage",
@@ -46,9 +45,8 @@ pub async fn describe_regions(
 pub async fn create_vpc_binding(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    body: Bytes,
+    FcJson(input, _): FcJson<CreateVpcBindingInput>,
 ) -> FcResult<StatusCode> {
-    let (input, _): (CreateVpcBindingInput, Value) = json_body(&body)?;
     if input.vpc_id.is_empty() || input.vpc_id.len() > 50 {
         return Err(FcError::invalid_argument(
             "vpcId must have 1 to 50 characters",

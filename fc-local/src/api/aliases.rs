@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use fc_client::timestamp::format_iso8601;
 use fc_models::{Alias, CreateAliasInput, ErrorCode, ListAliasesOutput, UpdateAliasInput};
@@ -13,7 +12,9 @@ use rusqlite::Transaction;
 use serde_json::Value;
 
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, encode_token, json_body, list_json};
+use crate::extract::{FcJson, FcQuery};
+use crate::paging::{decode_token, encode_token};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::{aliases, functions, versions};
 use crate::validate;
@@ -85,9 +86,8 @@ fn check_targets(
 pub async fn create(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    body: Bytes,
+    FcJson(input, _): FcJson<CreateAliasInput>,
 ) -> FcResult<Json<Alias>> {
-    let (input, _): (CreateAliasInput, Value) = json_body(&body)?;
     validate::alias_name(&input.alias_name)?;
     check_description(input.description.as_deref())?;
     let alias = state
@@ -143,9 +143,8 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     Path((function, name)): Path<(String, String)>,
-    body: Bytes,
+    FcJson(input, raw): FcJson<UpdateAliasInput>,
 ) -> FcResult<Json<Alias>> {
-    let (input, raw): (UpdateAliasInput, Value) = json_body(&body)?;
     check_description(input.description.as_deref())?;
     let weights_given = raw
         .get("additionalVersionWeight")
@@ -179,9 +178,8 @@ pub async fn update(
 pub async fn list(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
     let limit = params.limit("limit", 20, 100)?;
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").unwrap_or("").to_owned();

@@ -5,14 +5,17 @@
 //! filter.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use fc_models::{AsyncTask, AsyncTaskStatus, ListAsyncTaskOutput};
 use serde_json::Value;
 
 use crate::enums;
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, list_json, paginate};
+use crate::extract::FcQuery;
+use crate::paging::{decode_token, paginate};
+use crate::params::Params;
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::tasks::{self, record};
 
@@ -136,9 +139,8 @@ fn boolean(params: &Params, name: &str) -> FcResult<bool> {
 pub async fn list(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
     let limit = params.limit("limit", 20, 100)?;
     let after = decode_token(params.get("nextToken"))?;
     let filter = Filter::parse(&params)?;

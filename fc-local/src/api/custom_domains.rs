@@ -4,8 +4,7 @@
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
@@ -16,7 +15,9 @@ use serde_json::{Map, Value, json};
 
 use crate::enums;
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, json_body, list_json, paginate, reshape};
+use crate::extract::{FcJson, FcQuery};
+use crate::paging::{decode_token, paginate};
+use crate::shape::{list_json, reshape};
 use crate::state::AppState;
 use crate::store::resources::{self, Kind};
 use crate::validate;
@@ -116,8 +117,10 @@ fn without_private_key(mut fields: Map<String, Value>) -> Map<String, Value> {
 }
 
 /// `POST /2023-03-30/custom-domains`
-pub async fn create(State(state): State<AppState>, body: Bytes) -> FcResult<Json<CustomDomain>> {
-    let (input, raw): (CreateCustomDomainInput, Value) = json_body(&body)?;
+pub async fn create(
+    State(state): State<AppState>,
+    FcJson(input, raw): FcJson<CreateCustomDomainInput>,
+) -> FcResult<Json<CustomDomain>> {
     enums::check_body(&raw, enums::CUSTOM_DOMAIN_FIELDS)?;
     check_domain_name(&input.domain_name)?;
     check_protocol(input.protocol.as_ref(), input.cert_config.as_ref())?;
@@ -172,9 +175,8 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    body: Bytes,
+    FcJson(input, raw): FcJson<UpdateCustomDomainInput>,
 ) -> FcResult<Json<CustomDomain>> {
-    let (input, raw): (UpdateCustomDomainInput, Value) = json_body(&body)?;
     enums::check_body(&raw, enums::CUSTOM_DOMAIN_FIELDS)?;
     check_cert(input.cert_config.as_ref())?;
     check_routes(input.route_config.as_ref())?;
@@ -216,9 +218,8 @@ pub async fn update(
 /// `GET /2023-03-30/custom-domains`: by name, with prefix and paging.
 pub async fn list(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
     let limit = params.limit("limit", 20, 100)?;
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").unwrap_or("").to_owned();

@@ -4,8 +4,7 @@
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
@@ -19,7 +18,9 @@ use serde_json::Value;
 use super::code_link;
 use crate::enums;
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, encode_token, json_body, list_json};
+use crate::extract::{FcJson, FcQuery};
+use crate::paging::{decode_token, encode_token};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::resources::{self, Kind};
 use crate::store::{aliases, functions, versions};
@@ -95,8 +96,10 @@ fn check_code_kind(function: &Function) -> FcResult<()> {
 }
 
 /// `POST /2023-03-30/functions`
-pub async fn create(State(state): State<AppState>, body: Bytes) -> FcResult<Json<Function>> {
-    let (input, raw): (CreateFunctionInput, Value) = json_body(&body)?;
+pub async fn create(
+    State(state): State<AppState>,
+    FcJson(input, raw): FcJson<CreateFunctionInput>,
+) -> FcResult<Json<Function>> {
     enums::check_body(&raw, enums::FUNCTION_FIELDS)?;
     let name = input.function_name.clone();
     validate::function_name(&name)?;
@@ -145,9 +148,8 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> FcResult<Json
 pub async fn get(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Function>> {
-    let params = Params::parse(query.as_deref());
     let (function, _) = state
         .store
         .resolve_function(&name, params.get("qualifier"))
@@ -159,9 +161,8 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    body: Bytes,
+    FcJson(input, raw): FcJson<UpdateFunctionInput>,
 ) -> FcResult<Json<Function>> {
-    let (input, raw): (UpdateFunctionInput, Value) = json_body(&body)?;
     enums::check_body(&raw, enums::FUNCTION_FIELDS)?;
     let package = decode_code(&state, input.code.as_ref())?;
     let patch = config_fields(&input)?;
@@ -248,9 +249,8 @@ fn matches_tags(function: &Function, wanted: &[Tag]) -> bool {
 /// `GET /2023-03-30/functions`: prefix, runtime and tag filters, paged by name.
 pub async fn list(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
     let limit = params.limit("limit", 20, 100)?;
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").map(str::to_owned);
@@ -299,10 +299,9 @@ pub async fn list(
 pub async fn get_code(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
     headers: HeaderMap,
 ) -> FcResult<Json<OutputFuncCode>> {
-    let params = Params::parse(query.as_deref());
     let (function, _) = state
         .store
         .resolve_function(&name, params.get("qualifier"))
@@ -339,9 +338,8 @@ async fn set_restriction(
 pub async fn disable(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    body: Bytes,
+    FcJson(input, _): FcJson<DisableFunctionInvocationInput>,
 ) -> FcResult<Json<DisableFunctionInvocationResponseBody>> {
-    let (input, _): (DisableFunctionInvocationInput, Value) = json_body(&body)?;
     let restriction = FunctionRestriction {
         disable: Some(true),
         last_modified_time: Some(now()),

@@ -6,16 +6,16 @@
 
 use axum::Extension;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::error::{FcError, FcResult};
 use crate::executor::{Invocation, InvocationOutcome};
+use crate::extract::{FcHeaders, FcQuery};
 use crate::invoke::{ASYNC_PAYLOAD_LIMIT, InvokeHeaders, Prepared, SYNC_PAYLOAD_LIMIT, prepare};
-use crate::params::Params;
 use crate::request_id::RequestId;
 use crate::state::AppState;
 
@@ -26,14 +26,13 @@ const OCTET_STREAM: &str = "application/octet-stream";
 pub async fn invoke(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
     Extension(RequestId(request_id)): Extension<RequestId>,
-    headers: HeaderMap,
+    FcHeaders(headers): FcHeaders,
     body: Bytes,
 ) -> FcResult<Response> {
     let asked = InvokeHeaders::parse(&headers)?;
     check_payload_size(body.len(), asked.asynchronous)?;
-    let params = Params::parse(query.as_deref());
     let arn = state.function_arn(&name);
     let prepared = prepare(&state.store, arn, &name, params.get("qualifier")).await?;
     if asked.asynchronous {

@@ -7,8 +7,7 @@
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
@@ -22,7 +21,9 @@ use serde_json::Value;
 use super::code_link;
 use crate::enums;
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, json_body, list_json, paginate};
+use crate::extract::{FcJson, FcQuery};
+use crate::paging::{decode_token, paginate};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::resources::{self, Kind};
 use crate::validate;
@@ -77,9 +78,8 @@ pub async fn create_version(
     State(state): State<AppState>,
     Path(layer): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    FcJson(input, raw): FcJson<CreateLayerVersionInput>,
 ) -> FcResult<Json<Layer>> {
-    let (input, raw): (CreateLayerVersionInput, Value) = json_body(&body)?;
     enums::check_body(&raw, enums::LAYER_FIELDS)?;
     if validate::function_name(&layer).is_err() {
         return Err(FcError::invalid_argument(format!(
@@ -219,10 +219,9 @@ pub async fn delete_version(
 pub async fn list_versions(
     State(state): State<AppState>,
     Path(layer): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
     headers: HeaderMap,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
     let limit = params.limit("limit", 20, 100)?;
     let start: u32 = match params.get("startVersion") {
         None => 1,
@@ -269,10 +268,9 @@ pub async fn list_versions(
 /// official layers).
 pub async fn list_layers(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
     headers: HeaderMap,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
     let limit = params.limit("limit", 20, 100)?;
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").unwrap_or("").to_owned();
@@ -312,9 +310,8 @@ pub async fn list_layers(
 pub async fn put_acl(
     State(state): State<AppState>,
     Path(layer): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<StatusCode> {
-    let params = Params::parse(query.as_deref());
     let public = match (params.get("acl"), params.get("public")) {
         (Some("1"), _) => true,
         (Some("0"), _) => false,

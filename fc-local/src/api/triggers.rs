@@ -6,8 +6,7 @@
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
@@ -19,7 +18,9 @@ use serde_json::Value;
 
 use crate::enums;
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, json_body, list_json, paginate};
+use crate::extract::{FcJson, FcQuery};
+use crate::paging::{decode_token, paginate};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::functions;
 use crate::store::resources::{self, Kind};
@@ -90,9 +91,8 @@ pub async fn create(
     State(state): State<AppState>,
     Path(function): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    FcJson(input, raw): FcJson<CreateTriggerInput>,
 ) -> FcResult<Json<Trigger>> {
-    let (input, raw): (CreateTriggerInput, Value) = json_body(&body)?;
     enums::check_body(&raw, enums::TRIGGER_FIELDS)?;
     validate::trigger_name(&input.trigger_name)?;
     if let TriggerType::Unknown(other) = &input.trigger_type {
@@ -177,9 +177,8 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     Path((function, name)): Path<(String, String)>,
-    body: Bytes,
+    FcJson(input, _): FcJson<UpdateTriggerInput>,
 ) -> FcResult<Json<Trigger>> {
-    let (input, _): (UpdateTriggerInput, Value) = json_body(&body)?;
     validate::max_len("description", input.description.as_deref(), 256)?;
     validate::max_len("invocationRole", input.invocation_role.as_deref(), 300)?;
     let trigger = state
@@ -215,9 +214,8 @@ pub async fn update(
 pub async fn list(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
     let limit = params.limit("limit", 20, 100)?;
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").unwrap_or("").to_owned();

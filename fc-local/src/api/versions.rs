@@ -3,15 +3,15 @@
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use fc_client::timestamp::format_iso8601;
 use fc_models::{ErrorCode, ListVersionsOutput, PublishVersionInput, QualifierDirection, Version};
 use serde_json::Value;
 
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, json_body, list_json};
+use crate::extract::{FcJson, FcQuery};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::versions::VersionRow;
 use crate::store::{aliases, functions, versions};
@@ -28,9 +28,8 @@ fn version_not_found(name: &str, id: &str) -> FcError {
 pub async fn publish(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    body: Bytes,
+    FcJson(input, _): FcJson<PublishVersionInput>,
 ) -> FcResult<Json<Version>> {
-    let (input, _): (PublishVersionInput, Value) = json_body(&body)?;
     if input
         .description
         .as_deref()
@@ -62,9 +61,8 @@ pub async fn publish(
 pub async fn list(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
     let limit = params.limit("limit", 20, 100)?;
     let direction = match params.get("direction") {
         None | Some("BACKWARD") => QualifierDirection::Backward,

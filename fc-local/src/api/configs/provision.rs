@@ -1,15 +1,15 @@
 //! PutProvisionConfig, GetProvisionConfig, DeleteProvisionConfig, ListProvisionConfigs.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use fc_models::{ErrorCode, ListProvisionConfigsOutput, ProvisionConfig, PutProvisionConfigInput};
 use serde_json::{Value, json};
 
 use super::{page, qualified_arn, qualifier_of, store};
 use crate::enums;
 use crate::error::FcResult;
-use crate::params::{Params, json_body, list_json, reshape};
+use crate::extract::{FcJson, FcQuery};
+use crate::shape::{list_json, reshape};
 use crate::state::AppState;
 use crate::store::resources::Kind;
 use crate::validate;
@@ -30,16 +30,15 @@ impl super::ConfigKind for ProvisionConfigs {
 pub async fn put(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    RawQuery(query): RawQuery,
-    body: Bytes,
+    FcQuery(params): FcQuery,
+    FcJson(input, raw): FcJson<PutProvisionConfigInput>,
 ) -> FcResult<Json<ProvisionConfig>> {
-    let (input, raw): (PutProvisionConfigInput, Value) = json_body(&body)?;
     enums::check_body(&raw, enums::PROVISION_FIELDS)?;
     validate::in_range("target", input.target, 0, 10_000)?;
     validate::in_range("defaultTarget", input.default_target, 0, 10_000)?;
     // `target` is the deprecated spelling of `defaultTarget`; the newer field wins.
     let target = input.default_target.or(input.target).unwrap_or(0);
-    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
+    let qualifier = qualifier_of(&params);
     let arn = qualified_arn(&state, &function, &qualifier);
     let config = store(
         &state,
@@ -60,10 +59,9 @@ pub async fn put(
 /// `GET /2023-03-30/provision-configs`
 pub async fn list(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let (provision_configs, next_token) =
-        page(&state, Kind::ProvisionConfig, query.as_deref()).await?;
+    let (provision_configs, next_token) = page(&state, Kind::ProvisionConfig, &params).await?;
     list_json(
         &ListProvisionConfigsOutput {
             next_token,
