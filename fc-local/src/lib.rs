@@ -30,7 +30,6 @@ pub mod auth;
 mod body;
 pub mod config;
 pub mod engine;
-pub mod enums;
 pub mod error;
 pub mod executor;
 pub mod extract;

@@ -5,6 +5,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::{FcError, FcResult};
 
+/// Page size of a list call that gives none (our choice; limits.md leaves the defaults
+/// UNVERIFIED).
+pub const DEFAULT_PAGE_SIZE: usize = 20;
+
+/// Largest page of the list operations whose spec sets no bounds on the page size (limits.md
+/// l.157–158, UNVERIFIED there; the operations the spec bounds take 1–100 from their checks).
+pub const MAX_PAGE_SIZE: usize = 100;
+
 /// An opaque paging token for the key `last` (the last item of the page just served).
 pub fn encode_token(last: &str) -> String {
     URL_SAFE_NO_PAD.encode(last.as_bytes())

@@ -28,19 +28,29 @@ impl Params {
             .map(|(_, v)| v.as_str())
     }
 
-    /// A page size: `default` when absent, else an integer in `1..=max`.
-    pub fn limit(&self, name: &str, default: usize, max: usize) -> FcResult<usize> {
-        match self.get(name) {
-            None => Ok(default),
-            Some(text) => text
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| {
+    /// A whole number, if present; `InvalidArgument` naming `name` for anything else. For
+    /// parameters whose bounds the operation's query checks (from the spec) have applied.
+    pub fn count(&self, name: &str) -> FcResult<Option<usize>> {
+        self.get(name)
+            .map(|text| {
+                text.parse::<usize>().map_err(|_| {
                     FcError::invalid_argument(format!(
-                        "{name} must be an integer from 1 to {max}, got '{text}'"
+                        "{name} must be a whole number, got '{text}'"
                     ))
-                }),
+                })
+            })
+            .transpose()
+    }
+
+    /// A page size the spec sets no bounds for: `default` when absent, else an integer in
+    /// `1..=max` (fc-local's own bounds, which each caller names the source of).
+    pub fn limit(&self, name: &str, default: usize, max: usize) -> FcResult<usize> {
+        match self.count(name)? {
+            None => Ok(default),
+            Some(n) if (1..=max).contains(&n) => Ok(n),
+            Some(n) => Err(FcError::invalid_argument(format!(
+                "{name} must be an integer from 1 to {max}, got '{n}'"
+            ))),
         }
     }
 
@@ -70,5 +80,8 @@ mod tests {
         assert!(p.limit("c", 20, 100).is_err());
         assert_eq!(p.limit("d", 20, 100), Ok(100));
         assert_eq!(p.limit("absent", 20, 100), Ok(20));
+        assert_eq!(p.count("b"), Ok(Some(5)));
+        assert!(p.count("c").unwrap_err().message.contains('c'));
+        assert_eq!(p.count("absent"), Ok(None));
     }
 }

@@ -10,26 +10,20 @@ use fc_models::{
 };
 use serde_json::Value;
 
-use crate::enums;
 use crate::error::{FcError, FcResult};
 use crate::extract::{FcJson, FcQuery};
 use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::functions;
 use crate::store::resources::{self, Kind};
+use crate::validate;
 
-/// `GET /2023-03-30/regions`: the one region this instance emulates.
+/// `GET /2023-03-30/regions`: the one region this instance emulates (`AcceptLanguage` is checked
+/// by the spec's query checks, and has nothing to translate).
 pub async fn describe_regions(
     State(state): State<AppState>,
-    FcQuery(params): FcQuery,
+    FcQuery(_): FcQuery,
 ) -> FcResult<Json<DescribeRegionsOutput>> {
-    if let Some(language) = params.get("AcceptLanguage") {
-        enums::check_value(
-            "AcceptLanguage",
-            language,
-            fc_models::AcceptLanguage::VALUES,
-        )?;
-    }
     let region = state.config.region.clone();
     Ok(Json(DescribeRegionsOutput {
         regions: Some(DescribeRegionsOutputRegions {
@@ -47,11 +41,14 @@ pub async fn create_vpc_binding(
     Path(function): Path<String>,
     FcJson(input, _): FcJson<CreateVpcBindingInput>,
 ) -> FcResult<StatusCode> {
-    if input.vpc_id.is_empty() || input.vpc_id.len() > 50 {
-        return Err(FcError::invalid_argument(
-            "vpcId must have 1 to 50 characters",
-        ));
-    }
+    // CreateVpcBinding's checks give `vpcId` only its minimum length; it takes the length limit
+    // of the VPC ids in function configurations (limits.md l.50).
+    validate::checks_of(
+        "CreateFunction",
+        &["vpcConfig", "vpcId"],
+        "body field vpcId",
+        &input.vpc_id.as_str().into(),
+    )?;
     state
         .store
         .transact(move |tx, _| {

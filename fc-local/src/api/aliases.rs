@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::error::{FcError, FcResult};
 use crate::extract::{FcJson, FcQuery};
-use crate::paging::{decode_token, encode_token};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, encode_token};
 use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::{aliases, functions, versions};
@@ -24,15 +24,6 @@ fn alias_not_found(function: &str, alias: &str) -> FcError {
         ErrorCode::AliasNotFound,
         format!("alias '{alias}' of function '{function}' does not exist"),
     )
-}
-
-fn check_description(description: Option<&str>) -> FcResult<()> {
-    if description.is_some_and(|d| d.chars().count() > 256) {
-        return Err(FcError::invalid_argument(
-            "description must have at most 256 characters",
-        ));
-    }
-    Ok(())
 }
 
 /// The alias must point at existing versions, with extra weights in [0, 1] summing to ≤ 1.
@@ -89,7 +80,6 @@ pub async fn create(
     FcJson(input, _): FcJson<CreateAliasInput>,
 ) -> FcResult<Json<Alias>> {
     validate::alias_name(&input.alias_name)?;
-    check_description(input.description.as_deref())?;
     let alias = state
         .store
         .transact(move |tx, _| {
@@ -145,7 +135,6 @@ pub async fn update(
     Path((function, name)): Path<(String, String)>,
     FcJson(input, raw): FcJson<UpdateAliasInput>,
 ) -> FcResult<Json<Alias>> {
-    check_description(input.description.as_deref())?;
     let weights_given = raw
         .get("additionalVersionWeight")
         .is_some_and(|v| !v.is_null());
@@ -180,7 +169,7 @@ pub async fn list(
     Path(function): Path<String>,
     FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").unwrap_or("").to_owned();
     let all = state

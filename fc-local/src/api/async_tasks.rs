@@ -7,13 +7,12 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use fc_models::{AsyncTask, AsyncTaskStatus, ListAsyncTaskOutput};
+use fc_models::{AsyncTask, AsyncTaskStatus, ListAsyncTaskOutput, SortOrder};
 use serde_json::Value;
 
-use crate::enums;
 use crate::error::{FcError, FcResult};
 use crate::extract::FcQuery;
-use crate::paging::{decode_token, paginate};
+use crate::paging::{DEFAULT_PAGE_SIZE, decode_token, paginate};
 use crate::params::Params;
 use crate::shape::list_json;
 use crate::state::AppState;
@@ -52,30 +51,16 @@ struct Filter {
 }
 
 impl Filter {
+    /// The filters of `params`, whose `status` and `sortOrderByTime` the query checks have
+    /// limited to the spec's values.
     fn parse(params: &Params) -> FcResult<Self> {
-        let status = match params.get("status") {
-            Some(s) => {
-                enums::check_value("status", s, AsyncTaskStatus::VALUES)?;
-                Some(AsyncTaskStatus::from(s))
-            }
-            None => None,
-        };
-        let ascending = match params.get("sortOrderByTime") {
-            None | Some("desc") => false,
-            Some("asc") => true,
-            Some(other) => {
-                return Err(FcError::invalid_argument(format!(
-                    "sortOrderByTime must be asc or desc, got '{other}'"
-                )));
-            }
-        };
         Ok(Self {
             prefix: params.get("prefix").map(str::to_owned),
             qualifier: params.get("qualifier").map(str::to_owned),
-            status,
+            status: params.get("status").map(AsyncTaskStatus::from),
             started_from: millis(params, "startedTimeBegin")?,
             started_before: millis(params, "startedTimeEnd")?,
-            ascending,
+            ascending: params.get("sortOrderByTime").map(SortOrder::from) == Some(SortOrder::Asc),
             include_payload: boolean(params, "includePayload")?,
         })
     }
@@ -135,13 +120,13 @@ fn boolean(params: &Params, name: &str) -> FcResult<bool> {
 
 /// `GET /2023-03-30/functions/{functionName}/async-tasks`: newest first unless
 /// `sortOrderByTime=asc`; filters `prefix`, `qualifier`, `status`, `startedTimeBegin`/`End`;
-/// `limit` 1–100 (default 20) and `nextToken`; `taskPayload` only with `includePayload=true`.
+/// `limit` (default 20) and `nextToken`; `taskPayload` only with `includePayload=true`.
 pub async fn list(
     State(state): State<AppState>,
     Path(function): Path<String>,
     FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.count("limit")?.unwrap_or(DEFAULT_PAGE_SIZE);
     let after = decode_token(params.get("nextToken"))?;
     let filter = Filter::parse(&params)?;
     let run_id = state.engine.tasks.run_id().to_owned();
@@ -176,6 +161,7 @@ mod tests {
             "prefix=job&status=Succeeded&startedTimeBegin=10&startedTimeEnd=20&sortOrderByTime=asc",
         ));
         let filter = Filter::parse(&params).unwrap();
+        assert!(filter.ascending);
         let task = AsyncTask {
             task_id: Some("job-1".into()),
             status: Some(AsyncTaskStatus::Succeeded),
@@ -195,13 +181,17 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_named() {
+        let op = fc_models::API.by_action("ListAsyncTasks").unwrap();
         for (query, name) in [
             ("status=Sleeping", "status"),
             ("sortOrderByTime=up", "sortOrderByTime"),
             ("startedTimeBegin=soon", "startedTimeBegin"),
             ("includePayload=yes", "includePayload"),
         ] {
-            let err = Filter::parse(&Params::parse(Some(query))).unwrap_err();
+            // The query checks, then the filters, as a request meets them.
+            let err = FcQuery::checked(op, Some(query))
+                .and_then(|FcQuery(params)| Filter::parse(&params))
+                .unwrap_err();
             assert!(err.message.contains(name), "{query}: {}", err.message);
         }
     }

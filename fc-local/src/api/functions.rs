@@ -16,10 +16,9 @@ use fc_models::{
 use serde_json::Value;
 
 use super::code_link;
-use crate::enums;
 use crate::error::{FcError, FcResult};
 use crate::extract::{FcJson, FcQuery};
-use crate::paging::{decode_token, encode_token};
+use crate::paging::{DEFAULT_PAGE_SIZE, decode_token, encode_token};
 use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::resources::{self, Kind};
@@ -98,11 +97,9 @@ fn check_code_kind(function: &Function) -> FcResult<()> {
 /// `POST /2023-03-30/functions`
 pub async fn create(
     State(state): State<AppState>,
-    FcJson(input, raw): FcJson<CreateFunctionInput>,
+    FcJson(input, _): FcJson<CreateFunctionInput>,
 ) -> FcResult<Json<Function>> {
-    enums::check_body(&raw, enums::FUNCTION_FIELDS)?;
     let name = input.function_name.clone();
-    validate::function_name(&name)?;
     let package = decode_code(&state, input.code.as_ref())?;
     if package.is_some() && input.runtime == Runtime::CustomContainer {
         return Err(FcError::invalid_argument(
@@ -163,7 +160,6 @@ pub async fn update(
     Path(name): Path<String>,
     FcJson(input, raw): FcJson<UpdateFunctionInput>,
 ) -> FcResult<Json<Function>> {
-    enums::check_body(&raw, enums::FUNCTION_FIELDS)?;
     let package = decode_code(&state, input.code.as_ref())?;
     let patch = config_fields(&input)?;
     let new_layers = raw
@@ -246,27 +242,16 @@ fn matches_tags(function: &Function, wanted: &[Tag]) -> bool {
     })
 }
 
-/// `GET /2023-03-30/functions`: prefix, runtime and tag filters, paged by name.
+/// `GET /2023-03-30/functions`: prefix, runtime and tag filters, paged by name (`limit`,
+/// `fcVersion`, `gpuType` and `runtime` are checked by the spec's query checks).
 pub async fn list(
     State(state): State<AppState>,
     FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.count("limit")?.unwrap_or(DEFAULT_PAGE_SIZE);
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").map(str::to_owned);
-    if let Some(version) = params.get("fcVersion") {
-        enums::check_value("fcVersion", version, fc_models::FcVersion::VALUES)?;
-    }
-    if let Some(gpu) = params.get("gpuType") {
-        enums::check_value("gpuType", gpu, fc_models::GpuType::VALUES)?;
-    }
-    let runtime = match params.get("runtime") {
-        Some(r) => {
-            enums::check_value("runtime", r, Runtime::VALUES)?;
-            Some(Runtime::from(r))
-        }
-        None => None,
-    };
+    let runtime = params.get("runtime").map(Runtime::from);
     let tags: Vec<Tag> = params.json("tags")?.unwrap_or_default();
     let all = state
         .store

@@ -12,17 +12,16 @@ use axum::http::{HeaderMap, StatusCode};
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
     CreateLayerVersionInput, ErrorCode, Layer, LayerAcl, ListLayerVersionOutput, ListLayersOutput,
-    OutputCodeLocation, Runtime,
+    OutputCodeLocation,
 };
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::code_link;
-use crate::enums;
 use crate::error::{FcError, FcResult};
 use crate::extract::{FcJson, FcQuery};
-use crate::paging::{decode_token, paginate};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, paginate};
 use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::resources::{self, Kind};
@@ -78,24 +77,9 @@ pub async fn create_version(
     State(state): State<AppState>,
     Path(layer): Path<String>,
     headers: HeaderMap,
-    FcJson(input, raw): FcJson<CreateLayerVersionInput>,
+    FcJson(input, _): FcJson<CreateLayerVersionInput>,
 ) -> FcResult<Json<Layer>> {
-    enums::check_body(&raw, enums::LAYER_FIELDS)?;
-    if validate::function_name(&layer).is_err() {
-        return Err(FcError::invalid_argument(format!(
-            "layerName '{layer}' is invalid: use 1 to 128 letters, digits, '_' or '-', starting with a letter or '_'"
-        )));
-    }
-    validate::max_len("description", input.description.as_deref(), 256)?;
-    if let Some(Runtime::Unknown(other)) = input
-        .compatible_runtime
-        .iter()
-        .find(|r| matches!(r, Runtime::Unknown(_)))
-    {
-        return Err(FcError::invalid_argument(format!(
-            "compatibleRuntime '{other}' is not a supported runtime"
-        )));
-    }
+    validate::like_function_name("layerName", &layer)?;
     let package = input
         .code
         .as_ref()
@@ -222,7 +206,7 @@ pub async fn list_versions(
     FcQuery(params): FcQuery,
     headers: HeaderMap,
 ) -> FcResult<Json<Value>> {
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let start: u32 = match params.get("startVersion") {
         None => 1,
         Some(text) => text.parse().map_err(|_| {
@@ -271,7 +255,7 @@ pub async fn list_layers(
     FcQuery(params): FcQuery,
     headers: HeaderMap,
 ) -> FcResult<Json<Value>> {
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").unwrap_or("").to_owned();
     let only_public = params
@@ -312,14 +296,9 @@ pub async fn put_acl(
     Path(layer): Path<String>,
     FcQuery(params): FcQuery,
 ) -> FcResult<StatusCode> {
+    // The query checks allow only "0" and "1" for `acl`; `public` is fc-local's alternative.
     let public = match (params.get("acl"), params.get("public")) {
-        (Some("1"), _) => true,
-        (Some("0"), _) => false,
-        (Some(other), _) => {
-            return Err(FcError::invalid_argument(format!(
-                "acl must be 0 or 1, got '{other}'"
-            )));
-        }
+        (Some(acl), _) => LayerAcl::from(acl) == LayerAcl::V1,
         (None, Some(p)) if p.eq_ignore_ascii_case("true") => true,
         (None, Some(p)) if p.eq_ignore_ascii_case("false") => false,
         (None, Some(other)) => {

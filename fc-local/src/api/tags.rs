@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::error::{FcError, FcResult};
 use crate::extract::{FcJson, FcQuery};
-use crate::paging::{decode_token, paginate};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, paginate};
 use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::functions;
@@ -103,7 +103,7 @@ pub async fn list(
     FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
     check_type(params.get("ResourceType"))?;
-    let limit = params.limit("Limit", 20, 100)?;
+    let limit = params.limit("Limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = decode_token(params.get("NextToken"))?;
     let ids: Option<Vec<String>> = params.json("ResourceId")?;
     let wanted: Vec<Tag> = params.json("Tag")?.unwrap_or_default();

@@ -16,10 +16,9 @@ use fc_models::{
 use rusqlite::Transaction;
 use serde_json::Value;
 
-use crate::enums;
 use crate::error::{FcError, FcResult};
 use crate::extract::{FcJson, FcQuery};
-use crate::paging::{decode_token, paginate};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, paginate};
 use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::functions;
@@ -91,20 +90,9 @@ pub async fn create(
     State(state): State<AppState>,
     Path(function): Path<String>,
     headers: HeaderMap,
-    FcJson(input, raw): FcJson<CreateTriggerInput>,
+    FcJson(input, _): FcJson<CreateTriggerInput>,
 ) -> FcResult<Json<Trigger>> {
-    enums::check_body(&raw, enums::TRIGGER_FIELDS)?;
-    validate::trigger_name(&input.trigger_name)?;
-    if let TriggerType::Unknown(other) = &input.trigger_type {
-        return Err(FcError::invalid_argument(format!(
-            "triggerType '{other}' is not supported; use one of {}",
-            TriggerType::VALUES.join(", ")
-        )));
-    }
     validate::trigger_config(&input.trigger_type, &input.trigger_config)?;
-    validate::max_len("description", input.description.as_deref(), 256)?;
-    validate::max_len("invocationRole", input.invocation_role.as_deref(), 300)?;
-    validate::len_between("sourceArn", input.source_arn.as_deref(), 1, 300)?;
     let arn = state.function_arn(&function);
     let http = (input.trigger_type == TriggerType::Http)
         .then(|| http_urls(&headers, &function, &input.trigger_name));
@@ -179,8 +167,6 @@ pub async fn update(
     Path((function, name)): Path<(String, String)>,
     FcJson(input, _): FcJson<UpdateTriggerInput>,
 ) -> FcResult<Json<Trigger>> {
-    validate::max_len("description", input.description.as_deref(), 256)?;
-    validate::max_len("invocationRole", input.invocation_role.as_deref(), 300)?;
     let trigger = state
         .store
         .transact(move |tx, _| {
@@ -216,7 +202,7 @@ pub async fn list(
     Path(function): Path<String>,
     FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").unwrap_or("").to_owned();
     let entries: Vec<resources::Entry<Trigger>> = state

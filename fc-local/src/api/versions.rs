@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::error::{FcError, FcResult};
 use crate::extract::{FcJson, FcQuery};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::versions::VersionRow;
@@ -30,15 +31,6 @@ pub async fn publish(
     Path(name): Path<String>,
     FcJson(input, _): FcJson<PublishVersionInput>,
 ) -> FcResult<Json<Version>> {
-    if input
-        .description
-        .as_deref()
-        .is_some_and(|d| d.chars().count() > 256)
-    {
-        return Err(FcError::invalid_argument(
-            "description must have at most 256 characters",
-        ));
-    }
     let row = state
         .store
         .transact(move |tx, _| {
@@ -63,16 +55,11 @@ pub async fn list(
     Path(name): Path<String>,
     FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let limit = params.limit("limit", 20, 100)?;
-    let direction = match params.get("direction") {
-        None | Some("BACKWARD") => QualifierDirection::Backward,
-        Some("FORWARD") => QualifierDirection::Forward,
-        Some(other) => {
-            return Err(FcError::invalid_argument(format!(
-                "direction must be FORWARD or BACKWARD, got '{other}'"
-            )));
-        }
-    };
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
+    // The query checks allow only the spec's values.
+    let direction = params
+        .get("direction")
+        .map_or(QualifierDirection::Backward, QualifierDirection::from);
     let after = params
         .get("nextToken")
         .map(|t| {

@@ -14,7 +14,6 @@ use crate::extract::{FcJson, FcQuery};
 use crate::shape::{list_json, reshape};
 use crate::state::AppState;
 use crate::store::resources::Kind;
-use crate::validate;
 
 /// The async invoke config of a function, for the shared Get and Delete handlers.
 pub struct AsyncInvokeConfigs;
@@ -34,31 +33,6 @@ pub async fn put(
     FcQuery(params): FcQuery,
     FcJson(input, _): FcJson<PutAsyncInvokeConfigInput>,
 ) -> FcResult<Json<AsyncConfig>> {
-    validate::in_range(
-        "maxAsyncEventAgeInSeconds",
-        input.max_async_event_age_in_seconds,
-        1,
-        2_592_000,
-    )?;
-    validate::in_range(
-        "maxAsyncRetryAttempts",
-        input.max_async_retry_attempts,
-        0,
-        8,
-    )?;
-    if let Some(destinations) = &input.destination_config {
-        for (field, target) in [
-            ("onSuccess", destinations.on_success.as_ref()),
-            ("onFailure", destinations.on_failure.as_ref()),
-        ] {
-            let destination = target.and_then(|t| t.destination.as_deref());
-            validate::max_len(
-                &format!("destinationConfig.{field}.destination"),
-                destination,
-                512,
-            )?;
-        }
-    }
     let qualifier = qualifier_of(&params);
     let arn = qualified_arn(&state, &function, &qualifier);
     let config = store(

@@ -29,6 +29,7 @@ pub async fn put(
     Path(function): Path<String>,
     FcJson(input, _): FcJson<PutConcurrencyInput>,
 ) -> FcResult<Json<ConcurrencyConfig>> {
+    // Not negative (README "Concurrency config" row: our choice; the spec gives no bounds).
     if input.reserved_concurrency < 0 {
         return Err(FcError::invalid_argument(format!(
             "reservedConcurrency must not be negative, got {}",

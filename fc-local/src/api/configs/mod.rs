@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{FcError, FcResult};
 use crate::extract::FcQuery;
-use crate::paging::{decode_token, paginate};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, paginate};
 use crate::params::Params;
 use crate::state::AppState;
 use crate::store::functions;
@@ -165,7 +165,7 @@ pub(super) async fn page<T: DeserializeOwned + Send + 'static>(
     kind: Kind,
     params: &Params,
 ) -> FcResult<(Vec<T>, Option<String>)> {
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = decode_token(params.get("nextToken"))?;
     let function = params.get("functionName").map(str::to_owned);
     let entries: Vec<resources::Entry<T>> = state

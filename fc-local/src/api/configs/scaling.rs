@@ -30,6 +30,7 @@ pub async fn put(
     FcQuery(params): FcQuery,
     FcJson(input, _): FcJson<PutScalingConfigInput>,
 ) -> FcResult<Json<ScalingConfigStatus>> {
+    // Not negative (README "Scaling config" row: our choice; the spec gives no bounds).
     if input.min_instances.is_some_and(|n| n < 0) {
         return Err(FcError::invalid_argument(
             "minInstances must not be negative",
