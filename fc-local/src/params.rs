@@ -1,5 +1,5 @@
-//! Query parameters as handlers read them (the [`FcQuery`](crate::extract::FcQuery) extractor
-//! hands them over after the operation's query checks).
+//! Query parameters as handlers read them (the `FcQuery` extractor hands them over after the
+//! operation's query checks).
 
 use serde::de::DeserializeOwned;
 

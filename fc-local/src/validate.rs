@@ -1,7 +1,7 @@
 //! Business rules the spec cannot express: cross-field, state-dependent, or fc-local's own. Each
 //! names its source (rows of the business-rules table in fc-local's README, `limits.md`, or "our
 //! choice"). Ranges, lengths, patterns and value sets of single request fields are the spec's
-//! generated checks, which the extractors ([`crate::extract`]) apply to every request.
+//! generated checks, which the extractors (`extract.rs`) apply to every request.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

@@ -1,6 +1,6 @@
 //! The request headers of InvokeFunction: `x-fc-invocation-type`, `x-fc-log-type` and
-//! `x-fc-async-task-id`. The operation's header checks (from the spec, applied by
-//! [`FcHeaders`](crate::extract::FcHeaders)) have limited them to the values the spec allows.
+//! `x-fc-async-task-id`. The operation's header checks (from the spec, applied by the
+//! `FcHeaders` extractor) have limited them to the values the spec allows.
 
 use axum::http::HeaderMap;
 use fc_models::{InvocationType, LogType};
