@@ -17,6 +17,8 @@ use axum::http::HeaderMap;
 use fc_client::signing::{self, CanonicalRequest};
 use fc_client::timestamp::parse_iso8601;
 
+use fc_models::ErrorCode;
+
 use crate::config::MAX_CLOCK_SKEW_SECS;
 use crate::error::{FcError, FcResult};
 
@@ -61,8 +63,8 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn mismatch(detail: &str) -> FcError {
-    FcError::forbidden(
-        "SignatureNotMatch",
+    FcError::new(
+        ErrorCode::SignatureNotMatch,
         format!("the request signature does not match: {detail}"),
     )
 }
@@ -75,14 +77,14 @@ pub fn verify(
     now: SystemTime,
 ) -> FcResult<()> {
     let authorization = header(request.headers, "authorization").ok_or_else(|| {
-        FcError::forbidden(
-            "AccessDenied",
+        FcError::new(
+            ErrorCode::AccessDenied,
             "the request is not signed (no Authorization header)",
         )
     })?;
     let parsed = signing::parse_authorization(authorization).map_err(|e| {
-        FcError::forbidden(
-            "AccessDenied",
+        FcError::new(
+            ErrorCode::AccessDenied,
             format!("the Authorization header is malformed: {e}"),
         )
     })?;
@@ -90,8 +92,8 @@ pub fn verify(
         .iter()
         .find(|c| c.access_key_id == parsed.access_key_id)
         .ok_or_else(|| {
-            FcError::forbidden(
-                "InvalidAccessKeyID",
+            FcError::new(
+                ErrorCode::InvalidAccessKeyID,
                 format!("the access key id '{}' is not known", parsed.access_key_id),
             )
         })?;
@@ -101,8 +103,8 @@ pub fn verify(
             .signed_header_names()
             .any(|n| n.eq_ignore_ascii_case("x-acs-security-token"));
         if !signed || !signing::signatures_match(sent, expected) {
-            return Err(FcError::forbidden(
-                "InvalidSecurityToken",
+            return Err(FcError::new(
+                ErrorCode::InvalidSecurityToken,
                 "temporary credentials need their own security token, sent and signed as x-acs-security-token",
             ));
         }
@@ -114,14 +116,14 @@ pub fn verify(
         .signed_header_names()
         .any(|n| n.eq_ignore_ascii_case("x-acs-date"))
     {
-        return Err(FcError::forbidden(
-            "AccessDenied",
+        return Err(FcError::new(
+            ErrorCode::AccessDenied,
             "x-acs-date must be a signed header",
         ));
     }
     let sent = parse_iso8601(date).ok_or_else(|| {
-        FcError::forbidden(
-            "AccessDenied",
+        FcError::new(
+            ErrorCode::AccessDenied,
             format!("x-acs-date '{date}' is not an ISO 8601 UTC time"),
         )
     })?;
@@ -130,8 +132,8 @@ pub fn verify(
         .or_else(|_| sent.duration_since(now))
         .unwrap_or(Duration::MAX);
     if skew > Duration::from_secs(MAX_CLOCK_SKEW_SECS) {
-        return Err(FcError::forbidden(
-            "AccessDenied",
+        return Err(FcError::new(
+            ErrorCode::AccessDenied,
             format!(
                 "x-acs-date '{date}' is more than {} minutes away from the server's clock",
                 MAX_CLOCK_SKEW_SECS / 60
@@ -260,7 +262,7 @@ mod tests {
     fn rejects_tampering() {
         let now = SystemTime::now();
         let headers = signed("POST", "/2023-03-30/functions", "a=1", b"{}", now);
-        let code = |r: FcResult<()>| r.unwrap_err().code;
+        let code = |r: FcResult<()>| r.unwrap_err().code.as_str().to_owned();
         assert_eq!(
             code(check(
                 "POST",
@@ -329,7 +331,7 @@ mod tests {
 
     #[test]
     fn rejects_missing_unknown_key_and_skew() {
-        let code = |r: FcResult<()>| r.unwrap_err().code;
+        let code = |r: FcResult<()>| r.unwrap_err().code.as_str().to_owned();
         assert_eq!(
             code(check("GET", "/", "", &HeaderMap::new(), b"")),
             "AccessDenied"

@@ -6,13 +6,22 @@ use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::api::code_link::DOWNLOAD_PREFIX;
-use crate::api::triggers::HTTP_TRIGGER_PREFIX;
 use crate::auth::{self, Credentials, SignedRequest};
+use crate::config::Config;
 use crate::error::FcError;
-use crate::state::AppState;
+
+/// What the layer needs: the size limit and the keys (from the configuration), and the path
+/// prefixes clients call without signing.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    /// The server's configuration.
+    pub config: Arc<Config>,
+    /// Paths under these prefixes are not signature-checked.
+    pub unsigned_prefixes: &'static [&'static str],
+}
 
 fn too_large(limit: usize) -> Response {
     FcError::entity_too_large(format!(
@@ -22,9 +31,10 @@ fn too_large(limit: usize) -> Response {
 }
 
 /// Buffers the body (413 `EntityTooLarge` past the limit) and verifies the signature, except
-/// for code download links and HTTP trigger URLs, which clients call without signing.
-pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let limit = state.config.max_body_bytes;
+/// under the gate's unsigned prefixes (code download links and HTTP trigger URLs, which clients
+/// call without signing).
+pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Response {
+    let limit = gate.config.max_body_bytes;
     let (parts, body) = request.into_parts();
     let declared = parts
         .headers
@@ -38,9 +48,12 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         Ok(bytes) => bytes,
         Err(_) => return too_large(limit),
     };
-    let config = &state.config;
+    let config = &gate.config;
     let path = parts.uri.path();
-    let unsigned_path = path.starts_with(DOWNLOAD_PREFIX) || path.starts_with(HTTP_TRIGGER_PREFIX);
+    let unsigned_path = gate
+        .unsigned_prefixes
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
     if config.auth && !unsigned_path {
         let accepted = [
             Credentials {

@@ -2,6 +2,7 @@
 //! asynchronous tasks in flight.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::Config;
@@ -22,7 +23,7 @@ pub struct Engine {
     /// Runs the functions.
     pub executor: Executor,
     /// Asynchronous tasks running in this process.
-    pub tasks: Registry,
+    pub tasks: Arc<Registry>,
     work_dir: WorkDir,
 }
 
@@ -43,7 +44,7 @@ impl Engine {
         });
         Ok(Self {
             executor: Executor::new(executor_config)?,
-            tasks: Registry::new(),
+            tasks: Arc::new(Registry::new()),
             work_dir: WorkDir(dir),
         })
     }

@@ -1,12 +1,14 @@
 //! The emulator's error type and its Function Compute-shaped rendering.
 //!
-//! Every failure becomes a JSON body `{"Code": ..., "Message": ..., "RequestId": ...}` with the
-//! status the service uses for that code (see `errors.md` in the shared reference notes). The
-//! request id is not known where an error is raised, so [`FcError::into_response`] leaves the body
-//! to the request-id middleware ([`crate::request_id`]), which fills it in for every response.
+//! Every failure becomes a JSON body `{"Code": ..., "Message": ..., "RequestId": ...}`. The code
+//! is one of the shared [`ErrorCode`]s and the status is the one that list gives it, unless a
+//! caller deliberately answers another ([`FcError::with_status`], each use says why). The request
+//! id is not known where an error is raised, so [`FcError::into_response`] leaves the body to the
+//! request-id middleware (`request_id::layer`), which fills it in for every response.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use fc_models::ErrorCode;
 
 /// A failed request, as the client will see it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -14,15 +16,22 @@ use axum::response::{IntoResponse, Response};
 pub struct FcError {
     /// HTTP status of the answer.
     pub status: StatusCode,
-    /// The `Code` field, e.g. `FunctionNotFound`.
-    pub code: &'static str,
+    /// The `Code` field, e.g. [`ErrorCode::FunctionNotFound`].
+    pub code: ErrorCode,
     /// The `Message` field, in our own words.
     pub message: String,
 }
 
 impl FcError {
-    /// An error with an explicit status and code.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with `code` and the status the shared list gives it.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        let status =
+            StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Self::with_status(status, code, message)
+    }
+
+    /// An error whose status differs from the one the shared list gives `code`; callers say why.
+    pub fn with_status(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -32,51 +41,45 @@ impl FcError {
 
     /// 400 `InvalidArgument`: a parameter or body field is malformed or out of range.
     pub fn invalid_argument(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "InvalidArgument", message)
+        Self::new(ErrorCode::InvalidArgument, message)
     }
 
     /// 400 `MissingRequiredHeader`.
     pub fn missing_header(name: &str) -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
-            "MissingRequiredHeader",
+            ErrorCode::MissingRequiredHeader,
             format!("the request lacks the required header {name}"),
         )
     }
 
     /// 413 `EntityTooLarge`: a body or code package over the size the service accepts.
     pub fn entity_too_large(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "EntityTooLarge", message)
-    }
-
-    /// 403 with one of the authentication codes.
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, code, message)
-    }
-
-    /// 404 with a resource-specific code such as `FunctionNotFound`.
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, code, message)
-    }
-
-    /// 409 with a conflict code such as `FunctionAlreadyExists`.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, message)
+        Self::new(ErrorCode::EntityTooLarge, message)
     }
 
     /// 404 `FunctionNotFound` for `name`.
     pub fn function_not_found(name: &str) -> Self {
-        Self::not_found(
-            "FunctionNotFound",
+        Self::new(
+            ErrorCode::FunctionNotFound,
             format!("function '{name}' does not exist"),
+        )
+    }
+
+    /// 404 `PathNotSupported`: no operation matches the method and path. The shared list gives
+    /// the code 400; fc-local answers 404, as for any unknown route (README, "Unknown path or
+    /// method").
+    pub fn path_not_supported() -> Self {
+        Self::with_status(
+            StatusCode::NOT_FOUND,
+            ErrorCode::PathNotSupported,
+            "no operation of the Function Compute API matches this method and path",
         )
     }
 
     /// 501 `NotImplemented` for an operation fc-local does not emulate.
     pub fn not_implemented(action: &str) -> Self {
         Self::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "NotImplemented",
+            ErrorCode::NotImplemented,
             format!("fc-local does not emulate the {action} operation yet"),
         )
     }
@@ -86,8 +89,7 @@ impl FcError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalServerError",
+            ErrorCode::InternalServerError,
             format!("fc-local hit an internal error: {cause}"),
         )
     }
@@ -107,12 +109,17 @@ impl From<std::io::Error> for FcError {
 
 impl From<crate::executor::ExecError> for FcError {
     /// The API answer for an invocation the executor could not run, per
-    /// [`ExecError::status_and_code`](crate::executor::ExecError::status_and_code); the message
-    /// is the executor's.
+    /// [`ExecError::code`](crate::executor::ExecError::code); the message is the executor's.
     fn from(err: crate::executor::ExecError) -> Self {
-        let (status, code) = err.status_and_code();
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        Self::new(status, code, err.to_string())
+        Self::new(err.code(), err.to_string())
+    }
+}
+
+impl From<fc_models::rules::Violation> for FcError {
+    /// 400 `InvalidArgument` for input that breaks one of the spec's documented limits; the
+    /// message is the violation's, which names the field and the rule.
+    fn from(violation: fc_models::rules::Violation) -> Self {
+        Self::invalid_argument(violation.to_string())
     }
 }
 

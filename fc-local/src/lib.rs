@@ -3,7 +3,9 @@
 //! fc-local is a real HTTP server that speaks the API's paths, JSON shapes (the types of
 //! [`fc_models`]), error bodies and ACS3-HMAC-SHA256 signatures, so that SDKs (the official
 //! Python one included) and tests can run without a cloud account. See the crate README for
-//! the list of emulated operations and the business rules with their sources.
+//! the list of emulated operations and the business rules with their sources: [`extract`]
+//! applies the spec's documented input limits (the checks of each operation in
+//! `fc_models::API`) to every request, [`validate`] the rules the spec cannot express.
 //!
 //! InvokeFunction runs the function's real code: [`invoke`] resolves the qualifier (alias
 //! weights included) and builds the executor's spec, [`executor`] runs Python, Node.js and
@@ -30,13 +32,15 @@ pub mod auth;
 mod body;
 pub mod config;
 pub mod engine;
-pub mod enums;
 pub mod error;
 pub mod executor;
+pub mod extract;
 pub mod invoke;
+pub mod paging;
 pub mod params;
 pub mod request_id;
 mod server;
+pub mod shape;
 pub mod state;
 pub mod store;
 pub mod sts;

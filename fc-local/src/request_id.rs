@@ -15,6 +15,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use fc_models::ErrorCode;
+
 use crate::error::FcError;
 
 /// Name of the response header carrying the request id.
@@ -51,7 +53,7 @@ pub fn new_request_id() -> String {
 /// Renders an error body as the service does.
 pub fn error_body(error: &FcError, request_id: &str) -> Vec<u8> {
     let body = fc_models::ErrorBody {
-        code: Some(error.code.to_owned()),
+        code: Some(error.code.as_str().to_owned()),
         message: Some(error.message.clone()),
         request_id: Some(request_id.to_owned()),
     };
@@ -62,17 +64,17 @@ pub fn error_body(error: &FcError, request_id: &str) -> Vec<u8> {
 fn error_for_foreign_failure(status: StatusCode) -> FcError {
     match status {
         StatusCode::PAYLOAD_TOO_LARGE => FcError::entity_too_large("the request body is too large"),
-        StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_FOUND => FcError::new(
-            StatusCode::NOT_FOUND,
-            "PathNotSupported",
-            "no operation of the Function Compute API matches this method and path",
-        ),
-        s if s.is_client_error() => {
-            FcError::new(s, "InvalidArgument", "the request could not be parsed")
-        }
-        s => FcError::new(
+        StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_FOUND => FcError::path_not_supported(),
+        // Other failures keep the status axum or a layer answered with; the code is the
+        // closest of the shared list (our choice).
+        s if s.is_client_error() => FcError::with_status(
             s,
-            "InternalServerError",
+            ErrorCode::InvalidArgument,
+            "the request could not be parsed",
+        ),
+        s => FcError::with_status(
+            s,
+            ErrorCode::InternalServerError,
             "fc-local could not serve the request",
         ),
     }

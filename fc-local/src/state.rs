@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::engine::Engine;
 use crate::executor::ExecError;
 use crate::store::Store;
+use crate::tasks;
 
 /// What every handler can reach: the configuration, the store, the engine that runs functions
 /// and the key for code links.
@@ -37,6 +38,15 @@ impl AppState {
             engine: Arc::new(engine),
             link_key: link_key.into(),
         })
+    }
+
+    /// What the asynchronous tasks work with: the store, the executor and the task registry.
+    pub fn tasks(&self) -> tasks::Context {
+        tasks::Context {
+            store: self.store.clone(),
+            executor: self.engine.executor.clone(),
+            registry: Arc::clone(&self.engine.tasks),
+        }
     }
 
     /// `acs:fc:<region>:<account>:functions/<name>`.

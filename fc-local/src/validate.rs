@@ -1,8 +1,13 @@
-//! Business rules on function configurations and names (sources in fc-local's README table).
+//! Business rules the spec cannot express: cross-field, state-dependent, or fc-local's own. Each
+//! names its source (rows of the business-rules table in fc-local's README, `limits.md`, or "our
+//! choice"). Ranges, lengths, patterns and value sets of single request fields are the spec's
+//! generated checks, which the extractors (`extract.rs`) apply to every request.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use fc_models::{Function, InputCodeLocation, Runtime};
+use fc_models::rules::Location;
+use fc_models::{Function, InputCodeLocation};
+use serde_json::Value;
 
 use crate::error::{FcError, FcResult};
 use crate::store::code::crc64;
@@ -11,63 +16,35 @@ fn invalid(message: String) -> FcError {
     FcError::invalid_argument(message)
 }
 
-/// `^[A-Za-z_][A-Za-z0-9_-]*$` with `1..=max` characters.
-fn is_identifier(name: &str, max: usize, first_may_be_underscore: bool) -> bool {
-    let mut chars = name.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || (first_may_be_underscore && c == '_'));
-    first_ok
-        && name.len() <= max
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+/// Applies the body checks the spec gives the field `path` of `action` to `value`, shown as
+/// `field`: for values the spec leaves unchecked that follow another field's rule.
+pub fn checks_of(action: &str, path: &[&str], field: &str, value: &Value) -> FcResult<()> {
+    let Some(operation) = fc_models::API.by_action(action) else {
+        return Err(FcError::internal(format!("the API table lacks {action}")));
+    };
+    operation
+        .checks
+        .iter()
+        .filter(|check| check.location == Location::Body && check.path == path)
+        .try_for_each(|check| check.rule.check_json(field, value))
+        .map_err(FcError::from)
 }
 
-/// Function names: 1–128 characters, letters, digits, `_` and `-`, not starting with a digit
-/// or `-`.
-pub fn function_name(name: &str) -> FcResult<()> {
-    if is_identifier(name, 128, true) {
-        Ok(())
-    } else {
-        Err(invalid(format!(
-            "functionName '{name}' is invalid: use 1 to 128 letters, digits, '_' or '-', \
-             starting with a letter or '_'"
-        )))
-    }
+/// Names the spec gives no rule for but that follow the function-name rule (a layer name,
+/// limits.md l.86; a custom domain route's `functionName`, our choice): CreateFunction's checks
+/// on `functionName`.
+pub fn like_function_name(field: &str, value: &str) -> FcResult<()> {
+    checks_of(
+        "CreateFunction",
+        &["functionName"],
+        field,
+        &Value::from(value),
+    )
 }
 
-/// Trigger names: the same rule as function names.
-pub fn trigger_name(name: &str) -> FcResult<()> {
-    if is_identifier(name, 128, true) {
-        Ok(())
-    } else {
-        Err(invalid(format!(
-            "triggerName '{name}' is invalid: use 1 to 128 letters, digits, '_' or '-', \
-             starting with a letter or '_'"
-        )))
-    }
-}
-
-/// `value` (when present) has at most `max` characters.
-pub fn max_len(field: &str, value: Option<&str>, max: usize) -> FcResult<()> {
-    check_len(field, value, 0, max)
-}
-
-/// `value` (when present) has `min..=max` characters.
-pub fn len_between(field: &str, value: Option<&str>, min: usize, max: usize) -> FcResult<()> {
-    check_len(field, value, min, max)
-}
-
-/// `value` (when present) lies in `min..=max`.
-pub fn in_range<T: PartialOrd + std::fmt::Display + Copy>(
-    field: &str,
-    value: Option<T>,
-    min: T,
-    max: T,
-) -> FcResult<()> {
-    check_range(field, value, min, max)
-}
-
-/// A trigger's `triggerConfig`: a JSON object; for HTTP triggers, known methods and auth type.
+/// A trigger's `triggerConfig`: a JSON object; for HTTP triggers, methods and auth type from the
+/// spec's `HTTPMethod` and `AuthType` lists (README "triggerConfig" row: our choice; the spec
+/// types `triggerConfig` as a string, so its checks cannot look inside).
 pub fn trigger_config(trigger_type: &fc_models::TriggerType, config: &str) -> FcResult<()> {
     let value: serde_json::Value = serde_json::from_str(config)
         .map_err(|e| invalid(format!("triggerConfig is not valid JSON: {e}")))?;
@@ -75,68 +52,53 @@ pub fn trigger_config(trigger_type: &fc_models::TriggerType, config: &str) -> Fc
         return Err(invalid("triggerConfig must be a JSON object".to_owned()));
     };
     if *trigger_type == fc_models::TriggerType::Http {
-        const METHODS: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"];
+        let methods_known = fc_models::HttpMethod::VALUES;
         if let Some(methods) = object.get("methods") {
             let valid = methods.as_array().is_some_and(|list| {
                 list.iter()
-                    .all(|m| m.as_str().is_some_and(|m| METHODS.contains(&m)))
+                    .all(|m| m.as_str().is_some_and(|m| methods_known.contains(&m)))
             });
             if !valid {
                 return Err(invalid(format!(
                     "triggerConfig.methods must be a list of {}",
-                    METHODS.join(", ")
+                    methods_known.join(", ")
                 )));
             }
         }
+        let auth_known = fc_models::CustomDomainAuthType::VALUES;
         if let Some(auth) = object.get("authType") {
-            let valid = auth
-                .as_str()
-                .is_some_and(|a| ["anonymous", "function", "jwt"].contains(&a));
+            let valid = auth.as_str().is_some_and(|a| auth_known.contains(&a));
             if !valid {
-                return Err(invalid(
-                    "triggerConfig.authType must be anonymous, function or jwt".to_owned(),
-                ));
+                return Err(invalid(format!(
+                    "triggerConfig.authType must be one of {}",
+                    auth_known.join(", ")
+                )));
             }
         }
     }
     Ok(())
 }
 
-/// Alias names: 1–128 characters, letters, digits, `_` and `-`, starting with a letter.
+/// Alias names start with a letter, then letters, digits, `_` and `-`; `LATEST` is reserved
+/// (limits.md l.129, the FC 2.0 rule: the spec gives CreateAlias's `aliasName` only its length,
+/// which its checks apply).
 pub fn alias_name(name: &str) -> FcResult<()> {
-    if is_identifier(name, 128, false) && name != "LATEST" {
+    let mut chars = name.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && name != "LATEST";
+    if valid {
         Ok(())
     } else {
         Err(invalid(format!(
-            "aliasName '{name}' is invalid: use 1 to 128 letters, digits, '_' or '-', \
-             starting with a letter (LATEST is reserved)"
+            "aliasName '{name}' is invalid: use letters, digits, '_' or '-', starting with a \
+             letter (LATEST is reserved)"
         )))
     }
 }
 
-fn check_len(field: &str, value: Option<&str>, min: usize, max: usize) -> FcResult<()> {
-    match value {
-        Some(v) if v.chars().count() < min || v.chars().count() > max => Err(invalid(format!(
-            "{field} must have {min} to {max} characters"
-        ))),
-        _ => Ok(()),
-    }
-}
-
-fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
-    field: &str,
-    value: Option<T>,
-    min: T,
-    max: T,
-) -> FcResult<()> {
-    match value {
-        Some(v) if v < min || v > max => Err(invalid(format!(
-            "{field} must be between {min} and {max}, got {v}"
-        ))),
-        _ => Ok(()),
-    }
-}
-
+/// Environment variable keys start with a letter, then letters, digits and `_`, without the
+/// reserved prefix `FC_`; keys and values take at most 4096 bytes (limits.md l.39–41).
 fn env_vars(function: &Function) -> FcResult<()> {
     let mut total = 0usize;
     for (key, value) in &function.environment_variables {
@@ -163,12 +125,10 @@ fn env_vars(function: &Function) -> FcResult<()> {
     Ok(())
 }
 
-fn tags(function: &Function) -> FcResult<()> {
-    tag_list(&function.tags)
-}
-
 /// At most 20 tags; keys 1–64 characters, not starting with `aliyun` or `acs:`; values up to
-/// 128 characters; no URLs in either.
+/// 128 characters; no URLs in either (limits.md l.138–140). Kept here because it applies to a
+/// function's whole tag set: CreateFunction's checks do not bound `tags`, and TagResources
+/// adds to the tags a function has.
 pub fn tag_list(tags: &[fc_models::Tag]) -> FcResult<()> {
     if tags.len() > 20 {
         return Err(invalid("tags: at most 20 tags per resource".to_owned()));
@@ -192,50 +152,60 @@ pub fn tag_list(tags: &[fc_models::Tag]) -> FcResult<()> {
     Ok(())
 }
 
-fn runtime(function: &Function) -> FcResult<()> {
-    match &function.runtime {
-        None => Err(invalid("runtime is required".to_owned())),
-        Some(Runtime::Unknown(other)) => Err(invalid(format!(
-            "runtime '{other}' is not supported; use one of {}",
-            Runtime::VALUES.join(", ")
-        ))),
-        Some(_) => Ok(()),
+/// `runtime` and `handler` are required (limits.md §2, l.26). The stored shape has both
+/// optional; CreateFunction's body requires them and an update cannot remove them, so this
+/// guards the complete configuration rather than a request.
+fn required(function: &Function) -> FcResult<()> {
+    if function.runtime.is_none() {
+        return Err(invalid("runtime is required".to_owned()));
     }
+    if function.handler.is_none() {
+        return Err(invalid("handler is required".to_owned()));
+    }
+    Ok(())
 }
 
 /// The largest memory (MB) and vCPU count of a CPU instance.
 const CPU_INSTANCE_MAX_MEMORY_MB: i32 = 32768;
 const CPU_INSTANCE_MAX_CPU: f64 = 16.0;
 
-/// Memory and vCPUs: a multiple of 64 MB and of 0.05 vCPU for every instance type; CPU
-/// instances (no `gpuConfig`) also take at most 32 GB and 16 vCPUs with memory (GB) 1 to 4
-/// times the vCPUs. GPU instances have per-type tables that the service checks.
+/// Memory and vCPUs. Every instance type takes CreateFunction's checks on `memorySize` and `cpu`
+/// (at least 64 MB and 0.05 vCPU, in multiples of them); UpdateFunction's checks have the
+/// multiples but not the minimums (the spec states no range for updates), so the merged
+/// configuration gets CreateFunction's here. CPU instances (no `gpuConfig`) also take at most
+/// 32 GB and 16 vCPUs, with memory (GB) 1 to 4 times the vCPUs: a cross-field rule the spec
+/// cannot state (README "memorySize" and "cpu" rows). GPU instances have per-type tables that
+/// the service checks.
 fn cpu_and_memory(function: &Function) -> FcResult<()> {
-    if let Some(memory) = function.memory_size
-        && (memory < 64 || memory % 64 != 0)
-    {
-        return Err(invalid(format!(
-            "memorySize must be a positive multiple of 64 MB, got {memory}"
-        )));
+    if let Some(memory) = function.memory_size {
+        checks_of(
+            "CreateFunction",
+            &["memorySize"],
+            "memorySize",
+            &memory.into(),
+        )?;
     }
     if let Some(cpu) = function.cpu {
-        let steps = cpu / 0.05;
-        if cpu < 0.05 || (steps - steps.round()).abs() > 1e-6 {
-            return Err(invalid(format!(
-                "cpu must be a positive multiple of 0.05, got {cpu}"
-            )));
-        }
+        checks_of("CreateFunction", &["cpu"], "cpu", &cpu.into())?;
     }
     if function.gpu_config.is_some() {
         return Ok(());
     }
-    check_range(
-        "memorySize",
-        function.memory_size,
-        64,
-        CPU_INSTANCE_MAX_MEMORY_MB,
-    )?;
-    check_range("cpu", function.cpu, 0.05, CPU_INSTANCE_MAX_CPU)?;
+    if let Some(memory) = function.memory_size
+        && memory > CPU_INSTANCE_MAX_MEMORY_MB
+    {
+        return Err(invalid(format!(
+            "memorySize {memory} MB is beyond a CPU instance: at most \
+             {CPU_INSTANCE_MAX_MEMORY_MB} without gpuConfig"
+        )));
+    }
+    if let Some(cpu) = function.cpu
+        && cpu > CPU_INSTANCE_MAX_CPU
+    {
+        return Err(invalid(format!(
+            "cpu {cpu} is beyond a CPU instance: at most {CPU_INSTANCE_MAX_CPU} without gpuConfig"
+        )));
+    }
     if let (Some(cpu), Some(memory)) = (function.cpu, function.memory_size) {
         let ratio = f64::from(memory) / 1024.0 / cpu;
         if !(1.0 - 1e-9..=4.0 + 1e-9).contains(&ratio) {
@@ -247,40 +217,21 @@ fn cpu_and_memory(function: &Function) -> FcResult<()> {
     Ok(())
 }
 
-/// Checks a complete function configuration (after defaults or an update were applied).
+/// Checks a complete function configuration (after defaults or an update were applied) against
+/// the rules its request's checks cannot cover.
 pub fn function(function: &Function) -> FcResult<()> {
-    runtime(function)?;
-    check_len("handler", function.handler.as_deref(), 1, 128)?;
-    if function.handler.is_none() {
-        return Err(invalid("handler is required".to_owned()));
-    }
+    required(function)?;
     cpu_and_memory(function)?;
-    if let Some(disk) = function.disk_size
-        && disk != 512
-        && disk != 10240
-    {
-        return Err(invalid(format!(
-            "diskSize must be 512 or 10240, got {disk}"
-        )));
-    }
-    check_range("timeout", function.timeout, 0, 86400)?;
-    if let Some(concurrency) = function.instance_concurrency
-        && concurrency < 0
-    {
-        return Err(invalid(format!(
-            "instanceConcurrency must not be negative, got {concurrency}"
-        )));
-    }
-    check_len("description", function.description.as_deref(), 0, 256)?;
-    check_len("role", function.role.as_deref(), 0, 300)?;
+    // At most 5 layers (limits.md l.38); the spec does not bound `layers`.
     if function.layers.len() > 5 {
         return Err(invalid("layers: at most 5 layers per function".to_owned()));
     }
     env_vars(function)?;
-    tags(function)
+    tag_list(&function.tags)
 }
 
-/// Layer version ARNs: `acs:fc:<region>:<account>:layers/<name>/versions/<n>`.
+/// Layer version ARNs: `acs:fc:<region>:<account>:layers/<name>/versions/<n>` (limits.md l.38;
+/// the spec gives `layers` no pattern).
 pub fn layer_arn(arn: &str) -> FcResult<()> {
     let parts: Vec<&str> = arn.split(':').collect();
     let valid = match parts.as_slice() {
@@ -309,7 +260,8 @@ pub struct CodePackage {
     pub checksum: String,
 }
 
-/// Decodes and checks `code` (base64 ZIP, size, optional checksum).
+/// Decodes and checks `code` (base64 ZIP, size, optional checksum; README "Code" rows). fc-local
+/// has no OSS to fetch code from (our choice to refuse it).
 pub fn code(code: &InputCodeLocation, max_bytes: usize) -> FcResult<Option<CodePackage>> {
     if code.oss_bucket_name.is_some() || code.oss_object_name.is_some() {
         return Err(invalid(
@@ -348,6 +300,9 @@ pub fn code(code: &InputCodeLocation, max_bytes: usize) -> FcResult<Option<CodeP
 
 #[cfg(test)]
 mod tests {
+    use fc_models::Runtime;
+    use fc_models::rules::{self, Input};
+
     use super::*;
 
     fn base() -> Function {
@@ -361,13 +316,14 @@ mod tests {
 
     #[test]
     fn names() {
-        assert!(function_name("_a-1").is_ok());
-        assert!(function_name("1a").is_err());
-        assert!(function_name("-a").is_err());
-        assert!(function_name("").is_err());
-        assert!(function_name("a.b").is_err());
-        assert!(function_name(&"a".repeat(128)).is_ok());
-        assert!(function_name(&"a".repeat(129)).is_err());
+        let name = |n: &str| like_function_name("layerName", n);
+        assert!(name("_a-1").is_ok());
+        assert!(name("1a").is_err());
+        assert!(name("-a").is_err());
+        assert!(name("").is_err());
+        assert!(name("a.b").unwrap_err().message.contains("layerName"));
+        assert!(name(&"a".repeat(128)).is_ok());
+        assert!(name(&"a".repeat(129)).is_err());
         assert!(alias_name("prod").is_ok());
         assert!(alias_name("LATEST").is_err());
         assert!(alias_name("_x").is_err());
@@ -376,9 +332,17 @@ mod tests {
     #[test]
     fn ranges_and_multiples() {
         assert!(function(&base()).is_ok());
+        // What CreateFunction says: its body checks (from the spec), then the rules here.
+        let checks = fc_models::API.by_action("CreateFunction").unwrap().checks;
         let with = |f: fn(&mut Function)| {
             let mut func = base();
             f(&mut func);
+            let body = serde_json::to_value(&func).unwrap();
+            let input = Input {
+                body: Some(&body),
+                ..Input::default()
+            };
+            rules::validate_known(checks, &input).map_err(|v| v.to_string())?;
             function(&func).map_err(|e| e.message)
         };
         assert!(with(|f| f.memory_size = Some(100)).is_err());
@@ -403,6 +367,15 @@ mod tests {
             })
             .is_ok(),
             "GPU instances have their own table"
+        );
+        let no_memory = Function {
+            memory_size: Some(0),
+            gpu_config: Some(fc_models::GpuConfig::default()),
+            ..base()
+        };
+        assert!(
+            function(&no_memory).is_err(),
+            "UpdateFunction's checks lack the minimum; the merged function has it"
         );
         assert!(with(|f| f.memory_size = Some(64)).is_ok());
         assert!(with(|f| f.disk_size = Some(1024)).is_err());
@@ -445,7 +418,10 @@ mod tests {
             ..ok.clone()
         };
         assert!(code(&wrong, 1024).unwrap_err().message.contains("checksum"));
-        assert_eq!(code(&ok, 4).unwrap_err().code, "EntityTooLarge");
+        assert_eq!(
+            code(&ok, 4).unwrap_err().code,
+            fc_models::ErrorCode::EntityTooLarge
+        );
         let not_zip = InputCodeLocation {
             zip_file: Some(STANDARD.encode(b"hello")),
             ..InputCodeLocation::default()

@@ -5,10 +5,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{executor, json, zip};
-use fc_local::executor::{
-    CustomRuntimeSpec, ExecError, FunctionSpec, InitializerSpec, Invocation,
-    UNHANDLED_INVOCATION_ERROR,
-};
+use fc_client::FunctionErrorType;
+use fc_local::executor::{CustomRuntimeSpec, ExecError, FunctionSpec, InitializerSpec, Invocation};
 
 /// A custom runtime server: echoes the `x-fc-*` headers, counts `/initialize` calls.
 const SERVER: &str = r#"#!/usr/bin/env python3
@@ -119,10 +117,7 @@ async fn custom_runtime_gets_the_invoke_protocol() {
         .await
         .expect("fail");
     assert_eq!(failed.status, 200);
-    assert_eq!(
-        failed.error_type.as_deref(),
-        Some(UNHANDLED_INVOCATION_ERROR)
-    );
+    assert_eq!(failed.error_type, Some(FunctionErrorType::Unhandled));
     assert_eq!(
         &failed.body[..],
         b"custom failure",
@@ -167,10 +162,7 @@ async fn custom_command_timeout_kills_the_whole_process_group() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(
-        outcome.error_type.as_deref(),
-        Some(UNHANDLED_INVOCATION_ERROR)
-    );
+    assert_eq!(outcome.error_type, Some(FunctionErrorType::Unhandled));
     assert_eq!(
         json(&outcome.body)["errorMessage"],
         "Function timed out after 1 seconds"
@@ -219,6 +211,9 @@ async fn custom_runtime_that_exits_at_start_is_an_executor_error() {
         .await
         .expect_err("not executable");
     assert!(matches!(error, ExecError::SpawnFailed { .. }), "{error}");
-    assert_eq!(error.status_and_code(), (412, "CAFilePermission"));
+    assert_eq!(
+        (error.code().status(), error.code().as_str()),
+        (412, "CAFilePermission")
+    );
     executor.shutdown();
 }

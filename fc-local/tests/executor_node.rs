@@ -5,9 +5,8 @@ mod common;
 use std::time::Duration;
 
 use common::{executor, json, zip};
-use fc_local::executor::{
-    FunctionSpec, HANDLED_INVOCATION_ERROR, InitializerSpec, Invocation, UNHANDLED_INVOCATION_ERROR,
-};
+use fc_client::FunctionErrorType;
+use fc_local::executor::{FunctionSpec, InitializerSpec, Invocation};
 
 const INDEX: &str = r#"
 let initialized = 0;
@@ -100,10 +99,7 @@ async fn node_callback_handler_and_handled_errors() {
         .await
         .expect("handled");
     assert_eq!(handled.status, 200);
-    assert_eq!(
-        handled.error_type.as_deref(),
-        Some(HANDLED_INVOCATION_ERROR)
-    );
+    assert_eq!(handled.error_type, Some(FunctionErrorType::Handled));
     let body = json(&handled.body);
     assert_eq!(body["errorMessage"], "nope");
     assert_eq!(body["errorType"], "Error");
@@ -123,7 +119,7 @@ async fn node_callback_handler_and_handled_errors() {
         .invoke(&spec, Invocation::new("b-3", "handled-text"))
         .await
         .expect("text");
-    assert_eq!(text.error_type.as_deref(), Some(HANDLED_INVOCATION_ERROR));
+    assert_eq!(text.error_type, Some(FunctionErrorType::Handled));
     assert_eq!(
         json(&text.body),
         serde_json::json!({"errorMessage": "plain failure", "errorType": "FunctionHandledError"})
@@ -142,10 +138,7 @@ async fn node_thrown_errors_are_unhandled() {
         )
         .await
         .expect("invoke");
-    assert_eq!(
-        outcome.error_type.as_deref(),
-        Some(UNHANDLED_INVOCATION_ERROR)
-    );
+    assert_eq!(outcome.error_type, Some(FunctionErrorType::Unhandled));
     let body = json(&outcome.body);
     assert_eq!(body["errorMessage"], "bad input q");
     assert_eq!(body["errorType"], "TypeError");
@@ -158,10 +151,7 @@ async fn node_thrown_errors_are_unhandled() {
         )
         .await
         .expect("invoke");
-    assert_eq!(
-        missing.error_type.as_deref(),
-        Some(UNHANDLED_INVOCATION_ERROR)
-    );
+    assert_eq!(missing.error_type, Some(FunctionErrorType::Unhandled));
     assert_eq!(json(&missing.body)["errorType"], "ImportModuleError");
     executor.shutdown();
 }
@@ -174,10 +164,7 @@ async fn node_process_exit_is_a_crash() {
         .invoke(&spec, Invocation::new("x-1", "").with_log_tail(true))
         .await
         .expect("invoke");
-    assert_eq!(
-        outcome.error_type.as_deref(),
-        Some(UNHANDLED_INVOCATION_ERROR)
-    );
+    assert_eq!(outcome.error_type, Some(FunctionErrorType::Unhandled));
     let message = json(&outcome.body)["errorMessage"]
         .as_str()
         .unwrap_or("")

@@ -5,10 +5,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{executor, json, zip};
-use fc_local::executor::{
-    ExecError, FunctionSpec, INITIALIZATION_ERROR, InitializerSpec, Invocation,
-    UNHANDLED_INVOCATION_ERROR,
-};
+use fc_client::FunctionErrorType;
+use fc_local::executor::{ExecError, FunctionSpec, InitializerSpec, Invocation};
 
 const INDEX: &str = r#"
 import json, os, sys, time
@@ -154,10 +152,7 @@ async fn python_exception_is_an_unhandled_error() {
         .await
         .expect("invoke");
     assert_eq!(outcome.status, 200);
-    assert_eq!(
-        outcome.error_type.as_deref(),
-        Some(UNHANDLED_INVOCATION_ERROR)
-    );
+    assert_eq!(outcome.error_type, Some(FunctionErrorType::Unhandled));
     let body = json(&outcome.body);
     assert_eq!(body["errorMessage"], "boom");
     assert_eq!(body["errorType"], "ValueError");
@@ -199,10 +194,7 @@ async fn python_load_errors_name_their_type() {
         .invoke(&spec, Invocation::new("l-1", ""))
         .await
         .expect("invoke");
-    assert_eq!(
-        outcome.error_type.as_deref(),
-        Some(UNHANDLED_INVOCATION_ERROR)
-    );
+    assert_eq!(outcome.error_type, Some(FunctionErrorType::Unhandled));
     assert_eq!(json(&outcome.body)["errorType"], "ImportModuleError");
     let mut other = spec.clone();
     other.handler = "index.nothing".into();
@@ -222,10 +214,7 @@ async fn python_crash_is_unhandled_and_the_instance_replaced() {
         .invoke(&spec, Invocation::new("c-1", "crash").with_log_tail(true))
         .await
         .expect("invoke");
-    assert_eq!(
-        crashed.error_type.as_deref(),
-        Some(UNHANDLED_INVOCATION_ERROR)
-    );
+    assert_eq!(crashed.error_type, Some(FunctionErrorType::Unhandled));
     let message = json(&crashed.body)["errorMessage"]
         .as_str()
         .unwrap_or("")
@@ -257,10 +246,7 @@ async fn python_timeout_kills_the_instance_and_reports_it() {
     assert!(waited < Duration::from_secs(3), "took {waited:?}");
     assert!(waited >= Duration::from_secs(1), "took {waited:?}");
     assert_eq!(outcome.status, 200);
-    assert_eq!(
-        outcome.error_type.as_deref(),
-        Some(UNHANDLED_INVOCATION_ERROR)
-    );
+    assert_eq!(outcome.error_type, Some(FunctionErrorType::Unhandled));
     assert_eq!(
         json(&outcome.body),
         serde_json::json!({"errorMessage": "Function timed out after 1 seconds"})
@@ -363,7 +349,7 @@ async fn python_initializer_runs_once_per_instance() {
         .await
         .expect("bad");
     assert_eq!(outcome.status, 200);
-    assert_eq!(outcome.error_type.as_deref(), Some(INITIALIZATION_ERROR));
+    assert_eq!(outcome.error_type, Some(FunctionErrorType::Initialization));
     assert_eq!(json(&outcome.body)["errorMessage"], "no init");
     assert!(
         executor.instances("py-init-bad").is_empty(),

@@ -2,35 +2,28 @@
 //! (CreateVpcBinding, ListVpcBindings, DeleteVpcBinding). Bindings are stored only.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use fc_models::{
     CreateVpcBindingInput, DescribeRegionsOutput, DescribeRegionsOutputRegions,
-    DescribeRegionsOutputRegionsRegion, ListVpcBindingsOutput,
+    DescribeRegionsOutputRegionsRegion, ErrorCode, ListVpcBindingsOutput,
 };
 use serde_json::Value;
 
-use crate::enums;
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, json_body, list_json};
+use crate::extract::{FcJson, FcQuery};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::functions;
 use crate::store::resources::{self, Kind};
+use crate::validate;
 
-/// `GET /2023-03-30/regions`: the one region this instance emulates.
+/// `GET /2023-03-30/regions`: the one region this instance emulates (`AcceptLanguage` is checked
+/// by the spec's query checks, and has nothing to translate).
 pub async fn describe_regions(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(_): FcQuery,
 ) -> FcResult<Json<DescribeRegionsOutput>> {
-    let params = Params::parse(query.as_deref());
-    if let Some(language) = params.get("AcceptLanguage") {
-        enums::check_value(
-            "AcceptLanguage",
-            language,
-            fc_models::AcceptLanguage::VALUES,
-        )?;
-    }
     let region = state.config.region.clone();
     Ok(Json(DescribeRegionsOutput {
         regions: Some(DescribeRegionsOutputRegions {
@@ -46,14 +39,16 @@ pub async fn describe_regions(
 pub async fn create_vpc_binding(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    body: Bytes,
+    FcJson(input, _): FcJson<CreateVpcBindingInput>,
 ) -> FcResult<StatusCode> {
-    let (input, _): (CreateVpcBindingInput, Value) = json_body(&body)?;
-    if input.vpc_id.is_empty() || input.vpc_id.len() > 50 {
-        return Err(FcError::invalid_argument(
-            "vpcId must have 1 to 50 characters",
-        ));
-    }
+    // CreateVpcBinding's checks give `vpcId` only its minimum length; it takes the length limit
+    // of the VPC ids in function configurations (limits.md l.50).
+    validate::checks_of(
+        "CreateFunction",
+        &["vpcConfig", "vpcId"],
+        "body field vpcId",
+        &input.vpc_id.as_str().into(),
+    )?;
     state
         .store
         .transact(move |tx, _| {
@@ -99,8 +94,8 @@ pub async fn delete_vpc_binding(
             if resources::delete(tx, Kind::VpcBinding, &function, &vpc_id)? {
                 Ok(StatusCode::NO_CONTENT)
             } else {
-                Err(FcError::not_found(
-                    "VpcBindingNotFound",
+                Err(FcError::new(
+                    ErrorCode::VpcBindingNotFound,
                     format!("function '{function}' is not bound to VPC '{vpc_id}'"),
                 ))
             }

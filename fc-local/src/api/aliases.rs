@@ -4,34 +4,26 @@ use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use fc_client::timestamp::format_iso8601;
-use fc_models::{Alias, CreateAliasInput, ListAliasesOutput, UpdateAliasInput};
+use fc_models::{Alias, CreateAliasInput, ErrorCode, ListAliasesOutput, UpdateAliasInput};
 use rusqlite::Transaction;
 use serde_json::Value;
 
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, encode_token, json_body, list_json};
+use crate::extract::{FcJson, FcQuery};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, encode_token};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::{aliases, functions, versions};
 use crate::validate;
 
 fn alias_not_found(function: &str, alias: &str) -> FcError {
-    FcError::not_found(
-        "AliasNotFound",
+    FcError::new(
+        ErrorCode::AliasNotFound,
         format!("alias '{alias}' of function '{function}' does not exist"),
     )
-}
-
-fn check_description(description: Option<&str>) -> FcResult<()> {
-    if description.is_some_and(|d| d.chars().count() > 256) {
-        return Err(FcError::invalid_argument(
-            "description must have at most 256 characters",
-        ));
-    }
-    Ok(())
 }
 
 /// The alias must point at existing versions, with extra weights in [0, 1] summing to ≤ 1.
@@ -48,8 +40,8 @@ fn check_targets(
         })
     };
     if !exists(version_id)? {
-        return Err(FcError::not_found(
-            "VersionNotFound",
+        return Err(FcError::new(
+            ErrorCode::VersionNotFound,
             format!("versionId '{version_id}' of function '{function}' does not exist"),
         ));
     }
@@ -61,8 +53,8 @@ fn check_targets(
             )));
         }
         if !exists(id)? {
-            return Err(FcError::not_found(
-                "VersionNotFound",
+            return Err(FcError::new(
+                ErrorCode::VersionNotFound,
                 format!("additionalVersionWeight names version '{id}', which does not exist"),
             ));
         }
@@ -85,11 +77,9 @@ fn check_targets(
 pub async fn create(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    body: Bytes,
+    FcJson(input, _): FcJson<CreateAliasInput>,
 ) -> FcResult<Json<Alias>> {
-    let (input, _): (CreateAliasInput, Value) = json_body(&body)?;
     validate::alias_name(&input.alias_name)?;
-    check_description(input.description.as_deref())?;
     let alias = state
         .store
         .transact(move |tx, _| {
@@ -110,8 +100,8 @@ pub async fn create(
                 version_id: Some(input.version_id),
             };
             if !aliases::put(tx, &function, &input.alias_name, &alias, true)? {
-                return Err(FcError::conflict(
-                    "AliasAlreadyExists",
+                return Err(FcError::new(
+                    ErrorCode::AliasAlreadyExists,
                     format!(
                         "alias '{}' of function '{function}' already exists",
                         input.alias_name
@@ -143,10 +133,8 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     Path((function, name)): Path<(String, String)>,
-    body: Bytes,
+    FcJson(input, raw): FcJson<UpdateAliasInput>,
 ) -> FcResult<Json<Alias>> {
-    let (input, raw): (UpdateAliasInput, Value) = json_body(&body)?;
-    check_description(input.description.as_deref())?;
     let weights_given = raw
         .get("additionalVersionWeight")
         .is_some_and(|v| !v.is_null());
@@ -179,10 +167,9 @@ pub async fn update(
 pub async fn list(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").unwrap_or("").to_owned();
     let all = state

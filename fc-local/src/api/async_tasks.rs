@@ -5,14 +5,16 @@
 //! filter.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use fc_models::{AsyncTask, AsyncTaskStatus, ListAsyncTaskOutput};
+use fc_models::{AsyncTask, AsyncTaskStatus, ListAsyncTaskOutput, SortOrder};
 use serde_json::Value;
 
-use crate::enums;
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, list_json, paginate};
+use crate::extract::FcQuery;
+use crate::paging::{DEFAULT_PAGE_SIZE, decode_token, paginate};
+use crate::params::Params;
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::tasks::{self, record};
 
@@ -21,7 +23,10 @@ pub async fn get(
     State(state): State<AppState>,
     Path((function, task_id)): Path<(String, String)>,
 ) -> FcResult<Json<AsyncTask>> {
-    Ok(Json(record::get(&state, &function, &task_id).await?))
+    let run_id = state.engine.tasks.run_id();
+    Ok(Json(
+        record::get(&state.store, run_id, &function, &task_id).await?,
+    ))
 }
 
 /// `PUT /2023-03-30/functions/{functionName}/async-tasks/{taskId}/stop`
@@ -29,7 +34,7 @@ pub async fn stop(
     State(state): State<AppState>,
     Path((function, task_id)): Path<(String, String)>,
 ) -> FcResult<StatusCode> {
-    tasks::stop(&state, &function, &task_id).await?;
+    tasks::stop(&state.tasks(), &function, &task_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -46,30 +51,16 @@ struct Filter {
 }
 
 impl Filter {
+    /// The filters of `params`, whose `status` and `sortOrderByTime` the query checks have
+    /// limited to the spec's values.
     fn parse(params: &Params) -> FcResult<Self> {
-        let status = match params.get("status") {
-            Some(s) => {
-                enums::check_value("status", s, AsyncTaskStatus::VALUES)?;
-                Some(AsyncTaskStatus::from(s))
-            }
-            None => None,
-        };
-        let ascending = match params.get("sortOrderByTime") {
-            None | Some("desc") => false,
-            Some("asc") => true,
-            Some(other) => {
-                return Err(FcError::invalid_argument(format!(
-                    "sortOrderByTime must be asc or desc, got '{other}'"
-                )));
-            }
-        };
         Ok(Self {
             prefix: params.get("prefix").map(str::to_owned),
             qualifier: params.get("qualifier").map(str::to_owned),
-            status,
+            status: params.get("status").map(AsyncTaskStatus::from),
             started_from: millis(params, "startedTimeBegin")?,
             started_before: millis(params, "startedTimeEnd")?,
-            ascending,
+            ascending: params.get("sortOrderByTime").map(SortOrder::from) == Some(SortOrder::Asc),
             include_payload: boolean(params, "includePayload")?,
         })
     }
@@ -129,18 +120,17 @@ fn boolean(params: &Params, name: &str) -> FcResult<bool> {
 
 /// `GET /2023-03-30/functions/{functionName}/async-tasks`: newest first unless
 /// `sortOrderByTime=asc`; filters `prefix`, `qualifier`, `status`, `startedTimeBegin`/`End`;
-/// `limit` 1–100 (default 20) and `nextToken`; `taskPayload` only with `includePayload=true`.
+/// `limit` (default 20) and `nextToken`; `taskPayload` only with `includePayload=true`.
 pub async fn list(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.count("limit")?.unwrap_or(DEFAULT_PAGE_SIZE);
     let after = decode_token(params.get("nextToken"))?;
     let filter = Filter::parse(&params)?;
     let run_id = state.engine.tasks.run_id().to_owned();
-    let mut records = record::list(&state, &function).await?;
+    let mut records = record::list(&state.store, &function).await?;
     let mut keyed: Vec<(String, AsyncTask)> = records
         .drain(..)
         .filter_map(|stored| {
@@ -171,6 +161,7 @@ mod tests {
             "prefix=job&status=Succeeded&startedTimeBegin=10&startedTimeEnd=20&sortOrderByTime=asc",
         ));
         let filter = Filter::parse(&params).unwrap();
+        assert!(filter.ascending);
         let task = AsyncTask {
             task_id: Some("job-1".into()),
             status: Some(AsyncTaskStatus::Succeeded),
@@ -190,13 +181,17 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_named() {
+        let op = fc_models::API.by_action("ListAsyncTasks").unwrap();
         for (query, name) in [
             ("status=Sleeping", "status"),
             ("sortOrderByTime=up", "sortOrderByTime"),
             ("startedTimeBegin=soon", "startedTimeBegin"),
             ("includePayload=yes", "includePayload"),
         ] {
-            let err = Filter::parse(&Params::parse(Some(query))).unwrap_err();
+            // The query checks, then the filters, as a request meets them.
+            let err = FcQuery::checked(op, Some(query))
+                .and_then(|FcQuery(params)| Filter::parse(&params))
+                .unwrap_err();
             assert!(err.message.contains(name), "{query}: {}", err.message);
         }
     }

@@ -10,12 +10,19 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use fc_client::signing;
 
+use fc_models::ErrorCode;
+
 use crate::config::CODE_URL_TTL_SECS;
 use crate::error::{FcError, FcResult};
 use crate::state::AppState;
 
 /// Path prefix of download links; requests under it are not signature-checked.
 pub const DOWNLOAD_PREFIX: &str = "/__code/";
+
+/// The `Code` of a link whose package is gone. A download link stands in for a signed OSS URL,
+/// not for an API operation, so its answers need not be API error codes: this one is not in the
+/// shared `ErrorCode` list and stays fc-local's own (our choice), with status 404.
+const PACKAGE_GONE: &str = "NotFound";
 
 fn unix_now() -> u64 {
     SystemTime::now()
@@ -48,8 +55,8 @@ pub async fn download(
     Path(token): Path<String>,
 ) -> FcResult<Response> {
     let denied = || {
-        FcError::forbidden(
-            "AccessDenied",
+        FcError::new(
+            ErrorCode::AccessDenied,
             "the code download link is invalid or has expired",
         )
     };
@@ -62,11 +69,13 @@ pub async fn download(
     if !signing::signatures_match(&mac(&state, checksum, expiry), given) || expiry < unix_now() {
         return Err(denied());
     }
-    let bytes = state
-        .store
-        .code(checksum)
-        .await?
-        .ok_or_else(|| FcError::not_found("NotFound", "the code package no longer exists"))?;
+    let bytes = state.store.code(checksum).await?.ok_or_else(|| {
+        FcError::with_status(
+            StatusCode::NOT_FOUND,
+            ErrorCode::from(PACKAGE_GONE),
+            "the code package no longer exists",
+        )
+    })?;
     let mut response = (StatusCode::OK, bytes).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

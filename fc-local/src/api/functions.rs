@@ -4,22 +4,22 @@
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
     CreateFunctionInput, DisableFunctionInvocationInput, DisableFunctionInvocationResponseBody,
-    EnableFunctionInvocationResponseBody, Function, FunctionLayer, FunctionRestriction,
+    EnableFunctionInvocationResponseBody, ErrorCode, Function, FunctionLayer, FunctionRestriction,
     FunctionState, LastUpdateStatus, ListFunctionsOutput, OutputFuncCode, Runtime, Tag,
     UpdateFunctionInput,
 };
 use serde_json::Value;
 
 use super::code_link;
-use crate::enums;
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, encode_token, json_body, list_json};
+use crate::extract::{FcJson, FcQuery};
+use crate::paging::{DEFAULT_PAGE_SIZE, decode_token, encode_token};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::resources::{self, Kind};
 use crate::store::{aliases, functions, versions};
@@ -95,11 +95,11 @@ fn check_code_kind(function: &Function) -> FcResult<()> {
 }
 
 /// `POST /2023-03-30/functions`
-pub async fn create(State(state): State<AppState>, body: Bytes) -> FcResult<Json<Function>> {
-    let (input, raw): (CreateFunctionInput, Value) = json_body(&body)?;
-    enums::check_body(&raw, enums::FUNCTION_FIELDS)?;
+pub async fn create(
+    State(state): State<AppState>,
+    FcJson(input, _): FcJson<CreateFunctionInput>,
+) -> FcResult<Json<Function>> {
     let name = input.function_name.clone();
-    validate::function_name(&name)?;
     let package = decode_code(&state, input.code.as_ref())?;
     if package.is_some() && input.runtime == Runtime::CustomContainer {
         return Err(FcError::invalid_argument(
@@ -145,9 +145,8 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> FcResult<Json
 pub async fn get(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Function>> {
-    let params = Params::parse(query.as_deref());
     let (function, _) = state
         .store
         .resolve_function(&name, params.get("qualifier"))
@@ -159,10 +158,8 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    body: Bytes,
+    FcJson(input, raw): FcJson<UpdateFunctionInput>,
 ) -> FcResult<Json<Function>> {
-    let (input, raw): (UpdateFunctionInput, Value) = json_body(&body)?;
-    enums::check_body(&raw, enums::FUNCTION_FIELDS)?;
     let package = decode_code(&state, input.code.as_ref())?;
     let patch = config_fields(&input)?;
     let new_layers = raw
@@ -218,8 +215,7 @@ pub async fn delete(
             let alias_count = aliases::list(tx, &name)?.len();
             let trigger_count = resources::count(tx, Kind::Trigger, &name)?;
             if version_count > 0 || alias_count > 0 || trigger_count > 0 {
-                return Err(FcError::conflict(
-                    "FunctionNotEmpty",
+                return Err(FcError::new(ErrorCode::FunctionNotEmpty,
                     format!(
                         "function '{name}' still has {version_count} version(s), {alias_count} alias(es) \
                          and {trigger_count} trigger(s); delete them first"
@@ -246,28 +242,16 @@ fn matches_tags(function: &Function, wanted: &[Tag]) -> bool {
     })
 }
 
-/// `GET /2023-03-30/functions`: prefix, runtime and tag filters, paged by name.
+/// `GET /2023-03-30/functions`: prefix, runtime and tag filters, paged by name (`limit`,
+/// `fcVersion`, `gpuType` and `runtime` are checked by the spec's query checks).
 pub async fn list(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.count("limit")?.unwrap_or(DEFAULT_PAGE_SIZE);
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").map(str::to_owned);
-    if let Some(version) = params.get("fcVersion") {
-        enums::check_value("fcVersion", version, fc_models::FcVersion::VALUES)?;
-    }
-    if let Some(gpu) = params.get("gpuType") {
-        enums::check_value("gpuType", gpu, fc_models::GpuType::VALUES)?;
-    }
-    let runtime = match params.get("runtime") {
-        Some(r) => {
-            enums::check_value("runtime", r, Runtime::VALUES)?;
-            Some(Runtime::from(r))
-        }
-        None => None,
-    };
+    let runtime = params.get("runtime").map(Runtime::from);
     let tags: Vec<Tag> = params.json("tags")?.unwrap_or_default();
     let all = state
         .store
@@ -300,17 +284,16 @@ pub async fn list(
 pub async fn get_code(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
     headers: HeaderMap,
 ) -> FcResult<Json<OutputFuncCode>> {
-    let params = Params::parse(query.as_deref());
     let (function, _) = state
         .store
         .resolve_function(&name, params.get("qualifier"))
         .await?;
     let Some(checksum) = function.code_checksum else {
-        return Err(FcError::not_found(
-            "FunctionNotFound",
+        return Err(FcError::new(
+            ErrorCode::FunctionNotFound,
             format!("function '{name}' has no code package (it runs a container image)"),
         ));
     };
@@ -340,9 +323,8 @@ async fn set_restriction(
 pub async fn disable(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    body: Bytes,
+    FcJson(input, _): FcJson<DisableFunctionInvocationInput>,
 ) -> FcResult<Json<DisableFunctionInvocationResponseBody>> {
-    let (input, _): (DisableFunctionInvocationInput, Value) = json_body(&body)?;
     let restriction = FunctionRestriction {
         disable: Some(true),
         last_modified_time: Some(now()),

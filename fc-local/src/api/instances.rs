@@ -1,15 +1,16 @@
 //! ListInstances: `GET /2023-03-30/functions/{functionName}/instances`, the function's running
 //! instances as the executor knows them.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use fc_models::{InstanceInfo, InstanceStatus, ListInstancesOutput};
 use serde_json::Value;
 
 use crate::error::FcResult;
+use crate::extract::FcQuery;
 use crate::invoke::qualifier::LATEST;
-use crate::params::{Params, list_json};
 use crate::request_id::RequestId;
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::functions;
 
@@ -23,18 +24,13 @@ const MAX_LIMIT: usize = 1000;
 pub async fn list(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
     Extension(RequestId(request_id)): Extension<RequestId>,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
     let limit = params.limit("limit", MAX_LIMIT, MAX_LIMIT)?;
     let ids: Option<Vec<String>> = params.json("instanceIds")?;
+    // The query checks allow only the spec's InstanceStatus values.
     let statuses: Option<Vec<String>> = params.json("instanceStatus")?;
-    if let Some(statuses) = &statuses {
-        for status in statuses {
-            crate::enums::check_value("instanceStatus", status, InstanceStatus::VALUES)?;
-        }
-    }
     let owned_name = name.clone();
     let qualifier = params.get("qualifier").map(str::to_owned);
     let version = state

@@ -6,16 +6,16 @@
 
 use axum::Extension;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::error::{FcError, FcResult};
 use crate::executor::{Invocation, InvocationOutcome};
+use crate::extract::{FcHeaders, FcQuery};
 use crate::invoke::{ASYNC_PAYLOAD_LIMIT, InvokeHeaders, Prepared, SYNC_PAYLOAD_LIMIT, prepare};
-use crate::params::Params;
 use crate::request_id::RequestId;
 use crate::state::AppState;
 
@@ -26,18 +26,19 @@ const OCTET_STREAM: &str = "application/octet-stream";
 pub async fn invoke(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
     Extension(RequestId(request_id)): Extension<RequestId>,
-    headers: HeaderMap,
+    FcHeaders(headers): FcHeaders,
     body: Bytes,
 ) -> FcResult<Response> {
     let asked = InvokeHeaders::parse(&headers)?;
     check_payload_size(body.len(), asked.asynchronous)?;
-    let params = Params::parse(query.as_deref());
-    let prepared = prepare(&state, &name, params.get("qualifier")).await?;
+    let arn = state.function_arn(&name);
+    let prepared = prepare(&state.store, arn, &name, params.get("qualifier")).await?;
     if asked.asynchronous {
         let task_id =
-            crate::tasks::enqueue(&state, prepared, body, &request_id, asked.task_id).await?;
+            crate::tasks::enqueue(&state.tasks(), prepared, body, &request_id, asked.task_id)
+                .await?;
         return accepted(&task_id);
     }
     let invocation = Invocation {
@@ -88,7 +89,7 @@ fn answer(prepared: &Prepared, outcome: InvocationOutcome) -> FcResult<Response>
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(OCTET_STREAM));
     if let Some(error_type) = &outcome.error_type {
-        headers.insert("x-fc-error-type", value(error_type)?);
+        headers.insert("x-fc-error-type", value(error_type.as_str())?);
     }
     if let Some(tail) = &outcome.log_tail {
         headers.insert("x-fc-log-result", value(&STANDARD.encode(tail))?);
@@ -126,7 +127,7 @@ mod tests {
     fn payload_limits_depend_on_the_invocation_type() {
         assert!(check_payload_size(ASYNC_PAYLOAD_LIMIT, true).is_ok());
         let err = check_payload_size(ASYNC_PAYLOAD_LIMIT + 1, true).unwrap_err();
-        assert_eq!(err.code, "EntityTooLarge");
+        assert_eq!(err.code, fc_models::ErrorCode::EntityTooLarge);
         assert_eq!(err.status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(check_payload_size(ASYNC_PAYLOAD_LIMIT + 1, false).is_ok());
         assert!(check_payload_size(SYNC_PAYLOAD_LIMIT + 1, false).is_err());

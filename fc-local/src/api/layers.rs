@@ -7,22 +7,22 @@
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
-    CreateLayerVersionInput, Layer, LayerAcl, ListLayerVersionOutput, ListLayersOutput,
-    OutputCodeLocation, Runtime,
+    CreateLayerVersionInput, ErrorCode, Layer, LayerAcl, ListLayerVersionOutput, ListLayersOutput,
+    OutputCodeLocation,
 };
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::code_link;
-use crate::enums;
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, json_body, list_json, paginate};
+use crate::extract::{FcJson, FcQuery};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, paginate};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::resources::{self, Kind};
 use crate::validate;
@@ -39,8 +39,8 @@ fn key(version: u32) -> String {
 }
 
 fn version_not_found(layer: &str, version: &str) -> FcError {
-    FcError::not_found(
-        "LayerVersionNotFound",
+    FcError::new(
+        ErrorCode::LayerVersionNotFound,
         format!("version {version} of layer '{layer}' does not exist"),
     )
 }
@@ -77,25 +77,9 @@ pub async fn create_version(
     State(state): State<AppState>,
     Path(layer): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    FcJson(input, _): FcJson<CreateLayerVersionInput>,
 ) -> FcResult<Json<Layer>> {
-    let (input, raw): (CreateLayerVersionInput, Value) = json_body(&body)?;
-    enums::check_body(&raw, enums::LAYER_FIELDS)?;
-    if validate::function_name(&layer).is_err() {
-        return Err(FcError::invalid_argument(format!(
-            "layerName '{layer}' is invalid: use 1 to 128 letters, digits, '_' or '-', starting with a letter or '_'"
-        )));
-    }
-    validate::max_len("description", input.description.as_deref(), 256)?;
-    if let Some(Runtime::Unknown(other)) = input
-        .compatible_runtime
-        .iter()
-        .find(|r| matches!(r, Runtime::Unknown(_)))
-    {
-        return Err(FcError::invalid_argument(format!(
-            "compatibleRuntime '{other}' is not a supported runtime"
-        )));
-    }
+    validate::like_function_name("layerName", &layer)?;
     let package = input
         .code
         .as_ref()
@@ -219,11 +203,10 @@ pub async fn delete_version(
 pub async fn list_versions(
     State(state): State<AppState>,
     Path(layer): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
     headers: HeaderMap,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let start: u32 = match params.get("startVersion") {
         None => 1,
         Some(text) => text.parse().map_err(|_| {
@@ -269,11 +252,10 @@ pub async fn list_versions(
 /// official layers).
 pub async fn list_layers(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
     headers: HeaderMap,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").unwrap_or("").to_owned();
     let only_public = params
@@ -312,17 +294,11 @@ pub async fn list_layers(
 pub async fn put_acl(
     State(state): State<AppState>,
     Path(layer): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<StatusCode> {
-    let params = Params::parse(query.as_deref());
+    // The query checks allow only "0" and "1" for `acl`; `public` is fc-local's alternative.
     let public = match (params.get("acl"), params.get("public")) {
-        (Some("1"), _) => true,
-        (Some("0"), _) => false,
-        (Some(other), _) => {
-            return Err(FcError::invalid_argument(format!(
-                "acl must be 0 or 1, got '{other}'"
-            )));
-        }
+        (Some(acl), _) => LayerAcl::from(acl) == LayerAcl::V1,
         (None, Some(p)) if p.eq_ignore_ascii_case("true") => true,
         (None, Some(p)) if p.eq_ignore_ascii_case("false") => false,
         (None, Some(other)) => {
@@ -340,7 +316,10 @@ pub async fn put_acl(
         .store
         .transact(move |tx, _| {
             let mut meta = meta(tx, &layer)?.ok_or_else(|| {
-                FcError::not_found("LayerNotFound", format!("layer '{layer}' does not exist"))
+                FcError::new(
+                    ErrorCode::LayerNotFound,
+                    format!("layer '{layer}' does not exist"),
+                )
             })?;
             meta.public = public;
             resources::put(tx, Kind::Layer, "", &layer, &meta, false)?;

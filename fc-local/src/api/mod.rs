@@ -18,91 +18,86 @@ pub mod versions;
 
 use std::collections::BTreeMap;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
-use axum::middleware;
-use axum::routing::{MethodFilter, MethodRouter, delete, get, on, post, put};
+use axum::routing::{MethodFilter, MethodRouter, get, on};
+use axum::{Extension, Router, middleware};
+use configs::{async_invoke, concurrency, delete_config, get_config, provision, scaling};
 
 use crate::error::FcError;
 use crate::state::AppState;
 
-/// The handler of an emulated action, or `None`.
-fn emulated(action: &str) -> Option<MethodRouter<AppState>> {
-    Some(match action {
-        "CreateFunction" => post(functions::create),
-        "GetFunction" => get(functions::get),
-        "UpdateFunction" => put(functions::update),
-        "DeleteFunction" => delete(functions::delete),
-        "ListFunctions" => get(functions::list),
-        "GetFunctionCode" => get(functions::get_code),
-        "DisableFunctionInvocation" => post(functions::disable),
-        "EnableFunctionInvocation" => post(functions::enable),
-        "InvokeFunction" => post(invoke::invoke),
-        "GetAsyncTask" => get(async_tasks::get),
-        "ListAsyncTasks" => get(async_tasks::list),
-        "StopAsyncTask" => put(async_tasks::stop),
-        "ListInstances" => get(instances::list),
-        "PublishFunctionVersion" => post(versions::publish),
-        "ListFunctionVersions" => get(versions::list),
-        "DeleteFunctionVersion" => delete(versions::delete),
-        "CreateAlias" => post(aliases::create),
-        "GetAlias" => get(aliases::get),
-        "UpdateAlias" => put(aliases::update),
-        "ListAliases" => get(aliases::list),
-        "DeleteAlias" => delete(aliases::delete),
-        "CreateTrigger" => post(triggers::create),
-        "GetTrigger" => get(triggers::get),
-        "UpdateTrigger" => put(triggers::update),
-        "ListTriggers" => get(triggers::list),
-        "DeleteTrigger" => delete(triggers::delete),
-        "PutAsyncInvokeConfig" => put(configs::async_invoke::put),
-        "GetAsyncInvokeConfig" => {
-            get(configs::get_config::<configs::async_invoke::AsyncInvokeConfigs>)
-        }
-        "DeleteAsyncInvokeConfig" => {
-            delete(configs::delete_config::<configs::async_invoke::AsyncInvokeConfigs>)
-        }
-        "ListAsyncInvokeConfigs" => get(configs::async_invoke::list),
-        "PutConcurrencyConfig" => put(configs::concurrency::put),
-        "GetConcurrencyConfig" => {
-            get(configs::get_config::<configs::concurrency::ConcurrencyConfigs>)
-        }
-        "DeleteConcurrencyConfig" => {
-            delete(configs::delete_config::<configs::concurrency::ConcurrencyConfigs>)
-        }
-        "ListConcurrencyConfigs" => get(configs::concurrency::list),
-        "PutProvisionConfig" => put(configs::provision::put),
-        "GetProvisionConfig" => get(configs::get_config::<configs::provision::ProvisionConfigs>),
-        "DeleteProvisionConfig" => {
-            delete(configs::delete_config::<configs::provision::ProvisionConfigs>)
-        }
-        "ListProvisionConfigs" => get(configs::provision::list),
-        "PutScalingConfig" => put(configs::scaling::put),
-        "GetScalingConfig" => get(configs::get_config::<configs::scaling::ScalingConfigs>),
-        "DeleteScalingConfig" => delete(configs::delete_config::<configs::scaling::ScalingConfigs>),
-        "ListScalingConfigs" => get(configs::scaling::list),
-        "CreateCustomDomain" => post(custom_domains::create),
-        "GetCustomDomain" => get(custom_domains::get),
-        "UpdateCustomDomain" => put(custom_domains::update),
-        "ListCustomDomains" => get(custom_domains::list),
-        "DeleteCustomDomain" => delete(custom_domains::delete),
-        "CreateLayerVersion" => post(layers::create_version),
-        "GetLayerVersion" => get(layers::get_version),
-        "GetLayerVersionByArn" => get(layers::get_version_by_arn),
-        "DeleteLayerVersion" => delete(layers::delete_version),
-        "ListLayerVersions" => get(layers::list_versions),
-        "ListLayers" => get(layers::list_layers),
-        "PutLayerACL" => put(layers::put_acl),
-        "TagResources" => post(tags::tag),
-        "UntagResources" => delete(tags::untag),
-        "ListTagResources" => get(tags::list),
-        "DescribeRegions" => get(account::describe_regions),
-        "CreateVpcBinding" => post(account::create_vpc_binding),
-        "ListVpcBindings" => get(account::list_vpc_bindings),
-        "DeleteVpcBinding" => delete(account::delete_vpc_binding),
+/// An emulated action's handler, routed on the method the operation table gives.
+type Handler = fn(MethodFilter) -> MethodRouter<AppState>;
+
+/// The handler of an emulated action, or `None`. Methods and paths come from the operation
+/// table (`fc_models::API`), not from here.
+fn handler(action: &str) -> Option<Handler> {
+    let handler: Handler = match action {
+        "CreateFunction" => |m| on(m, functions::create),
+        "GetFunction" => |m| on(m, functions::get),
+        "UpdateFunction" => |m| on(m, functions::update),
+        "DeleteFunction" => |m| on(m, functions::delete),
+        "ListFunctions" => |m| on(m, functions::list),
+        "GetFunctionCode" => |m| on(m, functions::get_code),
+        "DisableFunctionInvocation" => |m| on(m, functions::disable),
+        "EnableFunctionInvocation" => |m| on(m, functions::enable),
+        "InvokeFunction" => |m| on(m, invoke::invoke),
+        "GetAsyncTask" => |m| on(m, async_tasks::get),
+        "ListAsyncTasks" => |m| on(m, async_tasks::list),
+        "StopAsyncTask" => |m| on(m, async_tasks::stop),
+        "ListInstances" => |m| on(m, instances::list),
+        "PublishFunctionVersion" => |m| on(m, versions::publish),
+        "ListFunctionVersions" => |m| on(m, versions::list),
+        "DeleteFunctionVersion" => |m| on(m, versions::delete),
+        "CreateAlias" => |m| on(m, aliases::create),
+        "GetAlias" => |m| on(m, aliases::get),
+        "UpdateAlias" => |m| on(m, aliases::update),
+        "ListAliases" => |m| on(m, aliases::list),
+        "DeleteAlias" => |m| on(m, aliases::delete),
+        "CreateTrigger" => |m| on(m, triggers::create),
+        "GetTrigger" => |m| on(m, triggers::get),
+        "UpdateTrigger" => |m| on(m, triggers::update),
+        "ListTriggers" => |m| on(m, triggers::list),
+        "DeleteTrigger" => |m| on(m, triggers::delete),
+        "PutAsyncInvokeConfig" => |m| on(m, async_invoke::put),
+        "GetAsyncInvokeConfig" => |m| on(m, get_config::<async_invoke::AsyncInvokeConfigs>),
+        "DeleteAsyncInvokeConfig" => |m| on(m, delete_config::<async_invoke::AsyncInvokeConfigs>),
+        "ListAsyncInvokeConfigs" => |m| on(m, async_invoke::list),
+        "PutConcurrencyConfig" => |m| on(m, concurrency::put),
+        "GetConcurrencyConfig" => |m| on(m, get_config::<concurrency::ConcurrencyConfigs>),
+        "DeleteConcurrencyConfig" => |m| on(m, delete_config::<concurrency::ConcurrencyConfigs>),
+        "ListConcurrencyConfigs" => |m| on(m, concurrency::list),
+        "PutProvisionConfig" => |m| on(m, provision::put),
+        "GetProvisionConfig" => |m| on(m, get_config::<provision::ProvisionConfigs>),
+        "DeleteProvisionConfig" => |m| on(m, delete_config::<provision::ProvisionConfigs>),
+        "ListProvisionConfigs" => |m| on(m, provision::list),
+        "PutScalingConfig" => |m| on(m, scaling::put),
+        "GetScalingConfig" => |m| on(m, get_config::<scaling::ScalingConfigs>),
+        "DeleteScalingConfig" => |m| on(m, delete_config::<scaling::ScalingConfigs>),
+        "ListScalingConfigs" => |m| on(m, scaling::list),
+        "CreateCustomDomain" => |m| on(m, custom_domains::create),
+        "GetCustomDomain" => |m| on(m, custom_domains::get),
+        "UpdateCustomDomain" => |m| on(m, custom_domains::update),
+        "ListCustomDomains" => |m| on(m, custom_domains::list),
+        "DeleteCustomDomain" => |m| on(m, custom_domains::delete),
+        "CreateLayerVersion" => |m| on(m, layers::create_version),
+        "GetLayerVersion" => |m| on(m, layers::get_version),
+        "GetLayerVersionByArn" => |m| on(m, layers::get_version_by_arn),
+        "DeleteLayerVersion" => |m| on(m, layers::delete_version),
+        "ListLayerVersions" => |m| on(m, layers::list_versions),
+        "ListLayers" => |m| on(m, layers::list_layers),
+        "PutLayerACL" => |m| on(m, layers::put_acl),
+        "TagResources" => |m| on(m, tags::tag),
+        "UntagResources" => |m| on(m, tags::untag),
+        "ListTagResources" => |m| on(m, tags::list),
+        "DescribeRegions" => |m| on(m, account::describe_regions),
+        "CreateVpcBinding" => |m| on(m, account::create_vpc_binding),
+        "ListVpcBindings" => |m| on(m, account::list_vpc_bindings),
+        "DeleteVpcBinding" => |m| on(m, account::delete_vpc_binding),
         _ => return None,
-    })
+    };
+    Some(handler)
 }
 
 /// The actions this build emulates (the others answer 501).
@@ -111,7 +106,7 @@ pub fn emulated_actions() -> Vec<&'static str> {
         .operations
         .iter()
         .map(|op| op.action)
-        .filter(|action| emulated(action).is_some())
+        .filter(|action| handler(action).is_some())
         .collect()
 }
 
@@ -128,13 +123,20 @@ fn not_implemented(method: MethodFilter, action: &'static str) -> MethodRouter<A
 
 /// The complete application: API routes, code links, the FC-shaped fallback and the
 /// middleware (request id outermost, then body limit and signature check).
+///
+/// Every operation of the table is routed on its method and path; operations on one path share
+/// its route. An emulated operation's requests carry the operation (an `&'static Operation`
+/// extension) for the extractors of [`crate::extract`], which apply its checks.
 pub fn router(state: AppState) -> Router {
     let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
     for op in fc_models::API.operations {
         let Some(filter) = method_filter(op.method) else {
             continue;
         };
-        let route = emulated(op.action).unwrap_or_else(|| not_implemented(filter, op.action));
+        let route = match handler(op.action) {
+            Some(handler) => handler(filter).route_layer(Extension(op)),
+            None => not_implemented(filter, op.action),
+        };
         let merged = match by_path.remove(op.path) {
             Some(existing) => existing.merge(route),
             None => route,
@@ -154,17 +156,72 @@ pub fn router(state: AppState) -> Router {
             &format!("{}{{*rest}}", triggers::HTTP_TRIGGER_PREFIX),
             axum::routing::any(triggers::invoke_http),
         )
-        .fallback(|| async {
-            FcError::not_found(
-                "PathNotSupported",
-                "no operation of the Function Compute API matches this method and path",
-            )
-        })
+        .fallback(|| async { FcError::path_not_supported() })
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            crate::body::Gate {
+                config: state.config.clone(),
+                unsigned_prefixes: &[code_link::DOWNLOAD_PREFIX, triggers::HTTP_TRIGGER_PREFIX],
+            },
             crate::body::layer,
         ))
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(crate::request_id::layer))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sends a request without signature to a server started with signature checks off.
+    async fn send(base: &str, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let reply = reqwest::Client::new()
+            .request(method, format!("{base}{path}"))
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("reply");
+        let status = reply.status().as_u16();
+        (status, reply.json().await.unwrap_or_default())
+    }
+
+    #[tokio::test]
+    async fn routes_carry_their_operation_and_unknown_actions_answer_501() {
+        assert!(handler("CreateSession").is_none());
+        assert!(handler("CreateFunction").is_some());
+        let server = crate::FcLocal::new()
+            .auth(false)
+            .start()
+            .await
+            .expect("start");
+        let base = server.endpoint();
+        let (status, body) = send(&base, "POST", "/2023-03-30/functions/f/sessions", "{}").await;
+        assert_eq!((status, &body["Code"]), (501, &"NotImplemented".into()));
+        assert!(
+            body["Message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("CreateSession")
+        );
+        let (status, body) = send(&base, "GET", "/2023-03-30/functions?limit=500", "").await;
+        assert_eq!((status, &body["Code"]), (400, &"InvalidArgument".into()));
+        assert_eq!(
+            body["Message"],
+            "query parameter limit is 500; the maximum is 100"
+        );
+        let (status, body) = send(
+            &base,
+            "PUT",
+            "/2023-03-30/functions/f",
+            r#"{"timeout":"x"}"#,
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert!(
+            body["Message"].as_str().unwrap_or("").contains("timeout"),
+            "{body}"
+        );
+        server.shutdown().await;
+    }
 }

@@ -5,14 +5,15 @@
 //! function's own `tags`, so GetFunction and the ListFunctions tag filter see them.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use fc_models::{ListTagResourcesOutput, Tag, TagResource, TagResourcesInput};
 use serde_json::Value;
 
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, json_body, list_json, paginate};
+use crate::extract::{FcJson, FcQuery};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, paginate};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::functions;
 use crate::validate;
@@ -35,8 +36,10 @@ fn function_name(resource_id: &str) -> &str {
 }
 
 /// `POST /2023-03-30/tags-v2`: adds tags, replacing the values of keys already present.
-pub async fn tag(State(state): State<AppState>, body: Bytes) -> FcResult<StatusCode> {
-    let (input, _): (TagResourcesInput, Value) = json_body(&body)?;
+pub async fn tag(
+    State(state): State<AppState>,
+    FcJson(input, _): FcJson<TagResourcesInput>,
+) -> FcResult<StatusCode> {
     check_type(Some(input.resource_type.as_deref().unwrap_or("function")))?;
     if input.resource_id.is_empty() || input.tag.is_empty() {
         return Err(FcError::invalid_argument(
@@ -65,9 +68,8 @@ pub async fn tag(State(state): State<AppState>, body: Bytes) -> FcResult<StatusC
 /// `DELETE /2023-03-30/tags-v2`: removes the keys in `TagKey`, or every tag with `All=true`.
 pub async fn untag(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<StatusCode> {
-    let params = Params::parse(query.as_deref());
     check_type(params.get("ResourceType"))?;
     let ids: Vec<String> = params
         .json("ResourceId")?
@@ -98,11 +100,10 @@ pub async fn untag(
 /// `GET /2023-03-30/tags-v2`: one entry per (function, tag), filtered by `ResourceId` and `Tag`.
 pub async fn list(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
     check_type(params.get("ResourceType"))?;
-    let limit = params.limit("Limit", 20, 100)?;
+    let limit = params.limit("Limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = decode_token(params.get("NextToken"))?;
     let ids: Option<Vec<String>> = params.json("ResourceId")?;
     let wanted: Vec<Tag> = params.json("Tag")?.unwrap_or_default();

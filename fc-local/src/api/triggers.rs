@@ -6,19 +6,20 @@
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
-    CreateTriggerInput, HttpTrigger, ListTriggersOutput, Trigger, TriggerType, UpdateTriggerInput,
+    CreateTriggerInput, ErrorCode, HttpTrigger, ListTriggersOutput, Trigger, TriggerType,
+    UpdateTriggerInput,
 };
 use rusqlite::Transaction;
 use serde_json::Value;
 
-use crate::enums;
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, json_body, list_json, paginate};
+use crate::extract::{FcJson, FcQuery};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, paginate};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::functions;
 use crate::store::resources::{self, Kind};
@@ -30,8 +31,8 @@ pub const HTTP_TRIGGER_PREFIX: &str = "/__http/";
 const MAX_TRIGGERS: u64 = 50;
 
 fn not_found(function: &str, name: &str) -> FcError {
-    FcError::not_found(
-        "TriggerNotFound",
+    FcError::new(
+        ErrorCode::TriggerNotFound,
         format!("trigger '{name}' of function '{function}' does not exist"),
     )
 }
@@ -60,8 +61,8 @@ fn check_single_http(tx: &Transaction<'_>, function: &str, trigger: &Trigger) ->
             && e.value.trigger_name != trigger.trigger_name
     });
     match clash {
-        Some(other) => Err(FcError::conflict(
-            "TriggerAlreadyExists",
+        Some(other) => Err(FcError::new(
+            ErrorCode::TriggerAlreadyExists,
             format!(
                 "qualifier {} of function '{function}' already has the HTTP trigger '{}'",
                 trigger.qualifier.as_deref().unwrap_or("LATEST"),
@@ -89,21 +90,9 @@ pub async fn create(
     State(state): State<AppState>,
     Path(function): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    FcJson(input, _): FcJson<CreateTriggerInput>,
 ) -> FcResult<Json<Trigger>> {
-    let (input, raw): (CreateTriggerInput, Value) = json_body(&body)?;
-    enums::check_body(&raw, enums::TRIGGER_FIELDS)?;
-    validate::trigger_name(&input.trigger_name)?;
-    if let TriggerType::Unknown(other) = &input.trigger_type {
-        return Err(FcError::invalid_argument(format!(
-            "triggerType '{other}' is not supported; use one of {}",
-            TriggerType::VALUES.join(", ")
-        )));
-    }
     validate::trigger_config(&input.trigger_type, &input.trigger_config)?;
-    validate::max_len("description", input.description.as_deref(), 256)?;
-    validate::max_len("invocationRole", input.invocation_role.as_deref(), 300)?;
-    validate::len_between("sourceArn", input.source_arn.as_deref(), 1, 300)?;
     let arn = state.function_arn(&function);
     let http = (input.trigger_type == TriggerType::Http)
         .then(|| http_urls(&headers, &function, &input.trigger_name));
@@ -142,8 +131,8 @@ pub async fn create(
                 &trigger,
                 true,
             )? {
-                return Err(FcError::conflict(
-                    "TriggerAlreadyExists",
+                return Err(FcError::new(
+                    ErrorCode::TriggerAlreadyExists,
                     format!(
                         "trigger '{}' of function '{function}' already exists",
                         input.trigger_name
@@ -176,11 +165,8 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     Path((function, name)): Path<(String, String)>,
-    body: Bytes,
+    FcJson(input, _): FcJson<UpdateTriggerInput>,
 ) -> FcResult<Json<Trigger>> {
-    let (input, _): (UpdateTriggerInput, Value) = json_body(&body)?;
-    validate::max_len("description", input.description.as_deref(), 256)?;
-    validate::max_len("invocationRole", input.invocation_role.as_deref(), 300)?;
     let trigger = state
         .store
         .transact(move |tx, _| {
@@ -214,10 +200,9 @@ pub async fn update(
 pub async fn list(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").unwrap_or("").to_owned();
     let entries: Vec<resources::Entry<Trigger>> = state

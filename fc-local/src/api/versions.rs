@@ -3,22 +3,23 @@
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use fc_client::timestamp::format_iso8601;
-use fc_models::{ListVersionsOutput, PublishVersionInput, QualifierDirection, Version};
+use fc_models::{ErrorCode, ListVersionsOutput, PublishVersionInput, QualifierDirection, Version};
 use serde_json::Value;
 
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, json_body, list_json};
+use crate::extract::{FcJson, FcQuery};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::versions::VersionRow;
 use crate::store::{aliases, functions, versions};
 
 fn version_not_found(name: &str, id: &str) -> FcError {
-    FcError::not_found(
-        "VersionNotFound",
+    FcError::new(
+        ErrorCode::VersionNotFound,
         format!("version '{id}' of function '{name}' does not exist"),
     )
 }
@@ -28,18 +29,8 @@ fn version_not_found(name: &str, id: &str) -> FcError {
 pub async fn publish(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    body: Bytes,
+    FcJson(input, _): FcJson<PublishVersionInput>,
 ) -> FcResult<Json<Version>> {
-    let (input, _): (PublishVersionInput, Value) = json_body(&body)?;
-    if input
-        .description
-        .as_deref()
-        .is_some_and(|d| d.chars().count() > 256)
-    {
-        return Err(FcError::invalid_argument(
-            "description must have at most 256 characters",
-        ));
-    }
     let row = state
         .store
         .transact(move |tx, _| {
@@ -62,19 +53,13 @@ pub async fn publish(
 pub async fn list(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let params = Params::parse(query.as_deref());
-    let limit = params.limit("limit", 20, 100)?;
-    let direction = match params.get("direction") {
-        None | Some("BACKWARD") => QualifierDirection::Backward,
-        Some("FORWARD") => QualifierDirection::Forward,
-        Some(other) => {
-            return Err(FcError::invalid_argument(format!(
-                "direction must be FORWARD or BACKWARD, got '{other}'"
-            )));
-        }
-    };
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
+    // The query checks allow only the spec's values.
+    let direction = params
+        .get("direction")
+        .map_or(QualifierDirection::Backward, QualifierDirection::from);
     let after = params
         .get("nextToken")
         .map(|t| {
@@ -132,9 +117,7 @@ pub async fn delete(
                 .parse::<u64>()
                 .map_err(|_| version_not_found(&name, &version_id))?;
             if let Some(alias) = aliases::referencing(tx, &name, &id.to_string())? {
-                return Err(FcError::new(
-                    StatusCode::PRECONDITION_FAILED,
-                    "PreconditionFailed",
+                return Err(FcError::new(ErrorCode::PreconditionFailed,
                     format!("version {id} of function '{name}' is used by alias '{alias}'; change or delete the alias first"),
                 ));
             }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use fc_client::code::{ExtractError, ZipReadError};
+use fc_models::ErrorCode;
 
 /// Why the executor could not run an invocation at all.
 ///
@@ -125,41 +126,43 @@ pub enum ExecError {
 }
 
 impl ExecError {
-    /// The HTTP status and FC error `Code` the API should answer with (see `errors.md`): a
-    /// bad package or spec is the caller's (400 `InvalidArgument`); a start command that is
-    /// missing, not executable, or exits is 412 `CAFileNotFound` / `CAFilePermission` /
-    /// `CAExited`; a server that never listens is 412 `PreconditionFailed`; shutdown is 503
-    /// `ResourceThrottled`; everything else (missing interpreter, disk, ports) is 500
-    /// `InternalServerError`. The mapping of start failures is a choice: the service's exact
-    /// codes for them are not documented.
+    /// The FC error `Code` the API should answer with (see `errors.md`), whose status is the
+    /// one the shared list gives it: a bad package or spec is the caller's (400
+    /// `InvalidArgument`); a start command that is missing, not executable, or exits is 412
+    /// `CAFileNotFound` / `CAFilePermission` / `CAExited`; a server that never listens is 412
+    /// `PreconditionFailed`; shutdown is 503 `ResourceThrottled`; everything else (missing
+    /// interpreter, disk, ports) is 500 `InternalServerError`. The mapping of start failures is
+    /// a choice: the service's exact codes for them are not documented.
     ///
     /// ```
     /// use fc_local::executor::ExecError;
+    /// use fc_models::ErrorCode;
     ///
-    /// assert_eq!(ExecError::ShutDown.status_and_code(), (503, "ResourceThrottled"));
+    /// assert_eq!(ExecError::ShutDown.code(), ErrorCode::ResourceThrottled);
+    /// assert_eq!(ExecError::ShutDown.code().status(), 503);
     /// ```
-    pub fn status_and_code(&self) -> (u16, &'static str) {
+    pub fn code(&self) -> ErrorCode {
         use std::io::ErrorKind;
         match self {
             ExecError::UnsupportedRuntime { .. }
             | ExecError::InvalidSpec { .. }
             | ExecError::CodeRead { .. }
-            | ExecError::CodeExtract { .. } => (400, "InvalidArgument"),
+            | ExecError::CodeExtract { .. } => ErrorCode::InvalidArgument,
             ExecError::SpawnFailed { source, .. } if source.kind() == ErrorKind::NotFound => {
-                (412, "CAFileNotFound")
+                ErrorCode::CAFileNotFound
             }
             ExecError::SpawnFailed { source, .. }
                 if source.kind() == ErrorKind::PermissionDenied =>
             {
-                (412, "CAFilePermission")
+                ErrorCode::CAFilePermission
             }
-            ExecError::InstanceExited { .. } => (412, "CAExited"),
-            ExecError::StartTimeout { .. } => (412, "PreconditionFailed"),
-            ExecError::ShutDown => (503, "ResourceThrottled"),
+            ExecError::InstanceExited { .. } => ErrorCode::CAExited,
+            ExecError::StartTimeout { .. } => ErrorCode::PreconditionFailed,
+            ExecError::ShutDown => ErrorCode::ResourceThrottled,
             ExecError::InterpreterMissing { .. }
             | ExecError::SpawnFailed { .. }
             | ExecError::Io { .. }
-            | ExecError::NoPort(_) => (500, "InternalServerError"),
+            | ExecError::NoPort(_) => ErrorCode::InternalServerError,
         }
     }
 }

@@ -3,13 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-
-/// `X-Fc-Error-Type` of an error the function reported itself (a Node.js `callback(err)`).
-pub const HANDLED_INVOCATION_ERROR: &str = "HandledInvocationError";
-/// `X-Fc-Error-Type` of every other function error: exceptions, crashes, timeouts.
-pub const UNHANDLED_INVOCATION_ERROR: &str = "UnhandledInvocationError";
-/// `X-Fc-Error-Type` when the instance's initializer failed or timed out.
-pub const INITIALIZATION_ERROR: &str = "InitializationError";
+use fc_client::FunctionErrorType;
 
 /// A call to run: request id, event and the caller's options.
 ///
@@ -70,9 +64,11 @@ pub struct InvocationOutcome {
     pub status: u16,
     /// The response body: the handler's result, or an error JSON.
     pub body: Bytes,
-    /// `X-Fc-Error-Type`: `None` on success, else one of [`HANDLED_INVOCATION_ERROR`],
-    /// [`UNHANDLED_INVOCATION_ERROR`], [`INITIALIZATION_ERROR`].
-    pub error_type: Option<String>,
+    /// `X-Fc-Error-Type`: `None` on success, else [`FunctionErrorType::Handled`] (an error the
+    /// function reported itself, such as a Node.js `callback(err)`),
+    /// [`FunctionErrorType::Unhandled`] (exceptions, crashes, timeouts) or
+    /// [`FunctionErrorType::Initialization`] (the initializer failed or timed out).
+    pub error_type: Option<FunctionErrorType>,
     /// The last 4 KB (4,096 bytes, cut on a character boundary) of this invocation's output,
     /// if [`Invocation::log_tail`] was set; not yet base64-encoded.
     pub log_tail: Option<String>,

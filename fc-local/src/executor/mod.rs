@@ -42,10 +42,7 @@ pub use config::{
     Credentials, DEFAULT_LOG_LINES, DEFAULT_MAX_INSTANCES, DEFAULT_STARTUP_TIMEOUT, ExecutorConfig,
 };
 pub use error::ExecError;
-pub use invocation::{
-    HANDLED_INVOCATION_ERROR, INITIALIZATION_ERROR, Invocation, InvocationOutcome,
-    UNHANDLED_INVOCATION_ERROR,
-};
+pub use invocation::{Invocation, InvocationOutcome};
 pub use logs::{LOG_TAIL_BYTES, LogRecord, log_tail};
 pub use pool::InstanceInfo;
 pub use spec::{

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use fc_client::FunctionErrorType;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::config::ExecutorConfig;
-use super::invocation::{HANDLED_INVOCATION_ERROR, UNHANDLED_INVOCATION_ERROR};
 use super::spec::{FunctionSpec, RuntimeKind};
 
 /// Path of the invocation request.
@@ -141,7 +141,7 @@ pub(crate) fn instance_env(
 }
 
 /// How an instance answered `POST /invoke`, in InvokeFunction terms.
-pub(crate) fn error_type_of(kind: RuntimeKind, headers: &HeaderMap) -> Option<String> {
+pub(crate) fn error_type_of(kind: RuntimeKind, headers: &HeaderMap) -> Option<FunctionErrorType> {
     let failed = headers
         .get(STATUS_HEADER)
         .and_then(|value| value.to_str().ok())
@@ -151,13 +151,13 @@ pub(crate) fn error_type_of(kind: RuntimeKind, headers: &HeaderMap) -> Option<St
     }
     let reported = headers
         .get(SHIM_ERROR_TYPE_HEADER)
-        .and_then(|value| value.to_str().ok());
-    let error_type = match (kind, reported) {
-        (RuntimeKind::Custom, _) => UNHANDLED_INVOCATION_ERROR,
-        (_, Some(HANDLED_INVOCATION_ERROR)) => HANDLED_INVOCATION_ERROR,
-        _ => UNHANDLED_INVOCATION_ERROR,
-    };
-    Some(error_type.to_owned())
+        .and_then(|value| value.to_str().ok())
+        .map(FunctionErrorType::from);
+    Some(match (kind, reported) {
+        (RuntimeKind::Custom, _) => FunctionErrorType::Unhandled,
+        (_, Some(FunctionErrorType::Handled)) => FunctionErrorType::Handled,
+        _ => FunctionErrorType::Unhandled,
+    })
 }
 
 /// Whether an answer to `POST /initialize` reports success: a 2xx status without
@@ -203,17 +203,17 @@ mod tests {
         assert_eq!(error_type_of(RuntimeKind::Custom, &headers), None);
         headers.insert(
             "x-fc-error-type",
-            HeaderValue::from_static(HANDLED_INVOCATION_ERROR),
+            HeaderValue::from_static("HandledInvocationError"),
         );
         assert_eq!(error_type_of(RuntimeKind::Node, &headers), None);
         headers.insert("x-fc-status", HeaderValue::from_static("404"));
         assert_eq!(
-            error_type_of(RuntimeKind::Node, &headers).as_deref(),
-            Some(HANDLED_INVOCATION_ERROR)
+            error_type_of(RuntimeKind::Node, &headers),
+            Some(FunctionErrorType::Handled)
         );
         assert_eq!(
-            error_type_of(RuntimeKind::Custom, &headers).as_deref(),
-            Some(UNHANDLED_INVOCATION_ERROR),
+            error_type_of(RuntimeKind::Custom, &headers),
+            Some(FunctionErrorType::Unhandled),
             "custom runtimes cannot claim a handled error"
         );
     }

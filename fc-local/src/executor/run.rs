@@ -6,13 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use fc_client::FunctionErrorType;
 
 use super::Executor;
 use super::error::ExecError;
 use super::instance::{Answer, Instance, Launch, PostError};
-use super::invocation::{
-    INITIALIZATION_ERROR, Invocation, InvocationOutcome, UNHANDLED_INVOCATION_ERROR,
-};
+use super::invocation::{Invocation, InvocationOutcome};
 use super::logs::{Drain, log_tail};
 use super::pool::{Acquired, Lease, Pool};
 use super::protocol::{
@@ -145,7 +144,7 @@ impl Call<'_> {
         Some(self.outcome(
             instance,
             error_body(&message),
-            Some(INITIALIZATION_ERROR),
+            Some(FunctionErrorType::Initialization),
             output,
             std::slice::from_ref(&message),
             started.elapsed(),
@@ -178,7 +177,7 @@ impl Call<'_> {
         self.outcome(
             instance,
             body,
-            Some(INITIALIZATION_ERROR),
+            Some(FunctionErrorType::Initialization),
             output,
             &[],
             started.elapsed(),
@@ -213,14 +212,7 @@ impl Call<'_> {
                 };
                 let output = instance.log.finish(request_id, drain).await;
                 lease.release(true);
-                return self.outcome(
-                    &instance,
-                    answer.body,
-                    error_type.as_deref(),
-                    output,
-                    &[],
-                    duration,
-                );
+                return self.outcome(&instance, answer.body, error_type, output, &[], duration);
             }
             Err(PostError::TimedOut) => format!(
                 "Function timed out after {} seconds",
@@ -245,7 +237,7 @@ impl Call<'_> {
         self.outcome(
             &instance,
             error_body(&message),
-            Some(UNHANDLED_INVOCATION_ERROR),
+            Some(FunctionErrorType::Unhandled),
             output,
             &[message.clone(), end],
             duration,
@@ -258,7 +250,7 @@ impl Call<'_> {
         &self,
         instance: &Instance,
         body: Bytes,
-        error_type: Option<&str>,
+        error_type: Option<FunctionErrorType>,
         mut output: String,
         notes: &[String],
         duration: Duration,
@@ -285,7 +277,7 @@ impl Call<'_> {
         InvocationOutcome {
             status: 200,
             body,
-            error_type: error_type.map(str::to_owned),
+            error_type,
             log_tail: self
                 .invocation
                 .log_tail

@@ -1,7 +1,9 @@
 //! The request headers of InvokeFunction: `x-fc-invocation-type`, `x-fc-log-type` and
-//! `x-fc-async-task-id`, checked against the values the spec allows.
+//! `x-fc-async-task-id`. The operation's header checks (from the spec, applied by the
+//! `FcHeaders` extractor) have limited them to the values the spec allows.
 
 use axum::http::HeaderMap;
+use fc_models::{InvocationType, LogType};
 
 use crate::error::{FcError, FcResult};
 
@@ -11,9 +13,6 @@ pub const INVOCATION_TYPE: &str = "x-fc-invocation-type";
 pub const LOG_TYPE: &str = "x-fc-log-type";
 /// Caller-chosen id of an asynchronous task.
 pub const ASYNC_TASK_ID: &str = "x-fc-async-task-id";
-
-/// Longest task id the service accepts (limits.md l.136).
-const MAX_TASK_ID_LEN: usize = 128;
 
 /// What the caller asked for in the headers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,38 +26,24 @@ pub struct InvokeHeaders {
 }
 
 impl InvokeHeaders {
-    /// Reads the headers; a value outside the spec's list is 400 `InvalidArgument` naming the
-    /// header and the accepted values.
+    /// Reads the headers, which the operation's header checks have passed: anything but `Async`
+    /// is synchronous, anything but `Tail` is without log tail.
     ///
     /// ```
     /// use axum::http::HeaderMap;
     /// use fc_local::invoke::InvokeHeaders;
     ///
     /// let mut headers = HeaderMap::new();
+    /// assert!(!InvokeHeaders::parse(&headers).unwrap().asynchronous);
     /// headers.insert("x-fc-invocation-type", "Async".parse().unwrap());
     /// assert!(InvokeHeaders::parse(&headers).unwrap().asynchronous);
-    /// headers.insert("x-fc-invocation-type", "Later".parse().unwrap());
-    /// assert!(InvokeHeaders::parse(&headers).is_err());
     /// ```
     pub fn parse(headers: &HeaderMap) -> FcResult<Self> {
-        let asynchronous = match text(headers, INVOCATION_TYPE)? {
-            None | Some("Sync") => false,
-            Some("Async") => true,
-            Some(other) => return Err(bad_value(INVOCATION_TYPE, other, "Sync or Async")),
-        };
-        let log_tail = match text(headers, LOG_TYPE)? {
-            None | Some("None") => false,
-            Some("Tail") => true,
-            Some(other) => return Err(bad_value(LOG_TYPE, other, "None or Tail")),
-        };
-        let task_id = text(headers, ASYNC_TASK_ID)?.map(str::to_owned);
-        if let Some(id) = &task_id {
-            check_task_id(id)?;
-        }
         Ok(Self {
-            asynchronous,
-            log_tail,
-            task_id,
+            asynchronous: text(headers, INVOCATION_TYPE)?.map(InvocationType::from)
+                == Some(InvocationType::Async),
+            log_tail: text(headers, LOG_TYPE)?.map(LogType::from) == Some(LogType::Tail),
+            task_id: text(headers, ASYNC_TASK_ID)?.map(str::to_owned),
         })
     }
 }
@@ -74,35 +59,19 @@ fn text<'a>(headers: &'a HeaderMap, name: &str) -> FcResult<Option<&'a str>> {
     }
 }
 
-fn bad_value(header: &str, value: &str, accepted: &str) -> FcError {
-    FcError::invalid_argument(format!("header {header} must be {accepted}, got '{value}'"))
-}
-
-/// Letters, digits, `_` and `-`, starting with a letter or `_`, at most 128 characters.
-fn check_task_id(id: &str) -> FcResult<()> {
-    let mut chars = id.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if id.len() > MAX_TASK_ID_LEN || !first_ok || !rest_ok {
-        return Err(FcError::invalid_argument(format!(
-            "header {ASYNC_TASK_ID} '{id}' is not a valid task id: use at most \
-             {MAX_TASK_ID_LEN} letters, digits, '_' and '-', starting with a letter or '_'"
-        )));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::FcHeaders;
 
+    /// The headers after InvokeFunction's header checks, as a request meets them.
     fn parse(pairs: &[(&'static str, &'static str)]) -> FcResult<InvokeHeaders> {
         let mut headers = HeaderMap::new();
         for (name, value) in pairs {
             headers.insert(*name, value.parse().unwrap());
         }
+        let op = fc_models::API.by_action("InvokeFunction").unwrap();
+        let FcHeaders(headers) = FcHeaders::checked(op, headers)?;
         InvokeHeaders::parse(&headers)
     }
 

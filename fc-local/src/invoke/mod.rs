@@ -1,7 +1,7 @@
 //! What InvokeFunction needs before the executor runs anything: the request headers, the
 //! qualifier (with alias weights), the function's configuration turned into an executor spec.
 //!
-//! Synchronous calls (`api::invoke`) and asynchronous tasks (`crate::tasks`) share this path,
+//! Synchronous calls and asynchronous tasks (the `api::invoke` and `tasks` modules) share this path,
 //! so both see the same errors for a missing function, version or alias, a disabled function
 //! and a runtime fc-local cannot run.
 

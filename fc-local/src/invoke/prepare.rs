@@ -5,9 +5,11 @@ use bytes::Bytes;
 
 use super::qualifier::{self, Resolved};
 use super::spec::function_spec;
+use fc_models::ErrorCode;
+
 use crate::error::{FcError, FcResult};
 use crate::executor::FunctionSpec;
-use crate::state::AppState;
+use crate::store::Store;
 
 /// An invocation ready for the executor.
 #[derive(Debug, Clone)]
@@ -20,19 +22,24 @@ pub struct Prepared {
     pub function_arn: String,
 }
 
-/// Resolves `name` at `qualifier` (alias weights drawn at random) and loads its code.
+/// Resolves `name` (whose ARN is `function_arn`) at `qualifier` (alias weights drawn at random)
+/// and loads its code.
 ///
 /// Errors: 404 `FunctionNotFound` / `VersionNotFound` / `AliasNotFound`; 412
 /// `PreconditionFailed` when invocation of the function is disabled
 /// (DisableFunctionInvocation); 400 `InvalidArgument` when fc-local cannot run it (a runtime
 /// it does not support, no code package as for custom-container functions, a handler not of
 /// the form `file.function`).
-pub async fn prepare(state: &AppState, name: &str, qualifier: Option<&str>) -> FcResult<Prepared> {
+pub async fn prepare(
+    store: &Store,
+    function_arn: String,
+    name: &str,
+    qualifier: Option<&str>,
+) -> FcResult<Prepared> {
     let owned_name = name.to_owned();
     let owned_qualifier = qualifier.map(str::to_owned);
     let draw = qualifier::random_draw();
-    let (resolved, code) = state
-        .store
+    let (resolved, code) = store
         .transact(move |tx, code| {
             let resolved: Resolved =
                 qualifier::resolve(tx, &owned_name, owned_qualifier.as_deref(), draw)?;
@@ -60,7 +67,7 @@ pub async fn prepare(state: &AppState, name: &str, qualifier: Option<&str>) -> F
     Ok(Prepared {
         spec,
         qualifier: resolved.qualifier,
-        function_arn: state.function_arn(name),
+        function_arn,
     })
 }
 
@@ -80,8 +87,7 @@ fn check_enabled(name: &str, resolved: &Resolved) -> FcResult<()> {
         .map(|r| format!(" (reason: {r})"))
         .unwrap_or_default();
     Err(FcError::new(
-        axum::http::StatusCode::PRECONDITION_FAILED,
-        "PreconditionFailed",
+        ErrorCode::PreconditionFailed,
         format!(
             "invocation of function '{name}' is disabled{reason}; call EnableFunctionInvocation \
              to allow it again"

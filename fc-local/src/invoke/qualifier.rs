@@ -7,7 +7,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use fc_models::{Alias, Function};
+use fc_models::{Alias, ErrorCode, Function};
 use rusqlite::Transaction;
 
 use crate::error::{FcError, FcResult};
@@ -55,8 +55,8 @@ pub fn resolve(
         asked.to_owned()
     } else {
         let alias = aliases::get(tx, name, asked)?.ok_or_else(|| {
-            FcError::not_found(
-                "AliasNotFound",
+            FcError::new(
+                ErrorCode::AliasNotFound,
                 format!("alias '{asked}' of function '{name}' does not exist"),
             )
         })?;

@@ -134,7 +134,7 @@ mod tests {
             function_spec("f", &no_runtime, "LATEST", Bytes::new())
                 .unwrap_err()
                 .code,
-            "InvalidArgument"
+            fc_models::ErrorCode::InvalidArgument
         );
         let container = Function {
             runtime: Some(Runtime::CustomContainer),

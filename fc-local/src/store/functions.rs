@@ -1,6 +1,7 @@
 //! The `functions` table: one row per function, holding its current (LATEST) configuration as
 //! the JSON of [`fc_models::Function`] and the next version id to hand out.
 
+use fc_models::ErrorCode;
 use fc_models::Function;
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -54,8 +55,8 @@ pub fn insert(tx: &Transaction<'_>, name: &str, function: &Function) -> FcResult
         params![name, encode(function)?],
     )?;
     if inserted == 0 {
-        return Err(FcError::conflict(
-            "FunctionAlreadyExists",
+        return Err(FcError::new(
+            ErrorCode::FunctionAlreadyExists,
             format!("function '{name}' already exists"),
         ));
     }
@@ -127,8 +128,8 @@ pub fn resolve(
         Ok(id) => id,
         Err(_) => {
             let alias = aliases::get(tx, name, qualifier)?.ok_or_else(|| {
-                FcError::not_found(
-                    "AliasNotFound",
+                FcError::new(
+                    ErrorCode::AliasNotFound,
                     format!("alias '{qualifier}' of function '{name}' does not exist"),
                 )
             })?;
@@ -140,8 +141,8 @@ pub fn resolve(
         }
     };
     let function = versions::snapshot(tx, name, version)?.ok_or_else(|| {
-        FcError::not_found(
-            "VersionNotFound",
+        FcError::new(
+            ErrorCode::VersionNotFound,
             format!("version {version} of function '{name}' does not exist"),
         )
     })?;
@@ -167,7 +168,7 @@ mod tests {
             insert(tx, "a", &function("a")).unwrap();
             insert(tx, "ab", &function("ab")).unwrap();
             let err = insert(tx, "a", &function("a")).unwrap_err();
-            assert_eq!(err.code, "FunctionAlreadyExists");
+            assert_eq!(err.code, ErrorCode::FunctionAlreadyExists);
             let names = |v: Vec<Function>| -> Vec<String> {
                 v.into_iter().filter_map(|f| f.function_name).collect()
             };
@@ -178,7 +179,7 @@ mod tests {
             assert_eq!(take_version_id(tx, "a").unwrap(), 2);
             assert_eq!(
                 take_version_id(tx, "missing").unwrap_err().code,
-                "FunctionNotFound"
+                ErrorCode::FunctionNotFound
             );
             delete(tx, "a").unwrap();
             assert!(get(tx, "a").unwrap().is_none());

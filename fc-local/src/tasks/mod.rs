@@ -12,26 +12,39 @@ pub mod record;
 pub mod registry;
 pub mod run;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::http::StatusCode;
 use bytes::Bytes;
-use fc_models::{AsyncConfig, AsyncTask, AsyncTaskStatus};
+use fc_models::{AsyncConfig, AsyncTask, AsyncTaskStatus, ErrorCode};
 
 pub use registry::Registry;
 pub use run::Policy;
 
 use crate::error::{FcError, FcResult};
+use crate::executor::Executor;
 use crate::invoke::Prepared;
-use crate::state::AppState;
+use crate::store::Store;
 use crate::store::resources::{self, Kind};
 use record::{TaskRecord, now_ms, transition};
+
+/// What the tasks of one server work with: the store that keeps them, the executor that runs
+/// their invocations and the registry of those running. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Where tasks (and the functions' async invoke configs) are stored.
+    pub store: Store,
+    /// Runs the tasks' invocations.
+    pub executor: Executor,
+    /// The tasks running in this process.
+    pub registry: Arc<Registry>,
+}
 
 /// Accepts an asynchronous invocation: stores the task (`Enqueued`) and starts it in the
 /// background. The task id is `task_id` or, when none is given, the request id. A function
 /// that already has a task with that id gives 409 `AsyncTaskAlreadyExists`.
 pub async fn enqueue(
-    state: &AppState,
+    context: &Context,
     prepared: Prepared,
     payload: Bytes,
     request_id: &str,
@@ -39,7 +52,7 @@ pub async fn enqueue(
 ) -> FcResult<String> {
     let function = prepared.spec.name.clone();
     let task_id = task_id.unwrap_or_else(|| request_id.to_owned());
-    let policy = policy(state, &function, &prepared.qualifier).await?;
+    let policy = policy(&context.store, &function, &prepared.qualifier).await?;
     let mut task = AsyncTask {
         task_id: Some(task_id.clone()),
         request_id: Some(request_id.to_owned()),
@@ -51,12 +64,12 @@ pub async fn enqueue(
     };
     transition(&mut task, AsyncTaskStatus::Enqueued, None);
     let record = TaskRecord {
-        run_id: state.engine.tasks.run_id().to_owned(),
+        run_id: context.registry.run_id().to_owned(),
         enqueued_ms: now_ms(),
         task,
     };
     let job = run::Job {
-        state: state.clone(),
+        context: context.clone(),
         prepared,
         payload,
         request_id: request_id.to_owned(),
@@ -71,12 +84,12 @@ pub async fn enqueue(
             run::run(job).await;
         }
     });
-    let registry = &state.engine.tasks;
+    let registry = &context.registry;
     if !registry.register(&function, &task_id, handle.abort_handle()) {
         handle.abort();
         return Err(already_exists(&function, &task_id));
     }
-    if let Err(error) = record::insert(state, &function, record).await {
+    if let Err(error) = record::insert(&context.store, &function, record).await {
         registry.finish(&function, &task_id);
         handle.abort();
         return Err(error);
@@ -86,19 +99,18 @@ pub async fn enqueue(
 }
 
 fn already_exists(function: &str, task_id: &str) -> FcError {
-    FcError::conflict(
-        "AsyncTaskAlreadyExists",
+    FcError::new(
+        ErrorCode::AsyncTaskAlreadyExists,
         format!("function '{function}' already has a running asynchronous task '{task_id}'"),
     )
 }
 
 /// The retry and age settings from the async invoke config of `qualifier` (the service's
 /// defaults when it has none).
-async fn policy(state: &AppState, function: &str, qualifier: &str) -> FcResult<Policy> {
+async fn policy(store: &Store, function: &str, qualifier: &str) -> FcResult<Policy> {
     let function = function.to_owned();
     let qualifier = qualifier.to_owned();
-    let config: Option<AsyncConfig> = state
-        .store
+    let config: Option<AsyncConfig> = store
         .transact(move |tx, _| resources::get(tx, Kind::AsyncInvokeConfig, &function, &qualifier))
         .await?;
     let defaults = Policy::default();
@@ -120,11 +132,12 @@ async fn policy(state: &AppState, function: &str, qualifier: &str) -> FcResult<P
 /// Stops a task that has not ended: its invocation is cancelled (which kills the instance it
 /// ran on) and it becomes `Stopped`. An ended task gives 412: `AsyncInvocationStopped` if it
 /// was stopped already, `PreconditionFailed` otherwise.
-pub async fn stop(state: &AppState, function: &str, task_id: &str) -> FcResult<()> {
-    let current = record::get(state, function, task_id).await?;
+pub async fn stop(context: &Context, function: &str, task_id: &str) -> FcResult<()> {
+    let run_id = context.registry.run_id();
+    let current = record::get(&context.store, run_id, function, task_id).await?;
     check_not_ended(function, task_id, &current)?;
-    state.engine.tasks.abort(function, task_id);
-    let stopped = record::update(state, function, task_id, |task| {
+    context.registry.abort(function, task_id);
+    let stopped = record::update(&context.store, function, task_id, |task| {
         task.end_time = Some(now_ms());
         transition(
             task,
@@ -137,7 +150,7 @@ pub async fn stop(state: &AppState, function: &str, task_id: &str) -> FcResult<(
         return Ok(());
     }
     // It ended between the read and the update.
-    let current = record::get(state, function, task_id).await?;
+    let current = record::get(&context.store, run_id, function, task_id).await?;
     check_not_ended(function, task_id, &current)
 }
 
@@ -151,12 +164,11 @@ fn check_not_ended(function: &str, task_id: &str, task: &AsyncTask) -> FcResult<
         .map(|s| s.as_str().to_owned())
         .unwrap_or_default();
     let code = if task.status == Some(AsyncTaskStatus::Stopped) {
-        "AsyncInvocationStopped"
+        ErrorCode::AsyncInvocationStopped
     } else {
-        "PreconditionFailed"
+        ErrorCode::PreconditionFailed
     };
     Err(FcError::new(
-        StatusCode::PRECONDITION_FAILED,
         code,
         format!(
             "asynchronous task '{task_id}' of function '{function}' has already ended ({status}) \

@@ -4,11 +4,11 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use fc_models::{AsyncTask, AsyncTaskEvent, AsyncTaskStatus};
+use fc_models::{AsyncTask, AsyncTaskEvent, AsyncTaskStatus, ErrorCode};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FcError, FcResult};
-use crate::state::AppState;
+use crate::store::Store;
 use crate::store::functions;
 use crate::store::resources::{self, Kind};
 
@@ -74,24 +74,23 @@ pub fn transition(task: &mut AsyncTask, status: AsyncTaskStatus, detail: Option<
 
 /// 404 for a task id the function does not have.
 pub fn not_found(function: &str, task_id: &str) -> FcError {
-    FcError::not_found(
-        "AsyncTaskNotFound",
+    FcError::new(
+        ErrorCode::AsyncTaskNotFound,
         format!("function '{function}' has no asynchronous task '{task_id}'"),
     )
 }
 
 /// Stores a new task; 409 `AsyncTaskAlreadyExists` if the function has one with that id.
-pub async fn insert(state: &AppState, function: &str, record: TaskRecord) -> FcResult<()> {
+pub async fn insert(store: &Store, function: &str, record: TaskRecord) -> FcResult<()> {
     let function = function.to_owned();
-    state
-        .store
+    store
         .transact(move |tx, _| {
             let id = record.task.task_id.clone().unwrap_or_default();
             if resources::put(tx, Kind::AsyncTask, &function, &id, &record, true)? {
                 Ok(())
             } else {
-                Err(FcError::conflict(
-                    "AsyncTaskAlreadyExists",
+                Err(FcError::new(
+                    ErrorCode::AsyncTaskAlreadyExists,
                     format!(
                         "function '{function}' already has an asynchronous task '{id}'; use \
                          another x-fc-async-task-id"
@@ -105,15 +104,14 @@ pub async fn insert(state: &AppState, function: &str, record: TaskRecord) -> FcR
 /// Applies `change` to a stored task that has not ended; returns the task after the change,
 /// or `None` if it is gone (function deleted) or had already ended (then nothing is written).
 pub async fn update(
-    state: &AppState,
+    store: &Store,
     function: &str,
     task_id: &str,
     change: impl FnOnce(&mut AsyncTask) + Send + 'static,
 ) -> FcResult<Option<AsyncTask>> {
     let function = function.to_owned();
     let task_id = task_id.to_owned();
-    state
-        .store
+    store
         .transact(move |tx, _| {
             let Some(mut record) =
                 resources::get::<TaskRecord>(tx, Kind::AsyncTask, &function, &task_id)?
@@ -130,13 +128,19 @@ pub async fn update(
         .await
 }
 
-/// The stored task, as reported now; 404 `FunctionNotFound` or `AsyncTaskNotFound`.
-pub async fn get(state: &AppState, function: &str, task_id: &str) -> FcResult<AsyncTask> {
+/// The stored task, as reported now to the server run `run_id`
+/// ([`Registry::run_id`](super::Registry::run_id)); 404 `FunctionNotFound` or
+/// `AsyncTaskNotFound`.
+pub async fn get(
+    store: &Store,
+    run_id: &str,
+    function: &str,
+    task_id: &str,
+) -> FcResult<AsyncTask> {
     let function = function.to_owned();
     let task_id = task_id.to_owned();
-    let run_id = state.engine.tasks.run_id().to_owned();
-    state
-        .store
+    let run_id = run_id.to_owned();
+    store
         .transact(move |tx, _| {
             functions::require(tx, &function)?;
             resources::get::<TaskRecord>(tx, Kind::AsyncTask, &function, &task_id)?
@@ -147,10 +151,9 @@ pub async fn get(state: &AppState, function: &str, task_id: &str) -> FcResult<As
 }
 
 /// Every stored task of an existing function.
-pub async fn list(state: &AppState, function: &str) -> FcResult<Vec<TaskRecord>> {
+pub async fn list(store: &Store, function: &str) -> FcResult<Vec<TaskRecord>> {
     let function = function.to_owned();
-    state
-        .store
+    store
         .transact(move |tx, _| {
             functions::require(tx, &function)?;
             let entries = resources::list::<TaskRecord>(tx, Kind::AsyncTask, Some(&function))?;

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use fc_models::{AsyncTask, AsyncTaskStatus};
 
+use super::Context;
 use super::record::{self, now_ms, transition};
 use crate::executor::{Invocation, InvocationOutcome};
 use crate::invoke::Prepared;
-use crate::state::AppState;
 
 /// Longest `returnPayload` kept (limits.md l.103: 1 MB).
 pub const RETURN_PAYLOAD_LIMIT: usize = 1024 * 1024;
@@ -42,8 +42,8 @@ impl Default for Policy {
 /// One accepted task, ready to run.
 #[derive(Debug)]
 pub struct Job {
-    /// The server state.
-    pub state: AppState,
+    /// The store, executor and registry it works with.
+    pub context: Context,
     /// What to run.
     pub prepared: Prepared,
     /// The event.
@@ -79,7 +79,7 @@ pub fn retry_pause(retry: u32) -> Duration {
 pub async fn run(job: Job) {
     let function = job.prepared.spec.name.clone();
     drive(&job).await;
-    job.state.engine.tasks.finish(&function, &job.task_id);
+    job.context.registry.finish(&function, &job.task_id);
 }
 
 async fn drive(job: &Job) {
@@ -151,8 +151,7 @@ async fn attempt(job: &Job, retry: u32) -> Attempt {
         retry_count: retry,
     };
     match job
-        .state
-        .engine
+        .context
         .executor
         .invoke(&job.prepared.spec, invocation)
         .await
@@ -160,17 +159,14 @@ async fn attempt(job: &Job, retry: u32) -> Attempt {
         Ok(outcome) => match outcome.error_type.clone() {
             None => Attempt::Succeeded(outcome),
             Some(error_type) => Attempt::Failed {
-                message: error_type,
+                message: error_type.as_str().to_owned(),
                 outcome: Some(outcome),
             },
         },
-        Err(error) => {
-            let (_, code) = error.status_and_code();
-            Attempt::Failed {
-                message: format!("{code}: {error}"),
-                outcome: None,
-            }
-        }
+        Err(error) => Attempt::Failed {
+            message: format!("{}: {error}", error.code()),
+            outcome: None,
+        },
     }
 }
 
@@ -212,7 +208,7 @@ async fn finish(
 /// Applies a change to the stored task; false when the task has ended (stopped) or is gone.
 async fn record_step(job: &Job, change: impl FnOnce(&mut AsyncTask) + Send + 'static) -> bool {
     let function = &job.prepared.spec.name;
-    match record::update(&job.state, function, &job.task_id, change).await {
+    match record::update(&job.context.store, function, &job.task_id, change).await {
         Ok(updated) => updated.is_some(),
         Err(error) => {
             tracing::error!(%function, task = %job.task_id, %error, "cannot record the task's progress");

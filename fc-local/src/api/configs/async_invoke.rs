@@ -3,25 +3,24 @@
 use std::time::SystemTime;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use fc_client::timestamp::format_iso8601;
-use fc_models::{AsyncConfig, ListAsyncInvokeConfigOutput, PutAsyncInvokeConfigInput};
+use fc_models::{AsyncConfig, ErrorCode, ListAsyncInvokeConfigOutput, PutAsyncInvokeConfigInput};
 use serde_json::{Value, json};
 
 use super::{page, qualified_arn, qualifier_of, store};
 use crate::error::FcResult;
-use crate::params::{Params, json_body, list_json, reshape};
+use crate::extract::{FcJson, FcQuery};
+use crate::shape::{list_json, reshape};
 use crate::state::AppState;
 use crate::store::resources::Kind;
-use crate::validate;
 
 /// The async invoke config of a function, for the shared Get and Delete handlers.
 pub struct AsyncInvokeConfigs;
 
 impl super::ConfigKind for AsyncInvokeConfigs {
     const KIND: Kind = Kind::AsyncInvokeConfig;
-    const MISSING_CODE: &'static str = "AsyncConfigNotExists";
+    const MISSING_CODE: ErrorCode = ErrorCode::AsyncConfigNotExists;
     const NOUN: &'static str = "async invoke config";
     const PER_QUALIFIER: bool = true;
     type Config = AsyncConfig;
@@ -31,36 +30,10 @@ impl super::ConfigKind for AsyncInvokeConfigs {
 pub async fn put(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    RawQuery(query): RawQuery,
-    body: Bytes,
+    FcQuery(params): FcQuery,
+    FcJson(input, _): FcJson<PutAsyncInvokeConfigInput>,
 ) -> FcResult<Json<AsyncConfig>> {
-    let (input, _): (PutAsyncInvokeConfigInput, Value) = json_body(&body)?;
-    validate::in_range(
-        "maxAsyncEventAgeInSeconds",
-        input.max_async_event_age_in_seconds,
-        1,
-        2_592_000,
-    )?;
-    validate::in_range(
-        "maxAsyncRetryAttempts",
-        input.max_async_retry_attempts,
-        0,
-        8,
-    )?;
-    if let Some(destinations) = &input.destination_config {
-        for (field, target) in [
-            ("onSuccess", destinations.on_success.as_ref()),
-            ("onFailure", destinations.on_failure.as_ref()),
-        ] {
-            let destination = target.and_then(|t| t.destination.as_deref());
-            validate::max_len(
-                &format!("destinationConfig.{field}.destination"),
-                destination,
-                512,
-            )?;
-        }
-    }
-    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
+    let qualifier = qualifier_of(&params);
     let arn = qualified_arn(&state, &function, &qualifier);
     let config = store(
         &state,
@@ -85,9 +58,9 @@ pub async fn put(
 /// `GET /2023-03-30/async-invoke-configs`
 pub async fn list(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let (configs, next_token) = page(&state, Kind::AsyncInvokeConfig, query.as_deref()).await?;
+    let (configs, next_token) = page(&state, Kind::AsyncInvokeConfig, &params).await?;
     list_json(
         &ListAsyncInvokeConfigOutput {
             configs,

@@ -1,14 +1,14 @@
 //! PutConcurrencyConfig, GetConcurrencyConfig, DeleteConcurrencyConfig, ListConcurrencyConfigs.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use fc_models::{ConcurrencyConfig, ListConcurrencyConfigsOutput, PutConcurrencyInput};
+use axum::extract::{Path, State};
+use fc_models::{ConcurrencyConfig, ErrorCode, ListConcurrencyConfigsOutput, PutConcurrencyInput};
 use serde_json::Value;
 
 use super::{page, store};
 use crate::error::{FcError, FcResult};
-use crate::params::{json_body, list_json};
+use crate::extract::{FcJson, FcQuery};
+use crate::shape::list_json;
 use crate::state::AppState;
 use crate::store::resources::Kind;
 
@@ -17,7 +17,7 @@ pub struct ConcurrencyConfigs;
 
 impl super::ConfigKind for ConcurrencyConfigs {
     const KIND: Kind = Kind::ConcurrencyConfig;
-    const MISSING_CODE: &'static str = "ConcurrencyConfigNotFound";
+    const MISSING_CODE: ErrorCode = ErrorCode::ConcurrencyConfigNotFound;
     const NOUN: &'static str = "concurrency config";
     const PER_QUALIFIER: bool = false;
     type Config = ConcurrencyConfig;
@@ -27,9 +27,9 @@ impl super::ConfigKind for ConcurrencyConfigs {
 pub async fn put(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    body: Bytes,
+    FcJson(input, _): FcJson<PutConcurrencyInput>,
 ) -> FcResult<Json<ConcurrencyConfig>> {
-    let (input, _): (PutConcurrencyInput, Value) = json_body(&body)?;
+    // Not negative (README "Concurrency config" row: our choice; the spec gives no bounds).
     if input.reserved_concurrency < 0 {
         return Err(FcError::invalid_argument(format!(
             "reservedConcurrency must not be negative, got {}",
@@ -56,9 +56,9 @@ pub async fn put(
 /// `GET /2023-03-30/concurrency-configs`
 pub async fn list(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let (configs, next_token) = page(&state, Kind::ConcurrencyConfig, query.as_deref()).await?;
+    let (configs, next_token) = page(&state, Kind::ConcurrencyConfig, &params).await?;
     list_json(
         &ListConcurrencyConfigsOutput {
             configs,

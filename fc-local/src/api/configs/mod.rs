@@ -12,13 +12,16 @@ pub mod provision;
 pub mod scaling;
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use fc_models::ErrorCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, decode_token, paginate};
+use crate::extract::FcQuery;
+use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, paginate};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::functions;
 use crate::store::resources::{self, Kind};
@@ -39,8 +42,8 @@ pub(super) fn qualified_arn(state: &AppState, function: &str, qualifier: &str) -
 }
 
 /// The 404 for a config `what` that `function` lacks at `qualifier`.
-fn missing(code: &'static str, what: &str, function: &str, qualifier: &str) -> FcError {
-    FcError::not_found(
+fn missing(code: ErrorCode, what: &str, function: &str, qualifier: &str) -> FcError {
+    FcError::new(
         code,
         format!("function '{function}' has no {what} for qualifier {qualifier}"),
     )
@@ -51,7 +54,7 @@ pub trait ConfigKind: Send + Sync + 'static {
     /// Where configs of this kind are stored.
     const KIND: Kind;
     /// The error code when a function has no such config.
-    const MISSING_CODE: &'static str;
+    const MISSING_CODE: ErrorCode;
     /// What the config is called in messages.
     const NOUN: &'static str;
     /// Kept per qualifier (`LATEST` by default); otherwise one per function.
@@ -61,14 +64,14 @@ pub trait ConfigKind: Send + Sync + 'static {
 }
 
 /// The storage scope (the qualifier, or none) of a request, and its 404.
-fn scope<K: ConfigKind>(function: &str, query: Option<&str>) -> (String, FcError) {
+fn scope<K: ConfigKind>(function: &str, params: &Params) -> (String, FcError) {
     if K::PER_QUALIFIER {
-        let qualifier = qualifier_of(&Params::parse(query));
+        let qualifier = qualifier_of(params);
         let not_found = missing(K::MISSING_CODE, K::NOUN, function, &qualifier);
         (qualifier, not_found)
     } else {
         let message = format!("function '{function}' has no {}", K::NOUN);
-        (String::new(), FcError::not_found(K::MISSING_CODE, message))
+        (String::new(), FcError::new(K::MISSING_CODE, message))
     }
 }
 
@@ -76,9 +79,9 @@ fn scope<K: ConfigKind>(function: &str, query: Option<&str>) -> (String, FcError
 pub async fn get_config<K: ConfigKind>(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<K::Config>> {
-    let (qualifier, not_found) = scope::<K>(&function, query.as_deref());
+    let (qualifier, not_found) = scope::<K>(&function, &params);
     Ok(Json(
         fetch(&state, K::KIND, function, qualifier, not_found).await?,
     ))
@@ -88,9 +91,9 @@ pub async fn get_config<K: ConfigKind>(
 pub async fn delete_config<K: ConfigKind>(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<StatusCode> {
-    let (qualifier, not_found) = scope::<K>(&function, query.as_deref());
+    let (qualifier, not_found) = scope::<K>(&function, &params);
     remove(&state, K::KIND, function, qualifier, not_found).await
 }
 
@@ -160,10 +163,9 @@ async fn remove(
 pub(super) async fn page<T: DeserializeOwned + Send + 'static>(
     state: &AppState,
     kind: Kind,
-    query: Option<&str>,
+    params: &Params,
 ) -> FcResult<(Vec<T>, Option<String>)> {
-    let params = Params::parse(query);
-    let limit = params.limit("limit", 20, 100)?;
+    let limit = params.limit("limit", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = decode_token(params.get("nextToken"))?;
     let function = params.get("functionName").map(str::to_owned);
     let entries: Vec<resources::Entry<T>> = state

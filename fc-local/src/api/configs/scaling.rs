@@ -1,14 +1,14 @@
 //! PutScalingConfig, GetScalingConfig, DeleteScalingConfig, ListScalingConfigs.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use fc_models::{ListScalingConfigsOutput, PutScalingConfigInput, ScalingConfigStatus};
+use axum::extract::{Path, State};
+use fc_models::{ErrorCode, ListScalingConfigsOutput, PutScalingConfigInput, ScalingConfigStatus};
 use serde_json::{Value, json};
 
 use super::{page, qualified_arn, qualifier_of, store};
 use crate::error::{FcError, FcResult};
-use crate::params::{Params, json_body, list_json, reshape};
+use crate::extract::{FcJson, FcQuery};
+use crate::shape::{list_json, reshape};
 use crate::state::AppState;
 use crate::store::resources::Kind;
 
@@ -17,7 +17,7 @@ pub struct ScalingConfigs;
 
 impl super::ConfigKind for ScalingConfigs {
     const KIND: Kind = Kind::ScalingConfig;
-    const MISSING_CODE: &'static str = "ScalingConfigNotFound";
+    const MISSING_CODE: ErrorCode = ErrorCode::ScalingConfigNotFound;
     const NOUN: &'static str = "scaling config";
     const PER_QUALIFIER: bool = true;
     type Config = ScalingConfigStatus;
@@ -27,16 +27,16 @@ impl super::ConfigKind for ScalingConfigs {
 pub async fn put(
     State(state): State<AppState>,
     Path(function): Path<String>,
-    RawQuery(query): RawQuery,
-    body: Bytes,
+    FcQuery(params): FcQuery,
+    FcJson(input, _): FcJson<PutScalingConfigInput>,
 ) -> FcResult<Json<ScalingConfigStatus>> {
-    let (input, _): (PutScalingConfigInput, Value) = json_body(&body)?;
+    // Not negative (README "Scaling config" row: our choice; the spec gives no bounds).
     if input.min_instances.is_some_and(|n| n < 0) {
         return Err(FcError::invalid_argument(
             "minInstances must not be negative",
         ));
     }
-    let qualifier = qualifier_of(&Params::parse(query.as_deref()));
+    let qualifier = qualifier_of(&params);
     let arn = qualified_arn(&state, &function, &qualifier);
     let config = store(&state, Kind::ScalingConfig, function, qualifier, move |_: Option<ScalingConfigStatus>| {
         let instances = input.min_instances.unwrap_or(0);
@@ -52,9 +52,9 @@ pub async fn put(
 /// `GET /2023-03-30/scaling-configs`
 pub async fn list(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
+    FcQuery(params): FcQuery,
 ) -> FcResult<Json<Value>> {
-    let (scaling_configs, next_token) = page(&state, Kind::ScalingConfig, query.as_deref()).await?;
+    let (scaling_configs, next_token) = page(&state, Kind::ScalingConfig, &params).await?;
     list_json(
         &ListScalingConfigsOutput {
             next_token,
