@@ -24,7 +24,7 @@ use crate::error::{FcError, FcResult};
 
 /// A key pair requests may be signed with.
 #[derive(Clone, Copy)]
-pub struct Credentials<'a> {
+pub struct SigningKey<'a> {
     /// Access key id.
     pub access_key_id: &'a str,
     /// Access key secret.
@@ -33,9 +33,9 @@ pub struct Credentials<'a> {
     pub security_token: Option<&'a str>,
 }
 
-impl std::fmt::Debug for Credentials<'_> {
+impl std::fmt::Debug for SigningKey<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
+        f.debug_struct("SigningKey")
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &"<redacted>")
             .field("security_token", &self.security_token.map(|_| "<redacted>"))
@@ -72,7 +72,7 @@ fn mismatch(detail: &str) -> FcError {
 /// Checks the signature of `request` against whichever of `accepted` its access key names, at
 /// time `now`.
 pub fn verify(
-    accepted: &[Credentials<'_>],
+    accepted: &[SigningKey<'_>],
     request: SignedRequest<'_>,
     now: SystemTime,
 ) -> FcResult<()> {
@@ -187,7 +187,7 @@ mod tests {
     use axum::http::HeaderValue;
     use fc_client::timestamp::format_iso8601;
 
-    const CREDS: Credentials<'static> = Credentials {
+    const CREDS: SigningKey<'static> = SigningKey {
         access_key_id: "AK",
         access_key_secret: "SK",
         security_token: None,

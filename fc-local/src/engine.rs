@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::Config;
-use crate::executor::{Credentials, ExecError, Executor, ExecutorConfig};
+use crate::executor::{ExecError, Executor, ExecutorConfig, FunctionCredentials};
 use crate::tasks::Registry;
 
 /// Numbers the work directories of the servers of one process.
@@ -37,7 +37,7 @@ impl Engine {
         executor_config.region = config.region.clone();
         executor_config.account_id = config.account_id.clone();
         // Functions get temporary credentials, as a function's role gives them on the service.
-        executor_config.credentials = Some(Credentials {
+        executor_config.credentials = Some(FunctionCredentials {
             access_key_id: config.issued.access_key_id.clone(),
             access_key_secret: config.issued.access_key_secret.clone(),
             security_token: Some(config.issued.security_token.clone()),

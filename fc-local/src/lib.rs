@@ -29,12 +29,12 @@
 
 pub mod api;
 pub mod auth;
-mod body;
 pub mod config;
 pub mod engine;
 pub mod error;
 pub mod executor;
 pub mod extract;
+mod gate;
 pub mod invoke;
 pub mod paging;
 pub mod params;

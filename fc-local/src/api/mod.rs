@@ -158,11 +158,11 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(|| async { FcError::path_not_supported() })
         .layer(middleware::from_fn_with_state(
-            crate::body::Gate {
+            crate::gate::Gate {
                 config: state.config.clone(),
                 unsigned_prefixes: &[code_link::DOWNLOAD_PREFIX, triggers::HTTP_TRIGGER_PREFIX],
             },
-            crate::body::layer,
+            crate::gate::layer,
         ))
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(crate::request_id::layer))

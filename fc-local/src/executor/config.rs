@@ -34,9 +34,9 @@ pub struct ExecutorConfig {
     pub region: String,
     /// Account id given to functions (`context.account_id`, `FC_ACCOUNT_ID`, `x-fc-account-id`).
     pub account_id: String,
-    /// Credentials put in the context, the `x-fc-access-key-*` headers and the
+    /// FunctionCredentials put in the context, the `x-fc-access-key-*` headers and the
     /// `ALIBABA_CLOUD_*` variables; `None` leaves them empty.
-    pub credentials: Option<Credentials>,
+    pub credentials: Option<FunctionCredentials>,
     /// Python 3 interpreter for `python3*` runtimes (looked up in `PATH` if bare).
     pub python: PathBuf,
     /// Node.js interpreter for `nodejs*` runtimes (looked up in `PATH` if bare).
@@ -69,9 +69,9 @@ impl ExecutorConfig {
     }
 }
 
-/// Credentials handed to functions (the service gives them the function role's STS token).
+/// FunctionCredentials handed to functions (the service gives them the function role's STS token).
 #[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
+pub struct FunctionCredentials {
     /// `access_key_id` / `ALIBABA_CLOUD_ACCESS_KEY_ID`.
     pub access_key_id: String,
     /// `access_key_secret` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET`.
@@ -80,9 +80,9 @@ pub struct Credentials {
     pub security_token: Option<String>,
 }
 
-impl fmt::Debug for Credentials {
+impl fmt::Debug for FunctionCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
+        f.debug_struct("FunctionCredentials")
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &"<redacted>")
             .field(

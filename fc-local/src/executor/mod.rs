@@ -39,7 +39,8 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 pub use config::{
-    Credentials, DEFAULT_LOG_LINES, DEFAULT_MAX_INSTANCES, DEFAULT_STARTUP_TIMEOUT, ExecutorConfig,
+    DEFAULT_LOG_LINES, DEFAULT_MAX_INSTANCES, DEFAULT_STARTUP_TIMEOUT, ExecutorConfig,
+    FunctionCredentials,
 };
 pub use error::ExecError;
 pub use invocation::{Invocation, InvocationOutcome};

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use fc_client::backoff::{Backoff, Jitter};
 use fc_models::{AsyncTask, AsyncTaskStatus};
 
 use super::Context;
@@ -14,10 +15,10 @@ use crate::invoke::Prepared;
 /// Longest `returnPayload` kept (limits.md l.103: 1 MB).
 pub const RETURN_PAYLOAD_LIMIT: usize = 1024 * 1024;
 
-/// Pause before the first retry; it doubles for each further one, up to [`MAX_RETRY_PAUSE`].
-pub const FIRST_RETRY_PAUSE: Duration = Duration::from_millis(200);
-/// Longest pause between two attempts.
-pub const MAX_RETRY_PAUSE: Duration = Duration::from_secs(10);
+/// The pauses between attempts: full jitter below a ceiling of 200 ms that doubles for each
+/// further retry, up to 10 s (our choice; the service documents none).
+pub const RETRY_BACKOFF: Backoff =
+    Backoff::new(Duration::from_millis(200), Duration::from_secs(10));
 
 /// How a function's async invoke config shapes its tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,14 +68,6 @@ enum Attempt {
     },
 }
 
-/// The pause before retry number `retry` (1 for the first retry).
-pub fn retry_pause(retry: u32) -> Duration {
-    let factor = 1u32 << retry.saturating_sub(1).min(16);
-    FIRST_RETRY_PAUSE
-        .saturating_mul(factor)
-        .min(MAX_RETRY_PAUSE)
-}
-
 /// Runs the job to its end, recording every transition, then leaves the registry.
 pub async fn run(job: Job) {
     let function = job.prepared.spec.name.clone();
@@ -84,6 +77,7 @@ pub async fn run(job: Job) {
 
 async fn drive(job: &Job) {
     let mut retry = 0u32;
+    let mut jitter = Jitter::new();
     loop {
         if job.accepted.elapsed() > job.policy.max_event_age {
             let detail = format!(
@@ -126,7 +120,7 @@ async fn drive(job: &Job) {
                     return;
                 }
                 retry += 1;
-                let pause = retry_pause(retry);
+                let pause = RETRY_BACKOFF.delay(retry, jitter.sample());
                 let going_on = record_step(job, move |task| {
                     fill(task);
                     let detail = format!("retry {retry} in {} ms", pause.as_millis());
@@ -222,11 +216,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pauses_double_and_are_capped() {
-        assert_eq!(retry_pause(1), Duration::from_millis(200));
-        assert_eq!(retry_pause(2), Duration::from_millis(400));
-        assert_eq!(retry_pause(3), Duration::from_millis(800));
-        assert_eq!(retry_pause(40), MAX_RETRY_PAUSE);
+    fn pause_ceilings_double_and_are_capped() {
+        assert_eq!(RETRY_BACKOFF.ceiling(1), Duration::from_millis(200));
+        assert_eq!(RETRY_BACKOFF.ceiling(2), Duration::from_millis(400));
+        assert_eq!(RETRY_BACKOFF.ceiling(3), Duration::from_millis(800));
+        assert_eq!(RETRY_BACKOFF.ceiling(40), Duration::from_secs(10));
+        let mut jitter = Jitter::new();
+        for retry in 1..8 {
+            assert!(RETRY_BACKOFF.delay(retry, jitter.sample()) <= RETRY_BACKOFF.ceiling(retry));
+        }
     }
 
     #[test]

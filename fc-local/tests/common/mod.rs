@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fc_client::code::{ZipEntry, zip_entries};
-use fc_local::executor::{Credentials, Executor, ExecutorConfig};
+use fc_local::executor::{Executor, ExecutorConfig, FunctionCredentials};
 
 static NEXT_DIR: AtomicUsize = AtomicUsize::new(0);
 
@@ -43,7 +43,7 @@ pub fn executor(label: &str, max_instances: usize) -> (Executor, Scratch) {
     config.max_instances_per_function = max_instances;
     config.region = "cn-shanghai".to_owned();
     config.account_id = "188000000000".to_owned();
-    config.credentials = Some(Credentials {
+    config.credentials = Some(FunctionCredentials {
         access_key_id: "STS.test-id".to_owned(),
         access_key_secret: "test-secret".to_owned(),
         security_token: Some("test-token".to_owned()),

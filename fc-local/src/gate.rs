@@ -1,5 +1,5 @@
-//! Middleware that reads the whole request body (enforcing the size limit) and checks the
-//! request's signature before any handler runs.
+//! The gate every API request passes before a handler runs: it reads the whole body (enforcing
+//! the size limit) and checks the request's signature with [`crate::auth`].
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::auth::{self, Credentials, SignedRequest};
+use crate::auth::{self, SignedRequest, SigningKey};
 use crate::config::Config;
 use crate::error::FcError;
 
@@ -56,12 +56,12 @@ pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Re
         .any(|prefix| path.starts_with(prefix));
     if config.auth && !unsigned_path {
         let accepted = [
-            Credentials {
+            SigningKey {
                 access_key_id: &config.access_key_id,
                 access_key_secret: &config.access_key_secret,
                 security_token: None,
             },
-            Credentials {
+            SigningKey {
                 access_key_id: &config.issued.access_key_id,
                 access_key_secret: &config.issued.access_key_secret,
                 security_token: Some(&config.issued.security_token),
