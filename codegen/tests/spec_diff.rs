@@ -537,3 +537,20 @@ fn every_line_starts_with_its_kind() {
     assert_eq!(Kind::OnlyInVendor.label(), "vendor only");
     assert_eq!(report.lines().len(), report.len());
 }
+
+#[test]
+fn the_checked_in_baselines_parse() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let apis = codegen::load_manifest(&root.join("spec/apis.yaml")).expect("manifest");
+    let mut checked = 0;
+    for path in apis
+        .iter()
+        .filter_map(|api| api.spec_diff_baseline.as_ref())
+    {
+        let text = std::fs::read_to_string(root.join(path)).expect("baseline file");
+        let baseline = Baseline::parse(path, &text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!baseline.is_empty(), "{path}");
+        checked += 1;
+    }
+    assert!(checked > 0, "spec/apis.yaml names no baseline");
+}
