@@ -24,6 +24,16 @@ pub enum CodegenError {
     /// The spec breaks one or more of our rules; every violation is listed.
     #[error("the spec breaks {} rule(s):\n{}", .0.len(), LintList(.0))]
     Lint(Vec<LintError>),
+    /// A spec-diff baseline file is malformed.
+    #[error("{path}:{line}: {message}")]
+    Baseline {
+        /// The baseline file.
+        path: String,
+        /// The 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// progenitor rejected the prepared document.
     #[error("progenitor failed: {0}")]
     Progenitor(String),

@@ -29,6 +29,10 @@ pub struct ApiEntry {
     pub client_dir: String,
     /// The conformance suite's per-operation calls, relative to the workspace root.
     pub wire_calls: Option<String>,
+    /// The reviewed list of known differences from the vendor metadata that `cargo xtask
+    /// spec-diff` does not show again (see [`crate::spec_diff::Baseline`]), relative to the
+    /// workspace root.
+    pub spec_diff_baseline: Option<String>,
 }
 
 /// Reads the manifest at `path`: a YAML list of entries.
@@ -63,6 +67,12 @@ pub fn parse_manifest(origin: &str, bytes: &[u8]) -> Result<Vec<ApiEntry>, Codeg
                     invalid(format!("entry {index}: `{key}` must be a non-empty string"))
                 })
         };
+        let optional = |key: &str| -> Result<Option<String>, CodegenError> {
+            match entry.get(key) {
+                None => Ok(None),
+                Some(_) => text(key).map(Some),
+            }
+        };
         let api = ApiEntry {
             name: text("name")?,
             spec: text("spec")?,
@@ -75,6 +85,7 @@ pub fn parse_manifest(origin: &str, bytes: &[u8]) -> Result<Vec<ApiEntry>, Codeg
                 .get("wire_calls")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            spec_diff_baseline: optional("spec_diff_baseline")?,
         };
         for (key, path) in [("models", &api.models), ("client", &api.client)] {
             let valid = path.split("::").all(|segment| {
@@ -118,6 +129,23 @@ mod tests {
         assert_eq!(apis.len(), 1);
         assert_eq!(apis[0].version, "2023-03-30");
         assert_eq!(apis[0].wire_calls, None);
+        assert_eq!(apis[0].spec_diff_baseline, None);
+    }
+
+    #[test]
+    fn reads_the_optional_spec_diff_baseline() {
+        let with = format!("{ENTRY}  spec_diff_baseline: spec/b.txt\n");
+        let apis = parse_manifest("m", with.as_bytes()).unwrap();
+        assert_eq!(apis[0].spec_diff_baseline.as_deref(), Some("spec/b.txt"));
+
+        for bad in ["''", "[a]", "3"] {
+            let with = format!("{ENTRY}  spec_diff_baseline: {bad}\n");
+            let error = parse_manifest("m", with.as_bytes()).unwrap_err();
+            assert!(
+                error.to_string().contains("`spec_diff_baseline`"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

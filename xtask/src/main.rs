@@ -2,9 +2,12 @@
 //!
 //! - `regen [--check]`: regenerate the checked-in generated sources from `spec/`; with `--check`,
 //!   write nothing and fail with a diff when they are stale.
-//! - `spec-diff <vendor api-docs.json> [--api NAME]`: list operations, parameters and fields that
-//!   the vendor metadata and our spec of API `NAME` (default `fc3`, see `spec/apis.yaml`) disagree
-//!   on.
+//! - `spec-diff <vendor api-docs.json> [--api NAME] [--check]`: compare the vendor metadata with
+//!   our spec of API `NAME` (default `fc3`, see `spec/apis.yaml`): operations, parameters and
+//!   fields in both directions, with their types, required flags, enum values and constraints,
+//!   and YAML for what the spec lacks. Differences listed in the API's `spec_diff_baseline` are
+//!   counted, not shown again. With `--check`, fail when there is a difference the baseline does
+//!   not list or a baseline line that no longer matches.
 //! - `peer`: the suites that run clients we did not write against fc-local (see [`peer`]).
 //! - `test`: everything the README's test command promises (see [`mod@test`]).
 
@@ -20,9 +23,11 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   regen [--check]              regenerate fc-models/ and fc-client/ sources for every API in
                                spec/apis.yaml (--check: write nothing, fail with a diff if stale)
-  spec-diff <api-docs.json> [--api NAME]
+  spec-diff <api-docs.json> [--api NAME] [--check]
                                compare vendor API metadata with the spec of API NAME
-                               (default fc3; the names are in spec/apis.yaml)
+                               (default fc3; the names are in spec/apis.yaml); shows only
+                               differences its baseline does not list (--check: fail if there
+                               are any, or if a baseline line no longer matches)
   peer                         the official Python SDK and schemathesis against fc-local
                                (installs them into a venv under target/)
   test                         regen --check, cargo test --workspace, and the peer suites";
@@ -33,8 +38,10 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["regen"] => regen::run(false),
         ["regen", "--check"] => regen::run(true),
-        ["spec-diff", vendor] => spec_diff(Path::new(vendor), "fc3"),
-        ["spec-diff", vendor, "--api", name] => spec_diff(Path::new(vendor), name),
+        ["spec-diff", vendor, options @ ..] => match spec_diff_options(options) {
+            Some((name, check)) => spec_diff(Path::new(vendor), name, check),
+            None => Err(USAGE.to_owned()),
+        },
         ["peer"] => peer::run(),
         ["test"] => test::run(),
         _ => Err(USAGE.to_owned()),
@@ -59,7 +66,21 @@ fn apis() -> Result<Vec<codegen::ApiEntry>, String> {
     codegen::load_manifest(&workspace_root().join("spec/apis.yaml")).map_err(|e| e.to_string())
 }
 
-fn spec_diff(vendor: &Path, name: &str) -> Result<(), String> {
+/// `[--api NAME] [--check]`, in any order: the API's name (default `fc3`) and `--check`.
+fn spec_diff_options<'a>(options: &[&'a str]) -> Option<(&'a str, bool)> {
+    let (mut name, mut check) = (None, false);
+    let mut rest = options.iter();
+    while let Some(option) = rest.next() {
+        match *option {
+            "--check" if !check => check = true,
+            "--api" if name.is_none() => name = Some(*rest.next()?),
+            _ => return None,
+        }
+    }
+    Some((name.unwrap_or("fc3"), check))
+}
+
+fn spec_diff(vendor: &Path, name: &str, check: bool) -> Result<(), String> {
     let apis = apis()?;
     let api = apis.iter().find(|api| api.name == name).ok_or_else(|| {
         let names: Vec<&str> = apis.iter().map(|api| api.name.as_str()).collect();
@@ -73,7 +94,65 @@ fn spec_diff(vendor: &Path, name: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", vendor.display()))?;
     let metadata: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("{} is not JSON: {e}", vendor.display()))?;
-    let report = codegen::spec_diff::diff(&metadata, &spec.document);
-    print!("{report}");
+    let baseline = baseline(api)?;
+    let outcome = baseline.apply(codegen::spec_diff::diff(&metadata, &spec.document));
+    println!(
+        "{name}: {} against {}, baseline {}",
+        api.spec,
+        vendor.display(),
+        api.spec_diff_baseline
+            .as_deref()
+            .unwrap_or("none (spec_diff_baseline in spec/apis.yaml)")
+    );
+    print!("{outcome}");
+    if outcome.fails(check) {
+        return Err(
+            "spec-diff --check: differences the baseline does not list, or baseline \
+                    lines that no longer match (see above)"
+                .to_owned(),
+        );
+    }
     Ok(())
+}
+
+/// The API's reviewed list of known differences; empty when the manifest names none.
+fn baseline(api: &codegen::ApiEntry) -> Result<codegen::spec_diff::Baseline, String> {
+    let Some(path) = &api.spec_diff_baseline else {
+        return Ok(codegen::spec_diff::Baseline::default());
+    };
+    let text = std::fs::read_to_string(workspace_root().join(path))
+        .map_err(|e| format!("cannot read the baseline {path}: {e}"))?;
+    codegen::spec_diff::Baseline::parse(path, &text).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spec_diff_options;
+
+    #[test]
+    fn spec_diff_takes_api_and_check_in_any_order() {
+        assert_eq!(spec_diff_options(&[]), Some(("fc3", false)));
+        assert_eq!(spec_diff_options(&["--check"]), Some(("fc3", true)));
+        assert_eq!(spec_diff_options(&["--api", "fc2"]), Some(("fc2", false)));
+        assert_eq!(
+            spec_diff_options(&["--check", "--api", "fc2"]),
+            Some(("fc2", true))
+        );
+        assert_eq!(
+            spec_diff_options(&["--api", "fc2", "--check"]),
+            Some(("fc2", true))
+        );
+    }
+
+    #[test]
+    fn spec_diff_refuses_unknown_repeated_or_incomplete_options() {
+        for bad in [
+            &["--api"][..],
+            &["--check", "--check"],
+            &["--api", "a", "--api", "b"],
+            &["--all"],
+        ] {
+            assert_eq!(spec_diff_options(bad), None, "{bad:?}");
+        }
+    }
 }
