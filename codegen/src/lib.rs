@@ -54,6 +54,24 @@ pub use error::{CodegenError, LintError};
 pub use manifest::{ApiEntry, load_manifest, parse_manifest};
 pub use spec::Spec;
 
+/// The validation keywords a spec may put on request schemas and parameters: codegen strips them
+/// before progenitor sees the document and turns them into input checks; spec-diff compares them.
+/// `x-fc-allowed-values` is ours: the only numbers a field takes.
+pub const CONSTRAINT_KEYWORDS: [&str; 12] = [
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "x-fc-allowed-values",
+];
+
 /// One generated source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {

@@ -15,22 +15,6 @@ use serde_json::{Map, Value};
 use crate::CodegenError;
 use crate::spec::Spec;
 
-/// Validation keywords removed before generation.
-const CONSTRAINT_KEYWORDS: [&str; 12] = [
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "x-fc-allowed-values",
-];
-
 /// String and number formats that keep their meaning in generated code.
 const KEPT_FORMATS: [&str; 5] = ["binary", "int32", "int64", "double", "float"];
 
@@ -174,7 +158,7 @@ fn strip_constraints(value: &mut Value, in_properties_map: bool) {
             if !in_properties_map {
                 map.retain(|key, v| {
                     let scalar = !v.is_object() && !v.is_array();
-                    let constraint = CONSTRAINT_KEYWORDS.contains(&key.as_str());
+                    let constraint = crate::CONSTRAINT_KEYWORDS.contains(&key.as_str());
                     let dropped_format =
                         key == "format" && v.as_str().is_some_and(|f| !KEPT_FORMATS.contains(&f));
                     !(scalar && (constraint || dropped_format))

@@ -5,21 +5,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-const CONSTRAINT_KEYWORDS: [&str; 9] = [
-    "minimum",
-    "maximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-    "x-fc-allowed-values",
-];
-
 fn constrained(schema: &Value) -> bool {
     let items = schema.get("items").unwrap_or(&Value::Null);
-    CONSTRAINT_KEYWORDS
+    codegen::CONSTRAINT_KEYWORDS
         .iter()
         .any(|k| schema.get(k).is_some() || items.get(k).is_some())
 }

@@ -30,18 +30,7 @@ use crate::spec::METHODS;
 const MAX_DEPTH: usize = 10;
 
 /// The validation keywords compared, in the order they are reported.
-pub(super) const CONSTRAINTS: [&str; 10] = [
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-];
+pub(super) use crate::CONSTRAINT_KEYWORDS as CONSTRAINTS;
 
 /// Which document is being read: named in notes, and it decides where a parameter says it is
 /// JSON in one query value (`style` or `x-fc-style`).
@@ -703,6 +692,12 @@ pub(super) fn constraint_text(keyword: &str, value: &Value) -> Option<String> {
     match value {
         Value::Bool(b) => Some(b.to_string()),
         Value::Number(n) => n.as_f64().map(number_text),
+        // A value set (`x-fc-allowed-values`): its numbers, in order.
+        Value::Array(items) => items
+            .iter()
+            .map(|item| constraint_text(keyword, item))
+            .collect::<Option<Vec<String>>>()
+            .map(|texts| format!("[{}]", texts.join(", "))),
         Value::String(s) => s
             .trim()
             .parse::<f64>()
