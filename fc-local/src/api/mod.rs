@@ -30,77 +30,102 @@ use crate::state::AppState;
 /// An emulated action's handler, routed on the method the operation table gives.
 type Handler = fn(MethodFilter) -> MethodRouter<AppState>;
 
-/// The handler of an emulated action, or `None`. Methods and paths come from the operation
-/// table (`fc_models::API`), not from here.
+/// The action → handler map: every action fc-local emulates, with its handler. Methods and
+/// paths come from the operation table (`fc_models::API`), not from here; an action missing from
+/// the table would never be routed (a unit test checks there is none).
+const HANDLERS: &[(&str, Handler)] = &[
+    ("CreateFunction", |m| on(m, functions::create)),
+    ("GetFunction", |m| on(m, functions::get)),
+    ("UpdateFunction", |m| on(m, functions::update)),
+    ("DeleteFunction", |m| on(m, functions::delete)),
+    ("ListFunctions", |m| on(m, functions::list)),
+    ("GetFunctionCode", |m| on(m, functions::get_code)),
+    ("DisableFunctionInvocation", |m| on(m, functions::disable)),
+    ("EnableFunctionInvocation", |m| on(m, functions::enable)),
+    ("InvokeFunction", |m| on(m, invoke::invoke)),
+    ("GetAsyncTask", |m| on(m, async_tasks::get)),
+    ("ListAsyncTasks", |m| on(m, async_tasks::list)),
+    ("StopAsyncTask", |m| on(m, async_tasks::stop)),
+    ("ListInstances", |m| on(m, instances::list)),
+    ("PublishFunctionVersion", |m| on(m, versions::publish)),
+    ("ListFunctionVersions", |m| on(m, versions::list)),
+    ("DeleteFunctionVersion", |m| on(m, versions::delete)),
+    ("CreateAlias", |m| on(m, aliases::create)),
+    ("GetAlias", |m| on(m, aliases::get)),
+    ("UpdateAlias", |m| on(m, aliases::update)),
+    ("ListAliases", |m| on(m, aliases::list)),
+    ("DeleteAlias", |m| on(m, aliases::delete)),
+    ("CreateTrigger", |m| on(m, triggers::create)),
+    ("GetTrigger", |m| on(m, triggers::get)),
+    ("UpdateTrigger", |m| on(m, triggers::update)),
+    ("ListTriggers", |m| on(m, triggers::list)),
+    ("DeleteTrigger", |m| on(m, triggers::delete)),
+    ("PutAsyncInvokeConfig", |m| on(m, async_invoke::put)),
+    ("GetAsyncInvokeConfig", |m| {
+        on(m, get_config::<async_invoke::AsyncInvokeConfigs>)
+    }),
+    ("DeleteAsyncInvokeConfig", |m| {
+        on(m, delete_config::<async_invoke::AsyncInvokeConfigs>)
+    }),
+    ("ListAsyncInvokeConfigs", |m| on(m, async_invoke::list)),
+    ("PutConcurrencyConfig", |m| on(m, concurrency::put)),
+    ("GetConcurrencyConfig", |m| {
+        on(m, get_config::<concurrency::ConcurrencyConfigs>)
+    }),
+    ("DeleteConcurrencyConfig", |m| {
+        on(m, delete_config::<concurrency::ConcurrencyConfigs>)
+    }),
+    ("ListConcurrencyConfigs", |m| on(m, concurrency::list)),
+    ("PutProvisionConfig", |m| on(m, provision::put)),
+    ("GetProvisionConfig", |m| {
+        on(m, get_config::<provision::ProvisionConfigs>)
+    }),
+    ("DeleteProvisionConfig", |m| {
+        on(m, delete_config::<provision::ProvisionConfigs>)
+    }),
+    ("ListProvisionConfigs", |m| on(m, provision::list)),
+    ("PutScalingConfig", |m| on(m, scaling::put)),
+    ("GetScalingConfig", |m| {
+        on(m, get_config::<scaling::ScalingConfigs>)
+    }),
+    ("DeleteScalingConfig", |m| {
+        on(m, delete_config::<scaling::ScalingConfigs>)
+    }),
+    ("ListScalingConfigs", |m| on(m, scaling::list)),
+    ("CreateCustomDomain", |m| on(m, custom_domains::create)),
+    ("GetCustomDomain", |m| on(m, custom_domains::get)),
+    ("UpdateCustomDomain", |m| on(m, custom_domains::update)),
+    ("ListCustomDomains", |m| on(m, custom_domains::list)),
+    ("DeleteCustomDomain", |m| on(m, custom_domains::delete)),
+    ("CreateLayerVersion", |m| on(m, layers::create_version)),
+    ("GetLayerVersion", |m| on(m, layers::get_version)),
+    ("GetLayerVersionByArn", |m| {
+        on(m, layers::get_version_by_arn)
+    }),
+    ("DeleteLayerVersion", |m| on(m, layers::delete_version)),
+    ("ListLayerVersions", |m| on(m, layers::list_versions)),
+    ("ListLayers", |m| on(m, layers::list_layers)),
+    ("PutLayerACL", |m| on(m, layers::put_acl)),
+    ("TagResources", |m| on(m, tags::tag)),
+    ("UntagResources", |m| on(m, tags::untag)),
+    ("ListTagResources", |m| on(m, tags::list)),
+    ("DescribeRegions", |m| on(m, account::describe_regions)),
+    ("CreateVpcBinding", |m| on(m, account::create_vpc_binding)),
+    ("ListVpcBindings", |m| on(m, account::list_vpc_bindings)),
+    ("DeleteVpcBinding", |m| on(m, account::delete_vpc_binding)),
+];
+
+/// The handler of an emulated action, or `None`.
 fn handler(action: &str) -> Option<Handler> {
-    let handler: Handler = match action {
-        "CreateFunction" => |m| on(m, functions::create),
-        "GetFunction" => |m| on(m, functions::get),
-        "UpdateFunction" => |m| on(m, functions::update),
-        "DeleteFunction" => |m| on(m, functions::delete),
-        "ListFunctions" => |m| on(m, functions::list),
-        "GetFunctionCode" => |m| on(m, functions::get_code),
-        "DisableFunctionInvocation" => |m| on(m, functions::disable),
-        "EnableFunctionInvocation" => |m| on(m, functions::enable),
-        "InvokeFunction" => |m| on(m, invoke::invoke),
-        "GetAsyncTask" => |m| on(m, async_tasks::get),
-        "ListAsyncTasks" => |m| on(m, async_tasks::list),
-        "StopAsyncTask" => |m| on(m, async_tasks::stop),
-        "ListInstances" => |m| on(m, instances::list),
-        "PublishFunctionVersion" => |m| on(m, versions::publish),
-        "ListFunctionVersions" => |m| on(m, versions::list),
-        "DeleteFunctionVersion" => |m| on(m, versions::delete),
-        "CreateAlias" => |m| on(m, aliases::create),
-        "GetAlias" => |m| on(m, aliases::get),
-        "UpdateAlias" => |m| on(m, aliases::update),
-        "ListAliases" => |m| on(m, aliases::list),
-        "DeleteAlias" => |m| on(m, aliases::delete),
-        "CreateTrigger" => |m| on(m, triggers::create),
-        "GetTrigger" => |m| on(m, triggers::get),
-        "UpdateTrigger" => |m| on(m, triggers::update),
-        "ListTriggers" => |m| on(m, triggers::list),
-        "DeleteTrigger" => |m| on(m, triggers::delete),
-        "PutAsyncInvokeConfig" => |m| on(m, async_invoke::put),
-        "GetAsyncInvokeConfig" => |m| on(m, get_config::<async_invoke::AsyncInvokeConfigs>),
-        "DeleteAsyncInvokeConfig" => |m| on(m, delete_config::<async_invoke::AsyncInvokeConfigs>),
-        "ListAsyncInvokeConfigs" => |m| on(m, async_invoke::list),
-        "PutConcurrencyConfig" => |m| on(m, concurrency::put),
-        "GetConcurrencyConfig" => |m| on(m, get_config::<concurrency::ConcurrencyConfigs>),
-        "DeleteConcurrencyConfig" => |m| on(m, delete_config::<concurrency::ConcurrencyConfigs>),
-        "ListConcurrencyConfigs" => |m| on(m, concurrency::list),
-        "PutProvisionConfig" => |m| on(m, provision::put),
-        "GetProvisionConfig" => |m| on(m, get_config::<provision::ProvisionConfigs>),
-        "DeleteProvisionConfig" => |m| on(m, delete_config::<provision::ProvisionConfigs>),
-        "ListProvisionConfigs" => |m| on(m, provision::list),
-        "PutScalingConfig" => |m| on(m, scaling::put),
-        "GetScalingConfig" => |m| on(m, get_config::<scaling::ScalingConfigs>),
-        "DeleteScalingConfig" => |m| on(m, delete_config::<scaling::ScalingConfigs>),
-        "ListScalingConfigs" => |m| on(m, scaling::list),
-        "CreateCustomDomain" => |m| on(m, custom_domains::create),
-        "GetCustomDomain" => |m| on(m, custom_domains::get),
-        "UpdateCustomDomain" => |m| on(m, custom_domains::update),
-        "ListCustomDomains" => |m| on(m, custom_domains::list),
-        "DeleteCustomDomain" => |m| on(m, custom_domains::delete),
-        "CreateLayerVersion" => |m| on(m, layers::create_version),
-        "GetLayerVersion" => |m| on(m, layers::get_version),
-        "GetLayerVersionByArn" => |m| on(m, layers::get_version_by_arn),
-        "DeleteLayerVersion" => |m| on(m, layers::delete_version),
-        "ListLayerVersions" => |m| on(m, layers::list_versions),
-        "ListLayers" => |m| on(m, layers::list_layers),
-        "PutLayerACL" => |m| on(m, layers::put_acl),
-        "TagResources" => |m| on(m, tags::tag),
-        "UntagResources" => |m| on(m, tags::untag),
-        "ListTagResources" => |m| on(m, tags::list),
-        "DescribeRegions" => |m| on(m, account::describe_regions),
-        "CreateVpcBinding" => |m| on(m, account::create_vpc_binding),
-        "ListVpcBindings" => |m| on(m, account::list_vpc_bindings),
-        "DeleteVpcBinding" => |m| on(m, account::delete_vpc_binding),
-        _ => return None,
-    };
-    Some(handler)
+    HANDLERS
+        .iter()
+        .find(|(name, _)| *name == action)
+        .map(|&(_, handler)| handler)
 }
 
-/// The actions this build emulates (the others answer 501).
+/// The actions this build emulates, in the order of the operation table (the others answer
+/// 501). Derived from the action → handler map; `cargo run -p fc-local --example
+/// emulated_operations` prints them, and `cargo xtask peer` runs schemathesis on them.
 pub fn emulated_actions() -> Vec<&'static str> {
     fc_models::API
         .operations
@@ -184,6 +209,24 @@ mod tests {
             .expect("reply");
         let status = reply.status().as_u16();
         (status, reply.json().await.unwrap_or_default())
+    }
+
+    #[test]
+    fn every_handled_action_is_an_operation_of_the_table_once() {
+        let table: Vec<&str> = fc_models::API
+            .operations
+            .iter()
+            .map(|op| op.action)
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for (action, _) in HANDLERS {
+            assert!(
+                table.contains(action),
+                "the action → handler map names {action}, which is not in fc_models::API"
+            );
+            assert!(seen.insert(*action), "{action} has two handlers");
+        }
+        assert_eq!(emulated_actions().len(), HANDLERS.len());
     }
 
     #[tokio::test]
