@@ -1,10 +1,11 @@
-//! A test table: one call per operation, driven by a recorded request's inputs.
+//! A test table: one call per operation, driven by the inputs of an expected request.
 //!
-//! Conformance suite 4 gives fc-client the inputs of each request the official SDK recorded and
-//! checks that the same request reaches the wire. Calling 73 typed builders needs code per
-//! operation, so codegen writes it from the spec: for each operation, set every parameter the
-//! recording carries (converted to the parameter's Rust type) and the body, then send. The
-//! expected requests come from the official SDK's recordings, not from this code.
+//! Conformance suite 4 gives fc-client the inputs of each request the official SDK recorded (or,
+//! for an operation with no official recording, of its spec-derived request) and checks that the
+//! same request reaches the wire. Calling every typed builder needs code per operation, so codegen
+//! writes it from the spec: for each operation, set every parameter the input carries (converted
+//! to the parameter's Rust type) and the body, then send. The expected requests come from the
+//! recordings or the spec-derived requests of the test, not from this code.
 //!
 //! The emitted module lives in fc-client's tests and relies on a `crate::WireInput` type defined
 //! by the test (`string`, `parse`, `boolean`, `json`, `json_body`, `raw_body`).
@@ -39,8 +40,9 @@ pub(crate) fn generate(spec: &Spec) -> Result<syn::File, CodegenError> {
     let tokens = quote! {
         #![allow(clippy::all, unused_mut)]
 
-        /// Calls `action` with the inputs recorded in `input`; the result only says whether the
-        /// call got an answer (the tests look at what reached the server).
+        /// Calls `action` with the inputs in `input` (a recording's or a spec-derived request's);
+        /// the result only says whether the call got an answer (the tests look at what reached
+        /// the server).
         pub async fn call(
             client: &fc_client::Client,
             action: &str,

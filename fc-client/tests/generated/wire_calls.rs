@@ -2,8 +2,9 @@
 // Do not edit by hand: change the spec or codegen/ and run `cargo xtask regen`.
 
 #![allow(clippy::all, unused_mut)]
-/// Calls `action` with the inputs recorded in `input`; the result only says whether the
-/// call got an answer (the tests look at what reached the server).
+/// Calls `action` with the inputs in `input` (a recording's or a spec-derived request's);
+/// the result only says whether the call got an answer (the tests look at what reached
+/// the server).
 pub async fn call(
     client: &fc_client::Client,
     action: &str,

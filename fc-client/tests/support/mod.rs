@@ -3,5 +3,7 @@
 #![allow(dead_code)]
 
 pub mod credentials;
+pub mod derived;
+pub mod fields;
 pub mod schema;
 pub mod spec;

@@ -103,3 +103,120 @@ pub fn parameters<'a>(spec: &'a Value, operation: &'a Value, location: &str) -> 
         .filter(|p| p["in"] == location)
         .collect()
 }
+
+/// One operation of the spec, by action name.
+pub struct SpecOperation<'a> {
+    pub action: &'a str,
+    /// Lower-case HTTP method, as the spec spells it.
+    pub method: &'a str,
+    pub template: &'a str,
+    pub operation: &'a Value,
+}
+
+/// Every operation of the spec (every method of every path item with an `operationId`), sorted
+/// by action.
+pub fn spec_operations(spec: &Value) -> Vec<SpecOperation<'_>> {
+    let mut operations = Vec::new();
+    for (template, item) in spec["paths"].as_object().expect("paths is a map") {
+        for (method, operation) in item.as_object().expect("path item is a map") {
+            if let Some(action) = operation.get("operationId").and_then(Value::as_str) {
+                operations.push(SpecOperation {
+                    action,
+                    method,
+                    template,
+                    operation,
+                });
+            }
+        }
+    }
+    operations.sort_by_key(|op| op.action);
+    operations
+}
+
+/// The names of the files in the recordings folder (`fixtures/wire/`), its README excepted.
+pub fn recording_files() -> Vec<String> {
+    let dir = fixtures_dir().join("wire");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|entry| {
+            entry
+                .expect("directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name != "README.md")
+        .collect();
+    names.sort();
+    names
+}
+
+/// A file of `tests/fixtures/`, as text.
+pub fn fixture_text(name: &str) -> String {
+    let path = fixtures_dir().join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Where an expected request comes from; the suites name it in their messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Recorded from the official SDK (`fixtures/wire/`).
+    Recording,
+    /// Built from the spec alone (`support::derived`); not a recording.
+    SpecDerived,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Origin::Recording => "official recording",
+            Origin::SpecDerived => "spec-derived, no official recording",
+        })
+    }
+}
+
+/// The parts of an expected request the suites look at, whatever its origin.
+pub struct RequestView<'a> {
+    pub origin: Origin,
+    pub action: &'a str,
+    pub method: &'a str,
+    /// As sent, percent-encoded.
+    pub path: &'a str,
+    pub query: &'a [(String, String)],
+    /// Lower-cased names.
+    pub headers: &'a std::collections::BTreeMap<String, String>,
+    pub body_json: Option<&'a Value>,
+    /// The raw body of an octet-stream operation (spec-derived requests only; the recordings of
+    /// such operations hold their body as `body_json`).
+    pub raw_body: Option<&'a [u8]>,
+}
+
+impl Recorded {
+    pub fn view(&self) -> RequestView<'_> {
+        RequestView {
+            origin: Origin::Recording,
+            action: &self.action,
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers: &self.headers,
+            body_json: self.body_json.as_ref(),
+            raw_body: None,
+        }
+    }
+}
+
+impl super::derived::SpecDerived {
+    pub fn view(&self) -> RequestView<'_> {
+        RequestView {
+            origin: Origin::SpecDerived,
+            action: &self.action,
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers: &self.headers,
+            body_json: self.body_json.as_ref(),
+            raw_body: self.raw_body.as_deref(),
+        }
+    }
+}
