@@ -22,8 +22,8 @@ use support::derived::SpecDerived;
 use support::fields::request_fields;
 use support::schema::{check, check_text};
 use support::spec::{
-    Origin, RequestView, fixture_text, load_spec, match_operations, parameters, recorded_requests,
-    recording_files, spec_operations,
+    Origin, RequestView, SpecOperation, fixture_text, load_spec, match_operations, parameters,
+    recorded_requests, recording_files, spec_operations,
 };
 
 /// The reviewed list of request fields no recording exercises, under `tests/fixtures/`.
@@ -145,6 +145,15 @@ fn every_recorded_request_matches_the_spec() {
     );
 }
 
+/// What suite 1 finds wrong with the spec-derived request of `operation`, each line naming it.
+fn spec_derived_failures(spec: &Value, operation: &SpecOperation<'_>) -> Vec<String> {
+    let request = SpecDerived::build(spec, operation);
+    check_request(spec, &request.view())
+        .into_iter()
+        .map(|error| format!("{} ({}): {error}", operation.action, Origin::SpecDerived))
+        .collect()
+}
+
 #[test]
 fn every_spec_operation_is_covered() {
     // Covered means: by its official recording, or else by its spec-derived request, which must
@@ -159,14 +168,7 @@ fn every_spec_operation_is_covered() {
             continue;
         }
         derived.push(operation.action);
-        let request = SpecDerived::build(&spec, operation);
-        for error in check_request(&spec, &request.view()) {
-            failures.push(format!(
-                "{} ({}): {error}",
-                operation.action,
-                Origin::SpecDerived
-            ));
-        }
+        failures.extend(spec_derived_failures(&spec, operation));
     }
     let unknown: Vec<&String> = recorded
         .iter()
@@ -194,14 +196,7 @@ fn spec_derived_requests_conform_to_the_spec() {
     let spec = load_spec();
     let mut failures = Vec::new();
     for operation in &spec_operations(&spec) {
-        let request = SpecDerived::build(&spec, operation);
-        for error in check_request(&spec, &request.view()) {
-            failures.push(format!(
-                "{} ({}): {error}",
-                operation.action,
-                Origin::SpecDerived
-            ));
-        }
+        failures.extend(spec_derived_failures(&spec, operation));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -311,10 +311,7 @@ impl<'a> Reader<'a> {
         location: Vec<String>,
         facts: &mut Facts<'a>,
     ) {
-        let (Some(name), Some(place)) = (
-            param.get("name").and_then(Value::as_str),
-            param.get("in").and_then(Value::as_str),
-        ) else {
+        let Some((name, place)) = name_and_place(param) else {
             self.note(format!(
                 "{operation} parameter #{index} has no `name` or no `in`"
             ));
@@ -394,10 +391,7 @@ impl<'a> Reader<'a> {
     }
 
     fn spec_parameter(&mut self, operation: &str, param: &'a Value, location: Vec<String>) {
-        let (Some(name), Some(place)) = (
-            param.get("name").and_then(Value::as_str),
-            param.get("in").and_then(Value::as_str),
-        ) else {
+        let Some((name, place)) = name_and_place(param) else {
             self.note(format!(
                 "{operation} has a parameter without `name` or `in`"
             ));
@@ -616,6 +610,13 @@ impl<'a> Reader<'a> {
         }
         None
     }
+}
+
+/// A parameter's `name` and `in` (where it lives), when it has both.
+fn name_and_place(param: &Value) -> Option<(&str, &str)> {
+    let name = param.get("name").and_then(Value::as_str)?;
+    let place = param.get("in").and_then(Value::as_str)?;
+    Some((name, place))
 }
 
 /// The `2xx` keys of an operation's `responses`.
