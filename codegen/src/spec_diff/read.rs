@@ -351,39 +351,12 @@ impl<'a> Reader<'a> {
             location.push("schema".to_owned());
             self.spec_parameter(name, param, location);
         }
-        let json = "application/json";
-        if let Some(schema) = op
-            .get("requestBody")
-            .and_then(|b| b.get("content"))
-            .and_then(|c| c.get(json))
-            .and_then(|m| m.get("schema"))
-        {
-            let location = owned(&[
-                "paths",
-                path,
-                method,
-                "requestBody",
-                "content",
-                json,
-                "schema",
-            ]);
+        let request = ["requestBody", "content", JSON, "schema"];
+        if let Some((schema, location)) = schema_at(op, path, method, &request) {
             facts.request_root = self.body(name, Category::Request, schema, location);
         }
-        if let Some(schema) = op
-            .pointer("/responses/200/content")
-            .and_then(|c| c.get(json))
-            .and_then(|m| m.get("schema"))
-        {
-            let location = owned(&[
-                "paths",
-                path,
-                method,
-                "responses",
-                "200",
-                "content",
-                json,
-                "schema",
-            ]);
+        let response = ["responses", "200", "content", JSON, "schema"];
+        if let Some((schema, location)) = schema_at(op, path, method, &response) {
             facts.response_root = self.body(name, Category::Response, schema, location);
         }
         facts.nodes = std::mem::take(&mut self.nodes);
@@ -610,6 +583,23 @@ impl<'a> Reader<'a> {
         }
         None
     }
+}
+
+/// The JSON media type, whose schemas are compared.
+const JSON: &str = "application/json";
+
+/// The value at `keys` below the operation `op` (of `path` and `method`), with its location in
+/// the document.
+fn schema_at<'a>(
+    op: &'a Value,
+    path: &str,
+    method: &str,
+    keys: &[&str],
+) -> Option<(&'a Value, Vec<String>)> {
+    let schema = keys.iter().try_fold(op, |value, key| value.get(*key))?;
+    let mut location = owned(&["paths", path, method]);
+    location.extend(owned(keys));
+    Some((schema, location))
 }
 
 /// A parameter's `name` and `in` (where it lives), when it has both.

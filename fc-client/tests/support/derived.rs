@@ -49,24 +49,23 @@ impl SpecDerived {
             path = path.replace(&format!("{{{name}}}"), &value);
             path_values.insert(name.to_owned(), value);
         }
-        let as_text =
-            |spec: &Value, param: &Value, name: &str| match text_placeholder(spec, param, name) {
-                Value::String(text) => text,
-                other => other.to_string(),
-            };
-        let query = parameters(spec, op, "query")
+        // Every parameter of `location` with a placeholder of its type, named by `key`.
+        let placeholders = |location: &str, key: fn(&str) -> String| -> Vec<(String, String)> {
+            parameters(spec, op, location)
+                .into_iter()
+                .map(|param| {
+                    let name = param["name"].as_str().expect("parameter name");
+                    let value = match text_placeholder(spec, param, name) {
+                        Value::String(text) => text,
+                        other => other.to_string(),
+                    };
+                    (key(name), value)
+                })
+                .collect()
+        };
+        let query = placeholders("query", str::to_owned);
+        let headers = placeholders("header", str::to_ascii_lowercase)
             .into_iter()
-            .map(|param| {
-                let name = param["name"].as_str().expect("parameter name");
-                (name.to_owned(), as_text(spec, param, name))
-            })
-            .collect();
-        let headers = parameters(spec, op, "header")
-            .into_iter()
-            .map(|param| {
-                let name = param["name"].as_str().expect("parameter name");
-                (name.to_ascii_lowercase(), as_text(spec, param, name))
-            })
             .collect();
         let content = op.pointer("/requestBody/content");
         let body_json = content
