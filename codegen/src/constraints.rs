@@ -26,12 +26,13 @@ pub(crate) fn checks(spec: &Spec, op: &Operation<'_>) -> Result<Vec<TokenStream>
             .unwrap_or_default();
         let location = match (
             param.get("in").and_then(Value::as_str),
-            param.get("x-fc-style").is_some(),
+            param.get("x-fc-style").and_then(Value::as_str),
         ) {
-            (Some("query"), false) => quote!(Location::Query),
-            (Some("query"), true) => quote!(Location::QueryJson),
+            (Some("query"), None) => quote!(Location::Query),
+            (Some("query"), Some("json")) => quote!(Location::QueryJson),
             (Some("header"), _) => quote!(Location::Header),
-            _ => continue, // Path values are checked by the service.
+            // Path values are checked by the service; numbered lists carry no constraints (lint).
+            _ => continue,
         };
         let schema = param.get("schema").unwrap_or(&Value::Null);
         collect(spec, schema, &location, &[name.to_owned()], 0, &mut checks)?;

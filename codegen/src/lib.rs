@@ -42,6 +42,7 @@ mod lint;
 mod manifest;
 mod pagination;
 mod prepare;
+mod response_types;
 mod spec;
 pub mod spec_diff;
 mod split;
@@ -88,18 +89,30 @@ pub struct GeneratedFile {
 /// response types), `generated_enums.rs` (open enums), `generated_api.rs` (the `API` table);
 /// under `api.client_dir`: `generated.rs` (the client and its request builders),
 /// `generated_pagination.rs` (paging streams for list operations); and `api.wire_calls`
-/// (conformance suite 4's per-operation calls), if set.
+/// (conformance suite 4's per-operation calls) and `api.response_types` (suite 2's
+/// schema-to-type dispatch), if set. The client file also marks every response
+/// type whose answer carries an `ETag` header (`fc_client::conditional`).
 pub fn generate(root: &Path, api: &ApiEntry) -> Result<Vec<GeneratedFile>, CodegenError> {
     let spec = Spec::load(&root.join(&api.spec))?;
     lint::check(&spec)?;
     let models_path: syn::Path = syn::parse_str(&api.models)
         .map_err(|e| CodegenError::Output(format!("models path {:?}: {e}", api.models)))?;
-    let prepared = prepare::prepare(&spec, &api.models)?;
-    let tokens = progenitor_tokens(&prepared, &api.models)?;
-    let (models, client) = split::split(tokens, &models_path)?;
+    let client_path: syn::Path = syn::parse_str(&api.client)
+        .map_err(|e| CodegenError::Output(format!("client path {:?}: {e}", api.client)))?;
+    let client_in_crate = in_crate(&client_path);
+    let mut prepared = prepare::prepare(&spec, &api.models)?;
+    // A shared type is another API's: no open enum of its own here.
+    prepared
+        .enums
+        .retain(|open| !api.shared_types.iter().any(|(schema, _)| *schema == open.name));
+    let tokens = progenitor_tokens(&prepared, &api.models, &api.shared_types)?;
+    let (models, mut client) = split::split(tokens, &models_path)?;
     let table = tables::api(&spec, &api.version, &client)?;
+    client
+        .items
+        .extend(tables::etag_markers(&spec, &client_in_crate, &api.shared_types)?);
     let open_enums = enums::generate(&prepared.enums);
-    let paging = pagination::generate(&spec)?;
+    let paging = pagination::generate(&spec, &client_in_crate)?;
 
     let header = spec.header();
     let models_file = |name: &str| format!("{}/{name}", api.models_dir);
@@ -111,8 +124,22 @@ pub fn generate(root: &Path, api: &ApiEntry) -> Result<Vec<GeneratedFile>, Codeg
         render(&client_file("generated.rs"), &header, client),
         render(&client_file("generated_pagination.rs"), &header, paging),
     ];
+    if let Some(path) = &api.response_types {
+        let types = response_types::generate(&spec, &models_path, &api.shared_types)?;
+        files.push(render(path, &header, types));
+    }
     if let Some(path) = &api.wire_calls {
-        files.push(render(path, &header, wire_calls::generate(&spec)?));
+        files.push(render(
+            path,
+            &header,
+            wire_calls::generate(
+                &spec,
+                &wire_calls::Types {
+                    client: &client_path,
+                    shared: &api.shared_types,
+                },
+            )?,
+        ));
     }
     Ok(files)
 }
@@ -122,9 +149,19 @@ pub fn lint(spec: &Spec) -> Result<(), CodegenError> {
     lint::check(spec)
 }
 
+/// `fc_client::fc2` as seen from inside its crate: `crate::fc2`.
+fn in_crate(path: &syn::Path) -> syn::Path {
+    let mut inside = path.clone();
+    if let Some(first) = inside.segments.first_mut() {
+        first.ident = syn::Ident::new("crate", first.ident.span());
+    }
+    inside
+}
+
 fn progenitor_tokens(
     prepared: &prepare::Prepared,
     models: &str,
+    shared_types: &[(String, String)],
 ) -> Result<proc_macro2::TokenStream, CodegenError> {
     use progenitor_impl::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
@@ -149,6 +186,9 @@ fn progenitor_tokens(
             &json_query.rust_type,
             std::iter::empty(),
         );
+    }
+    for (schema, rust_type) in shared_types {
+        settings.with_replacement(schema, rust_type, std::iter::empty());
     }
     let mut generator = progenitor_impl::Generator::new(&settings);
     generator

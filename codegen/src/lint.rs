@@ -197,28 +197,44 @@ fn check_parameters(spec: &Spec, op: &Operation<'_>, push: &mut Push<'_>, locati
             continue;
         };
         let here = format!("{location} parameter `{name}`");
-        if style != "json" {
-            push(
-                &here,
-                "x-fc-style",
-                format!("unknown x-fc-style {style}; only `json` exists"),
-            );
-            continue;
-        }
         if param.get("in").and_then(Value::as_str) != Some("query") {
             push(
                 &here,
                 "x-fc-style",
-                "x-fc-style: json applies to query parameters only".into(),
+                "x-fc-style applies to query parameters only".into(),
             );
         }
         let schema = param.get("schema").unwrap_or(&Value::Null);
-        if crate::prepare::json_query_rust_type(schema, "fc_models").is_none() {
-            push(
+        match style.as_str() {
+            Some("json") => {
+                if crate::prepare::json_query_rust_type(schema, "fc_models").is_none() {
+                    push(
+                        &here,
+                        "x-fc-style",
+                        "a JSON query parameter must be an array of strings or of a named schema"
+                            .into(),
+                    );
+                }
+            }
+            Some("numbered") => {
+                let strings = schema.get("type").and_then(Value::as_str) == Some("array")
+                    && schema.pointer("/items/type").and_then(Value::as_str) == Some("string");
+                let constrained = crate::CONSTRAINT_KEYWORDS
+                    .iter()
+                    .any(|k| schema.get(k).is_some() || schema.pointer(&format!("/items/{k}")).is_some());
+                if !strings || constrained {
+                    push(
+                        &here,
+                        "x-fc-style",
+                        "a numbered query parameter must be an unconstrained array of strings".into(),
+                    );
+                }
+            }
+            _ => push(
                 &here,
                 "x-fc-style",
-                "a JSON query parameter must be an array of strings or of a named schema".into(),
-            );
+                format!("unknown x-fc-style {style}; `json` and `numbered` exist"),
+            ),
         }
     }
 }

@@ -29,10 +29,16 @@ pub struct ApiEntry {
     pub client_dir: String,
     /// The conformance suite's per-operation calls, relative to the workspace root.
     pub wire_calls: Option<String>,
+    /// The response round-trip suite's schema-to-type dispatch, relative to the workspace root.
+    pub response_types: Option<String>,
     /// The reviewed list of known differences from the vendor metadata that `cargo xtask
     /// spec-diff` does not show again (see [`crate::spec_diff::Baseline`]), relative to the
     /// workspace root.
     pub spec_diff_baseline: Option<String>,
+    /// Schemas of this spec that are not generated again but use another API's Rust type
+    /// (schema name, Rust path), e.g. `ErrorBody` -> `fc_models::ErrorBody`, so that one runtime
+    /// serves every API version.
+    pub shared_types: Vec<(String, String)>,
 }
 
 /// Reads the manifest at `path`: a YAML list of entries.
@@ -85,7 +91,9 @@ pub fn parse_manifest(origin: &str, bytes: &[u8]) -> Result<Vec<ApiEntry>, Codeg
                 .get("wire_calls")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            response_types: optional("response_types")?,
             spec_diff_baseline: optional("spec_diff_baseline")?,
+            shared_types: shared_types(entry).map_err(|m| invalid(format!("entry {index}: {m}")))?,
         };
         for (key, path) in [("models", &api.models), ("client", &api.client)] {
             let valid = path.split("::").all(|segment| {
@@ -115,6 +123,26 @@ pub fn parse_manifest(origin: &str, bytes: &[u8]) -> Result<Vec<ApiEntry>, Codeg
     Ok(apis)
 }
 
+/// Reads the optional `shared_types` map: schema name to a Rust type path.
+fn shared_types(entry: &Value) -> Result<Vec<(String, String)>, String> {
+    let Some(map) = entry.get("shared_types") else {
+        return Ok(Vec::new());
+    };
+    let map = map
+        .as_object()
+        .ok_or("`shared_types` must map schema names to Rust paths")?;
+    map.iter()
+        .map(|(schema, path)| match path.as_str() {
+            Some(path) if !path.is_empty() && syn::parse_str::<syn::Path>(path).is_ok() => {
+                Ok((schema.clone(), path.to_owned()))
+            }
+            _ => Err(format!(
+                "`shared_types.{schema}` must be a Rust type path, got {path}"
+            )),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +158,20 @@ mod tests {
         assert_eq!(apis[0].version, "2023-03-30");
         assert_eq!(apis[0].wire_calls, None);
         assert_eq!(apis[0].spec_diff_baseline, None);
+        assert!(apis[0].shared_types.is_empty());
+    }
+
+    #[test]
+    fn reads_shared_types() {
+        let with = format!("{ENTRY}  shared_types:\n    ErrorBody: fc_models::ErrorBody\n");
+        let apis = parse_manifest("m", with.as_bytes()).unwrap();
+        assert_eq!(
+            apis[0].shared_types,
+            [("ErrorBody".to_owned(), "fc_models::ErrorBody".to_owned())]
+        );
+        let bad = format!("{ENTRY}  shared_types:\n    ErrorBody: 'not a path!'\n");
+        let error = parse_manifest("m", bad.as_bytes()).unwrap_err();
+        assert!(error.to_string().contains("shared_types.ErrorBody"), "{error}");
     }
 
     #[test]

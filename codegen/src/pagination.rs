@@ -13,7 +13,8 @@ use serde_json::Value;
 use crate::CodegenError;
 use crate::spec::Spec;
 
-pub(crate) fn generate(spec: &Spec) -> Result<syn::File, CodegenError> {
+/// `client` is the client module as seen from inside its crate (`crate`, `crate::fc2`).
+pub(crate) fn generate(spec: &Spec, client: &syn::Path) -> Result<syn::File, CodegenError> {
     let mut impls = Vec::new();
     for op in spec.operations() {
         let Some(paging) = op.body.get("x-fc-pagination") else {
@@ -26,6 +27,25 @@ pub(crate) fn generate(spec: &Spec) -> Result<syn::File, CodegenError> {
         let next_token = ident(field("outputToken"));
         let items = ident(field("items"));
 
+        // A numeric token parameter (FC 2.0's `startVersion`) is parsed from the carried text.
+        let token_schema = op
+            .parameters(spec)
+            .into_iter()
+            .find(|p| p.get("name").and_then(Value::as_str) == Some(field("inputToken")))
+            .and_then(|p| p.get("schema"));
+        let numeric = token_schema.and_then(|schema| {
+            let format = schema.get("format").and_then(Value::as_str);
+            match (schema.get("type").and_then(Value::as_str), format) {
+                (Some("integer"), Some("int32")) => Some(quote!(i32)),
+                (Some("integer"), _) => Some(quote!(i64)),
+                (Some("number"), _) => Some(quote!(f64)),
+                _ => None,
+            }
+        });
+        let token = match numeric {
+            Some(ty) => quote!(crate::pagination::numeric_token::<#ty>(&token)?),
+            None => quote!(token),
+        };
         let output = crate::tables::success_schema(spec, &op)
             .ok_or_else(|| missing(op.id, "a JSON 200 response"))?;
         let output_name = op
@@ -39,8 +59,8 @@ pub(crate) fn generate(spec: &Spec) -> Result<syn::File, CodegenError> {
             .and_then(Value::as_str)
             .and_then(|r| r.rsplit('/').next())
             .ok_or_else(|| missing(op.id, "items that are a named schema"))?;
-        let output_type = Ident::new(output_name, Span::call_site());
-        let item_type = Ident::new(item_name, Span::call_site());
+        let output_type = crate::spec::struct_ident(output_name);
+        let item_type = crate::spec::struct_ident(item_name);
 
         let pages_doc = format!(
             "Every page of `{}`, one request per page as the stream is polled. The builder's \
@@ -54,12 +74,12 @@ pub(crate) fn generate(spec: &Spec) -> Result<syn::File, CodegenError> {
             op.id
         );
         impls.push(quote! {
-            impl<'a> crate::builder::#builder<'a> {
+            impl<'a> #client::builder::#builder<'a> {
                 #[doc = #pages_doc]
-                pub fn pages(self) -> PageStream<'a, crate::types::#output_type> {
+                pub fn pages(self) -> PageStream<'a, #client::types::#output_type> {
                     crate::pagination::pages(self, |builder: Self, token: Option<String>| async move {
                         let builder = match token {
-                            Some(token) => builder.#set_token(token),
+                            Some(token) => builder.#set_token(#token),
                             None => builder,
                         };
                         let page = builder.send().await?.into_inner();
@@ -69,8 +89,8 @@ pub(crate) fn generate(spec: &Spec) -> Result<syn::File, CodegenError> {
                 }
 
                 #[doc = #items_doc]
-                pub fn into_stream(self) -> ItemStream<'a, crate::types::#item_type> {
-                    crate::pagination::items(self.pages(), |page: crate::types::#output_type| page.#items)
+                pub fn into_stream(self) -> ItemStream<'a, #client::types::#item_type> {
+                    crate::pagination::items(self.pages(), |page: #client::types::#output_type| page.#items)
                 }
             }
         });

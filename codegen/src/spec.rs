@@ -115,3 +115,10 @@ impl<'a> Operation<'a> {
             .collect()
     }
 }
+
+/// The Rust name typify gives the struct of the schema `name` (`ClaimGPUInstanceInput` becomes
+/// `ClaimGpuInstanceInput`). Enum schemas keep their name: codegen emits them itself.
+pub(crate) fn struct_ident(name: &str) -> proc_macro2::Ident {
+    use heck::ToUpperCamelCase;
+    proc_macro2::Ident::new(&name.to_upper_camel_case(), proc_macro2::Span::call_site())
+}

@@ -64,6 +64,12 @@ pub(crate) fn api(
             None => quote!(None),
         };
         let checks = crate::constraints::checks(spec, &op)?;
+        let numbered: Vec<&str> = op
+            .parameters(spec)
+            .into_iter()
+            .filter(|p| p.get("x-fc-style").and_then(Value::as_str) == Some("numbered"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
         let row = quote! {
             Operation {
                 id: #id,
@@ -71,6 +77,7 @@ pub(crate) fn api(
                 method: #method,
                 path: #path,
                 pagination: #pagination,
+                numbered_query: &[#(#numbered),*],
                 checks: &[#(#checks),*],
             }
         };
@@ -93,4 +100,52 @@ pub(crate) fn api(
         static OPERATIONS: [Operation; #count] = [#(#rows),*];
     };
     syn::parse2(tokens).map_err(|e| CodegenError::Output(format!("operation table: {e}")))
+}
+
+/// `impl crate::conditional::CarriesETag for <client>::types::X {}` for every schema `X` that is
+/// the JSON 200 body of an operation whose 200 response documents an `ETag` header (any case).
+/// Shared types (owned by another API) are skipped.
+pub(crate) fn etag_markers(
+    spec: &Spec,
+    client: &syn::Path,
+    shared_types: &[(String, String)],
+) -> Result<Vec<syn::Item>, CodegenError> {
+    let mut names = std::collections::BTreeSet::new();
+    for op in spec.operations() {
+        let Some(response) = op.body.pointer("/responses/200") else {
+            continue;
+        };
+        let has_etag = response
+            .get("headers")
+            .and_then(Value::as_object)
+            .is_some_and(|headers| headers.keys().any(|h| h.eq_ignore_ascii_case("etag")));
+        let schema = response
+            .pointer("/content/application~1json/schema/$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next());
+        match (has_etag, schema) {
+            (true, Some(name)) if !shared_types.iter().any(|(s, _)| s == name) => {
+                names.insert(name.to_owned());
+            }
+            (true, None) => {
+                return Err(CodegenError::Output(format!(
+                    "{}: an ETag header needs a named JSON 200 body to hang `.etag()` on",
+                    op.id
+                )));
+            }
+            _ => {}
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let ty = crate::spec::struct_ident(&name);
+            let doc = format!("`{name}` answers carry an `ETag` header.");
+            syn::parse2(quote! {
+                #[doc = #doc]
+                impl crate::conditional::CarriesETag for #client::types::#ty {}
+            })
+            .map_err(|e| CodegenError::Output(format!("ETag markers: {e}")))
+        })
+        .collect()
 }

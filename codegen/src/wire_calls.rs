@@ -8,7 +8,7 @@
 //! recordings or the spec-derived requests of the test, not from this code.
 //!
 //! The emitted module lives in fc-client's tests and relies on a `crate::WireInput` type defined
-//! by the test (`string`, `parse`, `boolean`, `json`, `json_body`, `raw_body`).
+//! by the test (`string`, `parse`, `boolean`, `json`, `numbered`, `json_body`, `raw_body`).
 
 use heck::ToSnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -18,16 +18,43 @@ use serde_json::Value;
 use crate::CodegenError;
 use crate::spec::Spec;
 
-pub(crate) fn generate(spec: &Spec) -> Result<syn::File, CodegenError> {
+/// Where the generated types live: the client module's `types` (`fc_client::fc2::types`), or,
+/// for a shared schema, the owning API's type.
+pub(crate) struct Types<'a> {
+    /// The path of the client module (`fc_client`, `fc_client::fc2`).
+    pub client: &'a syn::Path,
+    /// Schema name to Rust path, for schemas another API owns.
+    pub shared: &'a [(String, String)],
+}
+
+impl Types<'_> {
+    /// The Rust path of the type generated for the schema `name`: typify's struct name, or the
+    /// open enum's (named as the schema), or the shared type.
+    fn of(&self, name: &str, is_enum: bool) -> TokenStream {
+        if let Some((_, path)) = self.shared.iter().find(|(schema, _)| schema == name) {
+            return path.parse().unwrap_or_default();
+        }
+        let client = self.client;
+        let ident = if is_enum {
+            Ident::new(name, Span::call_site())
+        } else {
+            crate::spec::struct_ident(name)
+        };
+        quote!(#client::types::#ident)
+    }
+}
+
+pub(crate) fn generate(spec: &Spec, types: &Types<'_>) -> Result<syn::File, CodegenError> {
+    let client = types.client;
     let mut arms = Vec::new();
     for op in spec.operations() {
         let action = op.id;
         let method = Ident::new(&op.id.to_snake_case(), Span::call_site());
         let mut setters = Vec::new();
         for param in op.parameters(spec) {
-            setters.push(parameter_setter(spec, param)?);
+            setters.push(parameter_setter(spec, types, param)?);
         }
-        let body = body_setter(op.body)?;
+        let body = body_setter(types, op.body)?;
         arms.push(quote! {
             #action => {
                 let mut builder = client.#method();
@@ -44,7 +71,7 @@ pub(crate) fn generate(spec: &Spec) -> Result<syn::File, CodegenError> {
         /// the result only says whether the call got an answer (the tests look at what reached
         /// the server).
         pub async fn call(
-            client: &fc_client::Client,
+            client: &#client::Client,
             action: &str,
             input: &crate::WireInput,
         ) -> ::std::result::Result<(), ::std::string::String> {
@@ -57,7 +84,11 @@ pub(crate) fn generate(spec: &Spec) -> Result<syn::File, CodegenError> {
     syn::parse2(tokens).map_err(|e| CodegenError::Output(format!("wire call table: {e}")))
 }
 
-fn parameter_setter(spec: &Spec, param: &Value) -> Result<TokenStream, CodegenError> {
+fn parameter_setter(
+    spec: &Spec,
+    types: &Types<'_>,
+    param: &Value,
+) -> Result<TokenStream, CodegenError> {
     let name = param
         .get("name")
         .and_then(Value::as_str)
@@ -65,12 +96,20 @@ fn parameter_setter(spec: &Spec, param: &Value) -> Result<TokenStream, CodegenEr
     let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
     let setter = Ident::new(&name.to_snake_case(), Span::call_site());
     let schema = param.get("schema").unwrap_or(&Value::Null);
-    let value = if param.get("x-fc-style").and_then(Value::as_str) == Some("json") {
+    let style = param.get("x-fc-style").and_then(Value::as_str);
+    if style == Some("numbered") {
+        return Ok(quote! {
+            if let Some(values) = input.numbered(#location, #name) {
+                builder = builder.#setter(values);
+            }
+        });
+    }
+    let value = if style == Some("json") {
         let items = schema.get("items").unwrap_or(&Value::Null);
-        let item = rust_type(spec, items).ok_or_else(|| unsupported(name))?;
+        let item = rust_type(spec, types, items).ok_or_else(|| unsupported(name))?;
         quote!(input.json::<::std::vec::Vec<#item>>(#location, #name))
     } else {
-        match schema_kind(spec, schema) {
+        match schema_kind(spec, types, schema) {
             Kind::String => {
                 return Ok(quote! {
                     if let Some(value) = input.string(#location, #name) {
@@ -96,7 +135,7 @@ fn parameter_setter(spec: &Spec, param: &Value) -> Result<TokenStream, CodegenEr
     })
 }
 
-fn body_setter(op: &Value) -> Result<TokenStream, CodegenError> {
+fn body_setter(types: &Types<'_>, op: &Value) -> Result<TokenStream, CodegenError> {
     let Some(content) = op.pointer("/requestBody/content") else {
         return Ok(TokenStream::new());
     };
@@ -111,12 +150,9 @@ fn body_setter(op: &Value) -> Result<TokenStream, CodegenError> {
         .pointer("/application~1json/schema/$ref")
         .and_then(Value::as_str)
         .ok_or_else(|| CodegenError::Output("a JSON request body must be a $ref".into()))?;
-    let name = Ident::new(
-        reference.rsplit('/').next().unwrap_or_default(),
-        Span::call_site(),
-    );
+    let body_type = types.of(reference.rsplit('/').next().unwrap_or_default(), false);
     Ok(quote! {
-        if let Some(body) = input.json_body::<fc_client::types::#name>() {
+        if let Some(body) = input.json_body::<#body_type>() {
             builder = builder.body(body?);
         }
     })
@@ -129,16 +165,13 @@ enum Kind {
     Unsupported,
 }
 
-fn schema_kind(spec: &Spec, schema: &Value) -> Kind {
+fn schema_kind(spec: &Spec, types: &Types<'_>, schema: &Value) -> Kind {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let is_enum = spec
             .resolve(reference)
             .is_some_and(|s| s.get("enum").is_some());
         return match (is_enum, reference.rsplit('/').next()) {
-            (true, Some(name)) => {
-                let name = Ident::new(name, Span::call_site());
-                Kind::Parsed(quote!(fc_client::types::#name))
-            }
+            (true, Some(name)) => Kind::Parsed(types.of(name, true)),
             _ => Kind::Unsupported,
         };
     }
@@ -154,12 +187,11 @@ fn schema_kind(spec: &Spec, schema: &Value) -> Kind {
 }
 
 /// The Rust type of an array item inside a JSON query value.
-fn rust_type(spec: &Spec, schema: &Value) -> Option<TokenStream> {
+fn rust_type(spec: &Spec, types: &Types<'_>, schema: &Value) -> Option<TokenStream> {
     match schema.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
-            spec.resolve(reference)?;
-            let name = Ident::new(reference.rsplit('/').next()?, Span::call_site());
-            Some(quote!(fc_client::types::#name))
+            let is_enum = spec.resolve(reference)?.get("enum").is_some();
+            Some(types.of(reference.rsplit('/').next()?, is_enum))
         }
         None if schema.get("type").and_then(Value::as_str) == Some("string") => {
             Some(quote!(::std::string::String))

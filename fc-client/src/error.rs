@@ -92,6 +92,13 @@ impl Error {
         self.request_id.as_deref()
     }
 
+    /// Whether a conditional write lost: the resource changed since the `ETag` sent in
+    /// `If-Match` was read, and the write changed nothing (code `PreconditionFailed`, status 412).
+    /// See [`crate::conditional`].
+    pub fn is_precondition_failed(&self) -> bool {
+        self.code == Some(ErrorCode::PreconditionFailed)
+    }
+
     /// Whether trying the same call again may succeed: throttling, 5xx, transport failures and
     /// timeouts. (The client already retried as far as its retry policy allows.)
     pub fn is_retryable(&self) -> bool {

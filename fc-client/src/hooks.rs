@@ -21,67 +21,92 @@ use tracing::Instrument;
 
 use crate::retry::{self, Budget};
 use crate::sign::{self, Target};
-use crate::{Client, ClientConfig, error_body, signing, validation};
+use crate::{Client, ClientConfig, error_body, fc2, signing, validation};
 
-impl ClientHooks<ClientConfig> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        request.headers_mut().remove("api-version");
-        canonicalize_url(request.url_mut());
-        if self.inner().settings.validate_input
-            && let Some(operation) = self.inner().settings.api.operation(info.operation_id)
-        {
-            validation::validate(operation, request)
-                .map_err(|violation| Error::InvalidRequest(violation.to_string()))?;
+/// Every generated client (FC 3.0's [`Client`], FC 2.0's [`fc2::Client`]) runs the same hooks.
+macro_rules! shared_hooks {
+    ($($client:ty),+) => {$(
+        impl ClientHooks<ClientConfig> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> Result<(), Error<E>> {
+                pre(self, request, info).await
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                exec(self, request, info).await
+            }
         }
-        // `Error::Custom` carries credential failures and nothing else (see `crate::error`).
-        sign_request(self, request, info)
-            .await
-            .map_err(|failure| match failure {
-                SignFailure::Credentials(message) => Error::Custom(message),
-                SignFailure::Request(message) => Error::InvalidRequest(message),
-            })
-    }
+    )+};
+}
 
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let action = action_of(self, info);
-        let span = tracing::info_span!(
-            "fc.call",
-            action,
-            method = %request.method(),
-            attempts = tracing::field::Empty,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
-        let settings = &self.inner().settings;
-        let (attempt, total) = settings.timeouts.for_action(action);
-        let started = Instant::now();
-        let finished = retry::send(
-            &settings.retry,
-            Budget { attempt, total },
-            request,
-            |request| self.client().execute(request),
-            |mut next| async move {
-                sign_request(self, &mut next, info)
-                    .await
-                    .ok()
-                    .map(|()| next)
-            },
-        )
-        .instrument(span.clone())
-        .await;
-        finish(&span, finished, started)
-            .instrument(span.clone())
-            .await
+shared_hooks!(Client, fc2::Client);
+
+async fn pre<C: ClientInfo<ClientConfig>, E>(
+    client: &C,
+    request: &mut reqwest::Request,
+    info: &OperationInfo,
+) -> Result<(), Error<E>> {
+    request.headers_mut().remove("api-version");
+    let operation = client.inner().settings.api.operation(info.operation_id);
+    let numbered = operation.map_or(&[][..], |op| op.numbered_query);
+    canonicalize_url(request.url_mut(), numbered);
+    if client.inner().settings.validate_input
+        && let Some(operation) = operation
+    {
+        validation::validate(operation, request)
+            .map_err(|violation| Error::InvalidRequest(violation.to_string()))?;
     }
+    // `Error::Custom` carries credential failures and nothing else (see `crate::error`).
+    sign_request(client, request, info)
+        .await
+        .map_err(|failure| match failure {
+            SignFailure::Credentials(message) => Error::Custom(message),
+            SignFailure::Request(message) => Error::InvalidRequest(message),
+        })
+}
+
+async fn exec<C: ClientInfo<ClientConfig>>(
+    client: &C,
+    request: reqwest::Request,
+    info: &OperationInfo,
+) -> reqwest::Result<reqwest::Response> {
+    let action = action_of(client, info);
+    let span = tracing::info_span!(
+        "fc.call",
+        action,
+        method = %request.method(),
+        attempts = tracing::field::Empty,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    let settings = &client.inner().settings;
+    let (attempt, total) = settings.timeouts.for_action(action);
+    let started = Instant::now();
+    let finished = retry::send(
+        &settings.retry,
+        Budget { attempt, total },
+        request,
+        |request| client.client().execute(request),
+        |mut next| async move {
+            sign_request(client, &mut next, info)
+                .await
+                .ok()
+                .map(|()| next)
+        },
+    )
+    .instrument(span.clone())
+    .await;
+    finish(&span, finished, started)
+        .instrument(span.clone())
+        .await
 }
 
 enum SignFailure {
@@ -89,15 +114,15 @@ enum SignFailure {
     Request(String),
 }
 
-fn action_of(client: &Client, info: &OperationInfo) -> &'static str {
+fn action_of<C: ClientInfo<ClientConfig>>(client: &C, info: &OperationInfo) -> &'static str {
     let api = client.inner().settings.api;
     api.operation(info.operation_id)
         .map_or(info.operation_id, |op| op.action)
 }
 
 /// Signs `request` with the client's credentials (fresh date and nonce).
-async fn sign_request(
-    client: &Client,
+async fn sign_request<C: ClientInfo<ClientConfig>>(
+    client: &C,
     request: &mut reqwest::Request,
     info: &OperationInfo,
 ) -> Result<(), SignFailure> {
@@ -155,17 +180,33 @@ async fn finish(
     Ok(response)
 }
 
-/// Rewrites the path and query of `url` into their canonical ACS3 forms.
-pub(crate) fn canonicalize_url(url: &mut reqwest::Url) {
+/// Rewrites the path and query of `url` into their canonical ACS3 forms. The query parameters in
+/// `numbered` were sent as repeated keys (`instanceIds=a&instanceIds=b`) and go out as numbered
+/// keys (`instanceIds.1=a&instanceIds.2=b`), as the API takes lists there.
+pub(crate) fn canonicalize_url(url: &mut reqwest::Url, numbered: &[&str]) {
     let path = signing::canonical_path(url.path());
     if path != url.path() {
         url.set_path(&path);
     }
     if let Some(query) = url.query() {
-        let pairs = signing::decode_query(query);
+        let mut pairs = signing::decode_query(query);
+        if !numbered.is_empty() {
+            number_lists(&mut pairs, numbered);
+        }
         let canonical =
             signing::canonical_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         url.set_query((!canonical.is_empty()).then_some(canonical.as_str()));
+    }
+}
+
+/// Renames the `n`th pair named one of `names` to `name.n` (counting from 1, in sent order).
+fn number_lists(pairs: &mut [(String, String)], names: &[&str]) {
+    for name in names {
+        let mut index = 0;
+        for (key, _) in pairs.iter_mut().filter(|(key, _)| key == name) {
+            index += 1;
+            *key = format!("{name}.{index}");
+        }
     }
 }
 
@@ -179,7 +220,7 @@ mod tests {
             "http://h/2023-03-30/layerarn/acs:fc:cn-hangzhou:123:layers%2Fx%2Fversions%2F1?b=x+y&a=%7E",
         )
         .unwrap();
-        canonicalize_url(&mut url);
+        canonicalize_url(&mut url, &[]);
         assert_eq!(
             url.as_str(),
             "http://h/2023-03-30/layerarn/acs%3Afc%3Acn-hangzhou%3A123%3Alayers%2Fx%2Fversions%2F1?a=~&b=x%20y"
@@ -187,9 +228,21 @@ mod tests {
     }
 
     #[test]
+    fn numbered_lists_keep_their_order() {
+        let mut url =
+            reqwest::Url::parse("http://h/p?instanceIds=z&limit=3&instanceIds=a&instanceIds=m")
+                .unwrap();
+        canonicalize_url(&mut url, &["instanceIds"]);
+        assert_eq!(
+            url.as_str(),
+            "http://h/p?instanceIds.1=z&instanceIds.2=a&instanceIds.3=m&limit=3"
+        );
+    }
+
+    #[test]
     fn empty_query_is_dropped() {
         let mut url = reqwest::Url::parse("http://h/2023-03-30/functions?").unwrap();
-        canonicalize_url(&mut url);
+        canonicalize_url(&mut url, &[]);
         assert_eq!(url.as_str(), "http://h/2023-03-30/functions");
     }
 }

@@ -53,10 +53,12 @@
 pub mod backoff;
 mod client;
 pub mod code;
+pub mod conditional;
 pub mod credentials;
 pub mod endpoint;
 mod error;
 mod error_body;
+pub mod fc2;
 #[rustfmt::skip]
 mod generated;
 #[rustfmt::skip]

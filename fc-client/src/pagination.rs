@@ -84,6 +84,18 @@ enum Cursor<B> {
     Done,
 }
 
+/// A numeric page token (FC 2.0's `ListLayerVersions` sends `startVersion` as an integer) from
+/// the text the paginator carries; that text is always the previous page's number, so a failure
+/// means the service answered something that is not a number.
+pub(crate) fn numeric_token<T: std::str::FromStr>(token: &str) -> Result<T, Error> {
+    token.parse().map_err(|_| {
+        Error::new(
+            crate::ErrorKind::InvalidResponse,
+            format!("the next-page token {token:?} is not a number"),
+        )
+    })
+}
+
 /// What one poll of the paginator does.
 enum Step<B, Fut> {
     Fetch(Fut, B),

@@ -22,12 +22,17 @@ use support::derived::SpecDerived;
 use support::fields::request_fields;
 use support::schema::{check, check_text};
 use support::spec::{
-    Origin, RequestView, SpecOperation, fixture_text, load_spec, match_operations, parameters,
-    recorded_requests, recording_files, spec_operations,
+    FC2, FC3, Origin, RequestView, SpecOperation, Suite, carries, fixture_text, is_numbered, load_spec,
+    match_operations, parameters, recorded_requests, recording_files, spec_operations,
 };
 
-/// The reviewed list of request fields no recording exercises, under `tests/fixtures/`.
-const ALLOWLIST: &str = "unrecorded-fields.txt";
+fc_test_support::per_api!(
+    crate::FC3, crate::FC2;
+    every_recorded_request_matches_the_spec,
+    every_spec_operation_is_covered,
+    spec_derived_requests_conform_to_the_spec,
+    every_spec_field_is_recorded_or_allowlisted,
+);
 
 /// Headers every SDK request carries that belong to the protocol, not to an operation.
 fn is_protocol_header(name: &str) -> bool {
@@ -60,7 +65,12 @@ fn check_request(spec: &Value, request: &RequestView<'_>) -> Vec<String> {
 
     let query_params = parameters(spec, operation, "query");
     for (name, value) in request.query {
-        match query_params.iter().find(|p| p["name"] == name.as_str()) {
+        match query_params.iter().find(|p| carries(p, name)) {
+            // One item of a numbered list (`instanceIds.1`): checked against the item schema.
+            Some(param) if is_numbered(param) => {
+                let item = serde_json::json!({"schema": param["schema"]["items"]});
+                check_text(spec, &item, value, &format!("query {name}"), &mut errors);
+            }
             Some(param) => check_text(spec, param, value, &format!("query {name}"), &mut errors),
             None => errors.push(format!("query parameter `{name}` is not declared")),
         }
@@ -99,21 +109,22 @@ fn check_request(spec: &Value, request: &RequestView<'_>) -> Vec<String> {
     errors
 }
 
-#[test]
-fn every_recorded_request_matches_the_spec() {
-    let spec = load_spec();
-    let requests = recorded_requests();
+fn every_recorded_request_matches_the_spec(suite: &Suite) {
+    let spec = load_spec(suite);
+    let requests = recorded_requests(suite);
     // The expectation is the fixture folder itself: every file in it is one recording.
-    let files = recording_files();
+    let files = recording_files(suite);
     let not_recordings: Vec<&String> = files.iter().filter(|f| !f.ends_with(".json")).collect();
     assert!(
         not_recordings.is_empty(),
-        "files in fixtures/wire/ that are not recordings: {not_recordings:?}"
+        "files in fixtures/{}/ that are not recordings: {not_recordings:?}",
+        suite.wire
     );
     assert_eq!(
         requests.len(),
         files.len(),
-        "every file of fixtures/wire/ is read"
+        "every file of fixtures/{}/ is read",
+        suite.wire
     );
     let mut per_action: BTreeMap<&str, usize> = BTreeMap::new();
     for request in &requests {
@@ -154,13 +165,15 @@ fn spec_derived_failures(spec: &Value, operation: &SpecOperation<'_>) -> Vec<Str
         .collect()
 }
 
-#[test]
-fn every_spec_operation_is_covered() {
+fn every_spec_operation_is_covered(suite: &Suite) {
     // Covered means: by its official recording, or else by its spec-derived request, which must
     // conform to the spec here (suite 4 then checks fc-client puts exactly it on the wire).
-    let spec = load_spec();
+    let spec = load_spec(suite);
     let operations = spec_operations(&spec);
-    let recorded: BTreeSet<String> = recorded_requests().into_iter().map(|r| r.action).collect();
+    let recorded: BTreeSet<String> = recorded_requests(suite)
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
     let mut derived = Vec::new();
     let mut failures = Vec::new();
     for operation in &operations {
@@ -189,11 +202,10 @@ fn every_spec_operation_is_covered() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn spec_derived_requests_conform_to_the_spec() {
+fn spec_derived_requests_conform_to_the_spec(suite: &Suite) {
     // Exercises the spec-derived path for every operation, recorded or not (today every
     // operation has a recording, so `every_spec_operation_is_covered` builds none).
-    let spec = load_spec();
+    let spec = load_spec(suite);
     let mut failures = Vec::new();
     for operation in &spec_operations(&spec) {
         failures.extend(spec_derived_failures(&spec, operation));
@@ -203,8 +215,8 @@ fn spec_derived_requests_conform_to_the_spec() {
 
 /// The request fields of the spec that no recording exercises, as `<Action> <field>` lines, and
 /// how many request fields the spec has in all.
-fn unrecorded_fields(spec: &Value) -> (BTreeSet<String>, usize) {
-    let recordings = recorded_requests();
+fn unrecorded_fields(suite: &Suite, spec: &Value) -> (BTreeSet<String>, usize) {
+    let recordings = recorded_requests(suite);
     let mut unrecorded = BTreeSet::new();
     let mut total = 0;
     for operation in &spec_operations(spec) {
@@ -220,8 +232,8 @@ fn unrecorded_fields(spec: &Value) -> (BTreeSet<String>, usize) {
 }
 
 /// The allowlist's entries: every line that is neither blank nor a `#` comment.
-fn allowlist() -> BTreeSet<String> {
-    fixture_text(ALLOWLIST)
+fn allowlist(suite: &Suite) -> BTreeSet<String> {
+    fixture_text(suite.allowlist)
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
@@ -231,14 +243,18 @@ fn allowlist() -> BTreeSet<String> {
 
 /// What is wrong between the unrecorded fields and the allowlist: fields in neither, and stale
 /// allowlist lines.
-fn allowlist_problems(unrecorded: &BTreeSet<String>, allowed: &BTreeSet<String>) -> Vec<String> {
+fn allowlist_problems(
+    allowlist: &str,
+    unrecorded: &BTreeSet<String>,
+    allowed: &BTreeSet<String>,
+) -> Vec<String> {
     let missing: Vec<&String> = unrecorded.difference(allowed).collect();
     let stale: Vec<&String> = allowed.difference(unrecorded).collect();
     let mut problems = Vec::new();
     if !missing.is_empty() {
         problems.push(format!(
             "{} request field(s) of the spec are exercised by no recording and not in \
-             tests/fixtures/{ALLOWLIST}; add a recording that carries them, or (after review) \
+             tests/fixtures/{allowlist}; add a recording that carries them, or (after review) \
              these lines to the allowlist:\n{}",
             missing.len(),
             missing
@@ -250,7 +266,7 @@ fn allowlist_problems(unrecorded: &BTreeSet<String>, allowed: &BTreeSet<String>)
     }
     if !stale.is_empty() {
         problems.push(format!(
-            "{} stale line(s) in tests/fixtures/{ALLOWLIST}: now recorded, or no longer a \
+            "{} stale line(s) in tests/fixtures/{allowlist}: now recorded, or no longer a \
              request field of the spec; remove them:\n{}",
             stale.len(),
             stale
@@ -271,20 +287,19 @@ fn the_allowlist_check_names_missing_and_stale_lines() {
     let allowed: BTreeSet<String> = ["GetThing body.a[].b", "GetThing header.x-fc-gone"]
         .map(String::from)
         .into();
-    let problems = allowlist_problems(&unrecorded, &allowed);
+    let problems = allowlist_problems("list.txt", &unrecorded, &allowed);
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(
         problems[0].contains("GetThing query.limit") && problems[0].contains("add a recording")
     );
     assert!(problems[1].contains("stale") && problems[1].contains("GetThing header.x-fc-gone"));
-    assert!(allowlist_problems(&unrecorded, &unrecorded).is_empty());
+    assert!(allowlist_problems("list.txt", &unrecorded, &unrecorded).is_empty());
 }
 
-#[test]
-fn every_spec_field_is_recorded_or_allowlisted() {
-    let spec = load_spec();
-    let (unrecorded, total) = unrecorded_fields(&spec);
-    let allowed = allowlist();
+fn every_spec_field_is_recorded_or_allowlisted(suite: &Suite) {
+    let spec = load_spec(suite);
+    let (unrecorded, total) = unrecorded_fields(suite, &spec);
+    let allowed = allowlist(suite);
     println!(
         "{total} request fields in the spec, {} exercised by a recording, {} unrecorded, {} \
          allowlist line(s)",
@@ -292,7 +307,7 @@ fn every_spec_field_is_recorded_or_allowlisted() {
         unrecorded.len(),
         allowed.len()
     );
-    let problems = allowlist_problems(&unrecorded, &allowed);
+    let problems = allowlist_problems(suite.allowlist, &unrecorded, &allowed);
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
@@ -300,13 +315,13 @@ fn every_spec_field_is_recorded_or_allowlisted() {
 fn the_field_walk_notices_an_unrecorded_field() {
     // Guards the reverse check: dropping a field from a recording makes it unrecorded, and the
     // field names follow the documented shape.
-    let spec = load_spec();
+    let spec = load_spec(&FC3);
     let operations = spec_operations(&spec);
     let create = operations
         .iter()
         .find(|op| op.action == "CreateFunction")
         .expect("CreateFunction");
-    let mut recording = recorded_requests()
+    let mut recording = recorded_requests(&FC3)
         .into_iter()
         .find(|r| r.action == "CreateFunction")
         .expect("CreateFunction recording");
@@ -338,8 +353,8 @@ fn the_field_walk_notices_an_unrecorded_field() {
 #[test]
 fn the_strict_check_rejects_an_undeclared_field() {
     // Guards the suite itself: a body with an invented field must fail.
-    let spec = load_spec();
-    let mut request = recorded_requests()
+    let spec = load_spec(&FC3);
+    let mut request = recorded_requests(&FC3)
         .into_iter()
         .find(|r| r.action == "CreateFunction")
         .expect("CreateFunction recording");

@@ -13,6 +13,9 @@ mod support;
 #[rustfmt::skip]
 #[path = "generated/wire_calls.rs"]
 mod wire_calls;
+#[rustfmt::skip]
+#[path = "generated/wire_calls_fc2.rs"]
+mod wire_calls_fc2;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -24,9 +27,15 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use support::derived::SpecDerived;
 use support::spec::{
-    Origin, Recorded, RequestView, load_spec, match_operations, recorded_requests, recording_files,
-    spec_operations,
+    FC2, FC3, Origin, Recorded, RequestView, Suite, load_spec, match_operations, recorded_requests,
+    recording_files, spec_operations,
 };
+
+fc_test_support::per_api!(
+    crate::FC3, crate::FC2;
+    async every_operation_sends_what_the_official_sdk_sends,
+    spec_derived_requests_reach_the_wire,
+);
 
 /// The inputs of one recorded request, by location and name, as the generated calls read them.
 pub struct WireInput {
@@ -121,6 +130,18 @@ impl WireInput {
             })
     }
 
+    /// A list sent as numbered query keys (`name.1`, `name.2`, ...), in index order.
+    pub fn numbered(&self, location: &str, name: &str) -> Option<Vec<String>> {
+        let pairs: Vec<(&str, &str)> = self
+            .values
+            .iter()
+            .filter(|((at, _), _)| at == location)
+            .map(|((_, key), value)| (key.as_str(), value.as_str()))
+            .collect();
+        fc_models::api::numbered_values(&pairs, name)
+            .map(|values| values.into_iter().map(str::to_owned).collect())
+    }
+
     /// A JSON-in-a-query-value input, decoded.
     pub fn json<T: DeserializeOwned>(
         &self,
@@ -200,13 +221,13 @@ fn compare(recorded: &RequestView<'_>, sent: &Captured) -> Vec<String> {
     let api_headers = |headers: &BTreeMap<String, String>| -> BTreeMap<String, String> {
         headers
             .iter()
-            .filter(|(name, _)| name.starts_with("x-fc-"))
+            .filter(|(name, _)| name.starts_with("x-fc-") || *name == "if-match")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     };
     if api_headers(&sent.headers) != api_headers(recorded.headers) {
         problems.push(format!(
-            "x-fc-* headers {:?} != {:?}",
+            "API headers (x-fc-*, if-match) {:?} != {:?}",
             api_headers(&sent.headers),
             api_headers(recorded.headers)
         ));
@@ -232,22 +253,42 @@ fn compare(recorded: &RequestView<'_>, sent: &Captured) -> Vec<String> {
     problems
 }
 
-fn wire_client(server: &TestServer) -> Client {
-    // The recordings hold placeholder values (`memorySize: 3`) that break the documented
-    // limits; this suite is about the wire form, so client-side checks are off.
-    Client::builder()
-        .endpoint(server.url())
-        .unsigned()
-        .validate_input(false)
-        .retry_policy(RetryPolicy::disabled())
-        .build()
-        .expect("client")
+/// The client of the suite's API version.
+enum WireClient {
+    Fc3(Client),
+    Fc2(fc_client::fc2::Client),
+}
+
+impl WireClient {
+    fn new(suite: &Suite, server: &TestServer) -> Self {
+        // The recordings hold placeholder values (`memorySize: 3`) that break the documented
+        // limits; this suite is about the wire form, so client-side checks are off.
+        let client = Client::builder()
+            .endpoint(server.url())
+            .unsigned()
+            .validate_input(false)
+            .retry_policy(RetryPolicy::disabled())
+            .build()
+            .expect("client");
+        match suite.name {
+            "fc3" => WireClient::Fc3(client),
+            "fc2" => WireClient::Fc2(client.fc2().expect("an FC 2.0 client on the endpoint")),
+            other => panic!("no wire calls for the API {other}"),
+        }
+    }
+
+    async fn call(&self, action: &str, input: &WireInput) -> Result<(), String> {
+        match self {
+            WireClient::Fc3(client) => wire_calls::call(client, action, input).await,
+            WireClient::Fc2(client) => wire_calls_fc2::call(client, action, input).await,
+        }
+    }
 }
 
 /// Runs the generated call of `expected.action` with `input` and compares the one request that
 /// reached `server` with `expected`; problems are prefixed with the action and the origin.
 async fn check_on_wire(
-    client: &Client,
+    client: &WireClient,
     server: &TestServer,
     expected: &RequestView<'_>,
     input: &WireInput,
@@ -255,7 +296,7 @@ async fn check_on_wire(
     let before = server.captured().len();
     // The answer does not matter here (a bare `{}` does not fit every operation); what
     // reached the server does.
-    let _ = wire_calls::call(client, expected.action, input).await;
+    let _ = client.call(expected.action, input).await;
     let captured = server.captured();
     let problems = match &captured[before..] {
         [sent] => compare(expected, sent),
@@ -270,19 +311,19 @@ async fn check_on_wire(
         .collect()
 }
 
-#[tokio::test]
-async fn every_operation_sends_what_the_official_sdk_sends() {
-    let spec = load_spec();
+async fn every_operation_sends_what_the_official_sdk_sends(suite: &Suite) {
+    let spec = load_spec(suite);
     let server = TestServer::always(Reply::json(200, &serde_json::json!({}))).await;
-    let client = wire_client(&server);
+    let client = WireClient::new(suite, &server);
 
     // The expectations are derived: the recordings are the files of the fixture folder, the
     // operations those of the spec.
-    let recordings = recorded_requests();
+    let recordings = recorded_requests(suite);
     assert_eq!(
         recordings.len(),
-        recording_files().len(),
-        "every file of fixtures/wire/ is a recording"
+        recording_files(suite).len(),
+        "every file of fixtures/{}/ is a recording",
+        suite.wire
     );
     let operations = spec_operations(&spec);
     let mut failures = Vec::new();
@@ -353,16 +394,14 @@ async fn every_operation_sends_what_the_official_sdk_sends() {
     );
 }
 
-#[tokio::test]
-async fn spec_derived_requests_reach_the_wire_for_recorded_operations_too() {
+async fn spec_derived_requests_reach_the_wire(suite: &Suite) {
     // Today every operation has a recording, so the spec-derived path above runs for none; this
-    // runs it for every operation (recorded or not) and for a few checks its placeholders.
-    let spec = load_spec();
+    // runs it for every operation (recorded or not).
+    let spec = load_spec(suite);
     let server = TestServer::always(Reply::json(200, &serde_json::json!({}))).await;
-    let client = wire_client(&server);
+    let client = WireClient::new(suite, &server);
     let mut failures = Vec::new();
-    let operations = spec_operations(&spec);
-    for operation in &operations {
+    for operation in &spec_operations(&spec) {
         let request = SpecDerived::build(&spec, operation);
         assert_eq!(request.view().origin, Origin::SpecDerived);
         let input = WireInput::from_spec_derived(&request);
@@ -374,7 +413,12 @@ async fn spec_derived_requests_reach_the_wire_for_recorded_operations_too() {
         failures.len(),
         failures.join("\n")
     );
+}
 
+#[test]
+fn spec_derived_placeholders_follow_the_spec() {
+    let spec = load_spec(&FC3);
+    let operations = spec_operations(&spec);
     let build = |action: &str| {
         let op = operations
             .iter()
@@ -407,7 +451,7 @@ async fn spec_derived_requests_reach_the_wire_for_recorded_operations_too() {
 #[test]
 fn the_comparison_notices_differences() {
     // Guards the suite: a request that differs in each compared part must be reported.
-    let recorded = recorded_requests()
+    let recorded = recorded_requests(&FC3)
         .into_iter()
         .find(|r| r.action == "ListFunctions")
         .expect("ListFunctions recording");
@@ -423,7 +467,7 @@ fn the_comparison_notices_differences() {
         "method",
         "path",
         "query names",
-        "x-fc-* headers",
+        "API headers",
         "sent a body",
     ] {
         assert!(

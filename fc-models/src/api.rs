@@ -38,6 +38,10 @@ pub struct Operation {
     pub path: &'static str,
     /// How the operation pages, for list operations that do.
     pub pagination: Option<Pagination>,
+    /// Query parameters that carry a list as numbered keys (`instanceIds.1`, `instanceIds.2`,
+    /// ...; `x-fc-style: numbered`); the client sends each as a repeated key, which the request
+    /// hook renames, and a server reads them back with [`numbered_values`].
+    pub numbered_query: &'static [&'static str],
     /// The documented limits on the operation's input (ranges, lengths, patterns, ...).
     pub checks: &'static [Check],
 }
@@ -69,4 +73,29 @@ impl Api {
     pub fn by_action(&self, action: &str) -> Option<&'static Operation> {
         self.operations.iter().find(|op| op.action == action)
     }
+}
+
+/// The values of the numbered query list `name` (`name.1`, `name.2`, ...) among `pairs`, in index
+/// order; `None` if no such key is present. Keys whose suffix is not a positive number are not
+/// part of the list.
+///
+/// ```
+/// let pairs = [("instanceIds.2", "b"), ("limit", "3"), ("instanceIds.1", "a")];
+/// assert_eq!(fc_models::api::numbered_values(&pairs, "instanceIds"), Some(vec!["a", "b"]));
+/// assert_eq!(fc_models::api::numbered_values(&pairs, "other"), None);
+/// ```
+pub fn numbered_values<'a>(pairs: &[(&str, &'a str)], name: &str) -> Option<Vec<&'a str>> {
+    let mut found: Vec<(u32, &'a str)> = pairs
+        .iter()
+        .filter_map(|(key, value)| {
+            let index = key.strip_prefix(name)?.strip_prefix('.')?;
+            let index: u32 = index.parse().ok().filter(|i| *i > 0 && !index.starts_with('0'))?;
+            Some((index, *value))
+        })
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    found.sort_by_key(|(index, _)| *index);
+    Some(found.into_iter().map(|(_, value)| value).collect())
 }

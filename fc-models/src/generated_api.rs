@@ -16,6 +16,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/resource-groups",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -24,6 +25,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/functions/{functionName}/aliases",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -58,6 +60,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/custom-domains",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -207,6 +210,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/functions",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -597,6 +601,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/layers/{layerName}/versions",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -650,6 +655,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/functions/{functionName}/sessions",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -709,6 +715,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/functions/{functionName}/snapshots",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -717,6 +724,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/functions/{functionName}/triggers",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -777,6 +785,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/functions/{functionName}/vpc-bindings",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -791,6 +800,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/functions/{functionName}/aliases/{aliasName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -799,6 +809,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/functions/{functionName}/async-invoke-config",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -807,6 +818,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/functions/{functionName}/concurrency",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -815,6 +827,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/custom-domains/{domainName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -823,6 +836,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/functions/{functionName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -831,6 +845,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/functions/{functionName}/versions/{versionId}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -839,6 +854,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/layers/{layerName}/versions/{version}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -847,6 +863,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/functions/{functionName}/provision-config",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -855,6 +872,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/functions/{functionName}/scaling-config",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -863,6 +881,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/functions/{functionName}/sessions/{sessionId}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -871,6 +890,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/functions/{functionName}/snapshots/{snapshotId}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -879,6 +899,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/functions/{functionName}/triggers/{triggerName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -887,6 +908,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/functions/{functionName}/vpc-bindings/{vpcId}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -895,6 +917,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/regions",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Query,
@@ -909,6 +932,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/functions/{functionName}/invoke/disable",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -917,6 +941,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/functions/{functionName}/invoke/enable",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -925,6 +950,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/aliases/{aliasName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -933,6 +959,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/async-invoke-config",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -941,6 +968,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/async-tasks/{taskId}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -949,6 +977,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/concurrency",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -957,6 +986,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/custom-domains/{domainName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -965,6 +995,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -973,6 +1004,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/code",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -981,6 +1013,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/layers/{layerName}/versions/{version}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -989,6 +1022,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/layerarn/{arn}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -997,6 +1031,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/provision-config",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1005,6 +1040,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/scaling-config",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1013,6 +1049,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/sessions/{sessionId}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1021,6 +1058,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/snapshots/{snapshotId}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1029,6 +1067,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/triggers/{triggerName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1037,6 +1076,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/functions/{functionName}/invocations",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Header,
@@ -1071,6 +1111,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "aliases",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1084,6 +1125,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "configs",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1097,6 +1139,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "tasks",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Query,
@@ -1144,6 +1187,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "configs",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1157,6 +1201,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "customDomains",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1170,6 +1215,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "versions",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Query,
@@ -1189,6 +1235,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "functions",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Query,
@@ -1257,6 +1304,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/instances",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::QueryJson,
@@ -1276,6 +1324,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "layers",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1289,6 +1338,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "layers",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1302,6 +1352,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "provisionConfigs",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1315,6 +1366,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "scalingConfigs",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1328,6 +1380,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "sessions",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Query,
@@ -1357,6 +1410,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "snapshots",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Query,
@@ -1381,6 +1435,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "TagResources",
             page_size: Some("Limit"),
         }),
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::QueryJson,
@@ -1400,6 +1455,7 @@ static OPERATIONS: [Operation; 73usize] = [
             items: "triggers",
             page_size: Some("limit"),
         }),
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1408,6 +1464,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "GET",
         path: "/2023-03-30/functions/{functionName}/vpc-bindings",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1416,6 +1473,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/functions/{functionName}/sessions/{sessionId}/pause",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1424,6 +1482,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/functions/{functionName}/versions",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -1438,6 +1497,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/functions/{functionName}/async-invoke-config",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -1477,6 +1537,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/functions/{functionName}/concurrency",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1485,6 +1546,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/layers/{layerName}/acl",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Query,
@@ -1499,6 +1561,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/functions/{functionName}/provision-config",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -1529,6 +1592,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/functions/{functionName}/scaling-config",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1537,6 +1601,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/functions/{functionName}/sessions/{sessionId}/resume",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1545,6 +1610,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/functions/{functionName}/async-tasks/{taskId}/stop",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1553,6 +1619,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "POST",
         path: "/2023-03-30/tags-v2",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -1567,6 +1634,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "DELETE",
         path: "/2023-03-30/tags-v2",
         pagination: None,
+        numbered_query: &[],
         checks: &[],
     },
     Operation {
@@ -1575,6 +1643,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/functions/{functionName}/aliases/{aliasName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -1599,6 +1668,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/custom-domains/{domainName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -1738,6 +1808,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/functions/{functionName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -2103,6 +2174,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/functions/{functionName}/sessions/{sessionId}",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,
@@ -2162,6 +2234,7 @@ static OPERATIONS: [Operation; 73usize] = [
         method: "PUT",
         path: "/2023-03-30/functions/{functionName}/triggers/{triggerName}",
         pagination: None,
+        numbered_query: &[],
         checks: &[
             Check {
                 location: Location::Body,

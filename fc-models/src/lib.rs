@@ -60,6 +60,7 @@ extern crate self as fc_models;
 // Generated files keep prettyplease's layout; `cargo xtask regen --check` compares it byte for byte.
 pub mod api;
 mod error_code;
+pub mod fc2;
 #[rustfmt::skip]
 mod generated;
 #[rustfmt::skip]

@@ -21,3 +21,37 @@
 pub mod json;
 pub mod raw_client;
 pub mod server;
+
+/// Runs each listed `fn(&Suite)` as one test per API version: `fc3::<name>` with the suite
+/// `$fc3`, `fc2::<name>` with `$fc2` (write `async` before the list for `#[tokio::test]`s).
+///
+/// ```ignore
+/// fc_test_support::per_api!(crate::FC3, crate::FC2; every_request_matches, every_field_is_known);
+/// ```
+#[macro_export]
+macro_rules! per_api {
+    ($fc3:path, $fc2:path; async $($test:ident),* $(,)?) => {
+        $crate::per_api!(@async fc3, $fc3; $($test),*);
+        $crate::per_api!(@async fc2, $fc2; $($test),*);
+    };
+    ($fc3:path, $fc2:path; $($test:ident),* $(,)?) => {
+        $crate::per_api!(@sync fc3, $fc3; $($test),*);
+        $crate::per_api!(@sync fc2, $fc2; $($test),*);
+    };
+    (@async $module:ident, $suite:path; $($test:ident),*) => {
+        mod $module {
+            $(#[tokio::test]
+            async fn $test() {
+                super::$test(&$suite).await
+            })*
+        }
+    };
+    (@sync $module:ident, $suite:path; $($test:ident),*) => {
+        mod $module {
+            $(#[test]
+            fn $test() {
+                super::$test(&$suite)
+            })*
+        }
+    };
+}

@@ -16,6 +16,11 @@ pub enum ConfigError {
         "no region: call .region(..), set ALIBABA_CLOUD_REGION_ID or FC_REGION, or give an endpoint"
     )]
     MissingRegion,
+    /// An FC 2.0 client needs the account endpoint: no account id and no endpoint were given.
+    #[error(
+        "FC 2.0 is served from the account endpoint: call .account_id(..), set ALIBABA_CLOUD_ACCOUNT_ID, or give an endpoint"
+    )]
+    MissingAccountId,
     /// The region or account id cannot form an endpoint.
     #[error(transparent)]
     Endpoint(#[from] EndpointError),
@@ -204,6 +209,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Builds an FC 2.0 (API 2021-04-06) client with these settings; the same as
+    /// `self.build()?.fc2()`. FC 2.0 is served from the account endpoint, so give
+    /// [`account_id`](Self::account_id) (with a region) or an [`endpoint`](Self::endpoint).
+    ///
+    /// ```no_run
+    /// let client = fc_client::fc2::Client::builder()
+    ///     .region("cn-hangzhou")
+    ///     .account_id("1234567890")
+    ///     .build_fc2()?;
+    /// # Ok::<(), fc_client::ConfigError>(())
+    /// ```
+    pub fn build_fc2(self) -> Result<crate::fc2::Client, ConfigError> {
+        self.build()?.fc2()
+    }
+
     /// Builds the client: one pooled HTTP client, shared by every call.
     pub fn build(self) -> Result<Client, ConfigError> {
         let base_url = match (&self.endpoint, &self.region) {
@@ -236,7 +256,18 @@ impl ClientBuilder {
             Signing::With(provider) => Some(provider),
             Signing::DefaultChain => Some(Arc::new(DefaultCredentialsChain::from_env()) as Arc<_>),
         };
+        let fc2_base_url = match (&self.endpoint, &self.region, &self.account_id) {
+            (Some(_), _, _) => Some(base_url.clone()),
+            (None, Some(region), Some(account)) => Some(endpoint::resolve(
+                region,
+                Some(account),
+                self.internal,
+            )?),
+            _ => None,
+        };
         let config = ClientConfig::new(
+            &fc_models::API,
+            fc2_base_url,
             credentials,
             self.retry,
             self.timeouts,

@@ -20,6 +20,9 @@ pub struct ClientConfig {
 pub(crate) struct Settings {
     /// The API version the client speaks: action names, methods, paging and input checks.
     pub(crate) api: &'static fc_models::api::Api,
+    /// The base URL an FC 2.0 client made from this configuration uses: the custom endpoint, or
+    /// the account endpoint; `None` when neither is known (no account id).
+    pub(crate) fc2_base_url: Option<String>,
     /// `None` sends requests unsigned.
     pub(crate) credentials: Option<Arc<dyn ProvideCredentials>>,
     pub(crate) retry: RetryPolicy,
@@ -31,12 +34,21 @@ pub(crate) struct Settings {
 impl Default for ClientConfig {
     fn default() -> Self {
         crate::install_crypto_provider();
-        ClientConfig::new(None, RetryPolicy::standard(), Timeouts::default(), true)
+        ClientConfig::new(
+            &fc_models::API,
+            None,
+            None,
+            RetryPolicy::standard(),
+            Timeouts::default(),
+            true,
+        )
     }
 }
 
 impl ClientConfig {
     pub(crate) fn new(
+        api: &'static fc_models::api::Api,
+        fc2_base_url: Option<String>,
         credentials: Option<Arc<dyn ProvideCredentials>>,
         retry: RetryPolicy,
         timeouts: Timeouts,
@@ -44,13 +56,29 @@ impl ClientConfig {
     ) -> Self {
         ClientConfig {
             settings: Arc::new(Settings {
-                api: &fc_models::API,
+                api,
+                fc2_base_url,
                 credentials,
                 retry,
                 timeouts,
                 validate_input,
             }),
         }
+    }
+}
+
+impl ClientConfig {
+    /// The same settings (credentials, retries, timeouts) for the API version `api`.
+    pub(crate) fn for_api(&self, api: &'static fc_models::api::Api) -> Self {
+        let settings = &self.settings;
+        ClientConfig::new(
+            api,
+            settings.fc2_base_url.clone(),
+            settings.credentials.clone(),
+            settings.retry,
+            settings.timeouts,
+            settings.validate_input,
+        )
     }
 }
 

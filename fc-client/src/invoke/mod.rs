@@ -47,7 +47,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::types::{InvocationType, LogType};
-use crate::{Client, Error, ErrorKind};
+use crate::{Client, Error, ErrorKind, fc2};
 
 pub use error::{FunctionError, FunctionErrorType, InvokeError};
 pub use output::{InvokeBody, InvokeOutput};
@@ -58,6 +58,8 @@ pub const ERROR_TYPE_HEADER: &str = "x-fc-error-type";
 pub const LOG_RESULT_HEADER: &str = "x-fc-log-result";
 /// Header carrying the task id of an asynchronous invocation, in the request and the answer.
 pub const ASYNC_TASK_ID_HEADER: &str = "x-fc-async-task-id";
+/// FC 2.0's name for the task id of an asynchronous invocation, in the request and the answer.
+pub const STATEFUL_ASYNC_INVOCATION_ID_HEADER: &str = "x-fc-stateful-async-invocation-id";
 
 /// A configured invocation; send it with [`send`](Invoke::send).
 ///
@@ -67,7 +69,7 @@ pub const ASYNC_TASK_ID_HEADER: &str = "x-fc-async-task-id";
 #[derive(Clone)]
 #[must_use = "an invocation does nothing until `.send().await`"]
 pub struct Invoke<'a> {
-    client: &'a Client,
+    target: Target<'a>,
     function_name: String,
     qualifier: Option<String>,
     /// `Err` holds why `.json(..)` could not serialize the payload; reported by `send`.
@@ -77,6 +79,16 @@ pub struct Invoke<'a> {
     log_type: Option<LogType>,
 }
 
+/// The API version an invocation goes to; FC 2.0 functions live in a service.
+#[derive(Clone)]
+enum Target<'a> {
+    Fc3(&'a Client),
+    Fc2 {
+        client: &'a fc2::Client,
+        service_name: String,
+    },
+}
+
 impl fmt::Debug for Invoke<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The payload can be megabytes: show its size only.
@@ -84,7 +96,12 @@ impl fmt::Debug for Invoke<'_> {
             Ok(bytes) => format!("{} bytes", bytes.len()),
             Err(reason) => format!("not serializable: {reason}"),
         };
+        let service_name = match &self.target {
+            Target::Fc3(_) => None,
+            Target::Fc2 { service_name, .. } => Some(service_name),
+        };
         f.debug_struct("Invoke")
+            .field("service_name", &service_name)
             .field("function_name", &self.function_name)
             .field("qualifier", &self.qualifier)
             .field("payload", &payload)
@@ -114,15 +131,7 @@ impl Client {
     /// # }
     /// ```
     pub fn invoke(&self, function_name: impl Into<String>) -> Invoke<'_> {
-        Invoke {
-            client: self,
-            function_name: function_name.into(),
-            qualifier: None,
-            payload: Ok(Bytes::new()),
-            invocation_type: InvocationType::Sync,
-            async_task_id: None,
-            log_type: None,
-        }
+        Invoke::new(Target::Fc3(self), function_name.into())
     }
 
     /// Invokes `function_name` synchronously with `payload` as JSON and decodes its JSON answer.
@@ -151,8 +160,75 @@ impl Client {
         function_name: impl Into<String>,
         payload: &(impl Serialize + ?Sized),
     ) -> Result<Out, InvokeError> {
-        self.invoke(function_name)
-            .json(payload)
+        self.invoke(function_name).call_json(payload).await
+    }
+}
+
+impl fc2::Client {
+    /// Starts an invocation of the FC 2.0 function `function_name` of the service
+    /// `service_name`; the builder is the same as FC 3.0's ([`Client::invoke`]). An
+    /// [`async_task_id`](Invoke::async_task_id) becomes FC 2.0's stateful async invocation id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: fc_client::fc2::Client) -> Result<(), fc_client::InvokeError> {
+    /// let output = client
+    ///     .invoke("demoService", "demoFunction")
+    ///     .qualifier("prod")
+    ///     .payload("hello")
+    ///     .log_tail()
+    ///     .send()
+    ///     .await?;
+    /// println!("log:\n{}", output.log().unwrap_or(""));
+    /// let answer = output.into_result().await?.text().await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn invoke(
+        &self,
+        service_name: impl Into<String>,
+        function_name: impl Into<String>,
+    ) -> Invoke<'_> {
+        let target = Target::Fc2 {
+            client: self,
+            service_name: service_name.into(),
+        };
+        Invoke::new(target, function_name.into())
+    }
+
+    /// Invokes an FC 2.0 function synchronously with `payload` as JSON and decodes its JSON
+    /// answer, as [`Client::invoke_json`] does for FC 3.0.
+    pub async fn invoke_json<Out: DeserializeOwned>(
+        &self,
+        service_name: impl Into<String>,
+        function_name: impl Into<String>,
+        payload: &(impl Serialize + ?Sized),
+    ) -> Result<Out, InvokeError> {
+        self.invoke(service_name, function_name)
+            .call_json(payload)
+            .await
+    }
+}
+
+impl<'a> Invoke<'a> {
+    fn new(target: Target<'a>, function_name: String) -> Self {
+        Invoke {
+            target,
+            function_name,
+            qualifier: None,
+            payload: Ok(Bytes::new()),
+            invocation_type: InvocationType::Sync,
+            async_task_id: None,
+            log_type: None,
+        }
+    }
+
+    /// Sends `payload` as JSON, synchronously, and decodes the function's JSON answer.
+    async fn call_json<Out: DeserializeOwned>(
+        self,
+        payload: &(impl Serialize + ?Sized),
+    ) -> Result<Out, InvokeError> {
+        self.json(payload)
             .send()
             .await?
             .into_result()
@@ -289,21 +365,51 @@ impl Invoke<'_> {
                 format!("the payload could not be serialized as JSON: {reason}"),
             )
         })?;
-        let mut request = self
-            .client
-            .invoke_function()
-            .function_name(self.function_name)
-            .x_fc_invocation_type(self.invocation_type)
-            .body(payload);
-        if let Some(qualifier) = self.qualifier {
-            request = request.qualifier(qualifier);
+        let Invoke {
+            target,
+            function_name,
+            qualifier,
+            invocation_type,
+            async_task_id,
+            log_type,
+            ..
+        } = self;
+        // Both APIs take the same inputs under the same names, but the task id (FC 2.0 calls it
+        // the stateful async invocation id).
+        macro_rules! common {
+            ($request:expr) => {{
+                let mut request = $request
+                    .function_name(function_name)
+                    .x_fc_invocation_type(invocation_type)
+                    .body(payload);
+                if let Some(qualifier) = qualifier {
+                    request = request.qualifier(qualifier);
+                }
+                if let Some(log_type) = log_type {
+                    request = request.x_fc_log_type(log_type);
+                }
+                request
+            }};
         }
-        if let Some(task_id) = self.async_task_id {
-            request = request.x_fc_async_task_id(task_id);
-        }
-        if let Some(log_type) = self.log_type {
-            request = request.x_fc_log_type(log_type);
-        }
-        Ok(InvokeOutput::from_response(request.send().await?))
+        let response = match target {
+            Target::Fc3(client) => {
+                let mut request = common!(client.invoke_function());
+                if let Some(task_id) = async_task_id {
+                    request = request.x_fc_async_task_id(task_id);
+                }
+                request.send().await?
+            }
+            Target::Fc2 {
+                client,
+                service_name,
+            } => {
+                let mut request = common!(client.invoke_function().service_name(service_name));
+                if let Some(task_id) = async_task_id {
+                    request = request.x_fc_stateful_async_invocation_id(task_id);
+                }
+                request.send().await?
+            }
+        };
+        Ok(InvokeOutput::from_response(response))
     }
 }

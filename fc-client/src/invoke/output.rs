@@ -14,7 +14,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use super::{
-    ASYNC_TASK_ID_HEADER, ERROR_TYPE_HEADER, FunctionError, FunctionErrorType, InvokeError,
+    ASYNC_TASK_ID_HEADER, ERROR_TYPE_HEADER, STATEFUL_ASYNC_INVOCATION_ID_HEADER, FunctionError, FunctionErrorType, InvokeError,
 };
 use super::{LOG_RESULT_HEADER, error::body_prefix};
 use crate::{Error, REQUEST_ID_HEADER};
@@ -122,7 +122,8 @@ impl InvokeOutput {
         text_header(&self.headers, REQUEST_ID_HEADER)
     }
 
-    /// The task id of an asynchronous invocation (`x-fc-async-task-id`): the one given with
+    /// The task id of an asynchronous invocation (`x-fc-async-task-id`, FC 2.0:
+    /// `x-fc-stateful-async-invocation-id`): the one given with
     /// [`Invoke::async_task_id`](super::Invoke::async_task_id), or the one the service chose.
     ///
     /// ```no_run
@@ -134,6 +135,7 @@ impl InvokeOutput {
     /// ```
     pub fn async_task_id(&self) -> Option<&str> {
         text_header(&self.headers, ASYNC_TASK_ID_HEADER)
+            .or_else(|| text_header(&self.headers, STATEFUL_ASYNC_INVOCATION_ID_HEADER))
     }
 
     /// How the function failed (`x-fc-error-type`), or `None` if it did not (an empty header

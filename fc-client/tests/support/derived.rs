@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::spec::{SpecOperation, parameters, resolve};
+use super::spec::{SpecOperation, is_numbered, parameters, resolve};
 
 /// A safeguard only: the spec's request schemas nest far less deep, and cycles are cut anyway.
 const MAX_DEPTH: usize = 32;
@@ -42,30 +42,33 @@ impl SpecDerived {
         let mut path = operation.template.to_owned();
         for param in parameters(spec, op, "path") {
             let name = param["name"].as_str().expect("parameter name");
-            let value = match text_placeholder(spec, param, name) {
-                Value::String(text) => text,
-                other => other.to_string(),
-            };
+            let value = text_of(&text_placeholder(spec, param, name));
             path = path.replace(&format!("{{{name}}}"), &value);
             path_values.insert(name.to_owned(), value);
         }
-        // Every parameter of `location` with a placeholder of its type, named by `key`.
-        let placeholders = |location: &str, key: fn(&str) -> String| -> Vec<(String, String)> {
-            parameters(spec, op, location)
-                .into_iter()
-                .map(|param| {
-                    let name = param["name"].as_str().expect("parameter name");
-                    let value = match text_placeholder(spec, param, name) {
-                        Value::String(text) => text,
-                        other => other.to_string(),
-                    };
-                    (key(name), value)
-                })
-                .collect()
-        };
-        let query = placeholders("query", str::to_owned);
-        let headers = placeholders("header", str::to_ascii_lowercase)
+        // A numbered list (`x-fc-style: numbered`) travels as `name.1`, `name.2`, ...
+        let query = parameters(spec, op, "query")
             .into_iter()
+            .flat_map(|param| {
+                let name = param["name"].as_str().expect("parameter name");
+                let value = text_placeholder(spec, param, name);
+                match value {
+                    Value::Array(items) if is_numbered(param) => items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| (format!("{name}.{}", i + 1), text_of(item)))
+                        .collect::<Vec<_>>(),
+                    other => vec![(name.to_owned(), text_of(&other))],
+                }
+            })
+            .collect();
+        let headers = parameters(spec, op, "header")
+            .into_iter()
+            .map(|param| {
+                let name = param["name"].as_str().expect("parameter name");
+                let value = text_of(&text_placeholder(spec, param, name));
+                (name.to_ascii_lowercase(), value)
+            })
             .collect();
         let content = op.pointer("/requestBody/content");
         let body_json = content
@@ -84,6 +87,14 @@ impl SpecDerived {
             body_json,
             raw_body,
         }
+    }
+}
+
+/// A placeholder as text: strings as they are, anything else as JSON.
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::spec::{Recorded, SpecOperation, parameters, resolve};
+use super::spec::{Recorded, SpecOperation, carries, parameters, resolve};
 
 /// Every request field of `operation`, each with whether `recorded` (if any) carries it.
 pub fn request_fields(
@@ -21,7 +21,7 @@ pub fn request_fields(
     let mut fields = BTreeMap::new();
     for param in parameters(spec, op, "query") {
         let name = param["name"].as_str().expect("parameter name");
-        let carried = recorded.is_some_and(|r| r.query.iter().any(|(n, _)| n == name));
+        let carried = recorded.is_some_and(|r| r.query.iter().any(|(n, _)| carries(param, n)));
         fields.insert(format!("query.{name}"), carried);
     }
     for param in parameters(spec, op, "header") {

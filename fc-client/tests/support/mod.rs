@@ -7,3 +7,4 @@ pub mod derived;
 pub mod fields;
 pub mod schema;
 pub mod spec;
+

@@ -5,12 +5,61 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The FC 3.0 spec as a JSON tree.
-pub fn load_spec() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fc-2023-03-30.yaml");
+/// One API version's conformance inputs: its spec and its folder of official recordings.
+#[derive(Debug)]
+pub struct Suite {
+    /// The API's short name in `spec/apis.yaml`.
+    pub name: &'static str,
+    /// The spec file under `spec/`.
+    pub spec: &'static str,
+    /// The recordings folder under `tests/fixtures/`.
+    pub wire: &'static str,
+    /// The reviewed list of unrecorded request fields, under `tests/fixtures/`.
+    pub allowlist: &'static str,
+}
+
+/// FC 3.0 (API 2023-03-30).
+pub const FC3: Suite = Suite {
+    name: "fc3",
+    spec: "fc-2023-03-30.yaml",
+    wire: "wire",
+    allowlist: "unrecorded-fields.txt",
+};
+
+/// FC 2.0 (API 2021-04-06).
+pub const FC2: Suite = Suite {
+    name: "fc2",
+    spec: "fc-open-2021-04-06.yaml",
+    wire: "wire-fc2",
+    allowlist: "unrecorded-fields-fc2.txt",
+};
+
+/// The suite's spec as a JSON tree.
+pub fn load_spec(suite: &Suite) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../spec")
+        .join(suite.spec);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{} is not YAML: {e}", path.display()))
+}
+
+/// Whether the query parameter `param` is a list sent as numbered keys (`x-fc-style: numbered`).
+pub fn is_numbered(param: &Value) -> bool {
+    param.get("x-fc-style").and_then(Value::as_str) == Some("numbered")
+}
+
+/// Whether the query key `key`, as sent, carries the parameter `param`: its name, or `name.N`
+/// (N from 1) for a numbered list.
+pub fn carries(param: &Value, key: &str) -> bool {
+    let name = param["name"].as_str().unwrap_or_default();
+    key == name
+        || is_numbered(param)
+            && key
+                .strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .and_then(|index| index.parse::<u32>().ok())
+                .is_some_and(|index| index > 0)
 }
 
 /// One request the official Python SDK sent, as recorded (see `fixtures/wire/README.md`).
@@ -28,9 +77,9 @@ pub struct Recorded {
     pub body_base64: Option<String>,
 }
 
-/// Every recorded request, sorted by action.
-pub fn recorded_requests() -> Vec<Recorded> {
-    let dir = fixtures_dir().join("wire");
+/// Every recorded request of the suite, sorted by action.
+pub fn recorded_requests(suite: &Suite) -> Vec<Recorded> {
+    let dir = fixtures_dir().join(suite.wire);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .map(|entry| entry.expect("directory entry").path())
@@ -133,9 +182,9 @@ pub fn spec_operations(spec: &Value) -> Vec<SpecOperation<'_>> {
     operations
 }
 
-/// The names of the files in the recordings folder (`fixtures/wire/`), its README excepted.
-pub fn recording_files() -> Vec<String> {
-    let dir = fixtures_dir().join("wire");
+/// The names of the files in the suite's recordings folder, its README excepted.
+pub fn recording_files(suite: &Suite) -> Vec<String> {
+    let dir = fixtures_dir().join(suite.wire);
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .map(|entry| {
