@@ -102,15 +102,19 @@ pub fn generate(root: &Path, api: &ApiEntry) -> Result<Vec<GeneratedFile>, Codeg
     let client_in_crate = in_crate(&client_path);
     let mut prepared = prepare::prepare(&spec, &api.models)?;
     // A shared type is another API's: no open enum of its own here.
-    prepared
-        .enums
-        .retain(|open| !api.shared_types.iter().any(|(schema, _)| *schema == open.name));
+    prepared.enums.retain(|open| {
+        !api.shared_types
+            .iter()
+            .any(|(schema, _)| *schema == open.name)
+    });
     let tokens = progenitor_tokens(&prepared, &api.models, &api.shared_types)?;
     let (models, mut client) = split::split(tokens, &models_path)?;
     let table = tables::api(&spec, &api.version, &client)?;
-    client
-        .items
-        .extend(tables::etag_markers(&spec, &client_in_crate, &api.shared_types)?);
+    client.items.extend(tables::etag_markers(
+        &spec,
+        &client_in_crate,
+        &api.shared_types,
+    )?);
     let open_enums = enums::generate(&prepared.enums);
     let paging = pagination::generate(&spec, &client_in_crate)?;
 

@@ -219,14 +219,15 @@ fn check_parameters(spec: &Spec, op: &Operation<'_>, push: &mut Push<'_>, locati
             Some("numbered") => {
                 let strings = schema.get("type").and_then(Value::as_str) == Some("array")
                     && schema.pointer("/items/type").and_then(Value::as_str) == Some("string");
-                let constrained = crate::CONSTRAINT_KEYWORDS
-                    .iter()
-                    .any(|k| schema.get(k).is_some() || schema.pointer(&format!("/items/{k}")).is_some());
+                let constrained = crate::CONSTRAINT_KEYWORDS.iter().any(|k| {
+                    schema.get(k).is_some() || schema.pointer(&format!("/items/{k}")).is_some()
+                });
                 if !strings || constrained {
                     push(
                         &here,
                         "x-fc-style",
-                        "a numbered query parameter must be an unconstrained array of strings".into(),
+                        "a numbered query parameter must be an unconstrained array of strings"
+                            .into(),
                     );
                 }
             }

@@ -93,7 +93,8 @@ pub fn parse_manifest(origin: &str, bytes: &[u8]) -> Result<Vec<ApiEntry>, Codeg
                 .map(str::to_owned),
             response_types: optional("response_types")?,
             spec_diff_baseline: optional("spec_diff_baseline")?,
-            shared_types: shared_types(entry).map_err(|m| invalid(format!("entry {index}: {m}")))?,
+            shared_types: shared_types(entry)
+                .map_err(|m| invalid(format!("entry {index}: {m}")))?,
         };
         for (key, path) in [("models", &api.models), ("client", &api.client)] {
             let valid = path.split("::").all(|segment| {
@@ -171,7 +172,10 @@ mod tests {
         );
         let bad = format!("{ENTRY}  shared_types:\n    ErrorBody: 'not a path!'\n");
         let error = parse_manifest("m", bad.as_bytes()).unwrap_err();
-        assert!(error.to_string().contains("shared_types.ErrorBody"), "{error}");
+        assert!(
+            error.to_string().contains("shared_types.ErrorBody"),
+            "{error}"
+        );
     }
 
     #[test]

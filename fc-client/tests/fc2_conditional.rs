@@ -48,9 +48,13 @@ impl EtagServer {
                     let reply = answer(&resource, behaviour.no_etag);
                     let mut reads = reads.lock().unwrap();
                     *reads += 1;
-                    if behaviour.races_after_reads.is_some_and(|after| *reads > after) {
+                    if behaviour
+                        .races_after_reads
+                        .is_some_and(|after| *reads > after)
+                    {
                         // A concurrent writer changes the resource right after this read.
-                        resource.body["description"] = json!(format!("changed by another writer {}", *reads));
+                        resource.body["description"] =
+                            json!(format!("changed by another writer {}", *reads));
                         resource.version += 1;
                     }
                     reply
@@ -107,7 +111,11 @@ fn write(resource: &mut Resource, request: &Captured, behaviour: Behaviour) -> R
     if let Some(tag) = request.header("if-match")
         && tag != current
     {
-        return error(412, "PreconditionFailed", "the resource being modified has been changed");
+        return error(
+            412,
+            "PreconditionFailed",
+            "the resource being modified has been changed",
+        );
     }
     let Ok(Value::Object(changes)) = serde_json::from_slice::<Value>(&request.body) else {
         return error(400, "InvalidArgument", "not a JSON object");
@@ -167,7 +175,10 @@ async fn a_stale_etag_loses_with_412_and_changes_nothing() {
 async fn modify_function_gives_up_after_its_attempts() {
     // Every read is followed by a concurrent change, so every write loses.
     for (attempts, expected) in [(None, 5), (Some(3), 3), (Some(0), 1)] {
-        let behaviour = Behaviour { races_after_reads: Some(0), ..Behaviour::default() };
+        let behaviour = Behaviour {
+            races_after_reads: Some(0),
+            ..Behaviour::default()
+        };
         let server = EtagServer::start(FUNCTION_PATH, function(), behaviour).await;
         let client = server.client();
         let mut seen = Vec::new();
@@ -188,15 +199,25 @@ async fn modify_function_gives_up_after_its_attempts() {
         assert_eq!(seen.len(), expected);
         // Each attempt worked on a fresh read: the one after the previous concurrent change.
         for (k, description) in seen.iter().enumerate().skip(1) {
-            assert_eq!(description.as_deref(), Some(format!("changed by another writer {k}").as_str()));
+            assert_eq!(
+                description.as_deref(),
+                Some(format!("changed by another writer {k}").as_str())
+            );
         }
-        assert_eq!(server.body()["memorySize"], 512, "no lost write changed anything");
+        assert_eq!(
+            server.body()["memorySize"],
+            512,
+            "no lost write changed anything"
+        );
     }
 }
 
 #[tokio::test]
 async fn modify_function_succeeds_after_one_lost_race() {
-    let behaviour = Behaviour { races_after_reads: None, ..Behaviour::default() };
+    let behaviour = Behaviour {
+        races_after_reads: None,
+        ..Behaviour::default()
+    };
     let server = EtagServer::start(FUNCTION_PATH, function(), behaviour).await;
     let client = server.client();
     let resource = server.resource.clone();
@@ -216,7 +237,11 @@ async fn modify_function_succeeds_after_one_lost_race() {
         .await
         .expect("the second attempt wins");
     assert_eq!(calls, 2);
-    assert_eq!(updated.memory_size, Some(1536), "the change was applied to the re-read state");
+    assert_eq!(
+        updated.memory_size,
+        Some(1536),
+        "the change was applied to the re-read state"
+    );
     assert_eq!(updated.etag(), Some(ETag::new("v3")));
     let puts = server.requests("PUT");
     assert_eq!(puts.len(), 2);
@@ -227,8 +252,15 @@ async fn modify_function_succeeds_after_one_lost_race() {
 
 #[tokio::test]
 async fn other_errors_are_never_retried_by_the_helper() {
-    for (status, code) in [(409, "ConcurrentUpdateError"), (404, "FunctionNotFound"), (503, "ResourceThrottled")] {
-        let behaviour = Behaviour { write_error: Some((status, code)), ..Behaviour::default() };
+    for (status, code) in [
+        (409, "ConcurrentUpdateError"),
+        (404, "FunctionNotFound"),
+        (503, "ResourceThrottled"),
+    ] {
+        let behaviour = Behaviour {
+            write_error: Some((status, code)),
+            ..Behaviour::default()
+        };
         let server = EtagServer::start(FUNCTION_PATH, function(), behaviour).await;
         let error = server
             .client()
@@ -245,7 +277,10 @@ async fn other_errors_are_never_retried_by_the_helper() {
 
 #[tokio::test]
 async fn without_an_etag_nothing_is_written() {
-    let behaviour = Behaviour { no_etag: true, ..Behaviour::default() };
+    let behaviour = Behaviour {
+        no_etag: true,
+        ..Behaviour::default()
+    };
     let server = EtagServer::start(FUNCTION_PATH, function(), behaviour).await;
     let error = server
         .client()

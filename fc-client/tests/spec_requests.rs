@@ -22,8 +22,8 @@ use support::derived::SpecDerived;
 use support::fields::request_fields;
 use support::schema::{check, check_text};
 use support::spec::{
-    FC2, FC3, Origin, RequestView, SpecOperation, Suite, carries, fixture_text, is_numbered, load_spec,
-    match_operations, parameters, recorded_requests, recording_files, spec_operations,
+    FC2, FC3, Origin, RequestView, SpecOperation, Suite, carries, fixture_text, is_numbered,
+    load_spec, match_operations, parameters, recorded_requests, recording_files, spec_operations,
 };
 
 fc_test_support::per_api!(

@@ -70,6 +70,18 @@ fn numbers_stated_in_the_docs_match_their_sources() {
     let wire = ("*.json in fc-client/tests/fixtures/wire", wire);
     let responses = ("*.json in fc-models/tests/fixtures/responses", responses);
     let seeds = ("*.json in fc-models/tests/fixtures/seeds", seeds);
+    let fc2_ops = (
+        "fc_models::fc2::API.operations.len()",
+        fc_models::fc2::API.operations.len(),
+    );
+    let fc2_wire = (
+        "*.json in fc-client/tests/fixtures/wire-fc2",
+        json_files("fc-client/tests/fixtures/wire-fc2"),
+    );
+    let fc2_responses = (
+        "*.json in fc-models/tests/fixtures/responses-fc2",
+        json_files("fc-models/tests/fixtures/responses-fc2"),
+    );
     let claims: &[(&str, &str, (&str, usize))] = &[
         ("README.md", "(version 2023-03-30, all {} operations)", ops),
         (
@@ -81,8 +93,44 @@ fn numbers_stated_in_the_docs_match_their_sources() {
         ("README.md", "the documentation samples ({})", seeds),
         (
             "spec/README.md",
-            "It covers all {} operations of that API",
+            "`fc-2023-03-30.yaml` covers all {} operations of the 3.0 API",
             ops,
+        ),
+        (
+            "README.md",
+            "(version 2021-04-06, all {} operations)",
+            fc2_ops,
+        ),
+        ("README.md", "FC 2.0: {} recorded requests", fc2_wire),
+        (
+            "README.md",
+            "FC 2.0: {} recorded response bodies",
+            fc2_responses,
+        ),
+        (
+            "spec/README.md",
+            "It covers all {} operations of that version",
+            fc2_ops,
+        ),
+        (
+            "spec/README.md",
+            "one per operation for all {}, every field",
+            fc2_wire,
+        ),
+        (
+            "spec/README.md",
+            "bodies for the {} operations that answer JSON",
+            fc2_responses,
+        ),
+        (
+            "fc-client/tests/fixtures/wire-fc2/README.md",
+            "one per operation (today all {})",
+            fc2_wire,
+        ),
+        (
+            "fc-models/tests/fixtures/README.md",
+            "For each of the {} FC 2.0 operations",
+            fc2_responses,
         ),
         ("spec/README.md", "one per operation for all {}:", wire),
         (

@@ -89,7 +89,10 @@ pub fn numbered_values<'a>(pairs: &[(&str, &'a str)], name: &str) -> Option<Vec<
         .iter()
         .filter_map(|(key, value)| {
             let index = key.strip_prefix(name)?.strip_prefix('.')?;
-            let index: u32 = index.parse().ok().filter(|i| *i > 0 && !index.starts_with('0'))?;
+            let index: u32 = index
+                .parse()
+                .ok()
+                .filter(|i| *i > 0 && !index.starts_with('0'))?;
             Some((index, *value))
         })
         .collect();

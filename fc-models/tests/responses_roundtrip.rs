@@ -98,7 +98,11 @@ fn fixtures(dir: &str) -> Vec<(String, Value)> {
 /// The actions of the spec whose 200 answer is a JSON body.
 fn json_actions(spec: &Value) -> Vec<String> {
     let mut actions = Vec::new();
-    for item in spec["paths"].as_object().into_iter().flat_map(|p| p.values()) {
+    for item in spec["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
         for operation in item.as_object().into_iter().flat_map(|o| o.values()) {
             if operation
                 .pointer("/responses/200/content/application~1json")
@@ -162,7 +166,10 @@ fn recorded_responses_round_trip(suite: &Suite) {
 /// Suite 3: the documentation's sample responses round-trip.
 fn documentation_samples_round_trip(suite: &Suite) {
     let checked = check_all(suite, suite.samples);
-    println!("{} documentation samples round-trip: {checked:?}", checked.len());
+    println!(
+        "{} documentation samples round-trip: {checked:?}",
+        checked.len()
+    );
 }
 
 fc_test_support::per_api!(

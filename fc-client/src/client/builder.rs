@@ -258,11 +258,9 @@ impl ClientBuilder {
         };
         let fc2_base_url = match (&self.endpoint, &self.region, &self.account_id) {
             (Some(_), _, _) => Some(base_url.clone()),
-            (None, Some(region), Some(account)) => Some(endpoint::resolve(
-                region,
-                Some(account),
-                self.internal,
-            )?),
+            (None, Some(region), Some(account)) => {
+                Some(endpoint::resolve(region, Some(account), self.internal)?)
+            }
             _ => None,
         };
         let config = ClientConfig::new(

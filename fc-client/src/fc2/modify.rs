@@ -106,12 +106,19 @@ impl Modify<'_, FunctionKey> {
         Input: TryInto<UpdateFunctionInput>,
         Input::Error: Display,
     {
-        let Modify { client, key, max_attempts } = self;
+        let Modify {
+            client,
+            key,
+            max_attempts,
+        } = self;
         let FunctionKey { service, function } = &key;
         conditional::read_modify_write(
             max_attempts,
             || async {
-                let get = client.get_function().service_name(service).function_name(function);
+                let get = client
+                    .get_function()
+                    .service_name(service)
+                    .function_name(function);
                 Ok(get.send().await?)
             },
             |current, tag| {
@@ -139,7 +146,11 @@ impl Modify<'_, ServiceKey> {
         Input: TryInto<UpdateServiceInput>,
         Input::Error: Display,
     {
-        let Modify { client, key, max_attempts } = self;
+        let Modify {
+            client,
+            key,
+            max_attempts,
+        } = self;
         let service = &key.service;
         conditional::read_modify_write(
             max_attempts,

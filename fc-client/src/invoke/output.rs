@@ -14,7 +14,8 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use super::{
-    ASYNC_TASK_ID_HEADER, ERROR_TYPE_HEADER, STATEFUL_ASYNC_INVOCATION_ID_HEADER, FunctionError, FunctionErrorType, InvokeError,
+    ASYNC_TASK_ID_HEADER, ERROR_TYPE_HEADER, FunctionError, FunctionErrorType, InvokeError,
+    STATEFUL_ASYNC_INVOCATION_ID_HEADER,
 };
 use super::{LOG_RESULT_HEADER, error::body_prefix};
 use crate::{Error, REQUEST_ID_HEADER};

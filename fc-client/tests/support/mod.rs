@@ -7,4 +7,3 @@ pub mod derived;
 pub mod fields;
 pub mod schema;
 pub mod spec;
-
