@@ -128,6 +128,40 @@ fn json_query_parameters_must_be_arrays_in_the_query() {
 }
 
 #[test]
+fn numbered_query_parameters_must_be_unconstrained_string_arrays() {
+    // `nextToken` is a plain string: not a list.
+    let errors = lint_with(|d| {
+        op(d)["parameters"][0]["x-fc-style"] = serde_json::json!("numbered");
+    });
+    assert_eq!(rules(&errors), ["x-fc-style"]);
+    assert!(
+        errors[0].message.contains("array of strings"),
+        "{}",
+        errors[0].message
+    );
+    let list = serde_json::json!({"type": "array", "items": {"type": "string"}});
+    let errors = lint_with(|d| {
+        op(d)["parameters"][0]["x-fc-style"] = serde_json::json!("numbered");
+        op(d)["parameters"][0]["schema"] = list.clone();
+    });
+    assert!(errors.is_empty(), "{errors:?}");
+    let errors = lint_with(|d| {
+        op(d)["parameters"][0]["x-fc-style"] = serde_json::json!("numbered");
+        op(d)["parameters"][0]["schema"] = list.clone();
+        op(d)["parameters"][0]["schema"]["maxItems"] = serde_json::json!(5);
+    });
+    assert_eq!(rules(&errors), ["x-fc-style"]);
+    let errors = lint_with(|d| {
+        op(d)["parameters"][0]["x-fc-style"] = serde_json::json!("spaced");
+    });
+    assert!(
+        errors[0].message.contains("`json` and `numbered`"),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
 fn pagination_names_must_exist() {
     assert_eq!(
         lint_with(|d| {

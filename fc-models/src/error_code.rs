@@ -89,6 +89,8 @@ error_codes! {
     InvalidSecurityToken = 403,
     /// No such function.
     FunctionNotFound = 404,
+    /// No such service (FC 2.0; its error-code page).
+    ServiceNotFound = 404,
     /// No such alias.
     AliasNotFound = 404,
     /// No such version.
