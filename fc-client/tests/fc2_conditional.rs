@@ -133,6 +133,19 @@ fn function() -> Value {
     json!({"functionName": "fn", "memorySize": 512})
 }
 
+/// Runs `modify_function` (set the memory to 1024) against a server with `behaviour`, expecting
+/// it to fail; returns the server (to inspect what reached it) and the error.
+async fn failed_modify(behaviour: Behaviour) -> (EtagServer, fc_client::Error) {
+    let server = EtagServer::start(FUNCTION_PATH, function(), behaviour).await;
+    let error = server
+        .client()
+        .modify_function("svc", "fn")
+        .apply(|_| UpdateFunctionInput::builder().memory_size(1024))
+        .await
+        .unwrap_err();
+    (server, error)
+}
+
 #[tokio::test]
 async fn a_stale_etag_loses_with_412_and_changes_nothing() {
     let server = EtagServer::start(FUNCTION_PATH, function(), Behaviour::default()).await;
@@ -261,13 +274,7 @@ async fn other_errors_are_never_retried_by_the_helper() {
             write_error: Some((status, code)),
             ..Behaviour::default()
         };
-        let server = EtagServer::start(FUNCTION_PATH, function(), behaviour).await;
-        let error = server
-            .client()
-            .modify_function("svc", "fn")
-            .apply(|_| UpdateFunctionInput::builder().memory_size(1024))
-            .await
-            .unwrap_err();
+        let (server, error) = failed_modify(behaviour).await;
         assert_eq!(error.code(), Some(&ErrorCode::from(code)), "{error}");
         assert!(!error.is_precondition_failed());
         assert_eq!(server.requests("GET").len(), 1, "{code}: no re-read");
@@ -281,13 +288,7 @@ async fn without_an_etag_nothing_is_written() {
         no_etag: true,
         ..Behaviour::default()
     };
-    let server = EtagServer::start(FUNCTION_PATH, function(), behaviour).await;
-    let error = server
-        .client()
-        .modify_function("svc", "fn")
-        .apply(|_| UpdateFunctionInput::builder().memory_size(1024))
-        .await
-        .unwrap_err();
+    let (server, error) = failed_modify(behaviour).await;
     assert_eq!(error.kind(), ErrorKind::InvalidResponse, "{error}");
     assert!(error.to_string().contains("ETag"), "{error}");
     assert!(server.requests("PUT").is_empty());
@@ -313,4 +314,23 @@ async fn modify_service_uses_the_service_etag() {
     assert_eq!(updated.description.as_deref(), Some("old and new"));
     assert_eq!(updated.etag(), Some(ETag::new("v2")));
     assert_eq!(server.requests("PUT")[0].header("if-match"), Some("v1"));
+}
+
+#[test]
+fn a_read_modify_write_can_be_spawned() {
+    // `apply`'s future is `Send`, so it runs on a multi-threaded runtime's tasks.
+    fn spawnable<T: Send>(_: &T) {}
+    let client = fc_client::Client::builder()
+        .endpoint("http://127.0.0.1:1")
+        .unsigned()
+        .build_fc2()
+        .unwrap();
+    let modify = client
+        .modify_function("svc", "fn")
+        .apply(|_| UpdateFunctionInput::builder().memory_size(1024));
+    spawnable(&modify);
+    let modify = client
+        .modify_service("svc")
+        .apply(|_| UpdateServiceInput::builder().description("d".to_owned()));
+    spawnable(&modify);
 }

@@ -40,7 +40,7 @@ mod generated_pagination;
 mod modify;
 
 pub use generated::*;
-pub use modify::{FunctionKey, Modify, ServiceKey};
+pub use modify::{FunctionKey, Modify, ModifyTarget, ServiceKey};
 
 use crate::{ClientBuilder, ConfigError};
 

@@ -2,13 +2,14 @@
 //! [`crate::conditional::read_modify_write`]).
 
 use std::fmt::Display;
+use std::future::Future;
 
 use progenitor_client::ResponseValue;
 
 use super::Client;
 use super::types::{Function, Service, UpdateFunctionInput, UpdateServiceInput};
 use crate::Error;
-use crate::conditional::{self, DEFAULT_ATTEMPTS};
+use crate::conditional::{self, CarriesETag, DEFAULT_ATTEMPTS, ETag};
 
 /// A pending read-modify-write of one resource; finish it with `apply`.
 ///
@@ -95,73 +96,124 @@ impl<Key> Modify<'_, Key> {
     }
 }
 
-impl Modify<'_, FunctionKey> {
-    /// Runs the read-modify-write; the answer is the written function's (with its new ETag).
-    pub async fn apply<Change, Input>(
-        self,
-        mut change: Change,
-    ) -> Result<ResponseValue<Function>, Error>
-    where
-        Change: FnMut(&Function) -> Input,
-        Input: TryInto<UpdateFunctionInput>,
-        Input::Error: Display,
-    {
-        let Modify {
-            client,
-            key,
-            max_attempts,
-        } = self;
-        let FunctionKey { service, function } = &key;
-        conditional::read_modify_write(
-            max_attempts,
-            || async {
-                let get = client
-                    .get_function()
-                    .service_name(service)
-                    .function_name(function);
-                Ok(get.send().await?)
-            },
-            |current, tag| {
-                let update = client
-                    .update_function()
-                    .service_name(service)
-                    .function_name(function)
-                    .if_match(tag)
-                    .body(change(&current));
-                async move { Ok(update.send().await?) }
-            },
-        )
-        .await
+/// A resource [`Modify`] reads and writes back with `If-Match`: [`FunctionKey`] or
+/// [`ServiceKey`]. Sealed: implemented here only.
+pub trait ModifyTarget: sealed::Sealed {
+    /// The resource as read and written.
+    type Value: CarriesETag;
+    /// The body of its update.
+    type Input;
+
+    /// Reads the resource, with its ETag.
+    fn read(
+        &self,
+        client: &Client,
+    ) -> impl Future<Output = Result<ResponseValue<Self::Value>, Error>> + Send;
+
+    /// Writes `input` if the resource still carries `tag`.
+    fn write(
+        &self,
+        client: &Client,
+        tag: ETag,
+        input: Self::Input,
+    ) -> impl Future<Output = Result<ResponseValue<Self::Value>, Error>> + Send;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::FunctionKey {}
+    impl Sealed for super::ServiceKey {}
+}
+
+impl ModifyTarget for FunctionKey {
+    type Value = Function;
+    type Input = UpdateFunctionInput;
+
+    fn read(
+        &self,
+        client: &Client,
+    ) -> impl Future<Output = Result<ResponseValue<Function>, Error>> + Send {
+        let get = client
+            .get_function()
+            .service_name(&self.service)
+            .function_name(&self.function);
+        async move { Ok(get.send().await?) }
+    }
+
+    fn write(
+        &self,
+        client: &Client,
+        tag: ETag,
+        input: UpdateFunctionInput,
+    ) -> impl Future<Output = Result<ResponseValue<Function>, Error>> + Send {
+        let update = client
+            .update_function()
+            .service_name(&self.service)
+            .function_name(&self.function)
+            .if_match(tag)
+            .body(input);
+        async move { Ok(update.send().await?) }
     }
 }
 
-impl Modify<'_, ServiceKey> {
-    /// Runs the read-modify-write; the answer is the written service's (with its new ETag).
-    pub async fn apply<Change, Input>(
+impl ModifyTarget for ServiceKey {
+    type Value = Service;
+    type Input = UpdateServiceInput;
+
+    fn read(
+        &self,
+        client: &Client,
+    ) -> impl Future<Output = Result<ResponseValue<Service>, Error>> + Send {
+        let get = client.get_service().service_name(&self.service);
+        async move { Ok(get.send().await?) }
+    }
+
+    fn write(
+        &self,
+        client: &Client,
+        tag: ETag,
+        input: UpdateServiceInput,
+    ) -> impl Future<Output = Result<ResponseValue<Service>, Error>> + Send {
+        let update = client
+            .update_service()
+            .service_name(&self.service)
+            .if_match(tag)
+            .body(input);
+        async move { Ok(update.send().await?) }
+    }
+}
+
+impl<Key: ModifyTarget> Modify<'_, Key> {
+    /// Runs the read-modify-write: `change` gets the current resource and returns its update
+    /// (the input type or its builder; only the fields it sets change). The answer is the
+    /// written resource's, with its new ETag. An update the builder cannot complete is an
+    /// [`InvalidRequest`](crate::ErrorKind::InvalidRequest) error, and nothing is written.
+    pub async fn apply<Change, Update>(
         self,
         mut change: Change,
-    ) -> Result<ResponseValue<Service>, Error>
+    ) -> Result<ResponseValue<Key::Value>, Error>
     where
-        Change: FnMut(&Service) -> Input,
-        Input: TryInto<UpdateServiceInput>,
-        Input::Error: Display,
+        Change: FnMut(&Key::Value) -> Update,
+        Update: TryInto<Key::Input>,
+        Update::Error: Display,
     {
         let Modify {
             client,
             key,
             max_attempts,
         } = self;
-        let service = &key.service;
+        let key = &key;
         conditional::read_modify_write(
             max_attempts,
-            || async { Ok(client.get_service().service_name(service).send().await?) },
+            || key.read(client),
             |current, tag| {
-                let update = client
-                    .update_service()
-                    .service_name(service)
-                    .if_match(tag)
-                    .body(change(&current));
-                async move { Ok(update.send().await?) }
+                let input = change(&current).try_into().map_err(|e| {
+                    Error::new(
+                        crate::ErrorKind::InvalidRequest,
+                        format!("the change is not a valid update: {e}"),
+                    )
+                });
+                async move { key.write(client, tag, input?).await }
             },
         )
         .await
