@@ -102,11 +102,9 @@ pub fn generate(root: &Path, api: &ApiEntry) -> Result<Vec<GeneratedFile>, Codeg
     let client_in_crate = in_crate(&client_path);
     let mut prepared = prepare::prepare(&spec, &api.models)?;
     // A shared type is another API's: no open enum of its own here.
-    prepared.enums.retain(|open| {
-        !api.shared_types
-            .iter()
-            .any(|(schema, _)| *schema == open.name)
-    });
+    prepared
+        .enums
+        .retain(|open| manifest::shared_type(&api.shared_types, &open.name).is_none());
     let tokens = progenitor_tokens(&prepared, &api.models, &api.shared_types)?;
     let (models, mut client) = split::split(tokens, &models_path)?;
     let table = tables::api(&spec, &api.version, &client)?;

@@ -124,6 +124,14 @@ pub fn parse_manifest(origin: &str, bytes: &[u8]) -> Result<Vec<ApiEntry>, Codeg
     Ok(apis)
 }
 
+/// The Rust path another API owns for the schema `schema`, if `shared` lists it.
+pub(crate) fn shared_type<'a>(shared: &'a [(String, String)], schema: &str) -> Option<&'a str> {
+    shared
+        .iter()
+        .find(|(name, _)| name == schema)
+        .map(|(_, path)| path.as_str())
+}
+
 /// Reads the optional `shared_types` map: schema name to a Rust type path.
 fn shared_types(entry: &Value) -> Result<Vec<(String, String)>, String> {
     let Some(map) = entry.get("shared_types") else {

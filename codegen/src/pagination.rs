@@ -49,10 +49,7 @@ pub(crate) fn generate(spec: &Spec, client: &syn::Path) -> Result<syn::File, Cod
         let output = crate::tables::success_schema(spec, &op)
             .ok_or_else(|| missing(op.id, "a JSON 200 response"))?;
         let output_name = op
-            .body
-            .pointer("/responses/200/content/application~1json/schema/$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.rsplit('/').next())
+            .success_schema_name()
             .ok_or_else(|| missing(op.id, "a named 200 response schema"))?;
         let item_name = output
             .pointer(&format!("/properties/{}/items/$ref", field("items")))

@@ -9,7 +9,6 @@
 use std::collections::BTreeSet;
 
 use quote::quote;
-use serde_json::Value;
 
 use crate::CodegenError;
 use crate::spec::Spec;
@@ -24,17 +23,12 @@ pub(crate) fn generate(
     let names: BTreeSet<&str> = spec
         .operations()
         .iter()
-        .filter_map(|op| {
-            op.body
-                .pointer("/responses/200/content/application~1json/schema/$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.rsplit('/').next())
-        })
+        .filter_map(|op| op.success_schema_name())
         .collect();
     let mut arms = Vec::new();
     for name in names {
-        let ty: syn::Path = match shared_types.iter().find(|(schema, _)| schema == name) {
-            Some((_, path)) => syn::parse_str(path)
+        let ty: syn::Path = match crate::manifest::shared_type(shared_types, name) {
+            Some(path) => syn::parse_str(path)
                 .map_err(|e| CodegenError::Output(format!("shared type {path}: {e}")))?,
             None => {
                 let ident = crate::spec::struct_ident(name);

@@ -32,6 +32,16 @@ pub(crate) struct Operation<'a> {
     pub body: &'a Value,
 }
 
+impl<'a> Operation<'a> {
+    /// The name of the schema its JSON 200 response refers to, if it has one.
+    pub(crate) fn success_schema_name(&self) -> Option<&'a str> {
+        self.body
+            .pointer("/responses/200/content/application~1json/schema/$ref")
+            .and_then(Value::as_str)
+            .and_then(|reference| reference.rsplit('/').next())
+    }
+}
+
 impl Spec {
     /// Reads and parses a YAML (or JSON) OpenAPI document.
     pub fn load(path: &Path) -> Result<Self, CodegenError> {

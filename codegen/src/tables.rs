@@ -119,12 +119,9 @@ pub(crate) fn etag_markers(
             .get("headers")
             .and_then(Value::as_object)
             .is_some_and(|headers| headers.keys().any(|h| h.eq_ignore_ascii_case("etag")));
-        let schema = response
-            .pointer("/content/application~1json/schema/$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.rsplit('/').next());
+        let schema = op.success_schema_name();
         match (has_etag, schema) {
-            (true, Some(name)) if !shared_types.iter().any(|(s, _)| s == name) => {
+            (true, Some(name)) if crate::manifest::shared_type(shared_types, name).is_none() => {
                 names.insert(name.to_owned());
             }
             (true, None) => {

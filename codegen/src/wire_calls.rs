@@ -31,7 +31,7 @@ impl Types<'_> {
     /// The Rust path of the type generated for the schema `name`: typify's struct name, or the
     /// open enum's (named as the schema), or the shared type.
     fn of(&self, name: &str, is_enum: bool) -> TokenStream {
-        if let Some((_, path)) = self.shared.iter().find(|(schema, _)| schema == name) {
+        if let Some(path) = crate::manifest::shared_type(self.shared, name) {
             return path.parse().unwrap_or_default();
         }
         let client = self.client;
