@@ -6,7 +6,9 @@
 //! * [`raw_client`]: an HTTP/1.1 client over a plain socket that puts exactly the bytes a test
 //!   wants on the wire, signed or not (fc-local's integration tests);
 //! * [`json`]: [`same_json`](json::same_json), JSON equality where `3` and `3.0` are the same
-//!   number (fc-client's wire suite and fc-models' round-trip suite).
+//!   number (fc-client's wire suite and fc-models' round-trip suite);
+//! * [`per_api!`]: one test per API version (`fc3::`, `fc2::`) from one `fn(&Suite)` (the
+//!   conformance suites of fc-client and fc-models).
 //!
 //! # Why this crate depends on no crate of ours
 //!

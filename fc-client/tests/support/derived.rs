@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::spec::{SpecOperation, is_numbered, parameters, resolve};
+use super::spec::{SpecOperation, expand_once, is_numbered, parameters};
 
 /// A safeguard only: the spec's request schemas nest far less deep, and cycles are cut anyway.
 const MAX_DEPTH: usize = 32;
@@ -122,21 +122,10 @@ fn placeholder(
     depth: usize,
     expanding: &mut BTreeSet<String>,
 ) -> Value {
-    let reference = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    if let Some(reference) = &reference
-        && !expanding.insert(reference.clone())
-    {
-        return Value::Null;
-    }
-    let resolved = resolve(spec, schema);
-    let value = placeholder_resolved(spec, resolved, field, depth, expanding);
-    if let Some(reference) = &reference {
-        expanding.remove(reference);
-    }
-    value
+    expand_once(spec, schema, expanding, |resolved, expanding| {
+        placeholder_resolved(spec, resolved, field, depth, expanding)
+    })
+    .unwrap_or(Value::Null)
 }
 
 fn placeholder_resolved(

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::spec::{Recorded, SpecOperation, carries, parameters, resolve};
+use super::spec::{Recorded, SpecOperation, carries, expand_once, parameters};
 
 /// Every request field of `operation`, each with whether `recorded` (if any) carries it.
 pub fn request_fields(
@@ -53,16 +53,20 @@ fn walk(
     fields: &mut BTreeMap<String, bool>,
     expanding: &mut BTreeSet<String>,
 ) {
-    let reference = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    if let Some(reference) = &reference
-        && !expanding.insert(reference.clone())
-    {
-        return;
-    }
-    let resolved = resolve(spec, schema);
+    expand_once(spec, schema, expanding, |resolved, expanding| {
+        walk_resolved(spec, resolved, at, value, fields, expanding);
+    });
+}
+
+/// [`walk`] on a schema whose `$ref` is resolved.
+fn walk_resolved(
+    spec: &Value,
+    resolved: &Value,
+    at: &str,
+    value: Option<&Value>,
+    fields: &mut BTreeMap<String, bool>,
+    expanding: &mut BTreeSet<String>,
+) {
     if let Some(items) = resolved.get("items") {
         let here = format!("{at}[]");
         match value.and_then(Value::as_array).filter(|a| !a.is_empty()) {
@@ -96,8 +100,5 @@ fn walk(
         for entry in entries {
             walk(spec, values, &here, Some(entry), fields, expanding);
         }
-    }
-    if let Some(reference) = &reference {
-        expanding.remove(reference);
     }
 }

@@ -1,5 +1,6 @@
 //! Reading the checked-in spec and the recorded requests, for the conformance suites.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -139,6 +140,27 @@ pub fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
             .unwrap_or_else(|| panic!("dangling $ref {reference}")),
         None => value,
     }
+}
+
+/// Runs `expand` on `schema` resolved, unless `schema` is a `$ref` already being expanded on the
+/// way down (a cycle): then `None`. The reference counts as being expanded while `expand` runs.
+pub fn expand_once<'a, T>(
+    spec: &'a Value,
+    schema: &'a Value,
+    expanding: &mut BTreeSet<String>,
+    expand: impl FnOnce(&'a Value, &mut BTreeSet<String>) -> T,
+) -> Option<T> {
+    let reference = schema.get("$ref").and_then(Value::as_str);
+    if let Some(reference) = reference
+        && !expanding.insert(reference.to_owned())
+    {
+        return None;
+    }
+    let expanded = expand(resolve(spec, schema), expanding);
+    if let Some(reference) = reference {
+        expanding.remove(reference);
+    }
+    Some(expanded)
 }
 
 /// The operation's parameters (references resolved) at location `location`.
