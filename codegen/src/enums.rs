@@ -3,7 +3,8 @@
 //! Function Compute adds enum values over time (new runtimes, states, trigger types). A closed
 //! enum would fail a whole response on the first value it does not know, so every enum schema
 //! becomes an enum with one variant per documented value plus `Unknown(String)`, which keeps any
-//! other value and writes it back unchanged.
+//! other value and writes it back unchanged. The enums are `#[non_exhaustive]`: a regen that
+//! documents a new value adds a variant, which must not break users' `match`es.
 
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -48,8 +49,10 @@ fn one_enum(open: &OpenEnum) -> TokenStream {
         .clone()
         .unwrap_or_else(|| format!("The `{}` values of the API.", open.name));
     let doc = format!(
-        "{description}\n\nOpen: a value this SDK does not know is kept in [`{}::Unknown`] and \
-         written back unchanged.",
+        "{description}\n\nOpen: a value this SDK does not know is kept in [`{0}::Unknown`] and \
+         written back unchanged. A later release may give such a value a variant of its own, so \
+         a `match` needs a wildcard arm, and code that must keep working across releases \
+         compares [`{0}::as_str`] rather than matching `Unknown(..)`.",
         open.name
     );
     let variants: Vec<Ident> = open
@@ -62,6 +65,7 @@ fn one_enum(open: &OpenEnum) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #[doc = #variant_docs]

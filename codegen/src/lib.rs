@@ -106,7 +106,14 @@ pub fn generate(root: &Path, api: &ApiEntry) -> Result<Vec<GeneratedFile>, Codeg
         .enums
         .retain(|open| manifest::shared_type(&api.shared_types, &open.name).is_none());
     let tokens = progenitor_tokens(&prepared, &api.models, &api.shared_types)?;
-    let (models, mut client) = split::split(tokens, &models_path)?;
+    // A regen that adds a field to a struct users build must not break their code: those
+    // structs are `#[non_exhaustive]` (built with `X::builder()` or from `X::default()`).
+    let built_by_users = spec
+        .request_schemas()
+        .into_iter()
+        .map(|name| spec::struct_ident(name).to_string())
+        .collect();
+    let (models, mut client) = split::split(tokens, &models_path, &built_by_users)?;
     let table = tables::api(&spec, &api.version, &client)?;
     client.items.extend(tables::etag_markers(
         &spec,

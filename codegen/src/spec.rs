@@ -126,6 +126,38 @@ impl<'a> Operation<'a> {
     }
 }
 
+impl Spec {
+    /// The names of the schemas a request can carry: every schema reachable through `$ref`s from
+    /// an operation's request body or parameters. These are the structs users build.
+    pub(crate) fn request_schemas(&self) -> std::collections::BTreeSet<&str> {
+        let mut found = std::collections::BTreeSet::new();
+        let mut pending: Vec<&Value> = Vec::new();
+        for operation in self.operations() {
+            pending.extend(operation.body.get("requestBody"));
+            pending.extend(operation.parameters(self));
+        }
+        while let Some(value) = pending.pop() {
+            match value {
+                Value::Object(map) => {
+                    if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                        if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+                            if found.insert(name) {
+                                pending.extend(self.resolve(reference));
+                            }
+                        } else {
+                            pending.extend(self.resolve(reference));
+                        }
+                    }
+                    pending.extend(map.values());
+                }
+                Value::Array(items) => pending.extend(items),
+                _ => {}
+            }
+        }
+        found
+    }
+}
+
 /// The Rust name typify gives the struct of the schema `name` (`ClaimGPUInstanceInput` becomes
 /// `ClaimGpuInstanceInput`). Enum schemas keep their name: codegen emits them itself.
 pub(crate) fn struct_ident(name: &str) -> proc_macro2::Ident {

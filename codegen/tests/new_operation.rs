@@ -156,6 +156,36 @@ fn a_new_paginated_operation_reaches_every_output() {
     ] {
         assert!(models.contains(item), "models lack `{item}`");
     }
+    // Structs a request carries cannot be written as struct expressions, so a new field is not a
+    // breaking change; response-only structs stay plain.
+    for request_struct in [
+        "CreateFunctionInput",
+        "Tag",
+        "VpcConfigInput",
+        "InputCodeLocation",
+    ] {
+        assert!(
+            models.contains(&format!("#[non_exhaustive]pubstruct{request_struct}{{")),
+            "{request_struct} is not #[non_exhaustive]"
+        );
+    }
+    for response_struct in [
+        "ListFunctionMetricsOutput",
+        "FunctionMetric",
+        "ListFunctionsOutput",
+        "VpcConfig",
+    ] {
+        assert!(
+            models.contains(&format!("pubstruct{response_struct}{{"))
+                && !models.contains(&format!("#[non_exhaustive]pubstruct{response_struct}{{")),
+            "{response_struct} should be a plain struct"
+        );
+    }
+    let enums = output("fc-models/src/generated_enums.rs");
+    assert!(
+        enums.contains("#[non_exhaustive]pubenumRuntime{"),
+        "enums are #[non_exhaustive]"
+    );
 
     let api = output("fc-models/src/generated_api.rs");
     assert!(

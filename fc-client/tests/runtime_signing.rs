@@ -60,15 +60,15 @@ async fn query_path_and_body_requests_verify_on_the_server() {
     let server = TestServer::always(Reply::json(200, &json!({}))).await;
     let client = client(&server, Credentials::new("test-key", SECRET));
 
+    let mut tag = Tag::default();
+    tag.key = Some("env".into());
+    tag.value = Some("prod".into());
     client
         .list_functions()
         .prefix("my func-函数")
         .limit(10)
         .next_token("a+b/c=d~e*f!g'h(i)j&k")
-        .tags(vec![Tag {
-            key: Some("env".into()),
-            value: Some("prod".into()),
-        }])
+        .tags(vec![tag])
         .send()
         .await
         .expect("list");

@@ -406,31 +406,24 @@ mod tests {
     fn code_checks() {
         let zip = b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_vec();
         let encoded = STANDARD.encode(&zip);
-        let ok = InputCodeLocation {
-            zip_file: Some(encoded.clone()),
-            checksum: Some(crc64(&zip)),
-            ..InputCodeLocation::default()
+        let input = |zip_file: Option<String>, checksum: Option<String>| {
+            let mut input = InputCodeLocation::default();
+            input.zip_file = zip_file;
+            input.checksum = checksum;
+            input
         };
+        let ok = input(Some(encoded.clone()), Some(crc64(&zip)));
         let package = code(&ok, 1024).unwrap().unwrap();
         assert_eq!(package.bytes, zip);
-        let wrong = InputCodeLocation {
-            checksum: Some("1".into()),
-            ..ok.clone()
-        };
+        let wrong = input(Some(encoded), Some("1".into()));
         assert!(code(&wrong, 1024).unwrap_err().message.contains("checksum"));
         assert_eq!(
             code(&ok, 4).unwrap_err().code,
             fc_models::ErrorCode::EntityTooLarge
         );
-        let not_zip = InputCodeLocation {
-            zip_file: Some(STANDARD.encode(b"hello")),
-            ..InputCodeLocation::default()
-        };
+        let not_zip = input(Some(STANDARD.encode(b"hello")), None);
         assert!(code(&not_zip, 1024).is_err());
-        let bad = InputCodeLocation {
-            zip_file: Some("***".into()),
-            ..InputCodeLocation::default()
-        };
+        let bad = input(Some("***".into()), None);
         assert!(code(&bad, 1024).unwrap_err().message.contains("base64"));
         assert_eq!(code(&InputCodeLocation::default(), 1024), Ok(None));
     }

@@ -4,6 +4,7 @@
 #![allow(clippy::all, missing_docs)]
 ///State of image acceleration for a custom container function.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccelerationInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
@@ -210,6 +211,7 @@ impl AsyncTaskEvent {
 }
 ///Caller authentication for a custom-domain route.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AuthConfig {
     #[serde(rename = "authInfo", skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_info: ::std::option::Option<::std::string::String>,
@@ -241,6 +243,7 @@ impl CertConfig {
 }
 ///TLS certificate (PEM) served on a custom domain (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CertConfigInput {
     #[serde(rename = "certName")]
     pub cert_name: ::std::string::String,
@@ -255,6 +258,7 @@ impl CertConfigInput {
 }
 ///Which resource to move and the target resource group.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChangeResourceGroupInput {
     ///Target resource group ID.
     #[serde(
@@ -330,6 +334,7 @@ impl ConcurrencyConfig {
 }
 ///Cross-origin resource sharing settings of a custom domain.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CorsConfig {
     #[serde(
         rename = "allowCredentials",
@@ -370,6 +375,7 @@ impl CorsConfig {
 }
 ///Body of CreateAlias.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAliasInput {
     ///Share of traffic (0 to 1) sent to each extra version, keyed by version ID.
     #[serde(
@@ -398,6 +404,7 @@ impl CreateAliasInput {
 }
 ///Body of CreateCustomDomain.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateCustomDomainInput {
     #[serde(
         rename = "authConfig",
@@ -444,6 +451,7 @@ impl CreateCustomDomainInput {
 }
 ///Body of CreateFunction: the full configuration of the new function.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateFunctionInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<InputCodeLocation>,
@@ -622,6 +630,7 @@ impl CreateFunctionInput {
 }
 ///Body of CreateLayerVersion.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateLayerVersionInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<InputCodeLocation>,
@@ -644,6 +653,7 @@ impl CreateLayerVersionInput {
 }
 ///Body of CreateSession.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSessionInput {
     #[serde(
         rename = "allowInternetAccess",
@@ -717,6 +727,7 @@ impl CreateSessionInput {
 }
 ///Outbound network rules for a new session's instance.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSessionNetworkConfig {
     #[serde(
         rename = "allowOut",
@@ -756,6 +767,7 @@ impl CreateSessionNetworkConfig {
 }
 ///Body of CreateSnapshot.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSnapshotInput {
     ///Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -774,6 +786,7 @@ impl CreateSnapshotInput {
 }
 ///Body of CreateTrigger.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateTriggerInput {
     ///Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -809,6 +822,7 @@ impl CreateTriggerInput {
 }
 ///Body of CreateVpcBinding.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateVpcBindingInput {
     ///VPC ID.
     #[serde(rename = "vpcId")]
@@ -873,6 +887,7 @@ impl CustomContainerConfig {
 }
 ///Container image settings of a custom-container function (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomContainerConfigInput {
     #[serde(
         rename = "accelerationInfo",
@@ -948,6 +963,7 @@ impl CustomDns {
 }
 ///DNS resolver settings injected into the function instance (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomDnsInput {
     #[serde(
         rename = "dnsOptions",
@@ -1094,6 +1110,7 @@ impl CustomHealthCheckConfig {
 }
 ///HTTP readiness probe of a custom runtime or container (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomHealthCheckConfigInput {
     ///Failed probes before the instance is unhealthy (at most 120).
     #[serde(
@@ -1162,6 +1179,7 @@ impl CustomRuntimeConfig {
 }
 ///Start command and port of a custom runtime (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomRuntimeConfigInput {
     ///Arguments of the start command.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1259,6 +1277,7 @@ impl DestinationConfig {
 }
 ///Where async invocation results are sent on success and on failure (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DestinationConfigInput {
     #[serde(
         rename = "onFailure",
@@ -1278,6 +1297,7 @@ impl DestinationConfigInput {
 }
 ///Target resource (ARN) that receives async invocation results (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DestinationInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<::std::string::String>,
@@ -1289,6 +1309,7 @@ impl DestinationInput {
 }
 ///Body of DisableFunctionInvocation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DisableFunctionInvocationInput {
     ///Also abort requests that are running now.
     #[serde(
@@ -1332,6 +1353,7 @@ impl DnsOption {
 }
 ///One resolver option (resolv.conf "options" entry) (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DnsOptionInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -1370,6 +1392,7 @@ impl EqualRule {
 }
 ///Rewrite rule matching a path exactly (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct EqualRuleInput {
     #[serde(rename = "match")]
     pub match_: ::std::string::String,
@@ -1721,6 +1744,7 @@ impl GpuConfig {
 }
 ///GPU settings of a GPU function (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GpuConfigInput {
     ///GPU memory in MB, multiple of 1024.
     #[serde(
@@ -1759,6 +1783,7 @@ impl HttpTrigger {
 }
 ///Code package for a function: inline base64 ZIP or an OSS object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InputCodeLocation {
     ///CRC-64 (decimal string) of the package, verified by the service when given.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1842,6 +1867,7 @@ impl InstanceLifecycleConfig {
 }
 ///Lifecycle hooks (initializer, pre-stop) of function instances (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceLifecycleConfigInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub initializer: ::std::option::Option<LifecycleHookInput>,
@@ -1855,6 +1881,7 @@ impl InstanceLifecycleConfigInput {
 }
 ///JuiceFS file systems mounted into the instance.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JuiceFsConfig {
     #[serde(
         default,
@@ -1875,6 +1902,7 @@ impl JuiceFsConfig {
 }
 ///One JuiceFS mount.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JuiceFsMountConfig {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub args: ::std::vec::Vec<::std::string::String>,
@@ -1971,6 +1999,7 @@ impl LifecycleHook {
 }
 ///One lifecycle hook: handler or command and timeout (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LifecycleHookInput {
     ///Hook command (custom runtimes).
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2342,6 +2371,7 @@ impl LogConfig {
 }
 ///Simple Log Service destination and metric switches of a function (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LogConfigInput {
     ///Collect per-instance metrics.
     #[serde(
@@ -2381,6 +2411,7 @@ impl LogConfigInput {
 }
 ///Image and commands of a micro-sandbox function.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MicroSandboxConfig {
     #[serde(
         rename = "acrInstanceId",
@@ -2435,6 +2466,7 @@ impl NasConfig {
 }
 ///NAS file systems mounted into the instance, and the POSIX identity used (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NasConfigInput {
     ///Group ID used to access the file system.
     #[serde(rename = "groupId", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2479,6 +2511,7 @@ impl NasMountConfig {
 }
 ///One NAS mount (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NasMountConfigInput {
     #[serde(
         rename = "enableTLS",
@@ -2517,6 +2550,7 @@ impl OssMountConfig {
 }
 ///OSS buckets mounted into the instance (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OssMountConfigInput {
     #[serde(
         rename = "mountPoints",
@@ -2562,6 +2596,7 @@ impl OssMountPoint {
 }
 ///One OSS bucket mount (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OssMountPointInput {
     ///OSS bucket.
     #[serde(
@@ -2650,6 +2685,7 @@ impl PathConfig {
 }
 ///One route of a custom domain: path pattern to function and qualifier (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PathConfigInput {
     ///Function name.
     #[serde(rename = "functionName")]
@@ -2673,6 +2709,7 @@ impl PathConfigInput {
 }
 ///PolarFS file systems mounted into the instance.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolarFsConfig {
     #[serde(rename = "groupId", skip_serializing_if = "::std::option::Option::is_none")]
     pub group_id: ::std::option::Option<i32>,
@@ -2692,6 +2729,7 @@ impl PolarFsConfig {
 }
 ///One PolarFS mount.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolarFsMountConfig {
     #[serde(
         rename = "extraOptions",
@@ -2777,6 +2815,7 @@ impl ProvisionConfig {
 }
 ///Body of PublishFunctionVersion.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PublishVersionInput {
     ///Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2789,6 +2828,7 @@ impl PublishVersionInput {
 }
 ///Body of PutAsyncInvokeConfig.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutAsyncInvokeConfigInput {
     ///Whether async invocations run in task mode (trackable, stoppable).
     #[serde(
@@ -2821,6 +2861,7 @@ impl PutAsyncInvokeConfigInput {
 }
 ///Body of PutConcurrencyConfig.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PutConcurrencyInput {
     ///Maximum concurrent instances reserved for the function.
     #[serde(rename = "reservedConcurrency")]
@@ -2833,6 +2874,7 @@ impl PutConcurrencyInput {
 }
 ///Body of PutProvisionConfig.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutProvisionConfigInput {
     ///Keep CPU allocated to idle provisioned instances.
     #[serde(
@@ -2875,6 +2917,7 @@ impl PutProvisionConfigInput {
 }
 ///Body of PutScalingConfig.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutScalingConfigInput {
     #[serde(
         rename = "enableMixMode",
@@ -2935,6 +2978,7 @@ impl RegexRule {
 }
 ///Rewrite rule matching a path by regular expression (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RegexRuleInput {
     #[serde(rename = "match")]
     pub match_: ::std::string::String,
@@ -2947,6 +2991,7 @@ impl RegexRuleInput {
 }
 ///Credentials for a private image registry.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegistryAuthConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
@@ -2960,6 +3005,7 @@ impl RegistryAuthConfig {
 }
 ///TLS trust settings for a private image registry.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegistryCertConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub insecure: ::std::option::Option<bool>,
@@ -2976,6 +3022,7 @@ impl RegistryCertConfig {
 }
 ///Access settings for a private (non-ACR) image registry.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegistryConfig {
     #[serde(
         rename = "authConfig",
@@ -3000,6 +3047,7 @@ impl RegistryConfig {
 }
 ///VPC through which a private image registry is reached.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegistryNetworkConfig {
     #[serde(
         rename = "securityGroupId",
@@ -3049,6 +3097,7 @@ impl RewriteConfig {
 }
 ///URL rewrite rules of a custom-domain route (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RewriteConfigInput {
     #[serde(
         rename = "equalRules",
@@ -3087,6 +3136,7 @@ impl RouteConfig {
 }
 ///Routing table of a custom domain (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RouteConfigInput {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub routes: ::std::vec::Vec<PathConfigInput>,
@@ -3169,6 +3219,7 @@ impl ScalingConfigStatus {
 }
 ///Metric-driven (horizontal) scaling policy.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScalingPolicy {
     ///End time.
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3239,6 +3290,7 @@ impl ScheduledAction {
 }
 ///Time-based change of the provisioned-instance target (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ScheduledActionInput {
     ///End time.
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3263,6 +3315,7 @@ impl ScheduledActionInput {
 }
 ///Time-based change of the minimum instance count.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScheduledPolicy {
     ///End time.
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3403,6 +3456,7 @@ impl Session {
 }
 ///Replacement of a placeholder in an outbound header value.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SessionNetworkHeaderValueReplacement {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub placeholder: ::std::option::Option<::std::string::String>,
@@ -3416,6 +3470,7 @@ impl SessionNetworkHeaderValueReplacement {
 }
 ///Outbound request rule of a session.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SessionNetworkRule {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform: ::std::option::Option<SessionNetworkRuleTransform>,
@@ -3427,6 +3482,7 @@ impl SessionNetworkRule {
 }
 ///Header changes applied to matching outbound requests.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SessionNetworkRuleTransform {
     #[serde(
         rename = "headerValueReplacements",
@@ -3553,6 +3609,7 @@ impl Snapshot {
 }
 ///A tag: key and value.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     ///Tag key (up to 64 characters; must not start with aliyun or acs:).
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3595,6 +3652,7 @@ impl TagResource {
 }
 ///Body of TagResources.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TagResourcesInput {
     ///Resource IDs (function ARNs) to tag.
     #[serde(rename = "ResourceId")]
@@ -3657,6 +3715,7 @@ impl TargetTrackingPolicy {
 }
 ///Provisioned-instance policy that tracks a utilisation metric (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TargetTrackingPolicyInput {
     ///End time.
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3710,6 +3769,7 @@ impl TlsConfig {
 }
 ///TLS versions and cipher suites of a custom domain (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TlsConfigInput {
     #[serde(rename = "cipherSuites")]
     pub cipher_suites: ::std::vec::Vec<::std::string::String>,
@@ -3728,6 +3788,7 @@ impl TlsConfigInput {
 }
 ///Tracing Analysis (OpenTelemetry/Jaeger) settings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TracingConfig {
     #[serde(
         default,
@@ -3822,6 +3883,7 @@ impl Trigger {
 }
 ///Body of UpdateAlias.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateAliasInput {
     ///Share of traffic (0 to 1) sent to each extra version, keyed by version ID.
     #[serde(
@@ -3850,6 +3912,7 @@ impl UpdateAliasInput {
 }
 ///Body of UpdateCustomDomain.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateCustomDomainInput {
     #[serde(
         rename = "authConfig",
@@ -3891,6 +3954,7 @@ impl UpdateCustomDomainInput {
 }
 ///Body of UpdateFunction; only the fields present are changed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateFunctionInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<InputCodeLocation>,
@@ -4059,6 +4123,7 @@ impl UpdateFunctionInput {
 }
 ///Body of UpdateSession.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateSessionInput {
     #[serde(
         rename = "allowInternetAccess",
@@ -4122,6 +4187,7 @@ impl UpdateSessionInput {
 }
 ///New outbound network rules for a session.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateSessionNetworkConfig {
     #[serde(
         rename = "allowOut",
@@ -4151,6 +4217,7 @@ impl UpdateSessionNetworkConfig {
 }
 ///Body of UpdateTrigger.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateTriggerInput {
     ///Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4235,6 +4302,7 @@ impl VpcConfig {
 }
 ///VPC, vSwitches and security group the function instances attach to (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VpcConfigInput {
     ///ARN of the RAM role the function assumes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4263,6 +4331,7 @@ impl VpcConfigInput {
 }
 ///Web application firewall switch of a custom domain.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WafConfig {
     #[serde(
         rename = "enableWAF",
@@ -4290,6 +4359,7 @@ impl WildcardRule {
 }
 ///Rewrite rule matching a path with * wildcards (request form, with client-side limits).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WildcardRuleInput {
     #[serde(rename = "match")]
     pub match_: ::std::string::String,

@@ -4,8 +4,9 @@
 #![allow(clippy::all)]
 /**Image acceleration switch of a custom container function (Default = on, None = off).
 
-Open: a value this SDK does not know is kept in [`AccelerationType::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`AccelerationType::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`AccelerationType::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccelerationType {
     ///`Default`
     Default,
@@ -69,8 +70,9 @@ impl<'de> ::serde::Deserialize<'de> for AccelerationType {
 }
 /**Language of the region names returned by DescribeRegions.
 
-Open: a value this SDK does not know is kept in [`AcceptLanguage::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`AcceptLanguage::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`AcceptLanguage::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AcceptLanguage {
     ///`zh-CN`
     ZhCn,
@@ -138,8 +140,9 @@ impl<'de> ::serde::Deserialize<'de> for AcceptLanguage {
 }
 /**Lifecycle state of an asynchronous task or task event.
 
-Open: a value this SDK does not know is kept in [`AsyncTaskStatus::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`AsyncTaskStatus::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`AsyncTaskStatus::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AsyncTaskStatus {
     ///`Enqueued`
     Enqueued,
@@ -246,8 +249,9 @@ impl<'de> ::serde::Deserialize<'de> for AsyncTaskStatus {
 }
 /**How a custom domain authenticates callers.
 
-Open: a value this SDK does not know is kept in [`CustomDomainAuthType::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`CustomDomainAuthType::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`CustomDomainAuthType::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomDomainAuthType {
     ///`anonymous`
     Anonymous,
@@ -315,8 +319,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomDomainAuthType {
 }
 /**Protocols served on a custom domain.
 
-Open: a value this SDK does not know is kept in [`CustomDomainProtocol::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`CustomDomainProtocol::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`CustomDomainProtocol::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomDomainProtocol {
     ///`HTTP`
     Http,
@@ -384,8 +389,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomDomainProtocol {
 }
 /**Where the function role's STS credentials are NOT injected: None (inject everywhere), Env, Request (context and headers), All.
 
-Open: a value this SDK does not know is kept in [`DisableInjectCredentials::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`DisableInjectCredentials::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`DisableInjectCredentials::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DisableInjectCredentials {
     ///`None`
     None,
@@ -457,8 +463,9 @@ impl<'de> ::serde::Deserialize<'de> for DisableInjectCredentials {
 }
 /**Function Compute generation a function belongs to.
 
-Open: a value this SDK does not know is kept in [`FcVersion::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`FcVersion::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`FcVersion::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FcVersion {
     ///`v3`
     V3,
@@ -522,8 +529,9 @@ impl<'de> ::serde::Deserialize<'de> for FcVersion {
 }
 /**Readiness of a function's reserved resources (e.g. a cached container image); only Active functions can be invoked.
 
-Open: a value this SDK does not know is kept in [`FunctionState::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`FunctionState::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`FunctionState::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FunctionState {
     ///`Pending`
     Pending,
@@ -600,8 +608,9 @@ impl<'de> ::serde::Deserialize<'de> for FunctionState {
 }
 /**GPU card type of a GPU function.
 
-Open: a value this SDK does not know is kept in [`GpuType::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`GpuType::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`GpuType::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GpuType {
     ///`fc.gpu.tesla.1`
     FcGpuTesla1,
@@ -693,8 +702,9 @@ impl<'de> ::serde::Deserialize<'de> for GpuType {
 }
 /**HTTP request method.
 
-Open: a value this SDK does not know is kept in [`HttpMethod::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`HttpMethod::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`HttpMethod::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HttpMethod {
     ///`HEAD`
     Head,
@@ -786,8 +796,9 @@ impl<'de> ::serde::Deserialize<'de> for HttpMethod {
 }
 /**Lifecycle state of a function instance.
 
-Open: a value this SDK does not know is kept in [`InstanceStatus::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`InstanceStatus::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`InstanceStatus::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceStatus {
     ///`Running`
     Running,
@@ -855,8 +866,9 @@ impl<'de> ::serde::Deserialize<'de> for InstanceStatus {
 }
 /**Sync waits for the result; Async queues the event and returns 202 at once.
 
-Open: a value this SDK does not know is kept in [`InvocationType::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`InvocationType::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`InvocationType::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvocationType {
     ///`Sync`
     Sync,
@@ -920,8 +932,9 @@ impl<'de> ::serde::Deserialize<'de> for InvocationType {
 }
 /**Outcome of the most recent update of a function.
 
-Open: a value this SDK does not know is kept in [`LastUpdateStatus::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`LastUpdateStatus::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`LastUpdateStatus::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LastUpdateStatus {
     ///`Successful`
     Successful,
@@ -989,8 +1002,9 @@ impl<'de> ::serde::Deserialize<'de> for LastUpdateStatus {
 }
 /**Layer visibility: "0" private, "1" public.
 
-Open: a value this SDK does not know is kept in [`LayerAcl::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`LayerAcl::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`LayerAcl::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LayerAcl {
     ///`0`
     V0,
@@ -1054,8 +1068,9 @@ impl<'de> ::serde::Deserialize<'de> for LayerAcl {
 }
 /**Tail returns the end of the invocation log in x-fc-log-result; None returns no log.
 
-Open: a value this SDK does not know is kept in [`LogType::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`LogType::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`LogType::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogType {
     ///`None`
     None,
@@ -1119,8 +1134,9 @@ impl<'de> ::serde::Deserialize<'de> for LogType {
 }
 /**Metric a target-tracking policy follows.
 
-Open: a value this SDK does not know is kept in [`MetricType::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`MetricType::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`MetricType::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MetricType {
     ///`ProvisionedConcurrencyUtilization`
     ProvisionedConcurrencyUtilization,
@@ -1196,8 +1212,9 @@ impl<'de> ::serde::Deserialize<'de> for MetricType {
 }
 /**Order in which versions are listed.
 
-Open: a value this SDK does not know is kept in [`QualifierDirection::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`QualifierDirection::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`QualifierDirection::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QualifierDirection {
     ///`FORWARD`
     Forward,
@@ -1261,8 +1278,9 @@ impl<'de> ::serde::Deserialize<'de> for QualifierDirection {
 }
 /**Function runtime identifier.
 
-Open: a value this SDK does not know is kept in [`Runtime::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`Runtime::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`Runtime::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Runtime {
     ///`nodejs8`
     Nodejs8,
@@ -1424,8 +1442,9 @@ impl<'de> ::serde::Deserialize<'de> for Runtime {
 }
 /**Whether a session is still usable.
 
-Open: a value this SDK does not know is kept in [`SessionStatus::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`SessionStatus::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`SessionStatus::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SessionStatus {
     ///`Active`
     Active,
@@ -1489,8 +1508,9 @@ impl<'de> ::serde::Deserialize<'de> for SessionStatus {
 }
 /**Sort direction by time.
 
-Open: a value this SDK does not know is kept in [`SortOrder::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`SortOrder::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`SortOrder::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SortOrder {
     ///`asc`
     Asc,
@@ -1554,8 +1574,9 @@ impl<'de> ::serde::Deserialize<'de> for SortOrder {
 }
 /**TLS protocol version.
 
-Open: a value this SDK does not know is kept in [`TlsVersion::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`TlsVersion::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`TlsVersion::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TlsVersion {
     ///`TLSv1.2`
     TlSv12,
@@ -1619,8 +1640,9 @@ impl<'de> ::serde::Deserialize<'de> for TlsVersion {
 }
 /**Kind of event source of a trigger.
 
-Open: a value this SDK does not know is kept in [`TriggerType::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`TriggerType::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`TriggerType::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TriggerType {
     ///`oss`
     Oss,

@@ -17,7 +17,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// ```
 /// use fc_models::{JsonQuery, Tag};
 ///
-/// let tags: JsonQuery<Vec<Tag>> = vec![Tag { key: Some("env".into()), value: Some("prod".into()) }].into();
+/// let mut tag = Tag::default();
+/// tag.key = Some("env".into());
+/// tag.value = Some("prod".into());
+/// let tags: JsonQuery<Vec<Tag>> = vec![tag].into();
 /// let query = serde_json::to_value(&tags).unwrap();
 /// assert_eq!(query, serde_json::json!(r#"[{"Key":"env","Value":"prod"}]"#));
 ///

@@ -51,6 +51,55 @@
 //! assert_eq!(newer, FunctionState::Unknown("Hibernating".into()));
 //! assert_eq!(serde_json::to_string(&newer).unwrap(), r#""Hibernating""#);
 //! ```
+//!
+//! # What a new release may add
+//!
+//! A regen from a newer spec may add operations, fields and enum values; none of that breaks code
+//! written against this release (`README.md`, "Versioning", has the whole policy):
+//!
+//! - Structs a request carries (`CreateFunctionInput`, `Tag`, `VpcConfigInput`, ...) are
+//!   `#[non_exhaustive]`: build them with their builder, or from `Default::default()` and set the
+//!   public fields. A struct expression would break on the next new field, so it does not compile:
+//!
+//! ```
+//! let mut tag = fc_models::Tag::default();
+//! tag.key = Some("env".to_owned());
+//! tag.value = Some("prod".to_owned());
+//! ```
+//!
+//! ```compile_fail,E0639
+//! let tag = fc_models::Tag { key: None, value: None };
+//! ```
+//!
+//! - Response-only structs (`Function`, `VpcConfig`, `ListFunctionsOutput`, ...) are plain structs, so servers
+//!   and test doubles can write them out; end such an expression with `..Default::default()`.
+//! - Enums are `#[non_exhaustive]`: a `match` needs a wildcard arm, because a value this release
+//!   keeps as `Unknown("...")` may get a variant of its own later. Code that must behave the same
+//!   across releases compares `as_str()`:
+//!
+//! ```
+//! use fc_models::InvocationType;
+//!
+//! fn is_async(kind: &InvocationType) -> bool {
+//!     match kind {
+//!         InvocationType::Async => true,
+//!         _ => false,
+//!     }
+//! }
+//! assert!(is_async(&"Async".into()));
+//! ```
+//!
+//! ```compile_fail,E0004
+//! use fc_models::InvocationType;
+//!
+//! fn name(kind: &InvocationType) -> &str {
+//!     match kind {
+//!         InvocationType::Sync => "sync",
+//!         InvocationType::Async => "async",
+//!         InvocationType::Unknown(other) => other,
+//!     }
+//! }
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Generated code names replaced types by their full path (`fc_models::FunctionState`); this

@@ -190,11 +190,10 @@ impl CodePackage {
                 limit: INLINE_ZIP_BASE64_LIMIT,
             });
         }
-        Ok(fc_models::InputCodeLocation {
-            checksum: Some(self.checksum()),
-            zip_file: Some(STANDARD.encode(&self.zip)),
-            ..Default::default()
-        })
+        let mut input = fc_models::InputCodeLocation::default();
+        input.checksum = Some(self.checksum());
+        input.zip_file = Some(STANDARD.encode(&self.zip));
+        Ok(input)
     }
 }
 

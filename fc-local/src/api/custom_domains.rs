@@ -8,8 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use fc_client::timestamp::format_iso8601;
 use fc_models::{
-    CertConfigInput, CreateCustomDomainInput, CustomDomain, CustomDomainProtocol, ErrorCode,
-    ListCustomDomainOutput, RouteConfigInput, UpdateCustomDomainInput,
+    CreateCustomDomainInput, CustomDomain, CustomDomainProtocol, ErrorCode, ListCustomDomainOutput,
+    RouteConfigInput, UpdateCustomDomainInput,
 };
 use serde_json::{Map, Value, json};
 
@@ -49,16 +49,11 @@ fn check_domain_name(name: &str) -> FcResult<()> {
 }
 
 /// The HTTPS protocols need a certificate (our choice: a cross-field rule).
-fn check_protocol(
-    protocol: Option<&CustomDomainProtocol>,
-    cert: Option<&CertConfigInput>,
-) -> FcResult<()> {
+fn check_protocol(protocol: Option<&CustomDomainProtocol>, has_cert: bool) -> FcResult<()> {
     match protocol {
-        Some(CustomDomainProtocol::Https | CustomDomainProtocol::HttpHttps) if cert.is_none() => {
-            Err(FcError::invalid_argument(
-                "certConfig is required when protocol includes HTTPS",
-            ))
-        }
+        Some(CustomDomainProtocol::Https | CustomDomainProtocol::HttpHttps) if !has_cert => Err(
+            FcError::invalid_argument("certConfig is required when protocol includes HTTPS"),
+        ),
         _ => Ok(()),
     }
 }
@@ -99,7 +94,7 @@ pub async fn create(
     FcJson(input, _): FcJson<CreateCustomDomainInput>,
 ) -> FcResult<Json<CustomDomain>> {
     check_domain_name(&input.domain_name)?;
-    check_protocol(input.protocol.as_ref(), input.cert_config.as_ref())?;
+    check_protocol(input.protocol.as_ref(), input.cert_config.is_some())?;
     check_routes(input.route_config.as_ref())?;
     let now = format_iso8601(SystemTime::now());
     let mut extra = json!({
@@ -165,12 +160,7 @@ pub async fn update(
             let current: CustomDomain = resources::get(tx, Kind::CustomDomain, "", &name)?
                 .ok_or_else(|| not_found(&name))?;
             let cert_known = has_cert || current.cert_config.is_some();
-            let placeholder = CertConfigInput {
-                cert_name: String::new(),
-                certificate: String::new(),
-                private_key: String::new(),
-            };
-            check_protocol(protocol.as_ref(), cert_known.then_some(&placeholder))?;
+            check_protocol(protocol.as_ref(), cert_known)?;
             let mut fields = match serde_json::to_value(&current) {
                 Ok(Value::Object(map)) => map,
                 _ => return Err(FcError::internal("stored custom domain is not an object")),

@@ -149,6 +149,7 @@ impl AsyncInvokeConfig {
 }
 ///TLS certificate (PEM) served on a custom domain.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CertConfig {
     ///Certificate name.
     #[serde(rename = "certName", skip_serializing_if = "::std::option::Option::is_none")]
@@ -170,6 +171,7 @@ impl CertConfig {
 }
 ///A GPU rendering instance to create.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ClaimGpuInstanceInput {
     ///Performance level of the system disk.
     #[serde(
@@ -241,6 +243,7 @@ impl ClaimGpuInstanceInput {
 }
 ///A ZIP code package: either inline (zipFile) or in OSS (ossBucketName and ossObjectName), not both.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Code {
     ///OSS bucket holding the ZIP package.
     #[serde(
@@ -265,6 +268,7 @@ impl Code {
 }
 ///A new alias.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAliasInput {
     ///Share of traffic (0 to 1) sent to an extra version, keyed by version ID.
     #[serde(
@@ -303,6 +307,7 @@ impl CreateAliasInput {
 }
 ///A new custom domain.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateCustomDomainInput {
     #[serde(
         rename = "certConfig",
@@ -337,6 +342,7 @@ impl CreateCustomDomainInput {
 }
 ///A new function: code (ZIP inline or in OSS) or a container image, and its configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateFunctionInput {
     ///Port the HTTP server of a custom runtime or custom container listens on.
     #[serde(rename = "caPort", skip_serializing_if = "::std::option::Option::is_none")]
@@ -446,6 +452,7 @@ impl CreateFunctionInput {
 }
 ///A new layer version. Note the key Code with a capital C, as the API expects it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateLayerVersionInput {
     #[serde(rename = "Code")]
     pub code: Code,
@@ -467,6 +474,7 @@ impl CreateLayerVersionInput {
 }
 ///A new service.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateServiceInput {
     ///Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -516,6 +524,7 @@ impl CreateServiceInput {
 }
 ///A new trigger.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateTriggerInput {
     ///Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -551,6 +560,7 @@ impl CreateTriggerInput {
 }
 ///The VPC to bind.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateVpcBindingInput {
     ///ID of the VPC allowed to call the service.
     #[serde(rename = "vpcId", skip_serializing_if = "::std::option::Option::is_none")]
@@ -563,6 +573,7 @@ impl CreateVpcBindingInput {
 }
 ///Container image settings of a custom-container function.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomContainerConfig {
     ///Image acceleration: Default (on) or None (off).
     #[serde(
@@ -640,6 +651,7 @@ impl CustomContainerConfigInfo {
 }
 ///DNS settings of the function instances (resolv.conf).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomDns {
     ///resolv.conf options.
     #[serde(
@@ -727,6 +739,7 @@ impl CustomDomain {
 }
 ///Health check of a custom runtime or custom container.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomHealthCheckConfig {
     ///Consecutive failed checks after which the instance counts as unhealthy.
     #[serde(
@@ -772,6 +785,7 @@ impl CustomHealthCheckConfig {
 }
 ///Bootstrap command of a custom runtime.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomRuntimeConfig {
     ///Arguments of the bootstrap command.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -787,6 +801,7 @@ impl CustomRuntimeConfig {
 }
 ///A destination for asynchronous invocation results.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Destination {
     ///ARN of the destination (MNS queue or topic, function, EventBridge bus).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -799,6 +814,7 @@ impl Destination {
 }
 ///Where the results of asynchronous invocations are sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DestinationConfig {
     #[serde(
         rename = "onFailure",
@@ -818,6 +834,7 @@ impl DestinationConfig {
 }
 ///One resolv.conf option.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DnsOption {
     ///Option name, e.g. ndots.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -833,6 +850,7 @@ impl DnsOption {
 }
 ///Rewrite rule applied when the path matches exactly.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EqualRule {
     ///Path to match.
     #[serde(rename = "match", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1096,6 +1114,7 @@ impl InstanceInfo {
 }
 ///Lifecycle hooks of the function instances.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceLifecycleConfig {
     #[serde(
         rename = "preFreeze",
@@ -1172,6 +1191,7 @@ impl Layer {
 }
 ///A lifecycle hook.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LifecycleHook {
     ///Entry point of the hook.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1515,6 +1535,7 @@ impl ListVpcBindingsOutput {
 }
 ///Where function logs go (Simple Log Service).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LogConfig {
     ///Whether instance-level metrics are collected.
     #[serde(
@@ -1548,6 +1569,7 @@ impl LogConfig {
 }
 ///NAS file systems mounted into the instances.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NasConfig {
     ///Group ID used for NAS access.
     #[serde(rename = "groupId", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1570,6 +1592,7 @@ impl NasConfig {
 }
 ///One NAS mount.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NasMountPoint {
     ///Whether the mount uses TLS.
     #[serde(
@@ -1612,6 +1635,7 @@ impl OnDemandConfig {
 }
 ///OSS buckets mounted into the instances.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OssMountConfig {
     ///OSS mount points.
     #[serde(
@@ -1628,6 +1652,7 @@ impl OssMountConfig {
 }
 ///One OSS mount.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OssMountPoint {
     ///OSS bucket name.
     #[serde(
@@ -1676,6 +1701,7 @@ impl OutputCodeLocation {
 }
 ///One route from a path to a function.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PathConfig {
     ///Function the path is routed to.
     #[serde(
@@ -1711,6 +1737,7 @@ impl PathConfig {
 }
 ///One matching rule of a content-based canary release.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyItem {
     ///Name of the request attribute to match.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1776,6 +1803,7 @@ impl ProvisionConfig {
 }
 ///A new service version.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PublishServiceVersionInput {
     ///Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1788,6 +1816,7 @@ impl PublishServiceVersionInput {
 }
 ///Asynchronous invocation settings to store.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutFunctionAsyncInvokeConfigInput {
     #[serde(
         rename = "destinationConfig",
@@ -1820,6 +1849,7 @@ impl PutFunctionAsyncInvokeConfigInput {
 }
 ///On-demand instance limit to store.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutFunctionOnDemandConfigInput {
     ///Maximum number of on-demand instances.
     #[serde(
@@ -1835,6 +1865,7 @@ impl PutFunctionOnDemandConfigInput {
 }
 ///Provisioned-instance settings to store.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutProvisionConfigInput {
     ///Whether provisioned instances keep their CPU between requests.
     #[serde(
@@ -1867,6 +1898,7 @@ impl PutProvisionConfigInput {
 }
 ///Rewrite rule applied when the path matches a regular expression.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegexRule {
     ///Regular expression to match.
     #[serde(rename = "match", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1882,6 +1914,7 @@ impl RegexRule {
 }
 ///The event source to register.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegisterEventSourceInput {
     ///ARN of the event source to register.
     #[serde(
@@ -1936,6 +1969,7 @@ impl ReservedCapacity {
 }
 ///Path rewrite rules of a route.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RewriteConfig {
     ///Exact-match rewrite rules.
     #[serde(
@@ -1966,6 +2000,7 @@ impl RewriteConfig {
 }
 ///Routes from request paths to functions.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RouteConfig {
     ///Routes of the domain.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1978,6 +2013,7 @@ impl RouteConfig {
 }
 ///Rules of a content-based canary release.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RoutePolicy {
     ///How the policy items are combined (e.g. AND, OR).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1997,6 +2033,7 @@ impl RoutePolicy {
 }
 ///A scheduled change of the number of provisioned instances.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScheduledAction {
     ///End of the schedule (ISO 8601).
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2250,6 +2287,7 @@ impl StatefulAsyncInvocationEvent {
 }
 ///Tags to add to a resource.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TagResourceInput {
     ///ARN of the resource to tag (a service).
     #[serde(rename = "resourceArn")]
@@ -2285,6 +2323,7 @@ impl TaggedResource {
 }
 ///A metric-based scaling policy for provisioned instances.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TargetTrackingPolicy {
     ///End of the policy (ISO 8601).
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2330,6 +2369,7 @@ impl TargetTrackingPolicy {
 }
 ///TLS settings of a custom domain.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TlsConfig {
     ///Allowed TLS cipher suites.
     #[serde(
@@ -2358,6 +2398,7 @@ impl TlsConfig {
 }
 ///Tracing Analysis settings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TracingConfig {
     ///Tracing parameters, e.g. the collector endpoint.
     #[serde(
@@ -2468,6 +2509,7 @@ impl Trigger {
 }
 ///Tags to remove from a resource.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UntagResourceInput {
     ///Remove all tags (only when tagKeys is empty).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2490,6 +2532,7 @@ impl UntagResourceInput {
 }
 ///Changes to an alias.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateAliasInput {
     ///Share of traffic (0 to 1) sent to an extra version, keyed by version ID.
     #[serde(
@@ -2528,6 +2571,7 @@ impl UpdateAliasInput {
 }
 ///Changes to a custom domain.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateCustomDomainInput {
     #[serde(
         rename = "certConfig",
@@ -2559,6 +2603,7 @@ impl UpdateCustomDomainInput {
 }
 ///Changes to a function; omitted fields keep their value. Note the key InstanceConcurrency with a capital I, as the API expects it here.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateFunctionInput {
     ///Port the HTTP server of a custom runtime or custom container listens on.
     #[serde(rename = "caPort", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2666,6 +2711,7 @@ impl UpdateFunctionInput {
 }
 ///Changes to a service; omitted fields keep their value.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateServiceInput {
     ///Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2712,6 +2758,7 @@ impl UpdateServiceInput {
 }
 ///Changes to a trigger; omitted fields keep their value.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateTriggerInput {
     ///Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2739,6 +2786,7 @@ impl UpdateTriggerInput {
 }
 ///VPC the function instances are attached to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VpcConfig {
     ///ARN of the RAM role used to attach the network interfaces.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2767,6 +2815,7 @@ impl VpcConfig {
 }
 ///Web Application Firewall settings of a custom domain.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WafConfig {
     ///Whether Web Application Firewall protection is on.
     #[serde(
@@ -2782,6 +2831,7 @@ impl WafConfig {
 }
 ///Rewrite rule applied when the path matches a wildcard pattern.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WildcardRule {
     ///Wildcard pattern to match.
     #[serde(rename = "match", skip_serializing_if = "::std::option::Option::is_none")]

@@ -4,8 +4,9 @@
 #![allow(clippy::all)]
 /**Protocols a custom domain serves.
 
-Open: a value this SDK does not know is kept in [`CustomDomainProtocol::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`CustomDomainProtocol::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`CustomDomainProtocol::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomDomainProtocol {
     ///`HTTP`
     Http,
@@ -73,8 +74,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomDomainProtocol {
 }
 /**Instance type of a function: e1 elastic, c1 performance, GPU types (g1 is an older name of fc.gpu.tesla.1).
 
-Open: a value this SDK does not know is kept in [`InstanceType::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`InstanceType::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`InstanceType::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceType {
     ///`e1`
     E1,
@@ -156,8 +158,9 @@ impl<'de> ::serde::Deserialize<'de> for InstanceType {
 }
 /**Listing order of versions: FORWARD ascending, BACKWARD descending (default).
 
-Open: a value this SDK does not know is kept in [`QualifierDirection::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`QualifierDirection::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`QualifierDirection::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QualifierDirection {
     ///`FORWARD`
     Forward,
@@ -221,8 +224,9 @@ impl<'de> ::serde::Deserialize<'de> for QualifierDirection {
 }
 /**Canary release mode of an alias: Random splits by weight, Content routes by rules.
 
-Open: a value this SDK does not know is kept in [`ResolvePolicy::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`ResolvePolicy::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`ResolvePolicy::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResolvePolicy {
     ///`Random`
     Random,
@@ -286,8 +290,9 @@ impl<'de> ::serde::Deserialize<'de> for ResolvePolicy {
 }
 /**Runtime of a function or layer. Known values; the service may accept others.
 
-Open: a value this SDK does not know is kept in [`Runtime::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`Runtime::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`Runtime::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Runtime {
     ///`nodejs20`
     Nodejs20,
@@ -454,8 +459,9 @@ impl<'de> ::serde::Deserialize<'de> for Runtime {
 }
 /**Kind of event source of a trigger.
 
-Open: a value this SDK does not know is kept in [`TriggerType::Unknown`] and written back unchanged.*/
+Open: a value this SDK does not know is kept in [`TriggerType::Unknown`] and written back unchanged. A later release may give such a value a variant of its own, so a `match` needs a wildcard arm, and code that must keep working across releases compares [`TriggerType::as_str`] rather than matching `Unknown(..)`.*/
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TriggerType {
     ///`oss`
     Oss,
