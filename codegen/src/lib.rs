@@ -21,6 +21,9 @@
 //!    every list operation that pages; `wire_calls` emits the wire-conformance test's call for
 //!    every operation.
 //!
+//! Besides the sources, regen keeps the numbers the docs state about the specs (how many
+//! operations each API has) current: [`doc_counts`].
+//!
 //! Generated code refers only to public, documented items: `fc_models::api`, `fc_models::rules`,
 //! `fc_client::pagination` and the client's `ClientConfig`. Every output is formatted with
 //! `prettyplease` and starts with an `@generated` header that names the spec and its SHA-256, so
@@ -36,6 +39,7 @@
 //! ```
 
 mod constraints;
+pub mod doc_counts;
 mod enums;
 mod error;
 mod lint;

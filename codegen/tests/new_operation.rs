@@ -1,32 +1,32 @@
 //! "A new operation is one command": a copy of the real spec with one more paginated operation
-//! (`ListFunctionMetrics`), generated from a manifest entry in a temporary directory, yields every
+//! (`ListFunctionProbes`), generated from a manifest entry in a temporary directory, yields every
 //! item the operation needs in every output, and every output parses as Rust.
 
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-/// The real spec plus `ListFunctionMetrics` and its two new schemas.
+/// The real spec plus `ListFunctionProbes` and its two new schemas.
 fn spec_with_new_operation() -> Value {
     let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fc-2023-03-30.yaml");
     let text = std::fs::read_to_string(&real).expect("the real spec is readable");
     let mut spec: Value = serde_yaml::from_str(&text).expect("the real spec is YAML");
-    let path = "/2023-03-30/functions/{functionName}/metrics";
+    let path = "/2023-03-30/functions/{functionName}/probes";
     assert!(
         spec["paths"].get(path).is_none(),
         "the real spec has no {path} yet"
     );
     spec["paths"][path] = json!({
         "get": {
-            "operationId": "ListFunctionMetrics",
+            "operationId": "ListFunctionProbes",
             "tags": ["Function"],
-            "summary": "List a function's metrics.",
-            "description": "Lists the metrics of a function, one page at a time.",
+            "summary": "List a function's probes.",
+            "description": "Lists the probes of a function, one page at a time.",
             "parameters": [
                 {"name": "functionName", "in": "path", "required": true,
                  "description": "Function name.", "schema": {"type": "string"}},
                 {"name": "limit", "in": "query",
-                 "description": "Maximum number of metrics per page (1 to 100).",
+                 "description": "Maximum number of probes per page (1 to 100).",
                  "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 100}},
                 {"name": "nextToken", "in": "query",
                  "description": "Token from the previous page's nextToken.",
@@ -34,10 +34,10 @@ fn spec_with_new_operation() -> Value {
             ],
             "responses": {
                 "200": {
-                    "description": "One page of metrics.",
+                    "description": "One page of probes.",
                     "headers": {"x-fc-request-id": {"$ref": "#/components/headers/RequestId"}},
                     "content": {"application/json": {"schema":
-                        {"$ref": "#/components/schemas/ListFunctionMetricsOutput"}}}
+                        {"$ref": "#/components/schemas/ListFunctionProbesOutput"}}}
                 },
                 "4XX": {"$ref": "#/components/responses/ErrorResponse"},
                 "5XX": {"$ref": "#/components/responses/ErrorResponse"}
@@ -45,26 +45,26 @@ fn spec_with_new_operation() -> Value {
             "x-fc-pagination": {
                 "inputToken": "nextToken",
                 "outputToken": "nextToken",
-                "items": "metrics",
+                "items": "probes",
                 "pageSize": "limit"
             }
         }
     });
     let schemas = &mut spec["components"]["schemas"];
-    assert!(schemas.get("FunctionMetric").is_none());
-    schemas["FunctionMetric"] = json!({
-        "description": "One metric of a function.",
+    assert!(schemas.get("FunctionProbe").is_none());
+    schemas["FunctionProbe"] = json!({
+        "description": "One probe of a function.",
         "type": "object",
         "properties": {
-            "name": {"description": "Metric name.", "type": "string"},
-            "value": {"description": "Metric value.", "type": "number", "format": "double"}
+            "name": {"description": "Probe name.", "type": "string"},
+            "value": {"description": "Probe value.", "type": "number", "format": "double"}
         }
     });
-    schemas["ListFunctionMetricsOutput"] = json!({
-        "description": "One page of metrics.",
+    schemas["ListFunctionProbesOutput"] = json!({
+        "description": "One page of probes.",
         "type": "object",
         "properties": {
-            "metrics": {"type": "array", "items": {"$ref": "#/components/schemas/FunctionMetric"}},
+            "probes": {"type": "array", "items": {"$ref": "#/components/schemas/FunctionProbe"}},
             "nextToken": {
                 "description": "Token for the next page; absent or empty on the last page.",
                 "type": "string"
@@ -72,6 +72,18 @@ fn spec_with_new_operation() -> Value {
         }
     });
     spec
+}
+
+/// How many operations the real spec has.
+fn real_operation_count() -> usize {
+    let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fc-2023-03-30.yaml");
+    let spec = codegen::Spec::load(&real).expect("the real spec loads");
+    let paths = spec.document["paths"].as_object().expect("paths");
+    paths
+        .values()
+        .flat_map(|item| item.as_object().into_iter().flat_map(|ops| ops.values()))
+        .filter(|op| op.get("operationId").is_some())
+        .count()
 }
 
 /// A fresh directory under the system's temporary directory, removed on drop.
@@ -149,9 +161,9 @@ fn a_new_paginated_operation_reaches_every_output() {
     // The golden of the items, whitespace removed.
     let models = output("fc-models/src/generated.rs");
     for item in [
-        "pubstructListFunctionMetricsOutput{",
-        "pubmetrics:::std::vec::Vec<FunctionMetric>",
-        "pubstructFunctionMetric{",
+        "pubstructListFunctionProbesOutput{",
+        "pubprobes:::std::vec::Vec<FunctionProbe>",
+        "pubstructFunctionProbe{",
         "pubvalue:::std::option::Option<f64>",
     ] {
         assert!(models.contains(item), "models lack `{item}`");
@@ -170,8 +182,8 @@ fn a_new_paginated_operation_reaches_every_output() {
         );
     }
     for response_struct in [
-        "ListFunctionMetricsOutput",
-        "FunctionMetric",
+        "ListFunctionProbesOutput",
+        "FunctionProbe",
         "ListFunctionsOutput",
         "VpcConfig",
     ] {
@@ -188,48 +200,49 @@ fn a_new_paginated_operation_reaches_every_output() {
     );
 
     let api = output("fc-models/src/generated_api.rs");
+    let rows = real_operation_count() + 1;
     assert!(
-        api.contains("[Operation;74usize]"),
-        "the table has 73 + 1 rows"
+        api.contains(&format!("[Operation;{rows}usize]")),
+        "the table has the real spec's rows + 1"
     );
     let row_start = api
-        .find("action:\"ListFunctionMetrics\"")
-        .expect("a table row for ListFunctionMetrics");
+        .find("action:\"ListFunctionProbes\"")
+        .expect("a table row for ListFunctionProbes");
     let row_end = api[row_start..]
         .find("Operation{")
         .map_or(api.len(), |end| row_start + end);
     let row = &api[row_start..row_end];
     for item in [
         "method:\"GET\"",
-        "path:\"/2023-03-30/functions/{functionName}/metrics\"",
+        "path:\"/2023-03-30/functions/{functionName}/probes\"",
         "pagination:Some(Pagination{",
         "input_token:\"nextToken\"",
         "output_token:\"nextToken\"",
-        "items:\"metrics\"",
+        "items:\"probes\"",
         "page_size:Some(\"limit\")",
         "path:&[\"limit\"],rule:Rule::Minimum(1f64)",
         "path:&[\"limit\"],rule:Rule::Maximum(100f64)",
     ] {
         assert!(
             row.contains(item),
-            "the ListFunctionMetrics row lacks `{item}`: {row}"
+            "the ListFunctionProbes row lacks `{item}`: {row}"
         );
     }
 
     let client = output("fc-client/src/generated.rs");
     for item in [
-        "pubfnlist_function_metrics(&self)->builder::ListFunctionMetrics",
-        "pubstructListFunctionMetrics<'a>",
+        "pubfnlist_function_probes(&self)->builder::ListFunctionProbes",
+        "pubstructListFunctionProbes<'a>",
         "pubfnfunction_name<V>(mutself,value:V)",
-        "\"{}/2023-03-30/functions/{}/metrics\"",
+        "\"{}/2023-03-30/functions/{}/probes\"",
     ] {
         assert!(client.contains(item), "the client lacks `{item}`");
     }
 
     let paging = output("fc-client/src/generated_pagination.rs");
     let start = paging
-        .find("impl<'a>crate::builder::ListFunctionMetrics<'a>{")
-        .expect("paging for ListFunctionMetrics");
+        .find("impl<'a>crate::builder::ListFunctionProbes<'a>{")
+        .expect("paging for ListFunctionProbes");
     let paging_item = &paging[start..];
     let paging_item = &paging_item[..paging_item[1..]
         .find("impl<")
@@ -243,7 +256,7 @@ fn a_new_paginated_operation_reaches_every_output() {
 
     let wire_calls = output("fc-client/tests/generated/wire_calls.rs");
     for item in [
-        "\"ListFunctionMetrics\"=>{letmutbuilder=client.list_function_metrics();",
+        "\"ListFunctionProbes\"=>{letmutbuilder=client.list_function_probes();",
         "input.string(\"path\",\"functionName\")",
         "input.parse::<i32>(\"query\",\"limit\")",
     ] {

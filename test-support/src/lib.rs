@@ -7,6 +7,8 @@
 //!   wants on the wire, signed or not (fc-local's integration tests);
 //! * [`json`]: [`same_json`](json::same_json), JSON equality where `3` and `3.0` are the same
 //!   number (fc-client's wire suite and fc-models' round-trip suite);
+//! * [`spec_values`]: values built from a spec alone (every field filled in), for operations
+//!   with no official recording (fc-client's request suites, fc-models' response suite);
 //! * [`per_api!`]: one test per API version (`fc3::`, `fc2::`) from one `fn(&Suite)` (the
 //!   conformance suites of fc-client and fc-models).
 //!
@@ -23,6 +25,7 @@
 pub mod json;
 pub mod raw_client;
 pub mod server;
+pub mod spec_values;
 
 /// Runs each listed `fn(&Suite)` as one test per API version: `fc3::<name>` with the suite
 /// `$fc3`, `fc2::<name>` with `$fc2` (write `async` before the list for `#[tokio::test]`s).

@@ -10,9 +10,15 @@ use crate::{apis, workspace_root};
 pub(crate) fn run(check: bool) -> Result<(), String> {
     let root = workspace_root();
     let mut files = Vec::new();
+    let mut specs = Vec::new();
     for api in apis()? {
         files.extend(codegen::generate(&root, &api).map_err(|e| format!("{}: {e}", api.name))?);
+        let spec = codegen::Spec::load(&root.join(&api.spec)).map_err(|e| e.to_string())?;
+        specs.push((api.name, spec));
     }
+    let counts =
+        codegen::doc_counts::counts(specs.iter().map(|(name, spec)| (name.as_str(), spec)));
+    files.extend(docs_with_counts(&root, &counts)?);
     let mut stale = Vec::new();
     let mut written = 0;
     for file in &files {
@@ -50,6 +56,39 @@ pub(crate) fn run(check: bool) -> Result<(), String> {
             stale.join(", ")
         ))
     }
+}
+
+/// Every tracked Markdown file that states a count (`codegen::doc_counts`), with its counts
+/// current.
+fn docs_with_counts(
+    root: &Path,
+    counts: &std::collections::BTreeMap<String, usize>,
+) -> Result<Vec<codegen::GeneratedFile>, String> {
+    let listing = Command::new("git")
+        .args(["ls-files", "-z", "--", "*.md"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run `git ls-files` to find the docs: {e}"))?;
+    if !listing.status.success() {
+        return Err(format!(
+            "`git ls-files` failed: {}",
+            String::from_utf8_lossy(&listing.stderr).trim()
+        ));
+    }
+    let mut docs = Vec::new();
+    for path in listing.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+        let path = String::from_utf8_lossy(path).into_owned();
+        let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
+            continue; // deleted in the work tree, or not text
+        };
+        let text = text.replace("\r\n", "\n");
+        if let Some(contents) =
+            codegen::doc_counts::rewrite(&path, &text, counts).map_err(|e| e.to_string())?
+        {
+            docs.push(codegen::GeneratedFile { path, contents });
+        }
+    }
+    Ok(docs)
 }
 
 /// Prints a unified diff between the file on disk and what it should be, using git (which every

@@ -4,14 +4,13 @@
 //! do), so that adding an operation to the spec does not need a hand-made fixture. Nothing here
 //! is ever written to `fixtures/wire/`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::spec::{SpecOperation, expand_once, is_numbered, parameters};
+use fc_test_support::spec_values::placeholder;
 
-/// A safeguard only: the spec's request schemas nest far less deep, and cycles are cut anyway.
-const MAX_DEPTH: usize = 32;
+use super::spec::{SpecOperation, is_numbered, parameters};
 
 /// The raw body a spec-derived request of an `application/octet-stream` operation carries.
 pub const SPEC_DERIVED_RAW_BODY: &[u8] = b"spec-derived raw body";
@@ -73,7 +72,7 @@ impl SpecDerived {
         let content = op.pointer("/requestBody/content");
         let body_json = content
             .and_then(|c| c.pointer("/application~1json/schema"))
-            .map(|schema| placeholder(spec, schema, "body", 0, &mut BTreeSet::new()));
+            .map(|schema| placeholder(spec, schema, "body"));
         let raw_body = content
             .and_then(|c| c.get("application/octet-stream"))
             .map(|_| SPEC_DERIVED_RAW_BODY.to_vec());
@@ -102,110 +101,10 @@ fn text_of(value: &Value) -> String {
 /// values (serialised as text), else a scalar of the parameter's type.
 fn text_placeholder(spec: &Value, param: &Value, name: &str) -> Value {
     let schema = param.get("schema").unwrap_or(&Value::Null);
-    let value = placeholder(spec, schema, name, 0, &mut BTreeSet::new());
+    let value = placeholder(spec, schema, name);
     if param.get("x-fc-style").and_then(Value::as_str) == Some("json") {
         Value::String(value.to_string())
     } else {
         value
     }
-}
-
-/// A value of `schema` with every property filled: strings `spec-<field>` (cut to `maxLength`),
-/// enums their first value, numbers inside `minimum`/`maximum` (or the first of
-/// `x-fc-allowed-values`), booleans `true`, arrays of one item (or `minItems`), maps one entry.
-/// A `$ref` already being expanded on the way down (a cycle) is left out, as is anything deeper
-/// than [`MAX_DEPTH`]. Patterns are not honoured (client-side checks are off in the suite).
-fn placeholder(
-    spec: &Value,
-    schema: &Value,
-    field: &str,
-    depth: usize,
-    expanding: &mut BTreeSet<String>,
-) -> Value {
-    expand_once(spec, schema, expanding, |resolved, expanding| {
-        placeholder_resolved(spec, resolved, field, depth, expanding)
-    })
-    .unwrap_or(Value::Null)
-}
-
-fn placeholder_resolved(
-    spec: &Value,
-    schema: &Value,
-    field: &str,
-    depth: usize,
-    expanding: &mut BTreeSet<String>,
-) -> Value {
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|e| e.first())
-    {
-        return first.clone();
-    }
-    if let Some(first) = schema
-        .get("x-fc-allowed-values")
-        .and_then(Value::as_array)
-        .and_then(|e| e.first())
-    {
-        return first.clone();
-    }
-    let kind = schema.get("type").and_then(Value::as_str);
-    match kind {
-        Some("string") => {
-            let mut text = format!("spec-{field}");
-            if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
-                text.truncate(max as usize);
-            }
-            Value::String(text)
-        }
-        Some("integer") => Value::from(clamp(schema, 3.0) as i64),
-        Some("number") => Value::from(clamp(schema, 1.5)),
-        Some("boolean") => Value::Bool(true),
-        Some("array") => {
-            let items = schema.get("items").unwrap_or(&Value::Null);
-            let count = schema
-                .get("minItems")
-                .and_then(Value::as_u64)
-                .unwrap_or(1)
-                .max(1);
-            let item = placeholder(spec, items, field, depth + 1, expanding);
-            if item.is_null() {
-                // Left out, like an empty array: fc-client does not send those.
-                return Value::Null;
-            }
-            Value::Array(vec![item; count as usize])
-        }
-        _ if depth > MAX_DEPTH => Value::Null,
-        _ => {
-            let mut object = Map::new();
-            if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-                for (name, property) in properties {
-                    let value = placeholder(spec, property, name, depth + 1, expanding);
-                    if !value.is_null() {
-                        object.insert(name.clone(), value);
-                    }
-                }
-            } else if let Some(values) =
-                schema.get("additionalProperties").filter(|v| v.is_object())
-            {
-                let value = placeholder(spec, values, field, depth + 1, expanding);
-                if !value.is_null() {
-                    object.insert(format!("spec-{field}-key"), value);
-                }
-            }
-            Value::Object(object)
-        }
-    }
-}
-
-/// `preferred` moved inside the schema's `minimum`/`maximum`.
-fn clamp(schema: &Value, preferred: f64) -> f64 {
-    let mut value = preferred;
-    if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
-        value = value.max(min);
-    }
-    if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
-        value = value.min(max);
-    }
-    value
 }

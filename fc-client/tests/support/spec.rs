@@ -1,6 +1,5 @@
 //! Reading the checked-in spec and the recorded requests, for the conformance suites.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -132,36 +131,7 @@ pub fn match_operations<'a>(spec: &'a Value, method: &str, path: &str) -> Vec<Ma
     found
 }
 
-/// Resolves a local `$ref`, or returns the value itself.
-pub fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => spec
-            .pointer(reference.trim_start_matches('#'))
-            .unwrap_or_else(|| panic!("dangling $ref {reference}")),
-        None => value,
-    }
-}
-
-/// Runs `expand` on `schema` resolved, unless `schema` is a `$ref` already being expanded on the
-/// way down (a cycle): then `None`. The reference counts as being expanded while `expand` runs.
-pub fn expand_once<'a, T>(
-    spec: &'a Value,
-    schema: &'a Value,
-    expanding: &mut BTreeSet<String>,
-    expand: impl FnOnce(&'a Value, &mut BTreeSet<String>) -> T,
-) -> Option<T> {
-    let reference = schema.get("$ref").and_then(Value::as_str);
-    if let Some(reference) = reference
-        && !expanding.insert(reference.to_owned())
-    {
-        return None;
-    }
-    let expanded = expand(resolve(spec, schema), expanding);
-    if let Some(reference) = reference {
-        expanding.remove(reference);
-    }
-    Some(expanded)
-}
+pub use fc_test_support::spec_values::{expand_once, resolve};
 
 /// The operation's parameters (references resolved) at location `location`.
 pub fn parameters<'a>(spec: &'a Value, operation: &'a Value, location: &str) -> Vec<&'a Value> {
