@@ -4,6 +4,7 @@
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -54,30 +55,38 @@ pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Re
         .unsigned_prefixes
         .iter()
         .any(|prefix| path.starts_with(prefix));
-    if config.auth && !unsigned_path {
-        let accepted = [
-            SigningKey {
-                access_key_id: &config.access_key_id,
-                access_key_secret: &config.access_key_secret,
-                security_token: None,
-            },
-            SigningKey {
-                access_key_id: &config.issued.access_key_id,
-                access_key_secret: &config.issued.access_key_secret,
-                security_token: Some(&config.issued.security_token),
-            },
-        ];
-        let signed = SignedRequest {
-            method: parts.method.as_str(),
-            path: parts.uri.path(),
-            query: parts.uri.query(),
-            headers: &parts.headers,
-            body: &bytes,
-        };
-        if let Err(err) = auth::verify(&accepted, signed, SystemTime::now()) {
-            return err.into_response();
-        }
+    if !unsigned_path && let Err(err) = check_signature(config, &parts, &bytes) {
+        return err.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// Verifies the signature of a request (its head and whole body) against the server's keys and
+/// the temporary credentials it issues to functions; always `Ok` with `--no-auth`. The API
+/// requests pass it in [`layer`]; HTTP triggers with `authType: function` call it themselves.
+pub fn check_signature(config: &Config, parts: &Parts, body: &[u8]) -> Result<(), FcError> {
+    if !config.auth {
+        return Ok(());
+    }
+    let accepted = [
+        SigningKey {
+            access_key_id: &config.access_key_id,
+            access_key_secret: &config.access_key_secret,
+            security_token: None,
+        },
+        SigningKey {
+            access_key_id: &config.issued.access_key_id,
+            access_key_secret: &config.issued.access_key_secret,
+            security_token: Some(&config.issued.security_token),
+        },
+    ];
+    let signed = SignedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &parts.headers,
+        body,
+    };
+    auth::verify(&accepted, signed, SystemTime::now())
 }

@@ -133,6 +133,7 @@ impl FcLocal {
             let stopped = async move {
                 let _ = stop_rx.await;
             };
+            let app = app.into_make_service_with_connect_info::<SocketAddr>();
             if let Err(err) = axum::serve(listener, app)
                 .with_graceful_shutdown(stopped)
                 .await

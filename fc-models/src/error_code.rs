@@ -82,6 +82,10 @@ error_codes! {
     AccessDenied = 403,
     /// The request signature does not match.
     SignatureNotMatch = 403,
+    /// An HTTP trigger refused the request before the function ran: a method its `methods` do
+    /// not list, or an unsigned request to an `authType: function` trigger (the service answers
+    /// both with 403 `FCCommonError`).
+    FCCommonError = 403,
     /// The access key id is unknown.
     InvalidAccessKeyID = 403,
     /// The security token of temporary credentials is missing or wrong (fc-local's choice: no

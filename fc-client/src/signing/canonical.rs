@@ -179,6 +179,16 @@ pub fn canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) 
     out
 }
 
+/// A percent-encoded path (or path segment) decoded to text: `%2F` becomes `/`, `+` stays `+`;
+/// bytes that are not UTF-8 become U+FFFD.
+///
+/// ```
+/// assert_eq!(fc_client::signing::decode_path("/a%20b/c+d%2Fe"), "/a b/c+d/e");
+/// ```
+pub fn decode_path(raw: &str) -> String {
+    String::from_utf8_lossy(&percent_decode_bytes(raw, false)).into_owned()
+}
+
 /// Splits a raw query string (the part after `?`, as received) into decoded
 /// `(key, value)` pairs, for the verifying side.
 ///

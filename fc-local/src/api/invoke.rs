@@ -47,6 +47,7 @@ pub async fn invoke(
         log_tail: asked.log_tail,
         qualifier: Some(prepared.qualifier.clone()),
         retry_count: 0,
+        http: None,
     };
     let outcome = state
         .engine

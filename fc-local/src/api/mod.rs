@@ -178,14 +178,14 @@ pub fn router(state: AppState) -> Router {
             get(code_link::download),
         )
         .route(
-            &format!("{}{{*rest}}", triggers::HTTP_TRIGGER_PREFIX),
-            axum::routing::any(triggers::invoke_http),
+            &format!("{}{{*rest}}", crate::http_trigger::PREFIX),
+            axum::routing::any(crate::http_trigger::serve),
         )
         .fallback(|| async { FcError::path_not_supported() })
         .layer(middleware::from_fn_with_state(
             crate::gate::Gate {
                 config: state.config.clone(),
-                unsigned_prefixes: &[code_link::DOWNLOAD_PREFIX, triggers::HTTP_TRIGGER_PREFIX],
+                unsigned_prefixes: &[code_link::DOWNLOAD_PREFIX, crate::http_trigger::PREFIX],
             },
             crate::gate::layer,
         ))

@@ -1,7 +1,8 @@
 //! Trigger operations: CreateTrigger, GetTrigger, UpdateTrigger, ListTriggers, DeleteTrigger.
 //!
-//! Triggers are stored and validated; fc-local does not connect them to event sources. An HTTP
-//! trigger reports a URL under `/__http/` on fc-local's own host.
+//! Triggers are stored and validated. An HTTP trigger reports a URL under `/__http/` on
+//! fc-local's own host, which `crate::http_trigger` serves; other trigger types are not
+//! connected to event sources.
 
 use std::time::SystemTime;
 
@@ -25,8 +26,6 @@ use crate::store::functions;
 use crate::store::resources::{self, Kind};
 use crate::validate;
 
-/// Path prefix of HTTP trigger URLs.
-pub const HTTP_TRIGGER_PREFIX: &str = "/__http/";
 /// Triggers per function (limits.md §6).
 const MAX_TRIGGERS: u64 = 50;
 
@@ -78,7 +77,7 @@ fn http_urls(headers: &HeaderMap, function: &str, trigger: &str) -> HttpTrigger 
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1");
-    let url = format!("http://{host}{HTTP_TRIGGER_PREFIX}{function}/{trigger}/");
+    let url = crate::http_trigger::trigger_url(host, function, trigger);
     HttpTrigger {
         url_internet: Some(url.clone()),
         url_intranet: Some(url),
@@ -242,10 +241,4 @@ pub async fn delete(
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Any request under [`HTTP_TRIGGER_PREFIX`]: calling functions through HTTP triggers is not
-/// emulated (InvokeFunction is).
-pub async fn invoke_http() -> FcError {
-    FcError::not_implemented("InvokeFunction (through an HTTP trigger)")
 }

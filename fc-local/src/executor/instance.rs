@@ -174,10 +174,24 @@ impl Instance {
         body: Bytes,
         timeout: Duration,
     ) -> Result<Answer, PostError> {
-        let url = format!("http://127.0.0.1:{}{path}", self.port);
+        self.send(client, reqwest::Method::POST, path, headers, body, timeout)
+            .await
+    }
+
+    /// Sends `method path_and_query` and reads the whole answer within `timeout`.
+    pub(crate) async fn send(
+        &self,
+        client: &reqwest::Client,
+        method: reqwest::Method,
+        path_and_query: &str,
+        headers: HeaderMap,
+        body: Bytes,
+        timeout: Duration,
+    ) -> Result<Answer, PostError> {
+        let url = format!("http://127.0.0.1:{}{path_and_query}", self.port);
         let exchange = async {
             let response = client
-                .post(url)
+                .request(method, url)
                 .headers(headers)
                 .body(body)
                 .send()

@@ -27,6 +27,21 @@ pub struct Invocation {
     pub qualifier: Option<String>,
     /// Retry number of an asynchronous invocation (`x-fc-retry-count`), 0 for the first try.
     pub retry_count: u32,
+    /// For a call through an HTTP trigger: the request a custom runtime receives as it is (its
+    /// method, path, query and headers, with [`payload`](Self::payload) as body) instead of
+    /// `POST /invoke`. Built-in runtimes ignore it: they get the HTTP event as payload.
+    pub http: Option<HttpRequest>,
+}
+
+/// The HTTP request a custom runtime's server receives for a call through an HTTP trigger.
+#[derive(Clone, Debug)]
+pub struct HttpRequest {
+    /// The request method.
+    pub method: axum::http::Method,
+    /// The path and query the function sees (below the trigger's URL), starting with `/`.
+    pub path_and_query: String,
+    /// The caller's headers; the `x-fc-*` headers of the protocol are set over them.
+    pub headers: axum::http::HeaderMap,
 }
 
 impl Invocation {
@@ -38,6 +53,7 @@ impl Invocation {
             log_tail: false,
             qualifier: None,
             retry_count: 0,
+            http: None,
         }
     }
 
@@ -60,8 +76,11 @@ impl Invocation {
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvocationOutcome {
     /// HTTP status for InvokeFunction: 200, also for function errors (the service reports those
-    /// with a 2xx status and `X-Fc-Error-Type`).
+    /// with a 2xx status and `X-Fc-Error-Type`). For an [`HttpRequest`] a custom runtime
+    /// answered, its status.
     pub status: u16,
+    /// For an [`HttpRequest`] a custom runtime answered, its response headers; else empty.
+    pub headers: axum::http::HeaderMap,
     /// The response body: the handler's result, or an error JSON.
     pub body: Bytes,
     /// `X-Fc-Error-Type`: `None` on success, else [`FunctionErrorType::Handled`] (an error the

@@ -43,7 +43,7 @@ pub use config::{
     FunctionCredentials,
 };
 pub use error::ExecError;
-pub use invocation::{Invocation, InvocationOutcome};
+pub use invocation::{HttpRequest, Invocation, InvocationOutcome};
 pub use logs::{LOG_TAIL_BYTES, LogRecord, log_tail};
 pub use pool::InstanceInfo;
 pub use spec::{

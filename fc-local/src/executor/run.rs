@@ -190,17 +190,62 @@ impl Call<'_> {
         let request_id = self.request_id();
         instance.log.begin(request_id);
         let started = Instant::now();
-        let answer = instance
-            .post(
-                &self.executor.inner.client,
-                INVOKE_PATH,
-                self.headers(INVOKE_PATH),
-                self.invocation.payload.clone(),
-                self.spec().timeout,
-            )
-            .await;
+        let forward = self
+            .invocation
+            .http
+            .as_ref()
+            .filter(|_| self.pool.kind == RuntimeKind::Custom);
+        let answer = match forward {
+            // A custom runtime behind an HTTP trigger serves the caller's request itself.
+            Some(request) => {
+                let mut headers = request.headers.clone();
+                headers.extend(self.headers(INVOKE_PATH));
+                headers.remove(reqwest::header::CONTENT_TYPE);
+                if let Some(content_type) = request.headers.get(reqwest::header::CONTENT_TYPE) {
+                    headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
+                }
+                instance
+                    .send(
+                        &self.executor.inner.client,
+                        request.method.clone(),
+                        &request.path_and_query,
+                        headers,
+                        self.invocation.payload.clone(),
+                        self.spec().timeout,
+                    )
+                    .await
+            }
+            None => {
+                instance
+                    .post(
+                        &self.executor.inner.client,
+                        INVOKE_PATH,
+                        self.headers(INVOKE_PATH),
+                        self.invocation.payload.clone(),
+                        self.spec().timeout,
+                    )
+                    .await
+            }
+        };
         let duration = started.elapsed();
         let message = match answer {
+            Ok(answer) if forward.is_some() => {
+                let output = instance
+                    .log
+                    .finish(
+                        request_id,
+                        Drain::Quiet {
+                            quiet: CUSTOM_QUIET,
+                            max: CUSTOM_MAX_WAIT,
+                        },
+                    )
+                    .await;
+                lease.release(true);
+                let mut outcome = self.outcome(&instance, answer.body, None, output, &[], duration);
+                outcome.status = answer.status;
+                outcome.headers = answer.headers;
+                return outcome;
+            }
             Ok(answer) => {
                 let error_type = error_type_of(self.pool.kind, &answer.headers);
                 let drain = match self.pool.kind {
@@ -276,6 +321,7 @@ impl Call<'_> {
         output.push_str(&summary);
         InvocationOutcome {
             status: 200,
+            headers: reqwest::header::HeaderMap::new(),
             body,
             error_type,
             log_tail: self

@@ -143,6 +143,7 @@ async fn attempt(job: &Job, retry: u32) -> Attempt {
         log_tail: false,
         qualifier: Some(job.prepared.qualifier.clone()),
         retry_count: retry,
+        http: None,
     };
     match job
         .context
