@@ -233,16 +233,7 @@ pub fn function(function: &Function) -> FcResult<()> {
 /// Layer version ARNs: `acs:fc:<region>:<account>:layers/<name>/versions/<n>` (limits.md l.38;
 /// the spec gives `layers` no pattern).
 pub fn layer_arn(arn: &str) -> FcResult<()> {
-    let parts: Vec<&str> = arn.split(':').collect();
-    let valid = match parts.as_slice() {
-        ["acs", "fc", _, _, resource] => {
-            let segments: Vec<&str> = resource.split('/').collect();
-            matches!(segments.as_slice(), ["layers", name, "versions", n]
-                if !name.is_empty() && n.parse::<u64>().is_ok())
-        }
-        _ => false,
-    };
-    if valid {
+    if crate::store::layers::parse_arn(arn).is_some() {
         Ok(())
     } else {
         Err(invalid(format!(

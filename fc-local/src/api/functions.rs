@@ -45,6 +45,17 @@ fn config_fields<T: serde::Serialize>(input: &T) -> FcResult<serde_json::Map<Str
         .collect())
 }
 
+/// Every layer must exist (404 `LayerNotFound` / `LayerVersionNotFound` otherwise); each
+/// gets its code size, as the service reports it.
+fn resolve_layers(tx: &rusqlite::Transaction<'_>, layers: &mut [FunctionLayer]) -> FcResult<()> {
+    for layer in layers {
+        let arn = layer.arn.as_deref().unwrap_or_default();
+        let stored = crate::store::layers::by_arn(tx, arn)?;
+        layer.size = stored.code_size;
+    }
+    Ok(())
+}
+
 fn to_function(map: serde_json::Map<String, Value>) -> FcResult<Function> {
     serde_json::from_value(Value::Object(map))
         .map_err(|e| FcError::invalid_argument(format!("invalid function configuration: {e}")))
@@ -131,6 +142,7 @@ pub async fn create(
     let stored = state
         .store
         .transact(move |tx, code| {
+            resolve_layers(tx, &mut function.layers)?;
             functions::insert(tx, &name, &function)?;
             if let Some(package) = package {
                 code.put(tx, &package.checksum, &package.bytes)?;
@@ -177,7 +189,8 @@ pub async fn update(
             };
             current.extend(patch);
             let mut function = to_function(current)?;
-            if let Some(new_layers) = new_layers {
+            if let Some(mut new_layers) = new_layers {
+                resolve_layers(tx, &mut new_layers)?;
                 function.layers = new_layers;
             }
             set_code(&mut function, package.as_ref());

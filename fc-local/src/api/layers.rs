@@ -24,6 +24,7 @@ use crate::extract::{FcJson, FcQuery};
 use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, paginate};
 use crate::shape::list_json;
 use crate::state::AppState;
+use crate::store::layers::version_key;
 use crate::store::resources::{self, Kind};
 use crate::validate;
 
@@ -32,10 +33,6 @@ use crate::validate;
 struct LayerMeta {
     next_version: u32,
     public: bool,
-}
-
-fn key(version: u32) -> String {
-    format!("{version:010}")
 }
 
 fn version_not_found(layer: &str, version: &str) -> FcError {
@@ -119,7 +116,7 @@ pub async fn create_version(
                 tx,
                 Kind::LayerVersion,
                 &layer,
-                &key(version),
+                &version_key(version),
                 &stored,
                 false,
             )?;
@@ -138,7 +135,7 @@ async fn fetch(state: &AppState, layer: String, version: String) -> FcResult<(La
                 .parse()
                 .map_err(|_| version_not_found(&layer, &version))?;
             let found: Option<Layer> =
-                resources::get(tx, Kind::LayerVersion, &layer, &key(number))?;
+                resources::get(tx, Kind::LayerVersion, &layer, &version_key(number))?;
             let found = found.ok_or_else(|| version_not_found(&layer, &version))?;
             Ok((found, meta(tx, &layer)?.unwrap_or_default()))
         })
@@ -189,7 +186,7 @@ pub async fn delete_version(
             let number: u32 = version
                 .parse()
                 .map_err(|_| version_not_found(&layer, &version))?;
-            if resources::delete(tx, Kind::LayerVersion, &layer, &key(number))? {
+            if resources::delete(tx, Kind::LayerVersion, &layer, &version_key(number))? {
                 Ok(StatusCode::NO_CONTENT)
             } else {
                 Err(version_not_found(&layer, &version))

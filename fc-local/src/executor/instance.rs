@@ -2,7 +2,7 @@
 //! port, its output pipe, and how it is stopped.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -72,7 +72,7 @@ impl Instance {
         } = launch;
         let port = free_port().map_err(ExecError::NoPort)?;
         let (program, args) = command_line(config, spec, kind, code);
-        let env = instance_env(config, spec, &code.code_dir, &instance_id, port);
+        let env = instance_env(config, spec, kind, code, &instance_id, port);
         let pipe_error = |source| ExecError::Io {
             path: PathBuf::from("<output pipe>"),
             source,
@@ -311,7 +311,7 @@ fn command_line(
                 .command
                 .iter()
                 .chain(custom.args.iter())
-                .map(|word| map_code_path(word, &code.code_dir));
+                .map(|word| code.map_path(word));
             let program = match words.next() {
                 Some(program) => {
                     let path = PathBuf::from(&program);
@@ -328,32 +328,27 @@ fn command_line(
     }
 }
 
-/// `/code` and `/code/...` (where the service mounts the code) mapped to the local code
-/// directory; other words unchanged.
-fn map_code_path(word: &str, code_dir: &Path) -> OsString {
-    if word == "/code" || word == "/code/" {
-        return code_dir.as_os_str().to_owned();
-    }
-    match word.strip_prefix("/code/") {
-        Some(rest) => code_dir.join(rest).into_os_string(),
-        None => OsString::from(word),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
-    fn code_paths_are_mapped() {
-        let dir = Path::new("/work/f/code");
-        assert_eq!(
-            map_code_path("/code/bootstrap", dir),
-            "/work/f/code/bootstrap"
-        );
-        assert_eq!(map_code_path("/code", dir), "/work/f/code");
-        assert_eq!(map_code_path("/codex", dir), "/codex");
-        assert_eq!(map_code_path("python3", dir), "python3");
+    fn code_and_layer_paths_are_mapped() {
+        let mut code = PreparedCode {
+            code_dir: PathBuf::from("/work/f/code"),
+            bootstrap: None,
+            opt_dir: None,
+        };
+        assert_eq!(code.map_path("/code/bootstrap"), "/work/f/code/bootstrap");
+        assert_eq!(code.map_path("/code"), "/work/f/code");
+        assert_eq!(code.map_path("/codex"), "/codex");
+        assert_eq!(code.map_path("python3"), "python3");
+        assert_eq!(code.map_path("/opt/bin/tool"), "/opt/bin/tool", "no layers");
+        code.opt_dir = Some(PathBuf::from("/work/f/opt"));
+        assert_eq!(code.map_path("/opt/bin/tool"), "/work/f/opt/bin/tool");
+        assert_eq!(code.map_path("/opt/"), "/work/f/opt");
+        assert_eq!(code.map_path("/options"), "/options");
     }
 
     #[test]
@@ -363,6 +358,7 @@ mod tests {
         let code = PreparedCode {
             code_dir: PathBuf::from("/w/code"),
             bootstrap: None,
+            opt_dir: None,
         };
         let (program, args) = command_line(&config, &spec, RuntimeKind::Custom, &code);
         assert_eq!(program, Path::new("/w/code/bootstrap"));

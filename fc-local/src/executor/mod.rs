@@ -26,6 +26,7 @@ mod config;
 mod error;
 mod instance;
 mod invocation;
+mod layers;
 mod logs;
 mod pool;
 mod protocol;
@@ -48,7 +49,7 @@ pub use logs::{LOG_TAIL_BYTES, LogRecord, log_tail};
 pub use pool::InstanceInfo;
 pub use spec::{
     CustomRuntimeSpec, DEFAULT_IDLE_TIMEOUT, DEFAULT_TIMEOUT, FunctionSpec, InitializerSpec,
-    RuntimeKind, SUPPORTED_RUNTIMES,
+    LayerCode, RuntimeKind, SUPPORTED_RUNTIMES,
 };
 
 use logs::{FunctionLogs, lock};

@@ -9,6 +9,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::config::ExecutorConfig;
 use super::spec::{FunctionSpec, RuntimeKind};
+use super::unpack::PreparedCode;
 
 /// Path of the invocation request.
 pub(crate) const INVOKE_PATH: &str = "/invoke";
@@ -88,14 +89,71 @@ pub(crate) struct InstanceEnv {
     pub(crate) set: BTreeMap<String, String>,
 }
 
-/// The environment of a new instance: the function's variables, then the `FC_*` ones.
+/// The search-path variables layers need, as the service sets them: `/opt/bin` first on
+/// `PATH` and `/opt/lib` on `LD_LIBRARY_PATH` for every runtime; `/opt/python` (and any
+/// `/opt/python/lib/python3.*/site-packages`) on `PYTHONPATH` for Python and
+/// `/opt/nodejs/node_modules` on `NODE_PATH` for Node.js (custom runtimes set those
+/// themselves). A value the function sets is kept after them, with its `/opt` and `/code`
+/// entries mapped to the local directories.
+fn layer_paths(
+    kind: RuntimeKind,
+    opt: &Path,
+    code: &PreparedCode,
+    function_env: &BTreeMap<String, String>,
+) -> Vec<(&'static str, String)> {
+    let mut first: Vec<(&'static str, Vec<std::path::PathBuf>)> = vec![
+        ("PATH", vec![opt.join("bin")]),
+        ("LD_LIBRARY_PATH", vec![opt.join("lib")]),
+    ];
+    match kind {
+        RuntimeKind::Python => {
+            let mut python = vec![opt.join("python")];
+            if let Ok(entries) = std::fs::read_dir(opt.join("python/lib")) {
+                let mut site: Vec<_> = entries
+                    .filter_map(Result::ok)
+                    .map(|entry| entry.path().join("site-packages"))
+                    .filter(|path| path.is_dir())
+                    .collect();
+                site.sort();
+                python.extend(site);
+            }
+            first.push(("PYTHONPATH", python));
+        }
+        RuntimeKind::Node => first.push(("NODE_PATH", vec![opt.join("nodejs/node_modules")])),
+        RuntimeKind::Custom => {}
+    }
+    first
+        .into_iter()
+        .map(|(name, dirs)| {
+            let rest = function_env.get(name).cloned().or_else(|| {
+                (name == "PATH")
+                    .then(|| std::env::var("PATH").ok())
+                    .flatten()
+            });
+            let mut entries: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+            if let Some(rest) = rest {
+                entries.extend(
+                    rest.split(':')
+                        .filter(|entry| !entry.is_empty())
+                        .map(|entry| code.map_path(entry).to_string_lossy().into_owned()),
+                );
+            }
+            (name, entries.join(":"))
+        })
+        .collect()
+}
+
+/// The environment of a new instance: the function's variables, then the `FC_*` ones, and
+/// with layers their search paths ([`layer_paths`]).
 pub(crate) fn instance_env(
     config: &ExecutorConfig,
     spec: &FunctionSpec,
-    code_dir: &Path,
+    kind: RuntimeKind,
+    code: &PreparedCode,
     instance_id: &str,
     port: u16,
 ) -> InstanceEnv {
+    let code_dir = &code.code_dir;
     let remove = std::env::vars_os()
         .map(|(name, _)| name)
         .filter(|name| {
@@ -136,6 +194,11 @@ pub(crate) fn instance_env(
             ("securityToken", &token),
         ];
         set.extend(creds.map(|(name, value)| (name.to_owned(), value.clone())));
+    }
+    if let Some(opt) = &code.opt_dir {
+        for (name, value) in layer_paths(kind, opt, code, &set) {
+            set.insert(name.to_owned(), value);
+        }
     }
     InstanceEnv { remove, set }
 }

@@ -98,6 +98,20 @@ pub struct FunctionSpec {
     pub idle_timeout: Duration,
     /// `customRuntimeConfig` for `custom*` runtimes.
     pub custom_runtime: Option<CustomRuntimeSpec>,
+    /// The function's layers, in its `layers` order: unpacked into the instance's `/opt`, where
+    /// the first layer's file wins over a later layer's file of the same path.
+    pub layers: Vec<LayerCode>,
+}
+
+/// One layer version's code, as a function uses it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerCode {
+    /// The layer version's ARN.
+    pub arn: String,
+    /// Checksum of `zip`: the unpacked layer is shared by every function using it.
+    pub checksum: String,
+    /// The layer's code package (a ZIP).
+    pub zip: Bytes,
 }
 
 impl FunctionSpec {
@@ -124,6 +138,7 @@ impl FunctionSpec {
             instance_concurrency: 1,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             custom_runtime: None,
+            layers: Vec::new(),
         }
     }
 
@@ -175,6 +190,12 @@ impl FunctionSpec {
             && self.instance_concurrency == other.instance_concurrency
             && self.idle_timeout == other.idle_timeout
             && self.custom_runtime == other.custom_runtime
+            && self.layers.len() == other.layers.len()
+            && self
+                .layers
+                .iter()
+                .zip(&other.layers)
+                .all(|(a, b)| a.arn == b.arn && a.checksum == b.checksum)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Unpacking a function's code (and fc-local's bootstrap for its runtime) into the work
-//! directory: `<work_dir>/<function>/<version>-<checksum>/{code,runtime}`.
+//! directory: `<work_dir>/<function>/<version>-<checksum>[-<layers>]/{code,runtime,opt}`, `opt`
+//! holding the function's layers (`super::layers`).
 
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -21,6 +23,29 @@ pub(crate) struct PreparedCode {
     pub(crate) code_dir: PathBuf,
     /// fc-local's bootstrap script for Python and Node.js runtimes.
     pub(crate) bootstrap: Option<PathBuf>,
+    /// The function's layers merged, where the service mounts `/opt`; `None` without layers.
+    pub(crate) opt_dir: Option<PathBuf>,
+}
+
+impl PreparedCode {
+    /// `/code...` and (with layers) `/opt...`, where the service mounts the code and the
+    /// layers, mapped to their local directories; other words unchanged.
+    pub(crate) fn map_path(&self, word: &str) -> OsString {
+        let mounts = [
+            ("/code", Some(&self.code_dir)),
+            ("/opt", self.opt_dir.as_ref()),
+        ];
+        for (mount, dir) in mounts {
+            let Some(dir) = dir else { continue };
+            if word == mount || word.strip_prefix(mount) == Some("/") {
+                return dir.as_os_str().to_owned();
+            }
+            if let Some(rest) = word.strip_prefix(mount).and_then(|r| r.strip_prefix('/')) {
+                return dir.join(rest).into_os_string();
+            }
+        }
+        OsString::from(word)
+    }
 }
 
 /// Unpacks the code and writes the bootstrap, replacing whatever an earlier run left there.
@@ -31,11 +56,20 @@ pub(crate) fn prepare(
     kind: RuntimeKind,
     max_code_size: u64,
 ) -> Result<PreparedCode, ExecError> {
-    let root = work_dir.join(path_segment(&spec.name)).join(format!(
+    let mut version_dir = format!(
         "{}-{}",
         path_segment(&spec.version),
         path_segment(&spec.code_checksum)
-    ));
+    );
+    if !spec.layers.is_empty() {
+        // Other layers are other files: they get a directory of their own.
+        let mut hasher = std::hash::DefaultHasher::new();
+        for layer in &spec.layers {
+            std::hash::Hash::hash(&layer.checksum, &mut hasher);
+        }
+        version_dir.push_str(&format!("-{:016x}", std::hash::Hasher::finish(&hasher)));
+    }
+    let root = work_dir.join(path_segment(&spec.name)).join(version_dir);
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| ExecError::Io { path, source }
@@ -72,14 +106,22 @@ pub(crate) fn prepare(
         }
         None => None,
     };
+    let opt_dir = if spec.layers.is_empty() {
+        None
+    } else {
+        let opt = root.join("opt");
+        super::layers::merge_into(work_dir, spec, &opt, max_code_size)?;
+        Some(opt.canonicalize().map_err(io(&opt))?)
+    };
     Ok(PreparedCode {
         code_dir,
         bootstrap,
+        opt_dir,
     })
 }
 
 /// A name made safe as one path component (function names are `[A-Za-z0-9_-]` anyway).
-fn path_segment(name: &str) -> String {
+pub(crate) fn path_segment(name: &str) -> String {
     let safe: String = name
         .chars()
         .map(|c| {

@@ -8,7 +8,7 @@ use super::spec::function_spec;
 use fc_models::ErrorCode;
 
 use crate::error::{FcError, FcResult};
-use crate::executor::FunctionSpec;
+use crate::executor::{FunctionSpec, LayerCode};
 use crate::store::Store;
 
 /// An invocation ready for the executor.
@@ -39,7 +39,7 @@ pub async fn prepare(
     let owned_name = name.to_owned();
     let owned_qualifier = qualifier.map(str::to_owned);
     let draw = qualifier::random_draw();
-    let (resolved, code) = store
+    let (resolved, code, layers) = store
         .transact(move |tx, code| {
             let resolved: Resolved =
                 qualifier::resolve(tx, &owned_name, owned_qualifier.as_deref(), draw)?;
@@ -48,7 +48,21 @@ pub async fn prepare(
                 Some(checksum) => code.get(tx, checksum)?,
                 None => None,
             };
-            Ok((resolved, package))
+            let mut layers = Vec::new();
+            for layer in &resolved.function.layers {
+                let arn = layer.arn.clone().unwrap_or_default();
+                let stored = crate::store::layers::by_arn(tx, &arn)?;
+                let checksum = stored.code_checksum.unwrap_or_default();
+                let zip = code.get(tx, &checksum)?.ok_or_else(|| {
+                    FcError::internal(format!("the code of layer {arn} is missing from the store"))
+                })?;
+                layers.push(LayerCode {
+                    arn,
+                    checksum,
+                    zip: Bytes::from(zip),
+                });
+            }
+            Ok((resolved, package, layers))
         })
         .await?;
     let has_checksum = resolved.function.code_checksum.is_some();
@@ -61,7 +75,13 @@ pub async fn prepare(
         }
         None => Bytes::new(),
     };
-    let spec = function_spec(name, &resolved.function, &resolved.version_label(), code)?;
+    let spec = function_spec(
+        name,
+        &resolved.function,
+        &resolved.version_label(),
+        code,
+        layers,
+    )?;
     // Refuse what the executor cannot run (e.g. a java runtime) now, also for async calls.
     spec.validate()?;
     Ok(Prepared {

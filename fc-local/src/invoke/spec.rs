@@ -8,13 +8,15 @@ use fc_models::Function;
 use crate::error::{FcError, FcResult};
 use crate::executor::{
     CustomRuntimeSpec, DEFAULT_IDLE_TIMEOUT, DEFAULT_TIMEOUT, FunctionSpec, InitializerSpec,
+    LayerCode,
 };
 
 /// Memory size used when a function sets only `cpu` (CreateFunction's default).
 const DEFAULT_MEMORY_MB: u32 = 512;
 
 /// The spec of `function` (named `name`) at `version` (`LATEST` or an id), running `code`
-/// (the package whose checksum is `function.codeChecksum`).
+/// (the package whose checksum is `function.codeChecksum`) with `layers` (its `layers`, in
+/// order, with their code).
 ///
 /// Unset fields take the service's defaults: 512 MB, a 3 s timeout, concurrency 1, an
 /// initializer timeout of 3 s. A function without a runtime or handler is 400
@@ -24,6 +26,7 @@ pub fn function_spec(
     function: &Function,
     version: &str,
     code: Bytes,
+    layers: Vec<LayerCode>,
 ) -> FcResult<FunctionSpec> {
     let runtime = function
         .runtime
@@ -76,6 +79,7 @@ pub fn function_spec(
             .unwrap_or(1),
         idle_timeout: seconds(function.idle_timeout, DEFAULT_IDLE_TIMEOUT),
         custom_runtime,
+        layers,
     })
 }
 
@@ -114,7 +118,8 @@ mod tests {
         function
             .environment_variables
             .insert("MODE".into(), "test".into());
-        let spec = function_spec("f", &function, "2", Bytes::from_static(b"zip")).unwrap();
+        let spec =
+            function_spec("f", &function, "2", Bytes::from_static(b"zip"), Vec::new()).unwrap();
         assert_eq!(spec.version, "2");
         assert_eq!(spec.code_checksum, "42");
         assert_eq!(spec.runtime, "python3.10");
@@ -131,7 +136,7 @@ mod tests {
     fn missing_runtime_or_code_is_invalid() {
         let no_runtime = Function::default();
         assert_eq!(
-            function_spec("f", &no_runtime, "LATEST", Bytes::new())
+            function_spec("f", &no_runtime, "LATEST", Bytes::new(), Vec::new())
                 .unwrap_err()
                 .code,
             fc_models::ErrorCode::InvalidArgument
@@ -140,7 +145,7 @@ mod tests {
             runtime: Some(Runtime::CustomContainer),
             ..Function::default()
         };
-        let err = function_spec("f", &container, "LATEST", Bytes::new()).unwrap_err();
+        let err = function_spec("f", &container, "LATEST", Bytes::new(), Vec::new()).unwrap_err();
         assert!(err.message.contains("custom-container"), "{}", err.message);
     }
 }

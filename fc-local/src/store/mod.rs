@@ -9,6 +9,7 @@
 pub mod aliases;
 pub mod code;
 pub mod functions;
+pub mod layers;
 pub mod resources;
 pub mod versions;
 
