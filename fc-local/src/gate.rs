@@ -1,7 +1,7 @@
 //! The gate every API request passes before a handler runs: it reads the whole body (enforcing
 //! the size limit) and checks the request's signature with [`crate::auth`].
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::http::request::Parts;
@@ -35,19 +35,9 @@ fn too_large(limit: usize) -> Response {
 /// under the gate's unsigned prefixes (code download links and HTTP trigger URLs, which clients
 /// call without signing).
 pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Response {
-    let limit = gate.config.max_body_bytes;
-    let (parts, body) = request.into_parts();
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
-        return too_large(limit);
-    }
-    let bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => bytes,
-        Err(_) => return too_large(limit),
+    let (parts, bytes) = match buffered(&gate.config, request).await {
+        Ok(buffered) => buffered,
+        Err(response) => return response,
     };
     let config = &gate.config;
     let path = parts.uri.path();
@@ -60,6 +50,25 @@ pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Re
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The request's head and whole body; 413 `EntityTooLarge` past the server's limit (checked
+/// on `Content-Length` first, then while reading).
+pub async fn buffered(config: &Config, request: Request) -> Result<(Parts, Bytes), Response> {
+    let limit = config.max_body_bytes;
+    let (parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large(limit));
+    }
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => Ok((parts, bytes)),
+        Err(_) => Err(too_large(limit)),
+    }
 }
 
 /// Verifies the signature of a request (its head and whole body) against the server's keys and

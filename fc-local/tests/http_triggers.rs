@@ -290,3 +290,65 @@ async fn unknown_triggers_are_404_and_oversized_requests_400() {
     assert_eq!(body["Code"], "InvalidArgument");
     assert!(body["Message"].as_str().unwrap().contains("4096"), "{body}");
 }
+
+#[tokio::test]
+async fn a_custom_domain_routes_by_host_and_path() {
+    use fc_client::types::{
+        CreateCustomDomainInput, CustomDomainProtocol, PathConfigInput, RouteConfigInput,
+    };
+    let (server, client) = start().await;
+    let source = r#"
+def handler(event, context):
+    import json
+    e = json.loads(event)
+    return {"statusCode": 200, "body": context.function.name + " " + e["rawPath"]}
+"#;
+    for name in ["site-api", "site-root"] {
+        create(
+            &client,
+            function(name, "python3.10", 10, &[("index.py", source)]),
+        )
+        .await;
+    }
+    let route = |path: &str, function: &str| -> PathConfigInput {
+        PathConfigInput::builder()
+            .path(path)
+            .function_name(function)
+            .try_into()
+            .expect("route")
+    };
+    let input: CreateCustomDomainInput = CreateCustomDomainInput::builder()
+        .domain_name("shop.example.com")
+        .protocol(CustomDomainProtocol::Http)
+        .route_config(
+            RouteConfigInput::try_from(
+                RouteConfigInput::builder()
+                    .routes(vec![route("/api/*", "site-api"), route("/*", "site-root")]),
+            )
+            .expect("routes"),
+        )
+        .try_into()
+        .expect("domain input");
+    client
+        .create_custom_domain()
+        .body(input)
+        .send()
+        .await
+        .expect("create custom domain");
+
+    let call = |host: &str, path: &str| {
+        web()
+            .get(format!("{}{path}", server.endpoint()))
+            .header("host", host)
+            .send()
+    };
+    let api = call("shop.example.com", "/api/cart").await.unwrap();
+    assert_eq!(api.status(), 200);
+    assert_eq!(api.text().await.unwrap(), "site-api /api/cart");
+    let local_form = format!("shop.example.com.localhost:{}", server.addr().port());
+    let root = call(&local_form, "/index.html").await.unwrap();
+    assert_eq!(root.text().await.unwrap(), "site-root /index.html");
+    // Any other host is fc-local's API, signature required.
+    let other = call("other.example.com", "/api/cart").await.unwrap();
+    assert_ne!(other.status(), 200);
+}

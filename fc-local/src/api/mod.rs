@@ -189,6 +189,10 @@ pub fn router(state: AppState) -> Router {
             },
             crate::gate::layer,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::http_trigger::custom_domain::layer,
+        ))
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(crate::request_id::layer))
         .with_state(state)

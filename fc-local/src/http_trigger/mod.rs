@@ -13,6 +13,7 @@
 //! `fc-local/README.md` ("HTTP triggers") lists each rule with its source.
 
 mod config;
+pub mod custom_domain;
 mod event;
 mod reply;
 
@@ -91,6 +92,22 @@ fn target(path: &str) -> Option<Target<'_>> {
     })
 }
 
+/// What serves one request: the function and qualifier, the path it sees, and the rules.
+pub(crate) struct Route {
+    /// The function to run.
+    pub function: String,
+    /// The qualifier to run (`None`: LATEST).
+    pub qualifier: Option<String>,
+    /// The path the function sees, still percent-encoded, starting with `/`.
+    pub raw_path: String,
+    /// Who may call.
+    pub auth_type: AuthType,
+    /// The methods accepted (upper case); empty accepts all.
+    pub methods: Vec<String>,
+    /// `requestContext.domainPrefix` of the event.
+    pub domain_prefix: String,
+}
+
 /// Any request under [`PREFIX`]: finds the trigger, applies its rules, runs the function and
 /// answers with what it returned.
 pub async fn serve(State(state): State<AppState>, request: Request) -> FcResult<Response> {
@@ -127,16 +144,38 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> FcResult<
             )
         })?;
     let config = TriggerConfig::parse(trigger.trigger_config.as_deref().unwrap_or("{}"))?;
-    config.allow_method(&parts.method)?;
-    check_size(&parts, body.len())?;
-    match config.auth_type {
+    let route = Route {
+        function: target.function.to_owned(),
+        qualifier: trigger.qualifier.clone(),
+        raw_path: target.raw_path.to_owned(),
+        auth_type: config.auth_type,
+        methods: config.methods,
+        domain_prefix: trigger.trigger_id.clone().unwrap_or_default(),
+    };
+    run(&state, &parts, body, &route).await
+}
+
+/// Applies `route`'s rules to the request, runs its function and answers with its result.
+pub(crate) async fn run(
+    state: &AppState,
+    parts: &Parts,
+    body: Bytes,
+    route: &Route,
+) -> FcResult<Response> {
+    TriggerConfig {
+        auth_type: route.auth_type,
+        methods: route.methods.clone(),
+    }
+    .allow_method(&parts.method)?;
+    check_size(parts, body.len())?;
+    match route.auth_type {
         AuthType::Anonymous => {}
         AuthType::Function => {
-            crate::gate::check_signature(&state.config, &parts, &body).map_err(|error| {
+            crate::gate::check_signature(&state.config, parts, &body).map_err(|error| {
                 FcError::new(
                     ErrorCode::FCCommonError,
                     format!(
-                        "the trigger's authType is function: the request must be signed ({})",
+                        "the authType is function: the request must be signed ({})",
                         error.message
                     ),
                 )
@@ -144,7 +183,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> FcResult<
         }
         AuthType::Jwt => {
             return Err(FcError::not_implemented(
-                "HTTP triggers with authType jwt (use anonymous or function)",
+                "HTTP triggers and custom domains with authType jwt (use anonymous or function)",
             ));
         }
     }
@@ -154,12 +193,12 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> FcResult<
         .get::<RequestId>()
         .map(|id| id.0.clone())
         .unwrap_or_else(crate::request_id::new_request_id);
-    let arn = state.function_arn(target.function);
+    let arn = state.function_arn(&route.function);
     let prepared = prepare(
         &state.store,
         arn,
-        target.function,
-        trigger.qualifier.as_deref(),
+        &route.function,
+        route.qualifier.as_deref(),
     )
     .await?;
     let source_ip = parts
@@ -169,16 +208,16 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> FcResult<
         .unwrap_or_else(|| "127.0.0.1".to_owned());
     let custom = RuntimeKind::of(&prepared.spec.runtime).ok() == Some(RuntimeKind::Custom);
     let (payload, http) = if custom {
-        (body, Some(forwarded(&parts, target.raw_path)))
+        (body, Some(forwarded(parts, &route.raw_path)))
     } else {
         let event = event::build(&event::Request {
-            parts: &parts,
-            raw_path: target.raw_path,
+            parts,
+            raw_path: &route.raw_path,
             body: &body,
             request_id: &request_id,
             account_id: &state.config.account_id,
             source_ip: &source_ip,
-            trigger_id: trigger.trigger_id.as_deref().unwrap_or_default(),
+            trigger_id: &route.domain_prefix,
         });
         (Bytes::from(event), None)
     };

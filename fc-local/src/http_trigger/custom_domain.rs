@@ -1,0 +1,169 @@
+//! Requests to custom domains: a request whose `Host` names a domain created with
+//! CreateCustomDomain, or its local form `<domain>.localhost` (which resolves to the loopback
+//! address without any DNS set-up), is routed by the domain's `routeConfig` to a function,
+//! which is called as through an HTTP trigger.
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use fc_models::{CustomDomain, CustomDomainAuthType, ErrorCode, PathConfig};
+
+use super::{AuthType, Route, run};
+use crate::error::{FcError, FcResult};
+use crate::state::AppState;
+use crate::store::resources::{self, Kind};
+
+/// The suffix of a custom domain's local form.
+pub const LOCAL_SUFFIX: &str = ".localhost";
+
+/// The custom domain a `Host` header may name: without port, lower case, without the
+/// [`LOCAL_SUFFIX`]; `None` for IP addresses and `localhost`, which are fc-local's own.
+///
+/// ```
+/// use fc_local::http_trigger::custom_domain::domain_of;
+///
+/// assert_eq!(domain_of("api.example.com.localhost:9000").as_deref(), Some("api.example.com"));
+/// assert_eq!(domain_of("API.Example.com").as_deref(), Some("api.example.com"));
+/// assert_eq!(domain_of("127.0.0.1:9000"), None);
+/// assert_eq!(domain_of("[::1]:9000"), None);
+/// assert_eq!(domain_of("localhost:9000"), None);
+/// ```
+pub fn domain_of(host: &str) -> Option<String> {
+    let host = host.trim().to_ascii_lowercase();
+    if host.starts_with('[') {
+        return None; // an IPv6 literal
+    }
+    let name = host
+        .rsplit_once(':')
+        .map_or(host.as_str(), |(name, _)| name);
+    let name = name.strip_suffix(LOCAL_SUFFIX).unwrap_or(name);
+    if name.is_empty() || name == "localhost" || name.parse::<std::net::IpAddr>().is_ok() {
+        return None;
+    }
+    Some(name.to_owned())
+}
+
+fn host(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::HOST).and_then(|v| v.to_str().ok())
+}
+
+/// Runs before the API's signature check: a request to a custom domain is served here; any
+/// other goes on to the API.
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(name) = host(request.headers()).and_then(domain_of) else {
+        return next.run(request).await;
+    };
+    let lookup = name.clone();
+    let found = state
+        .store
+        .transact(move |tx, _| resources::get::<CustomDomain>(tx, Kind::CustomDomain, "", &lookup))
+        .await;
+    let domain = match found {
+        Ok(Some(domain)) => domain,
+        Ok(None) => return next.run(request).await,
+        Err(error) => return error.into_response(),
+    };
+    let (parts, body) = match crate::gate::buffered(&state.config, request).await {
+        Ok(buffered) => buffered,
+        Err(response) => return response,
+    };
+    serve(&state, &parts, body, &name, &domain)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn serve(
+    state: &AppState,
+    parts: &Parts,
+    body: Bytes,
+    name: &str,
+    domain: &CustomDomain,
+) -> FcResult<Response> {
+    let path = parts.uri.path();
+    let routes = domain
+        .route_config
+        .as_ref()
+        .map(|config| config.routes.as_slice())
+        .unwrap_or_default();
+    let picked = pick(routes, path).ok_or_else(|| {
+        FcError::with_status(
+            StatusCode::NOT_FOUND,
+            ErrorCode::PathNotSupported,
+            format!("no route of custom domain '{name}' matches the path '{path}'"),
+        )
+    })?;
+    let auth_type = match domain
+        .auth_config
+        .as_ref()
+        .and_then(|a| a.auth_type.as_ref())
+    {
+        None | Some(CustomDomainAuthType::Anonymous) => AuthType::Anonymous,
+        Some(CustomDomainAuthType::Function) => AuthType::Function,
+        Some(_) => AuthType::Jwt,
+    };
+    let route = Route {
+        function: picked.function_name.clone().unwrap_or_default(),
+        qualifier: picked.qualifier.clone().filter(|q| !q.is_empty()),
+        raw_path: path.to_owned(),
+        auth_type,
+        methods: picked
+            .methods
+            .iter()
+            .map(|m| m.as_str().to_ascii_uppercase())
+            .collect(),
+        domain_prefix: name.split('.').next().unwrap_or_default().to_owned(),
+    };
+    run(state, parts, body, &route).await
+}
+
+/// The route for `path`: an exact `path` first, else the longest `prefix*` that `path`
+/// starts with (the service's rule for custom-domain routes).
+fn pick<'a>(routes: &'a [PathConfig], path: &str) -> Option<&'a PathConfig> {
+    if let Some(exact) = routes.iter().find(|r| r.path.as_deref() == Some(path)) {
+        return Some(exact);
+    }
+    routes
+        .iter()
+        .filter_map(|route| {
+            let prefix = route.path.as_deref()?.strip_suffix('*')?;
+            path.starts_with(prefix).then_some((prefix.len(), route))
+        })
+        .max_by_key(|(length, _)| *length)
+        .map(|(_, route)| route)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(path: &str, function: &str) -> PathConfig {
+        PathConfig {
+            path: Some(path.to_owned()),
+            function_name: Some(function.to_owned()),
+            ..PathConfig::default()
+        }
+    }
+
+    #[test]
+    fn exact_routes_win_then_the_longest_wildcard() {
+        let routes = [
+            route("/*", "root"),
+            route("/api/*", "api"),
+            route("/api/users", "users"),
+            route("/api/users/*", "user"),
+        ];
+        let picked = |path| pick(&routes, path).and_then(|r| r.function_name.as_deref());
+        assert_eq!(picked("/api/users"), Some("users"));
+        assert_eq!(picked("/api/users/7"), Some("user"));
+        assert_eq!(picked("/api/other"), Some("api"));
+        assert_eq!(picked("/index.html"), Some("root"));
+        assert_eq!(
+            pick(&routes[2..3], "/api/users/"),
+            None,
+            "exact means exact"
+        );
+    }
+}
