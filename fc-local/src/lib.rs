@@ -46,6 +46,7 @@ pub mod state;
 pub mod store;
 pub mod sts;
 pub mod tasks;
+pub mod timer;
 pub mod validate;
 
 pub use api::router;

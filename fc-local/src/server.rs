@@ -127,6 +127,7 @@ impl FcLocal {
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;
         let state = AppState::new(self.config.clone(), store.clone())?;
+        let timers = crate::timer::spawn(state.clone());
         let app = crate::api::router(state.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -148,6 +149,7 @@ impl FcLocal {
             state,
             stop: Some(stop_tx),
             task: Some(task),
+            timers,
         })
     }
 }
@@ -162,6 +164,7 @@ pub struct FcLocalHandle {
     state: AppState,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    timers: JoinHandle<()>,
 }
 
 impl FcLocalHandle {
@@ -215,6 +218,7 @@ impl FcLocalHandle {
     /// invocations still running end at once, as crashed), lets open requests finish and
     /// waits for the server. The executor's work directory is removed.
     pub async fn shutdown(mut self) {
+        self.timers.abort();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -227,6 +231,7 @@ impl FcLocalHandle {
 
 impl Drop for FcLocalHandle {
     fn drop(&mut self) {
+        self.timers.abort();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

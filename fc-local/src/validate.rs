@@ -51,6 +51,9 @@ pub fn trigger_config(trigger_type: &fc_models::TriggerType, config: &str) -> Fc
     let Some(object) = value.as_object() else {
         return Err(invalid("triggerConfig must be a JSON object".to_owned()));
     };
+    if *trigger_type == fc_models::TriggerType::Timer {
+        crate::timer::TimerConfig::parse(config).map_err(invalid)?;
+    }
     if *trigger_type == fc_models::TriggerType::Http {
         let methods_known = fc_models::HttpMethod::VALUES;
         if let Some(methods) = object.get("methods") {

@@ -59,7 +59,7 @@ async fn trigger_lifecycle_http_url_and_rules() {
 
     let cases = [
         (
-            trigger(&api, "web", "timer", json!({})).await,
+            trigger(&api, "web", "timer", json!({"cronExpression": "@every 1m"})).await,
             409,
             "TriggerAlreadyExists",
         ),
@@ -70,6 +70,17 @@ async fn trigger_lifecycle_http_url_and_rules() {
         ),
         (
             trigger(&api, "1bad", "timer", json!({})).await,
+            400,
+            "InvalidArgument",
+        ),
+        (
+            trigger(
+                &api,
+                "t",
+                "timer",
+                json!({"cronExpression": "0 0 25 * * *"}),
+            )
+            .await,
             400,
             "InvalidArgument",
         ),
@@ -118,7 +129,8 @@ async fn trigger_lifecycle_http_url_and_rules() {
             &format!("{F}/triggers"),
             &[],
             Some(json!({
-        "triggerName": "t", "triggerType": "timer", "triggerConfig": "{}", "qualifier": "9"})),
+        "triggerName": "t", "triggerType": "timer",
+        "triggerConfig": r#"{"cronExpression": "@every 1m"}"#, "qualifier": "9"})),
         )
         .await;
     assert_eq!(bad_qualifier.code(), "VersionNotFound");
