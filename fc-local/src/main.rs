@@ -178,6 +178,13 @@ async fn main() -> ExitCode {
         }
     );
     println!("storage: {storage}");
+    for (function, dir) in server.live_code_functions().await.unwrap_or_default() {
+        println!("live code: function '{function}' runs from {dir}");
+    }
+    println!(
+        "HTTP triggers: {}/__http/<function>/<trigger>/",
+        server.endpoint()
+    );
     println!("press Ctrl-C to stop");
     signals.wait().await;
     println!("fc-local: stopping");

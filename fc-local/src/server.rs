@@ -208,6 +208,28 @@ impl FcLocalHandle {
         &self.store
     }
 
+    /// The functions (LATEST) that run from a local directory (live code), with the directory.
+    pub async fn live_code_functions(
+        &self,
+    ) -> Result<Vec<(String, String)>, crate::error::FcError> {
+        self.store
+            .transact(|tx, _| {
+                let functions = crate::store::functions::list(tx, None, None)?;
+                Ok(functions
+                    .into_iter()
+                    .filter_map(|function| {
+                        let dir = function
+                            .code_checksum
+                            .as_deref()?
+                            .strip_prefix(crate::validate::DIRECTORY_CHECKSUM_PREFIX)?
+                            .to_owned();
+                        Some((function.function_name.unwrap_or_default(), dir))
+                    })
+                    .collect())
+            })
+            .await
+    }
+
     /// The executor that runs this instance's functions: [`Executor::logs`] gives the output
     /// kept per function, [`Executor::instances`] the running instances.
     pub fn executor(&self) -> &Executor {

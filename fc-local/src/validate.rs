@@ -254,13 +254,43 @@ pub struct CodePackage {
     pub checksum: String,
 }
 
-/// Decodes and checks `code` (base64 ZIP, size, optional checksum; README "Code" rows). fc-local
-/// has no OSS to fetch code from (our choice to refuse it).
+/// The `code.ossBucketName` that makes a function run from a local directory (live code, fc-local
+/// only): `code.ossObjectName` is the directory's absolute path.
+pub const LOCAL_DIRECTORY_BUCKET: &str = "fc-local-dir";
+/// How the `codeChecksum` of a function that runs from a directory starts.
+pub const DIRECTORY_CHECKSUM_PREFIX: &str = "dir:";
+
+impl CodePackage {
+    /// The directory a live-code function runs from, if it is one.
+    pub fn directory(&self) -> Option<&str> {
+        self.checksum.strip_prefix(DIRECTORY_CHECKSUM_PREFIX)
+    }
+}
+
+/// Decodes and checks `code` (base64 ZIP, size, optional checksum; README "Code" rows), or a
+/// local directory named with [`LOCAL_DIRECTORY_BUCKET`] (which must exist). fc-local has no OSS
+/// to fetch code from (our choice to refuse it).
 pub fn code(code: &InputCodeLocation, max_bytes: usize) -> FcResult<Option<CodePackage>> {
+    if code.oss_bucket_name.as_deref() == Some(LOCAL_DIRECTORY_BUCKET) {
+        let dir = code.oss_object_name.as_deref().unwrap_or_default();
+        if !std::path::Path::new(dir).is_absolute() {
+            return Err(invalid(format!(
+                "code.ossObjectName must be the absolute path of the directory to run from (with code.ossBucketName {LOCAL_DIRECTORY_BUCKET}), got '{dir}'"
+            )));
+        }
+        let canonical = std::fs::canonicalize(dir)
+            .ok()
+            .filter(|path| path.is_dir())
+            .ok_or_else(|| invalid(format!("code.ossObjectName: '{dir}' is not a directory")))?;
+        return Ok(Some(CodePackage {
+            bytes: Vec::new(),
+            checksum: format!("{DIRECTORY_CHECKSUM_PREFIX}{}", canonical.display()),
+        }));
+    }
     if code.oss_bucket_name.is_some() || code.oss_object_name.is_some() {
-        return Err(invalid(
-            "code.ossBucketName/ossObjectName: fc-local has no OSS to fetch code from; send the ZIP in code.zipFile".to_owned(),
-        ));
+        return Err(invalid(format!(
+            "code.ossBucketName/ossObjectName: fc-local has no OSS to fetch code from; send the ZIP in code.zipFile, or run from a local directory with code.ossBucketName {LOCAL_DIRECTORY_BUCKET}"
+        )));
     }
     let Some(zip_file) = code.zip_file.as_deref() else {
         return Ok(None);

@@ -86,6 +86,12 @@ fn set_code(function: &mut Function, package: Option<&CodePackage>) {
     if let Some(package) = package {
         function.code_checksum = Some(package.checksum.clone());
         function.code_size = i64::try_from(package.bytes.len()).ok();
+        if let Some(dir) = package.directory() {
+            eprintln!(
+                "fc-local: function '{}' runs from the directory {dir} (live code: edits apply on the next invocation)",
+                function.function_name.as_deref().unwrap_or_default()
+            );
+        }
     }
 }
 
@@ -144,7 +150,7 @@ pub async fn create(
         .transact(move |tx, code| {
             resolve_layers(tx, &mut function.layers)?;
             functions::insert(tx, &name, &function)?;
-            if let Some(package) = package {
+            if let Some(package) = package.as_ref().filter(|p| p.directory().is_none()) {
                 code.put(tx, &package.checksum, &package.bytes)?;
             }
             Ok(function)
@@ -203,7 +209,7 @@ pub async fn update(
             check_code_kind(&function)?;
             validate::function(&function)?;
             functions::replace(tx, &name, &function)?;
-            if let Some(package) = package {
+            if let Some(package) = package.as_ref().filter(|p| p.directory().is_none()) {
                 code.put(tx, &package.checksum, &package.bytes)?;
             }
             Ok(function)

@@ -34,6 +34,8 @@ mod run;
 mod spec;
 mod unpack;
 
+pub use unpack::directory_fingerprint;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};

@@ -80,6 +80,9 @@ pub struct FunctionSpec {
     pub code_checksum: String,
     /// The code package (a ZIP).
     pub code_zip: Bytes,
+    /// A directory to run from instead of unpacking `code_zip` (live code): include a
+    /// fingerprint of its files in `code_checksum`, so that an edit means new instances.
+    pub code_dir: Option<std::path::PathBuf>,
     /// Runtime name, e.g. `python3.10`, `nodejs20`, `custom.debian10`.
     pub runtime: String,
     /// Handler, `file.function` for Python and Node.js (passed along for custom runtimes).
@@ -129,6 +132,7 @@ impl FunctionSpec {
             version: "LATEST".to_owned(),
             code_checksum: fc_client::code::checksum_string(&code_zip),
             code_zip,
+            code_dir: None,
             runtime: runtime.into(),
             handler: handler.into(),
             memory_mb: 128,

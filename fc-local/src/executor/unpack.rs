@@ -77,19 +77,26 @@ pub(crate) fn prepare(
     if root.exists() {
         fs::remove_dir_all(&root).map_err(io(&root))?;
     }
-    let code_dir = root.join("code");
-    let archive =
-        ZipArchive::read(&spec.code_zip, max_code_size).map_err(|source| ExecError::CodeRead {
-            function: spec.name.clone(),
-            source,
-        })?;
-    archive
-        .extract_to(&code_dir)
-        .map_err(|source| ExecError::CodeExtract {
-            function: spec.name.clone(),
-            dir: code_dir.clone(),
-            source,
-        })?;
+    let code_dir = match &spec.code_dir {
+        Some(live) => live.clone(),
+        None => {
+            let code_dir = root.join("code");
+            let archive = ZipArchive::read(&spec.code_zip, max_code_size).map_err(|source| {
+                ExecError::CodeRead {
+                    function: spec.name.clone(),
+                    source,
+                }
+            })?;
+            archive
+                .extract_to(&code_dir)
+                .map_err(|source| ExecError::CodeExtract {
+                    function: spec.name.clone(),
+                    dir: code_dir.clone(),
+                    source,
+                })?;
+            code_dir
+        }
+    };
     let code_dir = code_dir.canonicalize().map_err(io(&code_dir))?;
     let bootstrap = match kind {
         RuntimeKind::Python => Some(("bootstrap.py", PYTHON_BOOTSTRAP)),
@@ -118,6 +125,34 @@ pub(crate) fn prepare(
         bootstrap,
         opt_dir,
     })
+}
+
+/// What changes when a file below `dir` changes: every path with its size and modification
+/// time, hashed (at most `MAX_FINGERPRINT_ENTRIES` entries are looked at). Blocking.
+pub fn directory_fingerprint(dir: &Path) -> std::io::Result<String> {
+    use std::hash::{Hash, Hasher};
+    const MAX_FINGERPRINT_ENTRIES: usize = 100_000;
+    let mut hasher = std::hash::DefaultHasher::new();
+    let mut pending = vec![dir.to_path_buf()];
+    let mut seen = 0;
+    while let Some(current) = pending.pop() {
+        let mut entries: Vec<_> = fs::read_dir(&current)?.filter_map(Result::ok).collect();
+        entries.sort_by_key(|entry| entry.file_name());
+        for entry in entries {
+            seen += 1;
+            if seen > MAX_FINGERPRINT_ENTRIES {
+                return Ok(format!("{:016x}", hasher.finish()));
+            }
+            let meta = entry.metadata()?;
+            entry.path().hash(&mut hasher);
+            meta.len().hash(&mut hasher);
+            meta.modified().ok().hash(&mut hasher);
+            if meta.is_dir() {
+                pending.push(entry.path());
+            }
+        }
+    }
+    Ok(format!("{:016x}", hasher.finish()))
 }
 
 /// A name made safe as one path component (function names are `[A-Za-z0-9_-]` anyway).

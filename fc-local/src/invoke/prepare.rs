@@ -65,7 +65,13 @@ pub async fn prepare(
             Ok((resolved, package, layers))
         })
         .await?;
-    let has_checksum = resolved.function.code_checksum.is_some();
+    let live_dir = resolved
+        .function
+        .code_checksum
+        .as_deref()
+        .and_then(|c| c.strip_prefix(crate::validate::DIRECTORY_CHECKSUM_PREFIX))
+        .map(std::path::PathBuf::from);
+    let has_checksum = resolved.function.code_checksum.is_some() && live_dir.is_none();
     let code = match code {
         Some(bytes) => Bytes::from(bytes),
         None if has_checksum => {
@@ -75,13 +81,28 @@ pub async fn prepare(
         }
         None => Bytes::new(),
     };
-    let spec = function_spec(
+    let mut spec = function_spec(
         name,
         &resolved.function,
         &resolved.version_label(),
         code,
         layers,
     )?;
+    if let Some(dir) = live_dir {
+        let walked = dir.clone();
+        let fingerprint =
+            tokio::task::spawn_blocking(move || crate::executor::directory_fingerprint(&walked))
+                .await
+                .map_err(FcError::internal)?
+                .map_err(|e| {
+                    FcError::invalid_argument(format!(
+                        "function '{name}' runs from the directory {} that cannot be read: {e}",
+                        dir.display()
+                    ))
+                })?;
+        spec.code_checksum = format!("{}@{fingerprint}", spec.code_checksum);
+        spec.code_dir = Some(dir);
+    }
     // Refuse what the executor cannot run (e.g. a java runtime) now, also for async calls.
     spec.validate()?;
     Ok(Prepared {

@@ -63,6 +63,7 @@ pub fn function_spec(
         version: version.to_owned(),
         code_checksum: checksum,
         code_zip: code,
+        code_dir: None,
         runtime,
         handler: function.handler.clone().unwrap_or_default(),
         memory_mb: function
