@@ -1,4 +1,5 @@
-//! UTC timestamps in the ISO 8601 form the ACS APIs use (`2024-05-20T08:15:30Z`).
+//! UTC timestamps in the ISO 8601 form the ACS APIs use (`2024-05-20T08:15:30Z`), and HTTP dates
+//! (`Mon, 20 May 2024 08:15:30 GMT`) for classic FC signatures.
 //!
 //! Signing writes the request time as `x-acs-date`; credential providers read expiry times
 //! (`Expiration`) in the same form. Both need only whole-second UTC times, so this module does
@@ -65,6 +66,106 @@ pub fn parse_iso8601(text: &str) -> Option<SystemTime> {
     let days = u64::try_from(days_from_civil(year, month, day)).ok()?;
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second;
     Some(UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// A UTC time as calendar fields (whole seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcFields {
+    /// The year.
+    pub year: i64,
+    /// 1 to 12.
+    pub month: u32,
+    /// 1 to 31.
+    pub day: u32,
+    /// 0 to 23.
+    pub hour: u32,
+    /// 0 to 59.
+    pub minute: u32,
+    /// 0 to 59.
+    pub second: u32,
+    /// 0 (Sunday) to 6 (Saturday).
+    pub weekday: u32,
+}
+
+/// The calendar fields of `time` in UTC.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// let fields = fc_client::timestamp::utc_fields(UNIX_EPOCH + Duration::from_secs(1_716_192_930));
+/// assert_eq!((fields.year, fields.month, fields.day), (2024, 5, 20));
+/// assert_eq!((fields.hour, fields.minute, fields.second, fields.weekday), (8, 15, 30, 1));
+/// ```
+pub fn utc_fields(time: SystemTime) -> UtcFields {
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs();
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(i64::try_from(days).unwrap_or(i64::MAX));
+    UtcFields {
+        year,
+        month,
+        day,
+        hour: (rem / 3600) as u32,
+        minute: (rem % 3600 / 60) as u32,
+        second: (rem % 60) as u32,
+        // 1970-01-01 was a Thursday.
+        weekday: ((days + 4) % 7) as u32,
+    }
+}
+
+const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Formats `time` as an HTTP date (RFC 1123, GMT), the `Date` of classic FC signatures.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// let t = UNIX_EPOCH + Duration::from_secs(1_716_192_930);
+/// assert_eq!(fc_client::timestamp::format_http_date(t), "Mon, 20 May 2024 08:15:30 GMT");
+/// ```
+pub fn format_http_date(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs();
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(i64::try_from(days).unwrap_or(i64::MAX));
+    format!(
+        "{}, {day:02} {} {year:04} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[(days % 7) as usize],
+        MONTHS[(month - 1) as usize],
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Parses an HTTP date in the RFC 1123 form (`Mon, 20 May 2024 08:15:30 GMT`); the weekday is
+/// not checked. `None` for anything else.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// let t = fc_client::timestamp::parse_http_date("Mon, 20 May 2024 08:15:30 GMT").unwrap();
+/// assert_eq!(t, UNIX_EPOCH + Duration::from_secs(1_716_192_930));
+/// assert!(fc_client::timestamp::parse_http_date("2024-05-20T08:15:30Z").is_none());
+/// ```
+pub fn parse_http_date(text: &str) -> Option<SystemTime> {
+    let (_, rest) = text.trim().split_once(", ")?;
+    let mut parts = rest.split(' ');
+    let day = parts.next()?;
+    let month_name = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == month_name)? + 1;
+    let year = parts.next()?;
+    let time = parts.next()?;
+    if parts.next() != Some("GMT") || parts.next().is_some() {
+        return None;
+    }
+    parse_iso8601(&format!("{year}-{month:02}-{day:0>2}T{time}Z"))
 }
 
 fn number<T: std::str::FromStr>(text: &str, width: usize) -> Option<T> {

@@ -75,6 +75,27 @@ pub async fn buffered(config: &Config, request: Request) -> Result<(Parts, Bytes
 /// the temporary credentials it issues to functions; always `Ok` with `--no-auth`. The API
 /// requests pass it in [`layer`]; HTTP triggers with `authType: function` call it themselves.
 pub fn check_signature(config: &Config, parts: &Parts, body: &[u8]) -> Result<(), FcError> {
+    check(config, parts, body, auth::verify)
+}
+
+/// [`check_signature`] for HTTP triggers and custom domains, which also take the classic FC
+/// scheme (`Authorization: FC ...`).
+pub fn check_trigger_signature(config: &Config, parts: &Parts, body: &[u8]) -> Result<(), FcError> {
+    let classic = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("FC "));
+    if classic {
+        check(config, parts, body, auth::verify_classic)
+    } else {
+        check_signature(config, parts, body)
+    }
+}
+
+type Verifier = fn(&[SigningKey<'_>], SignedRequest<'_>, SystemTime) -> Result<(), FcError>;
+
+fn check(config: &Config, parts: &Parts, body: &[u8], verify: Verifier) -> Result<(), FcError> {
     if !config.auth {
         return Ok(());
     }
@@ -97,5 +118,5 @@ pub fn check_signature(config: &Config, parts: &Parts, body: &[u8]) -> Result<()
         headers: &parts.headers,
         body,
     };
-    auth::verify(&accepted, signed, SystemTime::now())
+    verify(&accepted, signed, SystemTime::now())
 }

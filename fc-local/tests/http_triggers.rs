@@ -179,6 +179,38 @@ def handler(event, context):
     let text = String::from_utf8_lossy(&signed.body);
     assert_eq!(signed.status, 200, "{text}");
     assert_eq!(text, "signed ok");
+
+    // The classic FC scheme, as FC 2.0 SDKs sign HTTP trigger calls.
+    use fc_client::signing::classic;
+    let date = fc_client::timestamp::format_http_date(std::time::SystemTime::now());
+    let queries = [("x".to_owned(), "1".to_owned())];
+    let text = classic::string_to_sign(
+        "GET",
+        "",
+        "",
+        &date,
+        [],
+        "/__http/py-private/web/data",
+        Some(&queries),
+    );
+    let good = classic::authorization(
+        server.access_key_id(),
+        &classic::signature(server.access_key_secret(), &text),
+    );
+    let bad = classic::authorization(
+        server.access_key_id(),
+        &classic::signature("not-the-secret", &text),
+    );
+    for (authorization, status) in [(good, 200), (bad, 403)] {
+        let reply = web()
+            .get(format!("{url}data?x=1"))
+            .header("date", &date)
+            .header("authorization", authorization)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), status);
+    }
 }
 
 #[tokio::test]

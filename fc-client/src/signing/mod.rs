@@ -1,4 +1,5 @@
-//! ACS3-HMAC-SHA256 request signing (Alibaba Cloud "V3" signatures).
+//! ACS3-HMAC-SHA256 request signing (Alibaba Cloud "V3" signatures); the classic FC scheme of the
+//! FC 2.0 SDKs and HTTP triggers is in [`classic`].
 //!
 //! This module is pure computation: it performs no I/O and never reads the
 //! clock. Timestamps (`x-acs-date`) and nonces (`x-acs-signature-nonce`) are
@@ -60,6 +61,7 @@
 //! ```
 
 mod canonical;
+pub mod classic;
 mod verify;
 
 pub use canonical::*;

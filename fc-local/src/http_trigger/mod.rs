@@ -170,8 +170,8 @@ pub(crate) async fn run(
     check_size(parts, body.len())?;
     match route.auth_type {
         AuthType::Anonymous => {}
-        AuthType::Function => {
-            crate::gate::check_signature(&state.config, parts, &body).map_err(|error| {
+        AuthType::Function => crate::gate::check_trigger_signature(&state.config, parts, &body)
+            .map_err(|error| {
                 FcError::new(
                     ErrorCode::FCCommonError,
                     format!(
@@ -179,8 +179,7 @@ pub(crate) async fn run(
                         error.message
                     ),
                 )
-            })?
-        }
+            })?,
         AuthType::Jwt => {
             return Err(FcError::not_implemented(
                 "HTTP triggers and custom domains with authType jwt (use anonymous or function)",

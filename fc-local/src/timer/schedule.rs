@@ -111,23 +111,20 @@ impl Schedule {
                 dom_restricted,
                 dow_restricted,
             } => {
-                let days = seconds / 86_400;
-                let of_day = seconds % 86_400;
-                let (_, month, day) = civil_from_days(days);
-                let weekday = (days + 4) % 7; // 1970-01-01 was a Thursday
-                let has = |field: usize, value: u64| fields[field] & (1 << value) != 0;
-                let dom = has(3, day);
-                let dow = has(5, weekday);
+                let utc = fc_client::timestamp::utc_fields(time);
+                let has = |field: usize, value: u32| fields[field] & (1 << value) != 0;
+                let dom = has(3, utc.day);
+                let dow = has(5, utc.weekday);
                 let day_matches = match (dom_restricted, dow_restricted) {
                     (true, true) => dom || dow,
                     (true, false) => dom,
                     (false, true) => dow,
                     (false, false) => true,
                 };
-                has(0, of_day % 60)
-                    && has(1, of_day / 60 % 60)
-                    && has(2, of_day / 3600)
-                    && has(4, month)
+                has(0, utc.second)
+                    && has(1, utc.minute)
+                    && has(2, utc.hour)
+                    && has(4, utc.month)
                     && day_matches
             }
         }
@@ -217,21 +214,6 @@ fn value(text: &str, index: usize) -> Result<u64, String> {
     named
         .or_else(|| text.parse().ok())
         .ok_or_else(|| format!("'{text}' is not a number (L, W and # are not supported)"))
-}
-
-/// Days since 1970-01-01 → (year, month 1-12, day 1-31), proleptic Gregorian (H. Hinnant's
-/// `civil_from_days`).
-fn civil_from_days(days: u64) -> (i64, u64, u64) {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u64;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u64;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
