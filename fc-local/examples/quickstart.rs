@@ -1,4 +1,5 @@
-//! The fc-rs quickstart: deploy two functions, call them, version them, list them, clean up.
+//! The fc-rs quickstart: deploy two functions, call them, version them, list them, serve a web
+//! function at its HTTP trigger's URL, clean up.
 //!
 //! ```sh
 //! cargo run --example quickstart            # against an embedded fc-local, no account needed
@@ -18,7 +19,8 @@ use fc_client::Client;
 use fc_client::code::CodePackage;
 use fc_client::credentials::Credentials;
 use fc_client::types::{
-    AsyncTaskStatus, CreateAliasInput, CreateFunctionInput, PublishVersionInput,
+    AsyncTaskStatus, CreateAliasInput, CreateFunctionInput, CreateTriggerInput,
+    PublishVersionInput, TriggerType,
 };
 use fc_local::FcLocal;
 use futures::TryStreamExt;
@@ -31,7 +33,7 @@ struct Sample {
     runtime: &'static str,
 }
 
-const SAMPLES: [Sample; 2] = [
+const SAMPLES: [Sample; 3] = [
     Sample {
         name: "quickstart-python",
         dir: "hello-python",
@@ -42,7 +44,17 @@ const SAMPLES: [Sample; 2] = [
         dir: "hello-node",
         runtime: "nodejs20",
     },
+    Sample {
+        name: "quickstart-web",
+        dir: "hello-web",
+        runtime: "python3.10",
+    },
 ];
+
+/// The web sample, called through its HTTP trigger rather than with InvokeFunction.
+const WEB: &str = "quickstart-web";
+/// Its HTTP trigger.
+const WEB_TRIGGER: &str = "web";
 
 const ALIAS: &str = "live";
 
@@ -82,12 +94,12 @@ async fn run() -> Result<(), Box<dyn Error>> {
         (client, Some(server))
     };
 
-    let result = deploy_and_call(&client).await;
+    let result = deploy_and_call(&client, cloud).await;
     clean_up(&client).await;
     result
 }
 
-async fn deploy_and_call(client: &Client) -> Result<(), Box<dyn Error>> {
+async fn deploy_and_call(client: &Client, cloud: bool) -> Result<(), Box<dyn Error>> {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     for sample in &SAMPLES {
         let package = CodePackage::from_dir(examples.join(sample.dir))?;
@@ -113,7 +125,7 @@ async fn deploy_and_call(client: &Client) -> Result<(), Box<dyn Error>> {
         );
     }
 
-    for sample in &SAMPLES {
+    for sample in SAMPLES.iter().filter(|s| s.name != WEB) {
         let output = client
             .invoke(sample.name)
             .json(&json!({ "name": "fc-rs" }))
@@ -181,6 +193,42 @@ async fn deploy_and_call(client: &Client) -> Result<(), Box<dyn Error>> {
         .try_collect()
         .await?;
     step("listed functions (1 per page)", names.join(", "));
+
+    serve_web_function(client, cloud).await
+}
+
+/// Gives the web sample an HTTP trigger and calls it at the URL the service reports.
+async fn serve_web_function(client: &Client, cloud: bool) -> Result<(), Box<dyn Error>> {
+    let trigger = client
+        .create_trigger()
+        .function_name(WEB)
+        .body(
+            CreateTriggerInput::builder()
+                .trigger_name(WEB_TRIGGER)
+                .trigger_type(TriggerType::Http)
+                .trigger_config(json!({"authType": "anonymous", "methods": ["GET"]}).to_string()),
+        )
+        .send()
+        .await?
+        .into_inner();
+    let url = trigger
+        .http_trigger
+        .and_then(|urls| urls.url_internet)
+        .ok_or("the HTTP trigger reports no URL")?;
+    step("HTTP trigger URL", &url);
+    // fc-local is on this machine: never send its requests through a proxy.
+    let web = if cloud {
+        reqwest::Client::new()
+    } else {
+        reqwest::Client::builder().no_proxy().build()?
+    };
+    let response = web.get(format!("{url}greet?name=browser")).send().await?;
+    let status = response.status();
+    let body = response.text().await?;
+    step("GET <url>/greet?name=browser", format!("{status} {body}"));
+    if !status.is_success() {
+        return Err(format!("the web function answered {status}").into());
+    }
     Ok(())
 }
 
@@ -220,6 +268,15 @@ async fn wait_for_task(
 async fn clean_up(client: &Client) {
     let python = SAMPLES[0].name;
     let mut problems = Vec::new();
+    if let Err(e) = client
+        .delete_trigger()
+        .function_name(WEB)
+        .trigger_name(WEB_TRIGGER)
+        .send()
+        .await
+    {
+        problems.push(fc_client::Error::from(e));
+    }
     if let Err(e) = client
         .delete_alias()
         .function_name(python)
@@ -261,7 +318,10 @@ async fn clean_up(client: &Client) {
     let not_found = |e: &fc_client::Error| e.status() == Some(404);
     let real: Vec<_> = problems.iter().filter(|e| !not_found(e)).collect();
     if real.is_empty() {
-        step("cleaned up", "functions, version and alias deleted");
+        step(
+            "cleaned up",
+            "functions, trigger, version and alias deleted",
+        );
     } else {
         for problem in real {
             eprintln!("    cleanup: {problem}");

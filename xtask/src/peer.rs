@@ -25,7 +25,11 @@ use std::time::{Duration, Instant};
 use crate::workspace_root;
 
 /// The packages the suites need, pinned.
-const PINNED: [&str; 2] = ["alibabacloud-fc20230330==4.8.3", "schemathesis==4.32.5"];
+const PINNED: [&str; 3] = [
+    "alibabacloud-fc20230330==4.8.3",
+    "aliyun-fc2==2.5.2",
+    "schemathesis==4.32.5",
+];
 /// Keys the scenario's instance is started with.
 const ACCESS_KEY_ID: &str = "LTAIpeersuite";
 const ACCESS_KEY_SECRET: &str = "peer-suite-secret";

@@ -6,8 +6,8 @@
 //! `/api/x`), the query, the headers and the body. The trigger's `triggerConfig` decides who
 //! may call and how ([`TriggerConfig`]); the trigger's qualifier decides what runs.
 //!
-//! - Built-in runtimes (Python, Node.js) get the FC 3.0 HTTP event ([`event`]) and answer with
-//!   `statusCode`/`headers`/`body`/`isBase64Encoded` or a plain value ([`reply`]).
+//! - Built-in runtimes (Python, Node.js) get the FC 3.0 HTTP event (`event.rs`) and answer with
+//!   `statusCode`/`headers`/`body`/`isBase64Encoded` or a plain value (`reply.rs`).
 //! - Custom runtimes receive the request itself on their port, and their answer goes back.
 //!
 //! `fc-local/README.md` ("HTTP triggers") lists each rule with its source.

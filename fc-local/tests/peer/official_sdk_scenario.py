@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs a management-plane and invocation scenario against fc-local with the official Python SDK.
 
-The SDK is `alibabacloud-fc20230330==4.8.3` (a client fc-rs did not write). Every check prints
+The SDK is `alibabacloud-fc20230330==4.8.3` (a client fc-rs did not write); the signer of
+`aliyun-fc2==2.5.2` signs a call to an HTTP trigger with the classic FC scheme. Every check prints
 one line; the last line is `N passed, M failed` and the exit status is non-zero when M > 0.
 
     python official_sdk_scenario.py --endpoint http://127.0.0.1:PORT \
@@ -15,6 +16,7 @@ import json
 import sys
 import time
 import traceback
+import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
@@ -287,6 +289,92 @@ def scenario(api, bad_api, prefix):
           code == "SignatureNotMatch" and status == 403, f"{status} {code}")
 
 
+def web_scenario(api, prefix, key_id, secret):
+    """An HTTP-trigger web function using a layer, created with the SDK and called with urllib;
+    a function-auth trigger called unsigned and signed by the official FC 2.0 SDK's signer."""
+    layer_zip = io.BytesIO()
+    with zipfile.ZipFile(layer_zip, "w") as archive:
+        archive.writestr("python/webgreet.py", "GREETING = 'hello from a layer'\n")
+    layer = api.create_layer_version(prefix + "web-layer", fc.CreateLayerVersionRequest(
+        body=fc.CreateLayerVersionInput(
+            code=fc.InputCodeLocation(zip_file=base64.b64encode(layer_zip.getvalue()).decode()),
+            compatible_runtime=["python3.10"]))).body
+    check("CreateLayerVersion reports the layer version ARN", bool(layer.layer_version_arn))
+
+    name = prefix + "web"
+    package = make_zip(
+        "import json, webgreet\n"
+        "def handler(event, context):\n"
+        "    e = json.loads(event)\n"
+        "    return {'statusCode': 201, 'headers': {'Content-Type': 'application/json',\n"
+        "            'X-Greeting': webgreet.GREETING},\n"
+        "            'body': json.dumps({'method': e['requestContext']['http']['method'],\n"
+        "                                'path': e['rawPath'], 'query': e['queryParameters'],\n"
+        "                                'body': e['body']})}\n")
+    web_input = create_input(name, package, "web")
+    web_input.layers = [layer.layer_version_arn]
+    api.create_function(fc.CreateFunctionRequest(body=web_input))
+    got = api.get_function(name, fc.GetFunctionRequest()).body
+    check("GetFunction lists the layer", [l.arn for l in (got.layers or [])]
+          == [layer.layer_version_arn])
+    trigger = api.create_trigger(name, fc.CreateTriggerRequest(body=fc.CreateTriggerInput(
+        trigger_name="web", trigger_type="http",
+        trigger_config=json.dumps({"authType": "anonymous", "methods": ["GET", "POST"]})))).body
+    url = trigger.http_trigger.url_internet
+    request = urllib.request.Request(url + "items?name=sdk", data=b"posted", method="POST",
+                                     headers={"Content-Type": "text/plain"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        status, greeting = response.status, response.headers.get("X-Greeting")
+        echo = json.loads(response.read())
+    check("an HTTP trigger answers with the function's status and headers",
+          status == 201 and greeting == "hello from a layer", f"{status} {greeting}")
+    check("the function saw the method, path, query and body",
+          echo == {"method": "POST", "path": "/items", "query": {"name": "sdk"},
+                   "body": "posted"}, echo)
+    try:
+        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=30)
+        refused = None
+    except urllib.error.HTTPError as err:
+        refused = (err.code, json.loads(err.read()).get("Code"))
+    check("a method the trigger does not list is 403 FCCommonError",
+          refused == (403, "FCCommonError"), refused)
+
+    private = prefix + "private"
+    api.create_function(fc.CreateFunctionRequest(body=create_input(private, make_zip(
+        "def handler(event, context):\n    return {'statusCode': 200, 'body': 'signed ok'}\n"),
+        "private")))
+    private_url = api.create_trigger(private, fc.CreateTriggerRequest(
+        body=fc.CreateTriggerInput(trigger_name="private", trigger_type="http",
+                                   trigger_config=json.dumps({"authType": "function"})))
+    ).body.http_trigger.url_internet
+    try:
+        urllib.request.urlopen(private_url + "data", timeout=30)
+        unsigned = None
+    except urllib.error.HTTPError as err:
+        unsigned = err.code
+    check("an authType function trigger refuses an unsigned request", unsigned == 403, unsigned)
+
+    from fc2.auth import Auth  # the official FC 2.0 SDK's signer (aliyun-fc2)
+    path = urllib.parse.urlparse(private_url).path + "data"
+    headers = {"date": time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime())}
+    headers["authorization"] = Auth(key_id, secret).sign_request(
+        "GET", path, headers, {"x": "1"})
+    signed = urllib.request.Request(private_url + "data?x=1", headers=headers)
+    with urllib.request.urlopen(signed, timeout=30) as response:
+        answer = (response.status, response.read())
+    check("a request signed by aliyun-fc2's signer passes", answer == (200, b"signed ok"),
+          answer)
+
+    for function in (name, private):
+        for trigger_name in ("web", "private"):
+            try:
+                api.delete_trigger(function, trigger_name)
+            except Exception:  # each function has one of the two
+                pass
+        api.delete_function(function)
+    api.delete_layer_version(prefix + "web-layer", "1")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoint", required=True)
@@ -299,6 +387,7 @@ def main():
     try:
         scenario(api, bad_api, prefix)
         invoke_scenario(api, prefix)
+        web_scenario(api, prefix, args.access_key_id, args.access_key_secret)
     except Exception:  # an unexpected error is one failed check, with its trace
         traceback.print_exc()
         check("scenario ran to the end", False)
