@@ -115,7 +115,7 @@ pub fn utc_fields(time: SystemTime) -> UtcFields {
     }
 }
 
-const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
@@ -128,20 +128,16 @@ const MONTHS: [&str; 12] = [
 /// assert_eq!(fc_client::timestamp::format_http_date(t), "Mon, 20 May 2024 08:15:30 GMT");
 /// ```
 pub fn format_http_date(time: SystemTime) -> String {
-    let secs = time
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_secs();
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (year, month, day) = civil_from_days(i64::try_from(days).unwrap_or(i64::MAX));
+    let utc = utc_fields(time);
     format!(
-        "{}, {day:02} {} {year:04} {:02}:{:02}:{:02} GMT",
-        WEEKDAYS[(days % 7) as usize],
-        MONTHS[(month - 1) as usize],
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[utc.weekday as usize],
+        utc.day,
+        MONTHS[(utc.month - 1) as usize],
+        utc.year,
+        utc.hour,
+        utc.minute,
+        utc.second
     )
 }
 

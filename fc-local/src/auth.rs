@@ -62,6 +62,24 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// 403 `AccessDenied` when the signed time `sent` (named by `what`) is too far from `now`.
+fn check_skew(sent: SystemTime, now: SystemTime, what: &str) -> FcResult<()> {
+    let skew = now
+        .duration_since(sent)
+        .or_else(|_| sent.duration_since(now))
+        .unwrap_or(Duration::MAX);
+    if skew > Duration::from_secs(MAX_CLOCK_SKEW_SECS) {
+        return Err(FcError::new(
+            ErrorCode::AccessDenied,
+            format!(
+                "{what} is more than {} minutes away from the server's clock",
+                MAX_CLOCK_SKEW_SECS / 60
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn mismatch(detail: &str) -> FcError {
     FcError::new(
         ErrorCode::SignatureNotMatch,
@@ -127,19 +145,7 @@ pub fn verify(
             format!("x-acs-date '{date}' is not an ISO 8601 UTC time"),
         )
     })?;
-    let skew = now
-        .duration_since(sent)
-        .or_else(|_| sent.duration_since(now))
-        .unwrap_or(Duration::MAX);
-    if skew > Duration::from_secs(MAX_CLOCK_SKEW_SECS) {
-        return Err(FcError::new(
-            ErrorCode::AccessDenied,
-            format!(
-                "x-acs-date '{date}' is more than {} minutes away from the server's clock",
-                MAX_CLOCK_SKEW_SECS / 60
-            ),
-        ));
-    }
+    check_skew(sent, now, &format!("x-acs-date '{date}'"))?;
 
     let payload_hash = signing::hash_payload(request.body);
     if let Some(claimed) = header(request.headers, signing::CONTENT_SHA256_HEADER)
@@ -225,19 +231,7 @@ pub fn verify_classic(
             format!("Date '{date}' is not an HTTP date (RFC 1123, GMT)"),
         )
     })?;
-    let skew = now
-        .duration_since(sent)
-        .or_else(|_| sent.duration_since(now))
-        .unwrap_or(Duration::MAX);
-    if skew > Duration::from_secs(MAX_CLOCK_SKEW_SECS) {
-        return Err(FcError::new(
-            ErrorCode::AccessDenied,
-            format!(
-                "Date '{date}' is more than {} minutes away from the server's clock",
-                MAX_CLOCK_SKEW_SECS / 60
-            ),
-        ));
-    }
+    check_skew(sent, now, &format!("Date '{date}'"))?;
     let headers: Vec<(&str, &str)> = request
         .headers
         .iter()

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use client::{code_of, create, function, python, start};
+use client::{code_of, create, function, invoke_text, python, start};
 use fc_client::FunctionErrorType;
 use fc_client::types::DisableFunctionInvocationInput;
 use serde_json::{Value, json};
@@ -215,20 +215,7 @@ async fn eight_concurrent_invocations_all_succeed() {
     python(&client, "py-parallel", 10, source).await;
     let calls = (0..8).map(|i| {
         let client = client.clone();
-        async move {
-            client
-                .invoke("py-parallel")
-                .payload(format!("call-{i}"))
-                .send()
-                .await
-                .expect("invoke")
-                .into_result()
-                .await
-                .expect("success")
-                .text()
-                .await
-                .expect("text")
-        }
+        async move { invoke_text(&client, "py-parallel", format!("call-{i}")).await }
     });
     let answers = futures::future::join_all(calls).await;
     let expected: Vec<String> = (0..8).map(|i| format!("call-{i}")).collect();

@@ -3,7 +3,7 @@
 
 mod client;
 
-use client::{code, code_of, create, function, start};
+use client::{code, code_of, create, function, invoke_text, start};
 use fc_client::Client;
 use fc_client::types::{CreateFunctionInput, CreateLayerVersionInput};
 use serde_json::Value;
@@ -28,18 +28,7 @@ async fn layer(client: &Client, name: &str, files: &[(&str, &str)]) -> String {
 }
 
 async fn invoke_json(client: &Client, name: &str) -> Value {
-    client
-        .invoke(name)
-        .payload("{}")
-        .send()
-        .await
-        .expect("invoke")
-        .into_result()
-        .await
-        .expect("the function succeeds")
-        .json()
-        .await
-        .expect("json")
+    serde_json::from_str(&invoke_text(client, name, "{}".into()).await).expect("json")
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 mod client;
 mod support;
 
-use client::{code_of, create, start};
+use client::{code_of, create, invoke_text, start};
 use fc_client::types::{CreateFunctionInput, InputCodeLocation};
 
 fn directory_code(dir: &std::path::Path) -> InputCodeLocation {
@@ -12,21 +12,6 @@ fn directory_code(dir: &std::path::Path) -> InputCodeLocation {
     code.oss_bucket_name = Some("fc-local-dir".to_owned());
     code.oss_object_name = Some(dir.display().to_string());
     code
-}
-
-async fn invoke_text(client: &fc_client::Client, name: &str) -> String {
-    client
-        .invoke(name)
-        .payload("{}")
-        .send()
-        .await
-        .expect("invoke")
-        .into_result()
-        .await
-        .expect("success")
-        .text()
-        .await
-        .expect("text")
 }
 
 #[tokio::test]
@@ -47,7 +32,10 @@ async fn an_edit_takes_effect_on_the_next_invocation() {
             .code(directory_code(&dir)),
     )
     .await;
-    assert_eq!(invoke_text(&client, "live").await, "version one");
+    assert_eq!(
+        invoke_text(&client, "live", "{}".into()).await,
+        "version one"
+    );
     let first_instance = server.executor().instances("live");
     assert_eq!(first_instance.len(), 1);
 
@@ -56,7 +44,10 @@ async fn an_edit_takes_effect_on_the_next_invocation() {
         "def handler(event, context):\n    return 'version two, edited'\n",
     )
     .unwrap();
-    assert_eq!(invoke_text(&client, "live").await, "version two, edited");
+    assert_eq!(
+        invoke_text(&client, "live", "{}".into()).await,
+        "version two, edited"
+    );
     let live = server.live_code_functions().await.expect("list");
     let canonical = dir.canonicalize().unwrap().display().to_string();
     assert_eq!(live, vec![("live".to_owned(), canonical)]);

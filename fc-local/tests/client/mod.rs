@@ -80,6 +80,22 @@ pub async fn python(client: &Client, name: &str, timeout: i32, source: &str) {
     .await;
 }
 
+/// Invokes `name` synchronously with `payload` and returns its successful answer as text.
+pub async fn invoke_text(client: &Client, name: &str, payload: String) -> String {
+    client
+        .invoke(name)
+        .payload(payload)
+        .send()
+        .await
+        .expect("invoke")
+        .into_result()
+        .await
+        .expect("the function succeeds")
+        .text()
+        .await
+        .expect("text")
+}
+
 /// The task, read with GetAsyncTask.
 pub async fn task(client: &Client, function: &str, task_id: &str) -> AsyncTask {
     client
