@@ -46,6 +46,10 @@ pub struct Config {
     pub max_code_bytes: usize,
     /// The temporary credentials handed to functions, also accepted with their token.
     pub issued: IssuedCredentials,
+    /// The Python 3 interpreter for `python3*` runtimes (`python3` from `PATH` by default).
+    pub python: PathBuf,
+    /// The Node.js interpreter for `nodejs*` runtimes (`node` from `PATH` by default).
+    pub node: PathBuf,
 }
 
 impl fmt::Debug for Config {
@@ -60,6 +64,8 @@ impl fmt::Debug for Config {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_code_bytes", &self.max_code_bytes)
             .field("issued", &self.issued)
+            .field("python", &self.python)
+            .field("node", &self.node)
             .finish()
     }
 }
@@ -76,6 +82,8 @@ impl Default for Config {
             max_body_bytes: MAX_BODY_BYTES,
             max_code_bytes: MAX_CODE_BYTES,
             issued: IssuedCredentials::issue(),
+            python: PathBuf::from("python3"),
+            node: PathBuf::from("node"),
         }
     }
 }

@@ -36,6 +36,8 @@ impl Engine {
         let mut executor_config = ExecutorConfig::new(&dir);
         executor_config.region = config.region.clone();
         executor_config.account_id = config.account_id.clone();
+        executor_config.python = config.python.clone();
+        executor_config.node = config.node.clone();
         // Functions get temporary credentials, as a function's role gives them on the service.
         executor_config.credentials = Some(FunctionCredentials {
             access_key_id: config.issued.access_key_id.clone(),

@@ -15,7 +15,7 @@ use fc_local::FcLocal;
 
 const USAGE: &str = "\
 usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET]
-                [--data-dir DIR] [--no-auth] [--host ADDRESS]
+                [--data-dir DIR] [--no-auth] [--host ADDRESS] [--python PATH] [--node PATH]
 
   --port PORT                port to listen on (default 0: pick a free one)
   --host ADDRESS             address to listen on (default 127.0.0.1)
@@ -23,6 +23,8 @@ usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET]
   --access-key-secret SECRET its secret (default: built-in test secret)
   --data-dir DIR             keep state in DIR/fc-local.db and DIR/code/ (default: memory)
   --no-auth                  accept requests without checking signatures
+  --python PATH              Python 3 interpreter for python3* runtimes (default: python3)
+  --node PATH                Node.js interpreter for nodejs* runtimes (default: node)
   --help                     print this message";
 
 /// The parsed command line.
@@ -33,6 +35,8 @@ struct Args {
     access_key_id: Option<String>,
     access_key_secret: Option<String>,
     data_dir: Option<PathBuf>,
+    python: Option<PathBuf>,
+    node: Option<PathBuf>,
     no_auth: bool,
     help: bool,
 }
@@ -65,6 +69,8 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
                 parsed.access_key_secret = Some(value("--access-key-secret")?);
             }
             "--data-dir" => parsed.data_dir = Some(PathBuf::from(value("--data-dir")?)),
+            "--python" => parsed.python = Some(PathBuf::from(value("--python")?)),
+            "--node" => parsed.node = Some(PathBuf::from(value("--node")?)),
             "--no-auth" if inline.is_none() => parsed.no_auth = true,
             "--help" | "-h" if inline.is_none() => parsed.help = true,
             other => return Err(format!("unknown argument '{other}'")),
@@ -88,6 +94,12 @@ fn builder(args: &Args) -> FcLocal {
     }
     if let Some(dir) = &args.data_dir {
         server = server.data_dir(dir.clone());
+    }
+    if let Some(python) = &args.python {
+        server = server.python(python.clone());
+    }
+    if let Some(node) = &args.node {
+        server = server.node(node.clone());
     }
     server
 }
@@ -213,8 +225,13 @@ mod tests {
             "--no-auth",
             "--host",
             "0.0.0.0",
+            "--python",
+            "/opt/py/bin/python3",
+            "--node=/opt/node/bin/node",
         ])
         .unwrap();
+        assert_eq!(parsed.python, Some(PathBuf::from("/opt/py/bin/python3")));
+        assert_eq!(parsed.node, Some(PathBuf::from("/opt/node/bin/node")));
         assert_eq!(parsed.port, Some(9000));
         assert_eq!(parsed.access_key_id.as_deref(), Some("id"));
         assert_eq!(parsed.access_key_secret.as_deref(), Some("s"));
@@ -233,5 +250,6 @@ mod tests {
         assert!(args(&["--access-key-id", "a"]).is_err());
         assert!(args(&["--host", "nowhere"]).is_err());
         assert!(args(&["--no-auth=1"]).is_err());
+        assert!(args(&["--python"]).is_err());
     }
 }

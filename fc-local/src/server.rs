@@ -111,6 +111,18 @@ impl FcLocal {
         self
     }
 
+    /// The Python 3 interpreter for `python3*` runtimes (default `python3` from `PATH`).
+    pub fn python(mut self, interpreter: impl Into<PathBuf>) -> Self {
+        self.config.python = interpreter.into();
+        self
+    }
+
+    /// The Node.js interpreter for `nodejs*` runtimes (default `node` from `PATH`).
+    pub fn node(mut self, interpreter: impl Into<PathBuf>) -> Self {
+        self.config.node = interpreter.into();
+        self
+    }
+
     /// The configuration this builder holds.
     pub fn config(&self) -> &Config {
         &self.config
@@ -228,6 +240,27 @@ impl FcLocalHandle {
                     .collect())
             })
             .await
+    }
+
+    /// A client of this instance, signed with its keys: what a test of one's own code needs.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = fc_local::FcLocal::new().start().await?;
+    /// let functions = server.client().list_functions().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn client(&self) -> fc_client::Client {
+        fc_client::Client::builder()
+            .endpoint(self.endpoint())
+            .region(self.region())
+            .credentials(fc_client::credentials::Credentials::new(
+                self.access_key_id(),
+                self.access_key_secret(),
+            ))
+            .build()
+            .expect("fc-local's endpoint, region and keys make a valid client")
     }
 
     /// The executor that runs this instance's functions: [`Executor::logs`] gives the output

@@ -104,11 +104,15 @@ impl Client {
 
     /// A client configured from the environment: region from `ALIBABA_CLOUD_REGION_ID` (or
     /// `FC_REGION`), account id from `ALIBABA_CLOUD_ACCOUNT_ID` (selects the account endpoint),
-    /// credentials from the default chain.
+    /// an endpoint that overrides both from `ALIBABA_CLOUD_FC_ENDPOINT` (e.g. fc-local's
+    /// `http://127.0.0.1:9000`), credentials from the default chain.
     pub fn from_env() -> Result<Client, ConfigError> {
         ClientBuilder::from_lookup(|name| std::env::var(name).ok()).build()
     }
 }
+
+/// The environment variable [`Client::from_env`] takes an endpoint from.
+const ENDPOINT_VARIABLE: &str = "ALIBABA_CLOUD_FC_ENDPOINT";
 
 impl ClientBuilder {
     /// A builder with the region and account id found by `var` (empty values count as unset).
@@ -120,6 +124,9 @@ impl ClientBuilder {
         }
         if let Some(account) = var("ALIBABA_CLOUD_ACCOUNT_ID") {
             builder = builder.account_id(account);
+        }
+        if let Some(endpoint) = var(ENDPOINT_VARIABLE) {
+            builder = builder.endpoint(endpoint);
         }
         builder
     }
@@ -387,6 +394,17 @@ mod tests {
         ]));
         assert_eq!(builder.region.as_deref(), Some("cn-shanghai"));
         assert_eq!(builder.account_id.as_deref(), Some("123"));
+        let local = ClientBuilder::from_lookup(vars(&[(
+            "ALIBABA_CLOUD_FC_ENDPOINT",
+            "http://127.0.0.1:9000",
+        )]))
+        .unsigned()
+        .build()
+        .expect("an endpoint needs no region");
+        assert_eq!(
+            progenitor_client::ClientInfo::baseurl(&local),
+            "http://127.0.0.1:9000"
+        );
         let empty = ClientBuilder::from_lookup(vars(&[]))
             .unsigned()
             .build()

@@ -61,7 +61,7 @@ pub enum ExecError {
     /// The interpreter a runtime needs (python3, node) cannot be started.
     #[error(
         "{} is needed to run {runtime} functions but cannot be started: {source} \
-         (set ExecutorConfig::python / ExecutorConfig::node)",
+         (set it with fc-local --python / --node, FcLocal::python / FcLocal::node, or ExecutorConfig::python / ExecutorConfig::node)",
         program.display()
     )]
     InterpreterMissing {

@@ -156,7 +156,8 @@ impl Executor {
     }
 
     /// Stops the instances of a function (all versions): idle ones now, busy ones when their
-    /// invocation ends. For DeleteFunction; the function's kept logs are dropped too.
+    /// invocation ends. For DeleteFunction; the function's kept logs stay readable with
+    /// [`logs`](Executor::logs) (a test that deleted its function can still look at them).
     pub fn discard_function(&self, function_name: &str) {
         let removed: Vec<Arc<Pool>> = {
             let mut pools = lock(&self.inner.pools);
@@ -170,7 +171,6 @@ impl Executor {
         for pool in removed {
             pool.retire();
         }
-        lock(&self.inner.logs).remove(function_name);
     }
 
     /// Stops every instance (running invocations end as crashed) and refuses further
