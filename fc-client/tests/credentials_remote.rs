@@ -610,6 +610,16 @@ async fn uri_provider_errors() {
     let err = provider.provide_credentials().await.unwrap_err();
     assert!(err.to_string().contains("\"Failure\""), "{err}");
 
+    // A URI nothing answers: the connection error must not quote the URL with its token.
+    let closed = UriProvider::new(Env::from_map([("A", "b")]))
+        .with_uri(format!("{}/c?access_token=hidden", closed_port_url().await));
+    let err = closed.provide_credentials().await.unwrap_err();
+    assert!(err.to_string().contains("cannot connect"), "{err}");
+    assert!(
+        !err.to_string().contains("hidden") && !format!("{err:?}").contains("hidden"),
+        "the query may hold a token: {err:?}"
+    );
+
     let err = error_of(UriProvider::new(Env::from_map([(
         "ALIBABA_CLOUD_CREDENTIALS_URI",
         "ftp://x/y",

@@ -104,13 +104,16 @@ pub(crate) async fn send(request: Request, timeouts: Timeouts) -> Result<Respons
     for (name, value) in request.headers {
         builder = builder.header(name, value);
     }
-    let response = builder.send().await.map_err(|e| classify(&e))?;
+    let response = builder.send().await.map_err(classify)?;
     let status = response.status().as_u16();
-    let body = response.bytes().await.map_err(|e| classify(&e))?.to_vec();
+    let body = response.bytes().await.map_err(classify)?.to_vec();
     Ok(Response { status, body })
 }
 
-fn classify(error: &reqwest::Error) -> Failure {
+/// What went wrong, in words that never hold the URL: a credentials URI may carry a token in
+/// its query, and these words reach errors and logs.
+fn classify(error: reqwest::Error) -> Failure {
+    let error = error.without_url();
     if error.is_connect() && error.is_timeout() {
         Failure::ConnectTimeout
     } else if error.is_connect() {
