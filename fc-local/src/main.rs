@@ -14,13 +14,17 @@ use std::process::ExitCode;
 use fc_local::FcLocal;
 
 const USAGE: &str = "\
-usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET]
+usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET | --access-key-secret-file FILE]
                 [--data-dir DIR] [--no-auth] [--host ADDRESS] [--python PATH] [--node PATH]
 
   --port PORT                port to listen on (default 0: pick a free one)
   --host ADDRESS             address to listen on (default 127.0.0.1)
   --access-key-id ID         access key id clients sign with (default: built-in test key)
-  --access-key-secret SECRET its secret (default: built-in test secret)
+  --access-key-secret SECRET its secret (default: built-in test secret); visible to every
+                             local process, so prefer one of the next two
+  --access-key-secret-file FILE
+                             read the secret from FILE (its first line)
+                             (or set FC_LOCAL_ACCESS_KEY_SECRET in the environment)
   --data-dir DIR             keep state in DIR/fc-local.db and DIR/code/ (default: memory)
   --no-auth                  accept requests without checking signatures
   --python PATH              Python 3 interpreter for python3* runtimes (default: python3)
@@ -34,6 +38,7 @@ struct Args {
     host: Option<IpAddr>,
     access_key_id: Option<String>,
     access_key_secret: Option<String>,
+    access_key_secret_file: Option<PathBuf>,
     data_dir: Option<PathBuf>,
     python: Option<PathBuf>,
     node: Option<PathBuf>,
@@ -68,6 +73,10 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--access-key-secret" => {
                 parsed.access_key_secret = Some(value("--access-key-secret")?);
             }
+            "--access-key-secret-file" => {
+                parsed.access_key_secret_file =
+                    Some(PathBuf::from(value("--access-key-secret-file")?));
+            }
             "--data-dir" => parsed.data_dir = Some(PathBuf::from(value("--data-dir")?)),
             "--python" => parsed.python = Some(PathBuf::from(value("--python")?)),
             "--node" => parsed.node = Some(PathBuf::from(value("--node")?)),
@@ -76,10 +85,45 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             other => return Err(format!("unknown argument '{other}'")),
         }
     }
-    if parsed.access_key_id.is_some() != parsed.access_key_secret.is_some() {
-        return Err("--access-key-id and --access-key-secret go together".to_owned());
+    if parsed.access_key_secret.is_some() && parsed.access_key_secret_file.is_some() {
+        return Err("give --access-key-secret or --access-key-secret-file, not both".to_owned());
     }
     Ok(parsed)
+}
+
+/// The environment variable the secret may come from instead of the command line.
+const SECRET_VARIABLE: &str = "FC_LOCAL_ACCESS_KEY_SECRET";
+
+/// Where the secret comes from, first found: `--access-key-secret`, the first line of
+/// `--access-key-secret-file`, [`SECRET_VARIABLE`] (`env` reads it). An id without a secret, or
+/// a secret without an id, is an error.
+fn resolve_secret(args: &mut Args, env: impl Fn(&str) -> Option<String>) -> Result<(), String> {
+    if let Some(file) = &args.access_key_secret_file {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            format!(
+                "cannot read --access-key-secret-file {}: {e}",
+                file.display()
+            )
+        })?;
+        let secret = text.lines().next().unwrap_or_default().trim().to_owned();
+        if secret.is_empty() {
+            return Err(format!(
+                "--access-key-secret-file {} is empty",
+                file.display()
+            ));
+        }
+        args.access_key_secret = Some(secret);
+    }
+    if args.access_key_secret.is_none() && args.access_key_id.is_some() {
+        args.access_key_secret = env(SECRET_VARIABLE).filter(|s| !s.is_empty());
+    }
+    if args.access_key_id.is_some() != args.access_key_secret.is_some() {
+        return Err(format!(
+            "--access-key-id needs a secret (--access-key-secret, --access-key-secret-file or \
+             {SECRET_VARIABLE}), and a secret needs --access-key-id"
+        ));
+    }
+    Ok(())
 }
 
 fn builder(args: &Args) -> FcLocal {
@@ -146,7 +190,11 @@ impl StopSignals {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
+    let parsed = parse_args(std::env::args().skip(1)).and_then(|mut args| {
+        resolve_secret(&mut args, |name| std::env::var(name).ok())?;
+        Ok(args)
+    });
+    let args = match parsed {
         Ok(args) => args,
         Err(message) => {
             eprintln!("fc-local: {message}\n{USAGE}");
@@ -242,12 +290,57 @@ mod tests {
     }
 
     #[test]
+    fn the_secret_comes_from_a_file_or_the_environment() {
+        let dir = std::env::temp_dir().join(format!("fc-local-secret-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("secret");
+        std::fs::write(&file, "from-file\n").unwrap();
+        let mut parsed = args(&[
+            "--access-key-id",
+            "id",
+            "--access-key-secret-file",
+            file.to_str().unwrap(),
+        ])
+        .unwrap();
+        resolve_secret(&mut parsed, |_| Some("from-env".into())).unwrap();
+        assert_eq!(parsed.access_key_secret.as_deref(), Some("from-file"));
+
+        let mut parsed = args(&["--access-key-id", "id"]).unwrap();
+        resolve_secret(&mut parsed, |name| {
+            (name == "FC_LOCAL_ACCESS_KEY_SECRET").then(|| "from-env".to_owned())
+        })
+        .unwrap();
+        assert_eq!(parsed.access_key_secret.as_deref(), Some("from-env"));
+
+        std::fs::write(&file, "\n").unwrap();
+        let mut parsed = args(&[
+            "--access-key-id",
+            "id",
+            "--access-key-secret-file",
+            file.to_str().unwrap(),
+        ])
+        .unwrap();
+        assert!(
+            resolve_secret(&mut parsed, |_| None)
+                .unwrap_err()
+                .contains("empty")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn bad_command_lines() {
         assert!(args(&["--port"]).is_err());
         assert!(args(&["--port", "x"]).is_err());
         assert!(args(&["--port", "70000"]).is_err());
         assert!(args(&["--bogus"]).is_err());
-        assert!(args(&["--access-key-id", "a"]).is_err());
+        let no_secret = |list: &[&str]| {
+            let mut parsed = args(list).unwrap();
+            resolve_secret(&mut parsed, |_| None)
+        };
+        assert!(no_secret(&["--access-key-id", "a"]).is_err());
+        assert!(no_secret(&["--access-key-secret", "s"]).is_err());
+        assert!(args(&["--access-key-secret", "s", "--access-key-secret-file", "f"]).is_err());
         assert!(args(&["--host", "nowhere"]).is_err());
         assert!(args(&["--no-auth=1"]).is_err());
         assert!(args(&["--python"]).is_err());

@@ -230,7 +230,53 @@ pub fn function(function: &Function) -> FcResult<()> {
         return Err(invalid("layers: at most 5 layers per function".to_owned()));
     }
     env_vars(function)?;
+    process_text(function)?;
     tag_list(&function.tags)
+}
+
+/// Text that reaches a process (its environment, its command line, the handler name its
+/// bootstrap loads) cannot hold NUL, which no process can be given; handlers cannot hold any
+/// control character (our choice: refused at the door, not at the first invoke).
+fn process_text(function: &Function) -> FcResult<()> {
+    let nul = |field: &str, value: &str| {
+        if value.contains('\0') {
+            Err(invalid(format!("{field} must not contain NUL characters")))
+        } else {
+            Ok(())
+        }
+    };
+    let control = |field: &str, value: &str| {
+        if value.chars().any(char::is_control) {
+            Err(invalid(format!(
+                "{field} must not contain control characters"
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    if let Some(handler) = &function.handler {
+        control("handler", handler)?;
+    }
+    let initializer = function
+        .instance_lifecycle_config
+        .as_ref()
+        .and_then(|config| config.initializer.as_ref())
+        .and_then(|hook| hook.handler.as_deref());
+    if let Some(handler) = initializer {
+        control("instanceLifecycleConfig.initializer.handler", handler)?;
+    }
+    for (key, value) in &function.environment_variables {
+        nul(&format!("environmentVariables.{key}"), value)?;
+    }
+    if let Some(custom) = &function.custom_runtime_config {
+        for (i, word) in custom.command.iter().enumerate() {
+            nul(&format!("customRuntimeConfig.command[{i}]"), word)?;
+        }
+        for (i, word) in custom.args.iter().enumerate() {
+            nul(&format!("customRuntimeConfig.args[{i}]"), word)?;
+        }
+    }
+    Ok(())
 }
 
 /// Layer version ARNs: `acs:fc:<region>:<account>:layers/<name>/versions/<n>` (limits.md l.38;
@@ -424,6 +470,53 @@ mod tests {
             })
             .is_err()
         );
+    }
+
+    #[test]
+    fn text_that_reaches_a_process_refuses_nul_and_handlers_control_characters() {
+        let base: Function = serde_json::from_value(serde_json::json!({
+            "functionName": "f", "runtime": "python3.10", "handler": "index.handler",
+            "code": {}, "memorySize": 128, "timeout": 3
+        }))
+        .unwrap();
+        assert!(process_text(&base).is_ok());
+        let cases = [
+            (
+                serde_json::json!({"handler": "index.hand\u{0000}ler"}),
+                "handler",
+            ),
+            (serde_json::json!({"handler": "index.handler\n"}), "handler"),
+            (
+                serde_json::json!({"environmentVariables": {"A": "x\u{0000}y"}}),
+                "environmentVariables.A",
+            ),
+            (
+                serde_json::json!({"customRuntimeConfig": {"command": ["python3", "a\u{0000}"]}}),
+                "customRuntimeConfig.command[1]",
+            ),
+            (
+                serde_json::json!({"instanceLifecycleConfig": {"initializer": {"handler": "i.\u{0007}"}}}),
+                "instanceLifecycleConfig.initializer.handler",
+            ),
+        ];
+        for (patch, field) in cases {
+            let mut value = serde_json::to_value(&base).unwrap();
+            value
+                .as_object_mut()
+                .unwrap()
+                .extend(patch.as_object().unwrap().clone());
+            let function: Function = serde_json::from_value(value).unwrap();
+            let error = process_text(&function).unwrap_err();
+            assert!(
+                error.message.starts_with(field),
+                "{field}: {}",
+                error.message
+            );
+        }
+        // Newlines are fine in an environment value.
+        let mut value = serde_json::to_value(&base).unwrap();
+        value["environmentVariables"] = serde_json::json!({"PEM": "line 1\nline 2"});
+        assert!(process_text(&serde_json::from_value(value).unwrap()).is_ok());
     }
 
     #[test]
