@@ -50,6 +50,9 @@ pub struct Config {
     pub python: PathBuf,
     /// The Node.js interpreter for `nodejs*` runtimes (`node` from `PATH` by default).
     pub node: PathBuf,
+    /// Host names (lower case) accepted in `Host` and `Origin` besides IP addresses,
+    /// `localhost`, `*.localhost` and the custom domains (`crate::guard`).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl fmt::Debug for Config {
@@ -66,6 +69,7 @@ impl fmt::Debug for Config {
             .field("issued", &self.issued)
             .field("python", &self.python)
             .field("node", &self.node)
+            .field("allowed_hosts", &self.allowed_hosts)
             .finish()
     }
 }
@@ -84,6 +88,7 @@ impl Default for Config {
             issued: IssuedCredentials::issue(),
             python: PathBuf::from("python3"),
             node: PathBuf::from("node"),
+            allowed_hosts: Vec::new(),
         }
     }
 }

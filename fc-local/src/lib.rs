@@ -35,6 +35,7 @@ pub mod error;
 pub mod executor;
 pub mod extract;
 mod gate;
+pub mod guard;
 pub mod http_trigger;
 pub mod invoke;
 pub mod paging;

@@ -15,7 +15,8 @@ use fc_local::FcLocal;
 
 const USAGE: &str = "\
 usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET | --access-key-secret-file FILE]
-                [--data-dir DIR] [--no-auth] [--host ADDRESS] [--python PATH] [--node PATH]
+                [--data-dir DIR] [--no-auth] [--host ADDRESS] [--allow-host NAME]...
+                [--python PATH] [--node PATH]
 
   --port PORT                port to listen on (default 0: pick a free one)
   --host ADDRESS             address to listen on (default 127.0.0.1)
@@ -27,6 +28,8 @@ usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET | -
                              (or set FC_LOCAL_ACCESS_KEY_SECRET in the environment)
   --data-dir DIR             keep state in DIR/fc-local.db and DIR/code/ (default: memory)
   --no-auth                  accept requests without checking signatures
+  --allow-host NAME          also answer Host and Origin NAME (repeatable; always answered:
+                             IP addresses, localhost, *.localhost, created custom domains)
   --python PATH              Python 3 interpreter for python3* runtimes (default: python3)
   --node PATH                Node.js interpreter for nodejs* runtimes (default: node)
   --help                     print this message";
@@ -42,6 +45,7 @@ struct Args {
     data_dir: Option<PathBuf>,
     python: Option<PathBuf>,
     node: Option<PathBuf>,
+    allowed_hosts: Vec<String>,
     no_auth: bool,
     help: bool,
 }
@@ -79,6 +83,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             }
             "--data-dir" => parsed.data_dir = Some(PathBuf::from(value("--data-dir")?)),
             "--python" => parsed.python = Some(PathBuf::from(value("--python")?)),
+            "--allow-host" => parsed.allowed_hosts.push(value("--allow-host")?),
             "--node" => parsed.node = Some(PathBuf::from(value("--node")?)),
             "--no-auth" if inline.is_none() => parsed.no_auth = true,
             "--help" | "-h" if inline.is_none() => parsed.help = true,
@@ -141,6 +146,9 @@ fn builder(args: &Args) -> FcLocal {
     }
     if let Some(python) = &args.python {
         server = server.python(python.clone());
+    }
+    for name in &args.allowed_hosts {
+        server = server.allow_host(name.clone());
     }
     if let Some(node) = &args.node {
         server = server.node(node.clone());
@@ -238,6 +246,20 @@ async fn main() -> ExitCode {
         }
     );
     println!("storage: {storage}");
+    let exposed = !server.addr().ip().is_loopback();
+    let default_keys = server.access_key_id() == fc_local::config::DEFAULT_ACCESS_KEY_ID;
+    if exposed && (!server.config().auth || default_keys) {
+        println!(
+            "warning: listening on {} beyond this machine with {}: anyone who reaches it can run \
+             code; bind 127.0.0.1 or set your own keys",
+            server.addr(),
+            if server.config().auth {
+                "the built-in test keys"
+            } else {
+                "--no-auth"
+            }
+        );
+    }
     for (function, dir) in server.live_code_functions().await.unwrap_or_default() {
         println!("live code: function '{function}' runs from {dir}");
     }
@@ -276,8 +298,12 @@ mod tests {
             "--python",
             "/opt/py/bin/python3",
             "--node=/opt/node/bin/node",
+            "--allow-host",
+            "dev.example.com",
+            "--allow-host=other.example",
         ])
         .unwrap();
+        assert_eq!(parsed.allowed_hosts, ["dev.example.com", "other.example"]);
         assert_eq!(parsed.python, Some(PathBuf::from("/opt/py/bin/python3")));
         assert_eq!(parsed.node, Some(PathBuf::from("/opt/node/bin/node")));
         assert_eq!(parsed.port, Some(9000));

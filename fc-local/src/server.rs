@@ -111,6 +111,15 @@ impl FcLocal {
         self
     }
 
+    /// Accepts `name` in `Host` and `Origin` headers (fc-local answers only IP addresses,
+    /// `localhost`, `*.localhost` and its custom domains otherwise: see [`crate::guard`]).
+    pub fn allow_host(mut self, name: impl Into<String>) -> Self {
+        self.config
+            .allowed_hosts
+            .push(name.into().to_ascii_lowercase());
+        self
+    }
+
     /// The Python 3 interpreter for `python3*` runtimes (default `python3` from `PATH`).
     pub fn python(mut self, interpreter: impl Into<PathBuf>) -> Self {
         self.config.python = interpreter.into();

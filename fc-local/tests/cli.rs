@@ -91,7 +91,9 @@ async fn fc_local_support_get(addr: std::net::SocketAddr) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream
-        .write_all(b"GET /2023-03-30/functions HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .write_all(
+            b"GET /2023-03-30/functions HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n",
+        )
         .await
         .unwrap();
     let mut out = Vec::new();

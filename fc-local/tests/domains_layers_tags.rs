@@ -103,7 +103,7 @@ async fn layer_versions_acl_and_arn_lookup() {
     let link = location.trim_start_matches(&format!("http://{}", server.addr()));
     let zip = send_raw(
         server.addr(),
-        format!("GET {link} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").as_bytes(),
+        format!("GET {link} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n").as_bytes(),
     )
     .await;
     assert_eq!(zip.status, 200);

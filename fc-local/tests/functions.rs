@@ -346,7 +346,8 @@ async fn code_link_downloads_without_credentials_and_rejects_forgeries() {
         async move {
             send_raw(
                 addr,
-                format!("GET {p} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").as_bytes(),
+                format!("GET {p} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n")
+                    .as_bytes(),
             )
             .await
         }

@@ -114,7 +114,7 @@ async fn oversize_bodies_get_413_entity_too_large() {
     // A chunked body without a length is cut off at the limit as well.
     let chunk = "a".repeat(2000);
     let raw = format!(
-        "POST /2023-03-30/functions HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n{:x}\r\n{chunk}\r\n0\r\n\r\n",
+        "POST /2023-03-30/functions HTTP/1.1\r\nhost: localhost\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n{:x}\r\n{chunk}\r\n0\r\n\r\n",
         chunk.len()
     );
     let reply = send_raw(server.addr(), raw.as_bytes()).await;

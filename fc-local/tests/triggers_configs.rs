@@ -49,7 +49,7 @@ async fn trigger_lifecycle_http_url_and_rules() {
     // The URL is served (tests/http_triggers.rs calls functions through it): a method the
     // trigger does not list is refused in FC's shape, with a request id.
     let path = url.trim_start_matches(&format!("http://{}", server.addr()));
-    let raw = format!("DELETE {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+    let raw = format!("DELETE {path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n");
     let reply = send_raw(server.addr(), raw.as_bytes()).await;
     assert_eq!(
         (reply.status, reply.code().as_str()),

@@ -193,6 +193,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::http_trigger::custom_domain::layer,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::guard::layer,
+        ))
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(crate::request_id::layer))
         .with_state(state)

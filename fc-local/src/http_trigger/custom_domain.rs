@@ -5,8 +5,8 @@
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use fc_models::{CustomDomain, CustomDomainAuthType, ErrorCode, PathConfig};
@@ -14,7 +14,6 @@ use fc_models::{CustomDomain, CustomDomainAuthType, ErrorCode, PathConfig};
 use super::{AuthType, Route, run};
 use crate::error::{FcError, FcResult};
 use crate::state::AppState;
-use crate::store::resources::{self, Kind};
 
 /// The suffix of a custom domain's local form.
 pub const LOCAL_SUFFIX: &str = ".localhost";
@@ -46,26 +45,13 @@ pub fn domain_of(host: &str) -> Option<String> {
     Some(name.to_owned())
 }
 
-fn host(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::HOST).and_then(|v| v.to_str().ok())
-}
-
-/// Runs before the API's signature check: a request to a custom domain is served here; any
-/// other goes on to the API.
+/// Runs before the API's signature check: a request that `crate::guard` found to be for a
+/// custom domain (it carries the [`CustomDomain`]) is served here; any other goes on to the API.
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(name) = host(request.headers()).and_then(domain_of) else {
+    let Some(domain) = request.extensions().get::<CustomDomain>().cloned() else {
         return next.run(request).await;
     };
-    let lookup = name.clone();
-    let found = state
-        .store
-        .transact(move |tx, _| resources::get::<CustomDomain>(tx, Kind::CustomDomain, "", &lookup))
-        .await;
-    let domain = match found {
-        Ok(Some(domain)) => domain,
-        Ok(None) => return next.run(request).await,
-        Err(error) => return error.into_response(),
-    };
+    let name = domain.domain_name.clone().unwrap_or_default();
     let (parts, body) = match crate::gate::buffered(&state.config, request).await {
         Ok(buffered) => buffered,
         Err(response) => return response,
