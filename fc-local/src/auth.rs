@@ -80,6 +80,21 @@ fn check_skew(sent: SystemTime, now: SystemTime, what: &str) -> FcResult<()> {
     Ok(())
 }
 
+/// A security token names temporary credentials; with a permanent key it can only be one
+/// fc-local did not issue: 403 `InvalidSecurityToken`, never ignored.
+fn no_token_for_a_permanent_key(headers: &HeaderMap, name: &str) -> FcResult<()> {
+    match header(headers, name) {
+        Some(token) if !token.is_empty() => Err(FcError::new(
+            ErrorCode::InvalidSecurityToken,
+            format!(
+                "{name} names temporary credentials fc-local did not issue; a permanent access \
+                 key takes no security token"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn mismatch(detail: &str) -> FcError {
     FcError::new(
         ErrorCode::SignatureNotMatch,
@@ -126,6 +141,8 @@ pub fn verify(
                 "temporary credentials need their own security token, sent and signed as x-acs-security-token",
             ));
         }
+    } else {
+        no_token_for_a_permanent_key(request.headers, "x-acs-security-token")?;
     }
 
     let date = header(request.headers, "x-acs-date")
@@ -223,6 +240,8 @@ pub fn verify_classic(
                 "temporary credentials need their own security token in x-fc-security-token",
             ));
         }
+    } else {
+        no_token_for_a_permanent_key(request.headers, "x-fc-security-token")?;
     }
     let date = header(request.headers, "date").ok_or_else(|| FcError::missing_header("date"))?;
     let sent = fc_client::timestamp::parse_http_date(date).ok_or_else(|| {
@@ -429,6 +448,13 @@ mod tests {
         assert_eq!(
             code(check("GET", "/", "", &other_key, b"")),
             "InvalidAccessKeyID"
+        );
+        let mut with_token = signed("GET", "/", "", b"", SystemTime::now());
+        with_token.insert("x-acs-security-token", HeaderValue::from_static("bogus"));
+        assert_eq!(
+            code(check("GET", "/", "", &with_token, b"")),
+            "InvalidSecurityToken",
+            "a permanent key with a token fc-local never issued"
         );
         let old = SystemTime::now() - Duration::from_secs(16 * 60);
         assert_eq!(
