@@ -6,18 +6,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use fc_client::code::ZipArchive;
-
 use super::error::ExecError;
 use super::spec::{FunctionSpec, LayerCode};
+use super::unpack::{extract, io, path_segment};
 
 /// Numbers the scratch directories layers are unpacked into before they take their place.
 static NEXT_SCRATCH: AtomicU64 = AtomicU64::new(1);
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + use<> {
-    let path = path.to_path_buf();
-    move |source| ExecError::Io { path, source }
-}
 
 /// Builds `opt` from the layers of `spec` (nothing when it has none). Blocking.
 pub(crate) fn merge_into(
@@ -42,7 +36,7 @@ fn unpacked(
     max_code_size: u64,
 ) -> Result<PathBuf, ExecError> {
     let layers = work_dir.join("layers");
-    let dir = layers.join(super::unpack::path_segment(&layer.checksum));
+    let dir = layers.join(path_segment(&layer.checksum));
     if dir.is_dir() {
         return Ok(dir);
     }
@@ -51,18 +45,8 @@ fn unpacked(
         ".unpacking-{}",
         NEXT_SCRATCH.fetch_add(1, Ordering::Relaxed)
     ));
-    let archive =
-        ZipArchive::read(&layer.zip, max_code_size).map_err(|source| ExecError::CodeRead {
-            function: format!("{} (layer {})", spec.name, layer.arn),
-            source,
-        })?;
-    archive
-        .extract_to(&scratch)
-        .map_err(|source| ExecError::CodeExtract {
-            function: format!("{} (layer {})", spec.name, layer.arn),
-            dir: scratch.clone(),
-            source,
-        })?;
+    let owner = format!("{} (layer {})", spec.name, layer.arn);
+    extract(&layer.zip, max_code_size, &owner, &scratch)?;
     // Another function may have unpacked the same layer meanwhile: either copy will do.
     if fs::rename(&scratch, &dir).is_err() {
         let _ = fs::remove_dir_all(&scratch);

@@ -70,10 +70,6 @@ pub(crate) fn prepare(
         version_dir.push_str(&format!("-{:016x}", std::hash::Hasher::finish(&hasher)));
     }
     let root = work_dir.join(path_segment(&spec.name)).join(version_dir);
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ExecError::Io { path, source }
-    };
     if root.exists() {
         fs::remove_dir_all(&root).map_err(io(&root))?;
     }
@@ -81,19 +77,7 @@ pub(crate) fn prepare(
         Some(live) => live.clone(),
         None => {
             let code_dir = root.join("code");
-            let archive = ZipArchive::read(&spec.code_zip, max_code_size).map_err(|source| {
-                ExecError::CodeRead {
-                    function: spec.name.clone(),
-                    source,
-                }
-            })?;
-            archive
-                .extract_to(&code_dir)
-                .map_err(|source| ExecError::CodeExtract {
-                    function: spec.name.clone(),
-                    dir: code_dir.clone(),
-                    source,
-                })?;
+            extract(&spec.code_zip, max_code_size, &spec.name, &code_dir)?;
             code_dir
         }
     };
@@ -125,6 +109,28 @@ pub(crate) fn prepare(
         bootstrap,
         opt_dir,
     })
+}
+
+/// Maps an I/O error on `path` to [`ExecError::Io`].
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + use<> {
+    let path = path.to_path_buf();
+    move |source| ExecError::Io { path, source }
+}
+
+/// Unpacks the ZIP `zip` (at most `max_size` bytes uncompressed) into `dir`; `owner` names the
+/// function (or layer) in the errors.
+pub(crate) fn extract(zip: &[u8], max_size: u64, owner: &str, dir: &Path) -> Result<(), ExecError> {
+    let archive = ZipArchive::read(zip, max_size).map_err(|source| ExecError::CodeRead {
+        function: owner.to_owned(),
+        source,
+    })?;
+    archive
+        .extract_to(dir)
+        .map_err(|source| ExecError::CodeExtract {
+            function: owner.to_owned(),
+            dir: dir.to_path_buf(),
+            source,
+        })
 }
 
 /// What changes when a file below `dir` changes: every path with its size and modification
