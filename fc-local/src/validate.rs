@@ -52,7 +52,13 @@ pub fn trigger_config(trigger_type: &fc_models::TriggerType, config: &str) -> Fc
         return Err(invalid("triggerConfig must be a JSON object".to_owned()));
     };
     if *trigger_type == fc_models::TriggerType::Timer {
-        crate::timer::TimerConfig::parse(config).map_err(invalid)?;
+        let timer = crate::timer::TimerConfig::parse(config).map_err(invalid)?;
+        if let Some(zone) = timer.ignored_zone {
+            tracing::warn!(
+                zone,
+                "fc-local evaluates timer schedules in UTC; CRON_TZ is ignored"
+            );
+        }
     }
     if *trigger_type == fc_models::TriggerType::Http {
         let methods_known = fc_models::HttpMethod::VALUES;

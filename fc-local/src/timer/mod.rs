@@ -24,43 +24,49 @@ use crate::store::resources::{self, Entry, Kind};
 /// Seconds a late tick catches up on (a busy machine may skip some); older firings are lost.
 const CATCH_UP: u64 = 60;
 
-/// A timer trigger's `triggerConfig`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// A timer trigger's `triggerConfig`, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimerConfig {
-    /// The schedule.
-    pub cron_expression: String,
-    /// Whether the trigger fires (our choice when absent: it does, as the console's default).
-    #[serde(default)]
-    pub enable: Option<bool>,
+    /// When it fires.
+    pub schedule: Schedule,
+    /// Whether it fires (our choice when `enable` is absent: it does, as the console's default).
+    pub enable: bool,
     /// Passed to the function as the event's `payload`.
-    #[serde(default)]
-    pub payload: Option<String>,
+    pub payload: String,
+    /// A `CRON_TZ` zone other than UTC, which fc-local does not apply ([`Schedule::ignored_zone`]).
+    pub ignored_zone: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Wire {
+    cron_expression: String,
+    enable: Option<bool>,
+    payload: Option<String>,
 }
 
 impl TimerConfig {
     /// Reads and checks a `triggerConfig`; the error names the field.
     ///
     /// ```
-    /// use fc_local::timer::TimerConfig;
+    /// use fc_local::timer::{Schedule, TimerConfig};
     ///
     /// let config = TimerConfig::parse(r#"{"cronExpression": "@every 1m", "enable": true}"#).unwrap();
-    /// assert!(config.schedule().is_ok());
+    /// assert_eq!(config.schedule, Schedule::Every(60));
     /// let error = TimerConfig::parse(r#"{"cronExpression": "0 0 99 * * *"}"#).unwrap_err();
     /// assert!(error.contains("triggerConfig.cronExpression"), "{error}");
     /// ```
     pub fn parse(text: &str) -> Result<TimerConfig, String> {
-        let config: TimerConfig = serde_json::from_str(text)
+        let wire: Wire = serde_json::from_str(text)
             .map_err(|e| format!("triggerConfig of a timer trigger: {e}"))?;
-        config
-            .schedule()
+        let schedule = Schedule::parse(&wire.cron_expression)
             .map_err(|e| format!("triggerConfig.cronExpression: {e}"))?;
-        Ok(config)
-    }
-
-    /// The parsed schedule.
-    pub fn schedule(&self) -> Result<Schedule, String> {
-        Schedule::parse(&self.cron_expression)
+        Ok(TimerConfig {
+            schedule,
+            enable: wire.enable.unwrap_or(true),
+            payload: wire.payload.unwrap_or_default(),
+            ignored_zone: Schedule::ignored_zone(&wire.cron_expression).map(str::to_owned),
+        })
     }
 }
 
@@ -115,15 +121,12 @@ async fn fire_due(state: &AppState, from: u64, to: u64) {
         else {
             continue;
         };
-        let Ok(schedule) = config.schedule() else {
-            continue;
-        };
-        if config.enable == Some(false) {
+        if !config.enable {
             continue;
         }
         for second in from..=to {
             let time = UNIX_EPOCH + Duration::from_secs(second);
-            if schedule.fires_at(time) {
+            if config.schedule.fires_at(time) {
                 fire(state, &entry, &config, time).await;
             }
         }
@@ -136,7 +139,7 @@ async fn fire(state: &AppState, entry: &Entry<Trigger>, config: &TimerConfig, ti
     let event = serde_json::json!({
         "triggerTime": format_iso8601(time),
         "triggerName": entry.name,
-        "payload": config.payload.clone().unwrap_or_default(),
+        "payload": config.payload,
     });
     let prepared = match crate::invoke::prepare(
         &state.store,

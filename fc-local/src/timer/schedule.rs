@@ -7,7 +7,7 @@
 //! - `@every <duration>`, such as `@every 1m` or `@every 1h30m`: every so long, counted from
 //!   the Unix epoch.
 //! - A leading `CRON_TZ=<zone>` is accepted; fc-local has no time-zone database, so any zone
-//!   but UTC is evaluated as UTC, with a warning.
+//!   but UTC is evaluated as UTC ([`Schedule::ignored_zone`]; CreateTrigger logs a warning).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -55,15 +55,9 @@ impl Schedule {
     pub fn parse(expression: &str) -> Result<Schedule, String> {
         let mut text = expression.trim();
         if let Some(rest) = text.strip_prefix("CRON_TZ=") {
-            let (zone, rest) = rest
+            let (_, rest) = rest
                 .split_once(' ')
                 .ok_or("CRON_TZ=<zone> must be followed by the schedule")?;
-            if zone != "UTC" {
-                tracing::warn!(
-                    zone,
-                    "fc-local evaluates timer schedules in UTC; CRON_TZ is ignored"
-                );
-            }
             text = rest.trim();
         }
         if let Some(duration) = text.strip_prefix("@every") {
@@ -96,6 +90,24 @@ impl Schedule {
             dom_restricted: restricted(parts[3]),
             dow_restricted: restricted(parts[5]),
         })
+    }
+
+    /// The zone of a leading `CRON_TZ=<zone>` other than UTC: fc-local evaluates the schedule in
+    /// UTC all the same.
+    ///
+    /// ```
+    /// use fc_local::timer::Schedule;
+    ///
+    /// assert_eq!(Schedule::ignored_zone("CRON_TZ=Asia/Shanghai 0 0 4 1 * *"), Some("Asia/Shanghai"));
+    /// assert_eq!(Schedule::ignored_zone("CRON_TZ=UTC 0 0 4 1 * *"), None);
+    /// assert_eq!(Schedule::ignored_zone("@every 1m"), None);
+    /// ```
+    pub fn ignored_zone(expression: &str) -> Option<&str> {
+        let (zone, _) = expression
+            .trim()
+            .strip_prefix("CRON_TZ=")?
+            .split_once(' ')?;
+        (zone != "UTC").then_some(zone)
     }
 
     /// Whether the schedule fires at the whole second `time` (UTC).
