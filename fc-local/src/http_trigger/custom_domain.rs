@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use fc_models::{CustomDomain, CustomDomainAuthType, ErrorCode, PathConfig};
 
-use super::{AuthType, Route, run};
+use super::{AuthType, Route, TriggerConfig, run};
 use crate::error::{FcError, FcResult};
 use crate::state::AppState;
 
@@ -94,12 +94,14 @@ async fn serve(
         function: picked.function_name.clone().unwrap_or_default(),
         qualifier: picked.qualifier.clone().filter(|q| !q.is_empty()),
         raw_path: path.to_owned(),
-        auth_type,
-        methods: picked
-            .methods
-            .iter()
-            .map(|m| m.as_str().to_ascii_uppercase())
-            .collect(),
+        rules: TriggerConfig {
+            auth_type,
+            methods: picked
+                .methods
+                .iter()
+                .map(|m| m.as_str().to_ascii_uppercase())
+                .collect(),
+        },
         domain_prefix: name.split('.').next().unwrap_or_default().to_owned(),
     };
     run(state, parts, body, &route).await

@@ -100,10 +100,8 @@ pub(crate) struct Route {
     pub qualifier: Option<String>,
     /// The path the function sees, still percent-encoded, starting with `/`.
     pub raw_path: String,
-    /// Who may call.
-    pub auth_type: AuthType,
-    /// The methods accepted (upper case); empty accepts all.
-    pub methods: Vec<String>,
+    /// Who may call, and with which methods.
+    pub rules: TriggerConfig,
     /// `requestContext.domainPrefix` of the event.
     pub domain_prefix: String,
 }
@@ -148,8 +146,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> FcResult<
         function: target.function.to_owned(),
         qualifier: trigger.qualifier.clone(),
         raw_path: target.raw_path.to_owned(),
-        auth_type: config.auth_type,
-        methods: config.methods,
+        rules: config,
         domain_prefix: trigger.trigger_id.clone().unwrap_or_default(),
     };
     run(&state, &parts, body, &route).await
@@ -162,13 +159,9 @@ pub(crate) async fn run(
     body: Bytes,
     route: &Route,
 ) -> FcResult<Response> {
-    TriggerConfig {
-        auth_type: route.auth_type,
-        methods: route.methods.clone(),
-    }
-    .allow_method(&parts.method)?;
+    route.rules.allow_method(&parts.method)?;
     check_size(parts, body.len())?;
-    match route.auth_type {
+    match route.rules.auth_type {
         AuthType::Anonymous => {}
         AuthType::Function => crate::gate::check_trigger_signature(&state.config, parts, &body)
             .map_err(|error| {
