@@ -41,24 +41,12 @@ pub(super) fn build(request: &Request<'_>) -> Vec<u8> {
         if name.as_str().starts_with("x-fc-") {
             continue;
         }
-        let value = String::from_utf8_lossy(value.as_bytes());
-        headers
-            .entry(capitalised(name.as_str()))
-            .and_modify(|joined| {
-                joined.push(',');
-                joined.push_str(&value);
-            })
-            .or_insert_with(|| value.into_owned());
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        join_repeated(&mut headers, capitalised(name.as_str()), value);
     }
     let mut query: BTreeMap<String, String> = BTreeMap::new();
     for (name, value) in fc_client::signing::decode_query(parts.uri.query().unwrap_or("")) {
-        query
-            .entry(name)
-            .and_modify(|joined| {
-                joined.push(',');
-                joined.push_str(&value);
-            })
-            .or_insert(value);
+        join_repeated(&mut query, name, value);
     }
     let content_type = parts
         .headers
@@ -105,6 +93,17 @@ pub(super) fn build(request: &Request<'_>) -> Vec<u8> {
         }
     });
     serde_json::to_vec(&event).unwrap_or_default()
+}
+
+/// Adds `value` under `key`, after a comma when the key is repeated (as the service joins
+/// repeated headers and query parameters).
+fn join_repeated(map: &mut BTreeMap<String, String>, key: String, value: String) {
+    map.entry(key)
+        .and_modify(|joined| {
+            joined.push(',');
+            joined.push_str(&value);
+        })
+        .or_insert(value);
 }
 
 /// `content-type` → `Content-Type`.
