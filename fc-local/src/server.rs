@@ -252,15 +252,16 @@ impl FcLocalHandle {
     }
 
     /// A client of this instance, signed with its keys: what a test of one's own code needs.
+    /// Fails only if the region set with [`FcLocal::region`] is not one a client accepts.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
     /// let server = fc_local::FcLocal::new().start().await?;
-    /// let functions = server.client().list_functions().send().await?;
+    /// let functions = server.client()?.list_functions().send().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn client(&self) -> fc_client::Client {
+    pub fn client(&self) -> Result<fc_client::Client, fc_client::ConfigError> {
         fc_client::Client::builder()
             .endpoint(self.endpoint())
             .region(self.region())
@@ -269,7 +270,6 @@ impl FcLocalHandle {
                 self.access_key_secret(),
             ))
             .build()
-            .expect("fc-local's endpoint, region and keys make a valid client")
     }
 
     /// The executor that runs this instance's functions: [`Executor::logs`] gives the output

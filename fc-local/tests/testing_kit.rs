@@ -9,7 +9,7 @@ use fc_local::FcLocal;
 #[tokio::test]
 async fn the_handle_gives_a_signed_client_and_logs_outlive_delete_function() {
     let server = FcLocal::new().start().await.expect("start");
-    let client = server.client();
+    let client = server.client().expect("client");
     python(
         &client,
         "kit",
@@ -38,7 +38,7 @@ async fn the_interpreters_are_set_on_the_builder() {
         .start()
         .await
         .expect("start");
-    let client = server.client();
+    let client = server.client().expect("client");
     python(
         &client,
         "kit-py",
