@@ -6,9 +6,9 @@ mod support;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use client::{create, function, start};
+use client::{create, function, start, trigger};
 use fc_client::Client;
-use fc_client::types::{CreateTriggerInput, TriggerType};
+use fc_client::types::TriggerType;
 use serde_json::{Value, json};
 
 /// A Python web function: answers 201 with a JSON echo of the event, and echoes binary bodies.
@@ -42,21 +42,8 @@ def handler(event, context):
 
 /// Creates an HTTP trigger and returns the URL fc-local reported for it.
 async fn http_trigger(client: &Client, function: &str, config: Value) -> String {
-    let input: CreateTriggerInput = CreateTriggerInput::builder()
-        .trigger_name("web")
-        .trigger_type(TriggerType::Http)
-        .trigger_config(config.to_string())
-        .try_into()
-        .expect("trigger input");
-    let trigger = client
-        .create_trigger()
-        .function_name(function)
-        .body(input)
-        .send()
+    let urls = trigger(client, function, "web", TriggerType::Http, config)
         .await
-        .expect("create trigger")
-        .into_inner();
-    let urls = trigger
         .http_trigger
         .expect("an HTTP trigger reports its URLs");
     assert_eq!(urls.url_internet, urls.url_intranet);

@@ -5,8 +5,8 @@ mod client;
 
 use std::time::{Duration, Instant};
 
-use client::{python, start};
-use fc_client::types::{AsyncTaskStatus, CreateTriggerInput, TriggerType};
+use client::{python, start, trigger};
+use fc_client::types::{AsyncTaskStatus, TriggerType};
 use serde_json::json;
 
 #[tokio::test]
@@ -26,21 +26,14 @@ def handler(event, context):
 "#,
     )
     .await;
-    let input: CreateTriggerInput = CreateTriggerInput::builder()
-        .trigger_name("every-second")
-        .trigger_type(TriggerType::Timer)
-        .trigger_config(
-            json!({"cronExpression": "@every 1s", "enable": true, "payload": "tick"}).to_string(),
-        )
-        .try_into()
-        .expect("trigger input");
-    client
-        .create_trigger()
-        .function_name("ticker")
-        .body(input)
-        .send()
-        .await
-        .expect("create timer trigger");
+    trigger(
+        &client,
+        "ticker",
+        "every-second",
+        TriggerType::Timer,
+        json!({"cronExpression": "@every 1s", "enable": true, "payload": "tick"}),
+    )
+    .await;
 
     let deadline = Instant::now() + Duration::from_secs(20);
     let task = loop {
@@ -84,19 +77,14 @@ def handler(event, context):
 async fn a_disabled_timer_does_not_fire() {
     let (_server, client) = start().await;
     python(&client, "idle", 10, "def handler(e, c):\n    return 'ok'\n").await;
-    let input: CreateTriggerInput = CreateTriggerInput::builder()
-        .trigger_name("off")
-        .trigger_type(TriggerType::Timer)
-        .trigger_config(json!({"cronExpression": "@every 1s", "enable": false}).to_string())
-        .try_into()
-        .expect("trigger input");
-    client
-        .create_trigger()
-        .function_name("idle")
-        .body(input)
-        .send()
-        .await
-        .expect("create timer trigger");
+    trigger(
+        &client,
+        "idle",
+        "off",
+        TriggerType::Timer,
+        json!({"cronExpression": "@every 1s", "enable": false}),
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let tasks = client
         .list_async_tasks()

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use fc_client::Client;
 use fc_client::code::{CodePackage, ZipEntry};
 use fc_client::credentials::Credentials;
-use fc_client::types::{AsyncTask, AsyncTaskStatus, CreateFunctionInput};
+use fc_client::types::{
+    AsyncTask, AsyncTaskStatus, CreateFunctionInput, CreateTriggerInput, Trigger, TriggerType,
+};
 use fc_local::{FcLocal, FcLocalHandle};
 
 /// A running fc-local and a client signed with its keys.
@@ -94,6 +96,30 @@ pub async fn invoke_text(client: &Client, name: &str, payload: String) -> String
         .text()
         .await
         .expect("text")
+}
+
+/// Creates the trigger `name` of `trigger_type` on `function` with `config` and returns it.
+pub async fn trigger(
+    client: &Client,
+    function: &str,
+    name: &str,
+    trigger_type: TriggerType,
+    config: serde_json::Value,
+) -> Trigger {
+    let input: CreateTriggerInput = CreateTriggerInput::builder()
+        .trigger_name(name)
+        .trigger_type(trigger_type)
+        .trigger_config(config.to_string())
+        .try_into()
+        .expect("trigger input");
+    client
+        .create_trigger()
+        .function_name(function)
+        .body(input)
+        .send()
+        .await
+        .expect("create trigger")
+        .into_inner()
 }
 
 /// The task, read with GetAsyncTask.
