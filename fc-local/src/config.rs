@@ -53,6 +53,10 @@ pub struct Config {
     /// Host names (lower case) accepted in `Host` and `Origin` besides IP addresses,
     /// `localhost`, `*.localhost` and the custom domains (`crate::guard`).
     pub allowed_hosts: Vec<String>,
+    /// Log lines kept per function name, also after the function is deleted (`--log-lines`).
+    pub log_lines_per_function: usize,
+    /// Invocations kept in the history the console shows (`--history`).
+    pub invocation_history: usize,
 }
 
 impl fmt::Debug for Config {
@@ -70,6 +74,8 @@ impl fmt::Debug for Config {
             .field("python", &self.python)
             .field("node", &self.node)
             .field("allowed_hosts", &self.allowed_hosts)
+            .field("log_lines_per_function", &self.log_lines_per_function)
+            .field("invocation_history", &self.invocation_history)
             .finish()
     }
 }
@@ -89,6 +95,8 @@ impl Default for Config {
             python: PathBuf::from("python3"),
             node: PathBuf::from("node"),
             allowed_hosts: Vec::new(),
+            log_lines_per_function: crate::executor::DEFAULT_LOG_LINES,
+            invocation_history: crate::executor::DEFAULT_INVOCATION_HISTORY,
         }
     }
 }

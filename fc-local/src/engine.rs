@@ -38,6 +38,8 @@ impl Engine {
         executor_config.account_id = config.account_id.clone();
         executor_config.python = config.python.clone();
         executor_config.node = config.node.clone();
+        executor_config.log_lines_per_function = config.log_lines_per_function;
+        executor_config.invocation_history = config.invocation_history;
         // Functions get temporary credentials, as a function's role gives them on the service.
         executor_config.credentials = Some(FunctionCredentials {
             access_key_id: config.issued.access_key_id.clone(),

@@ -30,6 +30,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod console;
 pub mod engine;
 pub mod error;
 pub mod executor;

@@ -1,7 +1,9 @@
-//! `fc-local`: runs the Function Compute emulator until SIGINT or SIGTERM.
+//! `fc-local`: runs the Function Compute emulator until SIGINT or SIGTERM; `fc-local logs` and
+//! `fc-local invocations` read a running one's logs and invocation history ([`terminal`]).
 //!
 //! ```text
 //! fc-local --port PORT --access-key-id ID --access-key-secret SECRET [--data-dir DIR] [--no-auth] [--host 127.0.0.1]
+//! fc-local logs NAME [--follow] --endpoint URL
 //! ```
 //!
 //! Every flag is optional: without them fc-local listens on 127.0.0.1 on a free port with the
@@ -13,10 +15,13 @@ use std::process::ExitCode;
 
 use fc_local::FcLocal;
 
+mod terminal;
+
 const USAGE: &str = "\
 usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET | --access-key-secret-file FILE]
                 [--data-dir DIR] [--no-auth] [--host ADDRESS] [--allow-host NAME]...
-                [--python PATH] [--node PATH]
+                [--python PATH] [--node PATH] [--log-lines N] [--history N]
+       fc-local logs NAME [--follow] | fc-local invocations [NAME]   (see fc-local logs --help)
 
   --port PORT                port to listen on (default 0: pick a free one)
   --host ADDRESS             address to listen on (default 127.0.0.1)
@@ -32,6 +37,10 @@ usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET | -
                              IP addresses, localhost, *.localhost, created custom domains)
   --python PATH              Python 3 interpreter for python3* runtimes (default: python3)
   --node PATH                Node.js interpreter for nodejs* runtimes (default: node)
+  --log-lines N              log lines kept per function, also after it is deleted
+                             (default: 5000)
+  --history N                invocations kept for the console and `fc-local invocations`
+                             (default: 1000)
   --help                     print this message";
 
 /// The parsed command line.
@@ -46,6 +55,8 @@ struct Args {
     python: Option<PathBuf>,
     node: Option<PathBuf>,
     allowed_hosts: Vec<String>,
+    log_lines: Option<usize>,
+    history: Option<usize>,
     no_auth: bool,
     help: bool,
 }
@@ -85,6 +96,8 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--python" => parsed.python = Some(PathBuf::from(value("--python")?)),
             "--allow-host" => parsed.allowed_hosts.push(value("--allow-host")?),
             "--node" => parsed.node = Some(PathBuf::from(value("--node")?)),
+            "--log-lines" => parsed.log_lines = Some(count("--log-lines", &value("--log-lines")?)?),
+            "--history" => parsed.history = Some(count("--history", &value("--history")?)?),
             "--no-auth" if inline.is_none() => parsed.no_auth = true,
             "--help" | "-h" if inline.is_none() => parsed.help = true,
             other => return Err(format!("unknown argument '{other}'")),
@@ -94,6 +107,16 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
         return Err("give --access-key-secret or --access-key-secret-file, not both".to_owned());
     }
     Ok(parsed)
+}
+
+/// A count of at least 1.
+fn count(flag: &str, text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!(
+            "{flag} must be a whole number above 0, not '{text}'"
+        )),
+    }
 }
 
 /// The environment variable the secret may come from instead of the command line.
@@ -153,6 +176,12 @@ fn builder(args: &Args) -> FcLocal {
     if let Some(node) = &args.node {
         server = server.node(node.clone());
     }
+    if let Some(lines) = args.log_lines {
+        server = server.log_lines(lines);
+    }
+    if let Some(history) = args.history {
+        server = server.invocation_history(history);
+    }
     server
 }
 
@@ -198,6 +227,21 @@ impl StopSignals {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let mut words = std::env::args().skip(1).peekable();
+    if let Some(verb) = words.next_if(|word| word == "logs" || word == "invocations") {
+        let words: Vec<String> = words.collect();
+        if words.iter().any(|word| word == "--help" || word == "-h") {
+            println!("{}", terminal::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        return match terminal::parse(&verb, words) {
+            Ok(command) => terminal::run(command).await,
+            Err(message) => {
+                eprintln!("fc-local: {message}\n{}", terminal::USAGE);
+                ExitCode::from(2)
+            }
+        };
+    }
     let parsed = parse_args(std::env::args().skip(1)).and_then(|mut args| {
         resolve_secret(&mut args, |name| std::env::var(name).ok())?;
         Ok(args)
@@ -233,6 +277,7 @@ async fn main() -> ExitCode {
     };
     println!("fc-local is listening");
     println!("endpoint: {}", server.endpoint());
+    println!("console: {}", server.console_url());
     println!("access key id: {}", server.access_key_id());
     println!("access key secret: {}", server.access_key_secret());
     println!("region: {}", server.region());
@@ -301,9 +346,13 @@ mod tests {
             "--allow-host",
             "dev.example.com",
             "--allow-host=other.example",
+            "--log-lines",
+            "100",
+            "--history=7",
         ])
         .unwrap();
         assert_eq!(parsed.allowed_hosts, ["dev.example.com", "other.example"]);
+        assert_eq!((parsed.log_lines, parsed.history), (Some(100), Some(7)));
         assert_eq!(parsed.python, Some(PathBuf::from("/opt/py/bin/python3")));
         assert_eq!(parsed.node, Some(PathBuf::from("/opt/node/bin/node")));
         assert_eq!(parsed.port, Some(9000));
@@ -370,5 +419,7 @@ mod tests {
         assert!(args(&["--host", "nowhere"]).is_err());
         assert!(args(&["--no-auth=1"]).is_err());
         assert!(args(&["--python"]).is_err());
+        assert!(args(&["--history", "0"]).is_err());
+        assert!(args(&["--log-lines", "x"]).is_err());
     }
 }

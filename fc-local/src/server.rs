@@ -126,6 +126,21 @@ impl FcLocal {
         self
     }
 
+    /// Log lines kept per function name, also after the function is deleted (default
+    /// [`DEFAULT_LOG_LINES`](crate::executor::DEFAULT_LOG_LINES); at least 1).
+    pub fn log_lines(mut self, lines: usize) -> Self {
+        self.config.log_lines_per_function = lines.max(1);
+        self
+    }
+
+    /// Invocations kept in the history the console and `fc-local invocations` show, all
+    /// functions together (default
+    /// [`DEFAULT_INVOCATION_HISTORY`](crate::executor::DEFAULT_INVOCATION_HISTORY); at least 1).
+    pub fn invocation_history(mut self, invocations: usize) -> Self {
+        self.config.invocation_history = invocations.max(1);
+        self
+    }
+
     /// The Node.js interpreter for `nodejs*` runtimes (default `node` from `PATH`).
     pub fn node(mut self, interpreter: impl Into<PathBuf>) -> Self {
         self.config.node = interpreter.into();
@@ -270,6 +285,12 @@ impl FcLocalHandle {
                 self.access_key_secret(),
             ))
             .build()
+    }
+
+    /// The console's URL, with its token: `http://HOST:PORT/__console/?token=...`. Anyone
+    /// with it can read logs and invoke functions, so it is printed, never logged.
+    pub fn console_url(&self) -> String {
+        crate::console::url(&self.endpoint(), &self.state.console_token)
     }
 
     /// The executor that runs this instance's functions: [`Executor::logs`] gives the output

@@ -20,23 +20,30 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     /// Key that signs the code download links of GetFunctionCode (random per process).
     pub link_key: Arc<str>,
+    /// The token of the console URL (random per process; `crate::console`).
+    pub console_token: Arc<str>,
 }
 
 impl AppState {
     /// State over an opened store, with a new [`Engine`]. Call it inside a Tokio runtime.
     /// Fails only if the executor's HTTP client cannot be built.
     pub fn new(config: Config, store: Store) -> Result<Self, ExecError> {
-        let link_key = format!(
-            "{}{}",
-            crate::request_id::new_request_id(),
-            crate::request_id::new_request_id()
-        );
+        let secret = || {
+            format!(
+                "{}{}",
+                crate::request_id::new_request_id(),
+                crate::request_id::new_request_id()
+            )
+        };
+        let link_key = secret();
+        let console_token: String = secret().chars().filter(|c| *c != '-').collect();
         let engine = Engine::new(&config)?;
         Ok(Self {
             config: Arc::new(config),
             store,
             engine: Arc::new(engine),
             link_key: link_key.into(),
+            console_token: console_token.into(),
         })
     }
 

@@ -146,7 +146,8 @@ fn not_implemented(method: MethodFilter, action: &'static str) -> MethodRouter<A
     )
 }
 
-/// The complete application: API routes, code links, the FC-shaped fallback and the
+/// The complete application: API routes, code links, HTTP triggers, the console, the
+/// FC-shaped fallback and the
 /// middleware (request id outermost, then body limit and signature check).
 ///
 /// Every operation of the table is routed on its method and path; operations on one path share
@@ -181,11 +182,17 @@ pub fn router(state: AppState) -> Router {
             &format!("{}{{*rest}}", crate::http_trigger::PREFIX),
             axum::routing::any(crate::http_trigger::serve),
         )
+        .merge(crate::console::routes(state.clone()))
         .fallback(|| async { FcError::path_not_supported() })
         .layer(middleware::from_fn_with_state(
             crate::gate::Gate {
                 config: state.config.clone(),
-                unsigned_prefixes: &[code_link::DOWNLOAD_PREFIX, crate::http_trigger::PREFIX],
+                // The console checks its token or the signature itself.
+                unsigned_prefixes: &[
+                    code_link::DOWNLOAD_PREFIX,
+                    crate::http_trigger::PREFIX,
+                    crate::console::PREFIX,
+                ],
             },
             crate::gate::layer,
         ))

@@ -13,6 +13,9 @@ pub const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default number of log lines kept per function: [`ExecutorConfig::log_lines_per_function`].
 pub const DEFAULT_LOG_LINES: usize = 5_000;
 
+/// Default number of invocations kept in the history: [`ExecutorConfig::invocation_history`].
+pub const DEFAULT_INVOCATION_HISTORY: usize = 1_000;
+
 /// How the executor runs functions: where it unpacks code, how many instances it starts, what
 /// the functions see as region, account and credentials, and which interpreters it uses.
 ///
@@ -47,12 +50,16 @@ pub struct ExecutorConfig {
     pub max_code_size: u64,
     /// Log lines kept per function name for [`Executor::logs`](super::Executor::logs).
     pub log_lines_per_function: usize,
+    /// Invocations kept for [`Executor::invocations`](super::Executor::invocations), all
+    /// functions together, oldest dropped first.
+    pub invocation_history: usize,
 }
 
 impl ExecutorConfig {
     /// Defaults: 4 instances per function, region `cn-hangzhou`, account `1234567890123456`,
     /// no credentials, `python3` and `node` from `PATH`, 30 s startup timeout, the code-size cap
-    /// of [`fc_client::code::DEFAULT_MAX_UNCOMPRESSED`], 5,000 log lines per function.
+    /// of [`fc_client::code::DEFAULT_MAX_UNCOMPRESSED`], 5,000 log lines per function, 1,000
+    /// invocations in the history.
     pub fn new(work_dir: impl Into<PathBuf>) -> Self {
         ExecutorConfig {
             work_dir: work_dir.into(),
@@ -65,6 +72,7 @@ impl ExecutorConfig {
             startup_timeout: DEFAULT_STARTUP_TIMEOUT,
             max_code_size: fc_client::code::DEFAULT_MAX_UNCOMPRESSED,
             log_lines_per_function: DEFAULT_LOG_LINES,
+            invocation_history: DEFAULT_INVOCATION_HISTORY,
         }
     }
 }

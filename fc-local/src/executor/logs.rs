@@ -26,6 +26,8 @@ const RECENT_LINES: usize = 20;
 /// One line printed by a function instance.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogRecord {
+    /// Position in the function's log, from 1, increasing (to ask only for newer lines).
+    pub seq: u64,
     /// When the executor read the line.
     pub time: SystemTime,
     /// The instance that printed it.
@@ -40,28 +42,34 @@ pub struct LogRecord {
 /// The bounded log of one function name, all versions and instances.
 #[derive(Debug)]
 pub(crate) struct FunctionLogs {
-    records: Mutex<VecDeque<LogRecord>>,
+    records: Mutex<(VecDeque<LogRecord>, u64)>,
     capacity: usize,
 }
 
 impl FunctionLogs {
     pub(crate) fn new(capacity: usize) -> Self {
         FunctionLogs {
-            records: Mutex::new(VecDeque::new()),
+            records: Mutex::new((VecDeque::new(), 1)),
             capacity: capacity.max(1),
         }
     }
 
-    pub(crate) fn push(&self, record: LogRecord) {
-        let mut records = lock(&self.records);
-        if records.len() >= self.capacity {
-            records.pop_front();
+    /// Appends a record, numbering it (its `seq` is overwritten).
+    pub(crate) fn push(&self, mut record: LogRecord) {
+        let mut state = lock(&self.records);
+        record.seq = state.1;
+        state.1 += 1;
+        if state.0.len() >= self.capacity {
+            state.0.pop_front();
         }
-        records.push_back(record);
+        state.0.push_back(record);
     }
 
-    pub(crate) fn snapshot(&self) -> Vec<LogRecord> {
-        lock(&self.records).iter().cloned().collect()
+    /// The records numbered above `after`, oldest first.
+    pub(crate) fn after(&self, after: u64) -> Vec<LogRecord> {
+        let state = lock(&self.records);
+        let newer = state.0.iter().filter(|record| record.seq > after);
+        newer.cloned().collect()
     }
 }
 
@@ -150,6 +158,7 @@ impl InstanceLog {
         }
         drop(state);
         self.function_logs.push(LogRecord {
+            seq: 0,
             time: SystemTime::now(),
             instance_id: self.instance_id.clone(),
             request_id: Some(request_id.to_owned()),
@@ -238,6 +247,7 @@ impl InstanceLog {
         };
         drop(state);
         self.function_logs.push(LogRecord {
+            seq: 0,
             time: SystemTime::now(),
             instance_id: self.instance_id.clone(),
             request_id,
@@ -389,9 +399,12 @@ mod tests {
             log.take("a"),
             "FC Invoke Start RequestId: a\ninside\nFC Invoke End RequestId: a\n"
         );
-        let records = logs.snapshot();
+        let records = logs.after(0);
         assert_eq!(records.len(), 3, "capacity bounds the function log");
         assert_eq!(records[1].request_id.as_deref(), Some("a"));
+        let seqs: Vec<u64> = records.iter().map(|record| record.seq).collect();
+        assert_eq!(seqs, [3, 4, 5], "lines are numbered from 1 as they arrive");
+        assert_eq!(logs.after(4).len(), 1);
     }
 
     #[test]

@@ -24,6 +24,7 @@
 
 mod config;
 mod error;
+mod history;
 mod instance;
 mod invocation;
 mod layers;
@@ -42,10 +43,11 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 pub use config::{
-    DEFAULT_LOG_LINES, DEFAULT_MAX_INSTANCES, DEFAULT_STARTUP_TIMEOUT, ExecutorConfig,
-    FunctionCredentials,
+    DEFAULT_INVOCATION_HISTORY, DEFAULT_LOG_LINES, DEFAULT_MAX_INSTANCES, DEFAULT_STARTUP_TIMEOUT,
+    ExecutorConfig, FunctionCredentials,
 };
 pub use error::ExecError;
+pub use history::{InvocationRecord, InvocationStatus};
 pub use invocation::{HttpRequest, Invocation, InvocationOutcome};
 pub use logs::{LOG_TAIL_BYTES, LogRecord, log_tail};
 pub use pool::InstanceInfo;
@@ -54,6 +56,8 @@ pub use spec::{
     LayerCode, RuntimeKind, SUPPORTED_RUNTIMES,
 };
 
+use history::History;
+pub(crate) use history::millis_since_epoch;
 use logs::{FunctionLogs, lock};
 use pool::Pool;
 
@@ -76,6 +80,7 @@ struct Inner {
     client: reqwest::Client,
     pools: Mutex<HashMap<(String, String), Arc<Pool>>>,
     logs: Mutex<HashMap<String, Arc<FunctionLogs>>>,
+    history: History,
     shut_down: AtomicBool,
     reaper: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
@@ -97,8 +102,10 @@ impl Executor {
                 path: config.work_dir.clone(),
                 source: std::io::Error::other(format!("cannot build the HTTP client: {error}")),
             })?;
+        let history = History::new(config.invocation_history);
         let inner = Arc::new(Inner {
             config,
+            history,
             client,
             pools: Mutex::new(HashMap::new()),
             logs: Mutex::new(HashMap::new()),
@@ -129,15 +136,31 @@ impl Executor {
         spec: &FunctionSpec,
         invocation: Invocation,
     ) -> Result<InvocationOutcome, ExecError> {
-        run::invoke(self, spec, invocation).await
+        let started = history::Started::now(&invocation);
+        let result = run::invoke(self, spec, invocation).await;
+        self.inner.history.record(spec, started, &result);
+        result
     }
 
     /// The log lines kept for a function name (all versions and instances), oldest first.
     pub fn logs(&self, function_name: &str) -> Vec<LogRecord> {
+        self.logs_after(function_name, 0)
+    }
+
+    /// The kept log lines of a function name whose [`LogRecord::seq`] is above `after`, oldest
+    /// first: what `fc-local logs NAME --follow` asks for again and again.
+    pub fn logs_after(&self, function_name: &str, after: u64) -> Vec<LogRecord> {
         lock(&self.inner.logs)
             .get(function_name)
-            .map(|logs| logs.snapshot())
+            .map(|logs| logs.after(after))
             .unwrap_or_default()
+    }
+
+    /// The kept invocations of `function_name` (of every function when `None`) whose
+    /// [`InvocationRecord::seq`] is above `after`, oldest first. The history holds the last
+    /// [`ExecutorConfig::invocation_history`] invocations, also of deleted functions.
+    pub fn invocations(&self, function_name: Option<&str>, after: u64) -> Vec<InvocationRecord> {
+        self.inner.history.records(function_name, after)
     }
 
     /// The running instances of a function (all versions).
