@@ -6,7 +6,11 @@
 //! 2. `cargo build -p fc-local`, then `target/debug/fc-local --port 0 ...`; the endpoint is read
 //!    from the `endpoint: ` line it prints.
 //! 3. `fc-local/tests/peer/official_sdk_scenario.py` runs against a signing instance.
-//! 4. schemathesis runs the operations fc-local emulates (the others answer 501 by design), as
+//! 4. `fc-local/tests/peer/console_browser.py` loads fc-local's console in headless Chromium
+//!    (Debian's `chromium`, installed with `apt-get` when missing) after the SDK created and
+//!    invoked a function, and drives an invocation from the page; its screenshot is saved as
+//!    `target/console.png`.
+//! 5. schemathesis runs the operations fc-local emulates (the others answer 501 by design), as
 //!    `cargo run -p fc-local --example emulated_operations` prints them, less
 //!    [`EXCLUDED_OPERATIONS`], each selected with `--include-operation-id`, against a `--no-auth`
 //!    instance holding fixtures (see
@@ -25,10 +29,11 @@ use std::time::{Duration, Instant};
 use crate::workspace_root;
 
 /// The packages the suites need, pinned.
-const PINNED: [&str; 3] = [
+const PINNED: [&str; 4] = [
     "alibabacloud-fc20230330==4.8.3",
     "aliyun-fc2==2.5.2",
     "schemathesis==4.32.5",
+    "websocket-client==1.9.2",
 ];
 /// Keys the scenario's instance is started with.
 const ACCESS_KEY_ID: &str = "LTAIpeersuite";
@@ -67,6 +72,18 @@ pub(crate) fn run() -> Result<(), String> {
     if let Err(e) = sdk_scenario(&root, &venv, &binary) {
         eprintln!("{e}");
         failed.push("official SDK scenario");
+    }
+    if let Err(e) = chromium().and_then(|chromium| {
+        console_browser(
+            &root,
+            &venv,
+            &binary,
+            &chromium,
+            &target.join("console.png"),
+        )
+    }) {
+        eprintln!("{e}");
+        failed.push("console browser tests");
     }
     if let Err(e) = emulated_operations(&cargo, &root)
         .and_then(|operations| schemathesis(&root, &venv, &binary, &operations))
@@ -142,6 +159,69 @@ fn sdk_scenario(root: &Path, venv: &Path, binary: &Path) -> Result<(), String> {
             .args(["--access-key-secret", ACCESS_KEY_SECRET]),
     )
     .map_err(|e| format!("official SDK scenario: {e}"))
+}
+
+/// Chromium from `PATH`, installed from Debian's packages (`apt-get install chromium`) when
+/// missing.
+fn chromium() -> Result<PathBuf, String> {
+    let find = || {
+        std::env::var_os("PATH").and_then(|path| {
+            std::env::split_paths(&path)
+                .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
+                .find(|candidate| candidate.is_file())
+        })
+    };
+    if let Some(found) = find() {
+        return Ok(found);
+    }
+    println!("==> apt-get install chromium (for the console browser tests)");
+    run_command(Command::new("apt-get").args(["update", "-qq"]))?;
+    run_command(Command::new("apt-get").args([
+        "install",
+        "-y",
+        "-qq",
+        "--no-install-recommends",
+        "chromium",
+    ]))?;
+    find().ok_or_else(|| "chromium is not on PATH after installing it".to_owned())
+}
+
+fn console_browser(
+    root: &Path,
+    venv: &Path,
+    binary: &Path,
+    chromium: &Path,
+    screenshot: &Path,
+) -> Result<(), String> {
+    let server = Server::start(
+        binary,
+        &[
+            "--access-key-id",
+            ACCESS_KEY_ID,
+            "--access-key-secret",
+            ACCESS_KEY_SECRET,
+        ],
+    )?;
+    println!("==> console browser tests against {}", server.endpoint);
+    // The console URL carries its token: handed over in a file, never on a printed command line.
+    let url_file = screenshot.with_file_name("console-url.txt");
+    std::fs::write(&url_file, &server.console_url)
+        .map_err(|e| format!("cannot write {}: {e}", url_file.display()))?;
+    let ran = run_command(
+        Command::new(bin(venv, "python"))
+            .arg(root.join("fc-local/tests/peer/console_browser.py"))
+            .args(["--endpoint", &server.endpoint])
+            .arg("--console-url-file")
+            .arg(&url_file)
+            .args(["--access-key-id", ACCESS_KEY_ID])
+            .args(["--access-key-secret", ACCESS_KEY_SECRET])
+            .arg("--chromium")
+            .arg(chromium)
+            .arg("--screenshot")
+            .arg(screenshot),
+    );
+    let _ = std::fs::remove_file(&url_file);
+    ran.map_err(|e| format!("console browser tests: {e}"))
 }
 
 /// The operationIds schemathesis runs: what fc-local's `emulated_operations` example prints,
@@ -304,6 +384,7 @@ fn create_fixture(addr: &str) -> Result<(), String> {
 struct Server {
     child: Child,
     endpoint: String,
+    console_url: String,
     addr: String,
 }
 
@@ -320,13 +401,21 @@ impl Server {
             .take()
             .ok_or_else(|| "fc-local has no stdout".to_owned())?;
         let mut lines = BufReader::new(stdout).lines();
-        let mut endpoint = None;
+        let (mut endpoint, mut console_url) = (None, String::new());
         for line in lines.by_ref() {
             let line = line.map_err(|e| format!("cannot read fc-local's output: {e}"))?;
+            if let Some(found) = line.strip_prefix("console: ") {
+                // The token is a credential: not printed.
+                println!(
+                    "    console: {}",
+                    found.split('?').next().unwrap_or_default()
+                );
+                console_url = found.trim().to_owned();
+                break;
+            }
             println!("    {line}");
             if let Some(found) = line.strip_prefix("endpoint: ") {
                 endpoint = Some(found.trim().to_owned());
-                break;
             }
         }
         // Keep draining the output so that fc-local never blocks on a full pipe.
@@ -340,6 +429,7 @@ impl Server {
         Ok(Self {
             child,
             endpoint,
+            console_url,
             addr,
         })
     }

@@ -403,8 +403,8 @@ mod tests {
         assert_eq!(records.len(), 3, "capacity bounds the function log");
         assert_eq!(records[1].request_id.as_deref(), Some("a"));
         let seqs: Vec<u64> = records.iter().map(|record| record.seq).collect();
-        assert_eq!(seqs, [3, 4, 5], "lines are numbered from 1 as they arrive");
-        assert_eq!(logs.after(4).len(), 1);
+        assert_eq!(seqs, [2, 3, 4], "the four lines are numbered from 1; the first was dropped");
+        assert_eq!(logs.after(3).len(), 1);
     }
 
     #[test]
