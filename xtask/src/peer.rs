@@ -140,24 +140,37 @@ fn run_command(command: &mut Command) -> Result<(), String> {
     }
 }
 
+/// An instance that checks signatures with the suite's keys.
+fn signing_server(binary: &Path) -> Result<Server, String> {
+    let keys = [
+        "--access-key-id",
+        ACCESS_KEY_ID,
+        "--access-key-secret",
+        ACCESS_KEY_SECRET,
+    ];
+    Server::start(binary, &keys)
+}
+
+/// `python fc-local/tests/peer/<script> --endpoint ... --access-key-id ... --access-key-secret ...`.
+fn peer_script(root: &Path, venv: &Path, script: &str, server: &Server) -> Command {
+    let mut command = Command::new(bin(venv, "python"));
+    command
+        .arg(root.join("fc-local/tests/peer").join(script))
+        .args(["--endpoint", &server.endpoint])
+        .args(["--access-key-id", ACCESS_KEY_ID])
+        .args(["--access-key-secret", ACCESS_KEY_SECRET]);
+    command
+}
+
 fn sdk_scenario(root: &Path, venv: &Path, binary: &Path) -> Result<(), String> {
-    let server = Server::start(
-        binary,
-        &[
-            "--access-key-id",
-            ACCESS_KEY_ID,
-            "--access-key-secret",
-            ACCESS_KEY_SECRET,
-        ],
-    )?;
+    let server = signing_server(binary)?;
     println!("==> official SDK scenario against {}", server.endpoint);
-    run_command(
-        Command::new(bin(venv, "python"))
-            .arg(root.join("fc-local/tests/peer/official_sdk_scenario.py"))
-            .args(["--endpoint", &server.endpoint])
-            .args(["--access-key-id", ACCESS_KEY_ID])
-            .args(["--access-key-secret", ACCESS_KEY_SECRET]),
-    )
+    run_command(&mut peer_script(
+        root,
+        venv,
+        "official_sdk_scenario.py",
+        &server,
+    ))
     .map_err(|e| format!("official SDK scenario: {e}"))
 }
 
@@ -193,28 +206,16 @@ fn console_browser(
     chromium: &Path,
     screenshot: &Path,
 ) -> Result<(), String> {
-    let server = Server::start(
-        binary,
-        &[
-            "--access-key-id",
-            ACCESS_KEY_ID,
-            "--access-key-secret",
-            ACCESS_KEY_SECRET,
-        ],
-    )?;
+    let server = signing_server(binary)?;
     println!("==> console browser tests against {}", server.endpoint);
     // The console URL carries its token: handed over in a file, never on a printed command line.
     let url_file = screenshot.with_file_name("console-url.txt");
     std::fs::write(&url_file, &server.console_url)
         .map_err(|e| format!("cannot write {}: {e}", url_file.display()))?;
     let ran = run_command(
-        Command::new(bin(venv, "python"))
-            .arg(root.join("fc-local/tests/peer/console_browser.py"))
-            .args(["--endpoint", &server.endpoint])
+        peer_script(root, venv, "console_browser.py", &server)
             .arg("--console-url-file")
             .arg(&url_file)
-            .args(["--access-key-id", ACCESS_KEY_ID])
-            .args(["--access-key-secret", ACCESS_KEY_SECRET])
             .arg("--chromium")
             .arg(chromium)
             .arg("--screenshot")

@@ -2,15 +2,13 @@
 //! in a bounded ring for the console and `fc-local invocations` (oldest dropped first), also
 //! after the function is deleted.
 
-use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::time::{Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
 use super::error::ExecError;
 use super::invocation::{Invocation, InvocationOutcome};
-use super::logs::lock;
+use super::ring::{Numbered, Ring};
 use super::spec::FunctionSpec;
 
 /// How an invocation ended.
@@ -79,19 +77,23 @@ impl Started {
     }
 }
 
+impl Numbered for InvocationRecord {
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    fn set_seq(&mut self, seq: u64) {
+        self.seq = seq;
+    }
+}
+
 /// The bounded history of an executor.
 #[derive(Debug)]
-pub(crate) struct History {
-    state: Mutex<(VecDeque<InvocationRecord>, u64)>,
-    capacity: usize,
-}
+pub(crate) struct History(Ring<InvocationRecord>);
 
 impl History {
     pub(crate) fn new(capacity: usize) -> Self {
-        History {
-            state: Mutex::new((VecDeque::new(), 1)),
-            capacity: capacity.max(1),
-        }
+        History(Ring::new(capacity))
     }
 
     /// Records how the invocation of `spec` that began as `started` ended.
@@ -120,14 +122,8 @@ impl History {
                 None,
             ),
         };
-        let mut state = lock(&self.state);
-        let seq = state.1;
-        state.1 += 1;
-        if state.0.len() >= self.capacity {
-            state.0.pop_front();
-        }
-        state.0.push_back(InvocationRecord {
-            seq,
+        self.0.push(InvocationRecord {
+            seq: 0,
             request_id: started.request_id,
             function_name: spec.name.clone(),
             qualifier: started.qualifier,
@@ -142,13 +138,9 @@ impl History {
 
     /// The records of `function` (all when `None`) newer than `after`, oldest first.
     pub(crate) fn records(&self, function: Option<&str>, after: u64) -> Vec<InvocationRecord> {
-        lock(&self.state)
-            .0
-            .iter()
-            .filter(|record| record.seq > after)
-            .filter(|record| function.is_none_or(|name| record.function_name == name))
-            .cloned()
-            .collect()
+        self.0.after(after, |record| {
+            function.is_none_or(|name| record.function_name == name)
+        })
     }
 }
 

@@ -7,6 +7,8 @@
 //! printed while several invocations run lands in the tail of each of them.
 
 use std::collections::{HashMap, VecDeque};
+
+use super::ring::{Numbered, Ring};
 use std::io::Read;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
@@ -40,36 +42,15 @@ pub struct LogRecord {
 }
 
 /// The bounded log of one function name, all versions and instances.
-#[derive(Debug)]
-pub(crate) struct FunctionLogs {
-    records: Mutex<(VecDeque<LogRecord>, u64)>,
-    capacity: usize,
-}
+pub(crate) type FunctionLogs = Ring<LogRecord>;
 
-impl FunctionLogs {
-    pub(crate) fn new(capacity: usize) -> Self {
-        FunctionLogs {
-            records: Mutex::new((VecDeque::new(), 1)),
-            capacity: capacity.max(1),
-        }
+impl Numbered for LogRecord {
+    fn seq(&self) -> u64 {
+        self.seq
     }
 
-    /// Appends a record, numbering it (its `seq` is overwritten).
-    pub(crate) fn push(&self, mut record: LogRecord) {
-        let mut state = lock(&self.records);
-        record.seq = state.1;
-        state.1 += 1;
-        if state.0.len() >= self.capacity {
-            state.0.pop_front();
-        }
-        state.0.push_back(record);
-    }
-
-    /// The records numbered above `after`, oldest first.
-    pub(crate) fn after(&self, after: u64) -> Vec<LogRecord> {
-        let state = lock(&self.records);
-        let newer = state.0.iter().filter(|record| record.seq > after);
-        newer.cloned().collect()
+    fn set_seq(&mut self, seq: u64) {
+        self.seq = seq;
     }
 }
 
@@ -399,12 +380,16 @@ mod tests {
             log.take("a"),
             "FC Invoke Start RequestId: a\ninside\nFC Invoke End RequestId: a\n"
         );
-        let records = logs.after(0);
+        let records = logs.after(0, |_| true);
         assert_eq!(records.len(), 3, "capacity bounds the function log");
         assert_eq!(records[1].request_id.as_deref(), Some("a"));
         let seqs: Vec<u64> = records.iter().map(|record| record.seq).collect();
-        assert_eq!(seqs, [2, 3, 4], "the four lines are numbered from 1; the first was dropped");
-        assert_eq!(logs.after(3).len(), 1);
+        assert_eq!(
+            seqs,
+            [2, 3, 4],
+            "the four lines are numbered from 1; the first was dropped"
+        );
+        assert_eq!(logs.after(3, |_| true).len(), 1);
     }
 
     #[test]

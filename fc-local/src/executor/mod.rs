@@ -31,6 +31,7 @@ mod layers;
 mod logs;
 mod pool;
 mod protocol;
+mod ring;
 mod run;
 mod spec;
 mod unpack;
@@ -152,7 +153,7 @@ impl Executor {
     pub fn logs_after(&self, function_name: &str, after: u64) -> Vec<LogRecord> {
         lock(&self.inner.logs)
             .get(function_name)
-            .map(|logs| logs.after(after))
+            .map(|logs| logs.after(after, |_| true))
             .unwrap_or_default()
     }
 
