@@ -45,8 +45,15 @@ pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Re
         .unsigned_prefixes
         .iter()
         .any(|prefix| path.starts_with(prefix));
-    if !unsigned_path && let Err(err) = check_signature(config, &parts, &bytes) {
-        return err.into_response();
+    if !unsigned_path {
+        let checked = if crate::fc2::is_fc2_path(path) {
+            check_trigger_signature(config, &parts, &bytes)
+        } else {
+            check_signature(config, &parts, &bytes)
+        };
+        if let Err(err) = checked {
+            return err.into_response();
+        }
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
@@ -78,8 +85,8 @@ pub fn check_signature(config: &Config, parts: &Parts, body: &[u8]) -> Result<()
     check(config, parts, body, auth::verify)
 }
 
-/// [`check_signature`] for HTTP triggers and custom domains, which also take the classic FC
-/// scheme (`Authorization: FC ...`).
+/// [`check_signature`] for HTTP triggers, custom domains and the FC 2.0 API, which also take
+/// the classic FC scheme (`Authorization: FC ...`).
 pub fn check_trigger_signature(config: &Config, parts: &Parts, body: &[u8]) -> Result<(), FcError> {
     let classic = parts
         .headers

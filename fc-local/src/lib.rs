@@ -35,6 +35,7 @@ pub mod engine;
 pub mod error;
 pub mod executor;
 pub mod extract;
+pub mod fc2;
 mod gate;
 pub mod guard;
 pub mod http_trigger;

@@ -50,8 +50,21 @@ pub fn new_request_id() -> String {
     )
 }
 
-/// Renders an error body as the service does.
-pub fn error_body(error: &FcError, request_id: &str) -> Vec<u8> {
+/// Renders an error body as the service does: FC 3.0's `{"Code", "Message", "RequestId"}`, or on
+/// the FC 2.0 paths (`fc2` true) FC 2.0's `{"ErrorCode", "ErrorMessage"}` (fc2.md), which the
+/// classic SDKs read, with `Code`, `Message` and `RequestId` beside them, which the generated
+/// SDKs read (the FC 2.0 spec's `ErrorBody` lists all five).
+pub fn error_body(error: &FcError, request_id: &str, fc2: bool) -> Vec<u8> {
+    if fc2 {
+        let body = serde_json::json!({
+            "ErrorCode": error.code.as_str(),
+            "ErrorMessage": error.message,
+            "Code": error.code.as_str(),
+            "Message": error.message,
+            "RequestId": request_id,
+        });
+        return serde_json::to_vec(&body).unwrap_or_default();
+    }
     let body = fc_models::ErrorBody {
         code: Some(error.code.as_str().to_owned()),
         message: Some(error.message.clone()),
@@ -84,11 +97,12 @@ fn error_for_foreign_failure(status: StatusCode) -> FcError {
 pub async fn layer(mut request: Request, next: Next) -> Response {
     let id = new_request_id();
     request.extensions_mut().insert(RequestId(id.clone()));
+    let fc2 = crate::fc2::is_fc2_path(request.uri().path());
     let response = next.run(request).await;
-    finish(response, &id)
+    finish(response, &id, fc2)
 }
 
-fn finish(response: Response, id: &str) -> Response {
+fn finish(response: Response, id: &str, fc2: bool) -> Response {
     let status = response.status();
     let error = response.extensions().get::<FcError>().cloned();
     let is_json = response
@@ -105,7 +119,7 @@ fn finish(response: Response, id: &str) -> Response {
     };
     let mut response = match error {
         Some(error) => {
-            let mut rebuilt = Response::new(Body::from(error_body(&error, id)));
+            let mut rebuilt = Response::new(Body::from(error_body(&error, id, fc2)));
             *rebuilt.status_mut() = error.status;
             rebuilt.headers_mut().insert(
                 header::CONTENT_TYPE,
@@ -138,10 +152,16 @@ mod tests {
 
     #[test]
     fn error_body_has_the_three_fields() {
-        let body = error_body(&FcError::function_not_found("f"), "rid");
+        let body = error_body(&FcError::function_not_found("f"), "rid", false);
         let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(value["Code"], "FunctionNotFound");
         assert_eq!(value["RequestId"], "rid");
         assert!(value["Message"].as_str().unwrap().contains("'f'"));
+        let body = error_body(&FcError::function_not_found("f"), "rid", true);
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(value["ErrorCode"], "FunctionNotFound");
+        assert!(value["ErrorMessage"].as_str().unwrap().contains("'f'"));
+        assert_eq!(value["Code"], "FunctionNotFound");
+        assert_eq!(value["RequestId"], "rid");
     }
 }

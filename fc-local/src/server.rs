@@ -293,6 +293,20 @@ impl FcLocalHandle {
         crate::console::url(&self.endpoint(), &self.state.console_token)
     }
 
+    /// An FC 2.0 client of this instance (`/2021-04-06`, ACS3), signed with its keys.
+    /// Fails only if the region set with [`FcLocal::region`] is not one a client accepts.
+    pub fn fc2_client(&self) -> Result<fc_client::fc2::Client, fc_client::ConfigError> {
+        fc_client::Client::builder()
+            .endpoint(self.endpoint())
+            .region(self.region())
+            .account_id(self.account_id())
+            .credentials(fc_client::credentials::Credentials::new(
+                self.access_key_id(),
+                self.access_key_secret(),
+            ))
+            .build_fc2()
+    }
+
     /// The executor that runs this instance's functions: [`Executor::logs`] gives the output
     /// kept per function, [`Executor::instances`] the running instances.
     pub fn executor(&self) -> &Executor {

@@ -121,6 +121,9 @@ error_codes! {
     VpcBindingNotFound = 404,
     /// A function of that name exists.
     FunctionAlreadyExists = 409,
+    /// A service of that name exists (FC 2.0; the status by analogy with
+    /// FunctionAlreadyExists: fc-local's choice).
+    ServiceAlreadyExists = 409,
     /// An alias of that name exists.
     AliasAlreadyExists = 409,
     /// A trigger of that name exists.
@@ -135,6 +138,9 @@ error_codes! {
     EventBridgeTriggerConflict = 409,
     /// The function still has versions, aliases or triggers.
     FunctionNotEmpty = 409,
+    /// The service still has functions (FC 2.0; the status by analogy with FunctionNotEmpty:
+    /// fc-local's choice).
+    ServiceNotEmpty = 409,
     /// A precondition (an etag, an enabled invocation) failed.
     PreconditionFailed = 412,
     /// The function's instance exited.

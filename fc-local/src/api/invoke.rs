@@ -31,10 +31,29 @@ pub async fn invoke(
     FcHeaders(headers): FcHeaders,
     body: Bytes,
 ) -> FcResult<Response> {
-    let asked = InvokeHeaders::parse(&headers)?;
-    check_payload_size(body.len(), asked.asynchronous)?;
+    let asked = asked(&headers, body.len())?;
     let arn = state.function_arn(&name);
     let prepared = prepare(&state.store, arn, &name, params.get("qualifier")).await?;
+    run(&state, prepared, asked, body, request_id).await
+}
+
+/// What the request's headers ask for (sync or async, log tail, task id), with the payload
+/// size checked against the invocation type's limit.
+pub(crate) fn asked(headers: &axum::http::HeaderMap, len: usize) -> FcResult<InvokeHeaders> {
+    let asked = InvokeHeaders::parse(headers)?;
+    check_payload_size(len, asked.asynchronous)?;
+    Ok(asked)
+}
+
+/// Runs a prepared invocation as `asked`: a task answered `202` for an asynchronous call, else
+/// the function's answer with the service's `x-fc-*` headers. FC 2.0's InvokeFunction shares it.
+pub(crate) async fn run(
+    state: &AppState,
+    prepared: Prepared,
+    asked: InvokeHeaders,
+    body: Bytes,
+    request_id: String,
+) -> FcResult<Response> {
     if asked.asynchronous {
         let task_id =
             crate::tasks::enqueue(&state.tasks(), prepared, body, &request_id, asked.task_id)

@@ -135,7 +135,8 @@ pub fn emulated_actions() -> Vec<&'static str> {
         .collect()
 }
 
-fn method_filter(method: &str) -> Option<MethodFilter> {
+/// The method filter of an operation's method.
+pub(crate) fn method_filter(method: &str) -> Option<MethodFilter> {
     MethodFilter::try_from(Method::from_bytes(method.as_bytes()).ok()?).ok()
 }
 
@@ -182,6 +183,7 @@ pub fn router(state: AppState) -> Router {
             &format!("{}{{*rest}}", crate::http_trigger::PREFIX),
             axum::routing::any(crate::http_trigger::serve),
         )
+        .merge(crate::fc2::routes())
         .merge(crate::console::routes(state.clone()))
         .fallback(|| async { FcError::path_not_supported() })
         .layer(middleware::from_fn_with_state(

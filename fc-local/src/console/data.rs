@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::error::{FcError, FcResult};
 use crate::executor::{Invocation, LogRecord};
+use crate::params::Params;
 use crate::request_id::RequestId;
 use crate::state::AppState;
 use crate::store::resources::{self, Kind};
@@ -180,47 +181,16 @@ pub(super) async fn function(
     Ok(Json(function))
 }
 
-/// The decoded query: a value by name (the first), a number by name (`None` if absent,
-/// 400 if not a number).
-struct Params(Vec<(String, String)>);
-
-impl Params {
-    fn new(raw: Option<String>) -> Self {
-        Params(fc_client::signing::decode_query(
-            raw.as_deref().unwrap_or(""),
-        ))
-    }
-
-    fn text(&self, name: &str) -> Option<&str> {
-        let found = self.0.iter().find(|(key, _)| key == name);
-        found.map(|(_, value)| value.as_str())
-    }
-
-    fn number(&self, name: &str) -> FcResult<Option<u64>> {
-        self.text(name)
-            .map(|text| {
-                text.parse().map_err(|_| {
-                    FcError::invalid_argument(format!(
-                        "query parameter {name} is '{text}'; it must be a whole number"
-                    ))
-                })
-            })
-            .transpose()
-    }
-}
-
 /// `GET /__console/api/invocations`
 pub(super) async fn invocations(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> FcResult<Json<Value>> {
-    let query = Params::new(query);
-    let after = query.number("after")?.unwrap_or(0);
-    let limit = query.number("limit")?.map_or(DEFAULT_INVOCATIONS, |n| {
-        usize::try_from(n).unwrap_or(usize::MAX)
-    });
+    let query = Params::parse(query.as_deref());
+    let after = query.count("after")?.unwrap_or(0) as u64;
+    let limit = query.count("limit")?.unwrap_or(DEFAULT_INVOCATIONS);
     let executor = &state.engine.executor;
-    let records = executor.invocations(query.text("function"), after);
+    let records = executor.invocations(query.get("function"), after);
     let skip = records.len().saturating_sub(limit);
     let listed: Vec<Value> = records
         .into_iter()
@@ -256,12 +226,12 @@ pub(super) async fn logs(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> FcResult<Json<Value>> {
-    let query = Params::new(query);
+    let query = Params::parse(query.as_deref());
     let function = query
-        .text("function")
+        .get("function")
         .ok_or_else(|| FcError::invalid_argument("query parameter function is required"))?;
-    let after = query.number("after")?.unwrap_or(0);
-    let wait = query.number("wait")?.unwrap_or(0).min(MAX_WAIT_SECS);
+    let after = query.count("after")?.unwrap_or(0) as u64;
+    let wait = (query.count("wait")?.unwrap_or(0) as u64).min(MAX_WAIT_SECS);
     let executor = &state.engine.executor;
     let deadline = Instant::now() + Duration::from_secs(wait);
     let mut lines = executor.logs_after(function, after);

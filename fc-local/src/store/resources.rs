@@ -33,6 +33,16 @@ pub enum Kind {
     VpcBinding,
     /// An asynchronous invocation task; scope = function, name = task id.
     AsyncTask,
+    /// An FC 2.0 service; scope = "", name = service name.
+    Service,
+    /// An FC 2.0 function; scope = service, name = function name.
+    ServiceFunction,
+    /// An FC 2.0 trigger; scope = `service/function`, name = trigger name.
+    ServiceTrigger,
+    /// A published FC 2.0 service version; scope = service, name = zero-padded version id.
+    ServiceVersion,
+    /// An FC 2.0 alias; scope = service, name = alias name.
+    ServiceAlias,
 }
 
 impl Kind {
@@ -48,6 +58,11 @@ impl Kind {
             Self::Layer => "layer",
             Self::VpcBinding => "vpc-binding",
             Self::AsyncTask => "async-task",
+            Self::Service => "fc2-service",
+            Self::ServiceFunction => "fc2-function",
+            Self::ServiceTrigger => "fc2-trigger",
+            Self::ServiceVersion => "fc2-version",
+            Self::ServiceAlias => "fc2-alias",
         }
     }
 

@@ -1,0 +1,149 @@
+//! FC 2.0 (`fc-open` 2021-04-06, and the classic 2016-08-15 paths): services holding functions,
+//! conditional writes with ETags, service versions and aliases, triggers, invocation.
+//!
+//! Every operation of `fc_models::fc2::API` is routed at its path and at the same path under
+//! `/2016-08-15/` (the classic SDKs); the operations without a handler here answer 501 naming
+//! the action. Errors on these paths have FC 2.0's body (`ErrorCode`, `ErrorMessage`;
+//! `request_id::layer`), and requests may be signed with ACS3 or the classic `FC` scheme
+//! (`gate`).
+//!
+//! State lives in the one store: services, their functions, triggers, versions and aliases as
+//! resources (`store::resources::Kind::Service*`), each with its ETag; each function also as the
+//! FC 3.0 function `service$function` ([`resource::fc3_name`]), which is how the FC 3.0 API
+//! lists functions of FC 2.0 services, and what runs when one is invoked.
+
+mod functions;
+mod invoke;
+pub mod qualifier;
+pub mod resource;
+mod services;
+mod triggers;
+mod versions;
+
+use std::collections::BTreeMap;
+
+use axum::routing::{MethodFilter, MethodRouter, on};
+use axum::{Extension, Router};
+
+use crate::error::FcError;
+use crate::state::AppState;
+
+/// The path prefix of the 2021-04-06 API (the generated SDKs).
+pub const OPEN_PREFIX: &str = "/2021-04-06/";
+/// The path prefix of the 2016-08-15 API (the classic SDKs).
+pub const CLASSIC_PREFIX: &str = "/2016-08-15/";
+
+/// Whether `path` is one of FC 2.0's.
+///
+/// ```
+/// assert!(fc_local::fc2::is_fc2_path("/2016-08-15/services"));
+/// assert!(!fc_local::fc2::is_fc2_path("/2023-03-30/functions"));
+/// ```
+pub fn is_fc2_path(path: &str) -> bool {
+    path.starts_with(OPEN_PREFIX) || path.starts_with(CLASSIC_PREFIX)
+}
+
+type Handler = fn(MethodFilter) -> MethodRouter<AppState>;
+
+/// The FC 2.0 actions fc-local emulates, with their handlers (methods and paths come from the
+/// operation table).
+const HANDLERS: &[(&str, Handler)] = &[
+    ("CreateService", |m| on(m, services::create)),
+    ("GetService", |m| on(m, services::get)),
+    ("UpdateService", |m| on(m, services::update)),
+    ("DeleteService", |m| on(m, services::delete)),
+    ("ListServices", |m| on(m, services::list)),
+    ("CreateFunction", |m| on(m, functions::create)),
+    ("GetFunction", |m| on(m, functions::get)),
+    ("UpdateFunction", |m| on(m, functions::update)),
+    ("DeleteFunction", |m| on(m, functions::delete)),
+    ("ListFunctions", |m| on(m, functions::list)),
+    ("GetFunctionCode", |m| on(m, functions::get_code)),
+    ("InvokeFunction", |m| on(m, invoke::invoke)),
+    ("PublishServiceVersion", |m| on(m, versions::publish)),
+    ("ListServiceVersions", |m| on(m, versions::list)),
+    ("DeleteServiceVersion", |m| on(m, versions::delete)),
+    ("CreateAlias", |m| on(m, versions::create_alias)),
+    ("GetAlias", |m| on(m, versions::get_alias)),
+    ("UpdateAlias", |m| on(m, versions::update_alias)),
+    ("DeleteAlias", |m| on(m, versions::delete_alias)),
+    ("ListAliases", |m| on(m, versions::list_aliases)),
+    ("CreateTrigger", |m| on(m, triggers::create)),
+    ("GetTrigger", |m| on(m, triggers::get)),
+    ("UpdateTrigger", |m| on(m, triggers::update)),
+    ("DeleteTrigger", |m| on(m, triggers::delete)),
+    ("ListTriggers", |m| on(m, triggers::list)),
+];
+
+fn handler(action: &str) -> Option<Handler> {
+    HANDLERS
+        .iter()
+        .find(|(name, _)| *name == action)
+        .map(|&(_, handler)| handler)
+}
+
+/// The FC 2.0 actions this build emulates, in the order of the operation table.
+pub fn emulated_actions() -> Vec<&'static str> {
+    fc_models::fc2::API
+        .operations
+        .iter()
+        .map(|op| op.action)
+        .filter(|action| handler(action).is_some())
+        .collect()
+}
+
+/// Every FC 2.0 operation at its 2021-04-06 path and its 2016-08-15 twin.
+pub fn routes() -> Router<AppState> {
+    let mut by_path: BTreeMap<String, MethodRouter<AppState>> = BTreeMap::new();
+    for op in fc_models::fc2::API.operations {
+        let Some(filter) = crate::api::method_filter(op.method) else {
+            continue;
+        };
+        let classic = op.path.replacen(OPEN_PREFIX, CLASSIC_PREFIX, 1);
+        for path in [op.path.to_owned(), classic] {
+            let route = match handler(op.action) {
+                Some(handler) => handler(filter).route_layer(Extension(op)),
+                None => {
+                    let action = op.action;
+                    on(
+                        filter,
+                        move || async move { FcError::not_implemented(action) },
+                    )
+                }
+            };
+            let merged = match by_path.remove(&path) {
+                Some(existing) => existing.merge(route),
+                None => route,
+            };
+            by_path.insert(path, merged);
+        }
+    }
+    by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| {
+            router.route(&path, route)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_handled_action_is_an_fc2_operation_once() {
+        let table: Vec<&str> = fc_models::fc2::API
+            .operations
+            .iter()
+            .map(|op| op.action)
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for (action, _) in HANDLERS {
+            assert!(
+                table.contains(action),
+                "{action} is not in fc_models::fc2::API"
+            );
+            assert!(seen.insert(*action), "{action} has two handlers");
+        }
+        assert_eq!(emulated_actions().len(), HANDLERS.len());
+    }
+}

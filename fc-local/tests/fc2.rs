@@ -1,0 +1,458 @@
+//! FC 2.0 on fc-local through fc-client's FC 2.0 client: services and functions with ETags and
+//! `If-Match`, partial updates, paging, versions and aliases running their published code, the
+//! FC 3.0 view of FC 2.0 functions, the classic paths and signature, FC 2.0 error bodies.
+
+mod client;
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use fc_client::conditional::ResponseETag;
+use fc_client::fc2::types::{
+    Code, CreateAliasInput, CreateFunctionInput, CreateServiceInput, PublishServiceVersionInput,
+    UpdateFunctionInput, UpdateServiceInput,
+};
+use fc_client::{ErrorCode, FunctionErrorType};
+use fc_local::{FcLocal, FcLocalHandle};
+use serde_json::Value;
+
+/// A Python function answering `text` and printing `printed`; fails when the event is `fail`.
+fn code(text: &str) -> Code {
+    let source = format!(
+        "def handler(event, context):\n    print('printed {text}')\n    if event == b'fail':\n        raise ValueError('asked to fail')\n    return '{text}'\n"
+    );
+    let package = fc_client::code::CodePackage::from_entries([fc_client::code::ZipEntry::file(
+        "index.py",
+        source.into_bytes(),
+        0o644,
+    )])
+    .expect("zip");
+    Code::builder()
+        .zip_file(STANDARD.encode(package.zip_bytes()))
+        .try_into()
+        .expect("code")
+}
+
+async fn start() -> (FcLocalHandle, fc_client::fc2::Client) {
+    let server = FcLocal::new().start().await.expect("start");
+    let client = server.fc2_client().expect("fc2 client");
+    (server, client)
+}
+
+async fn create_service(client: &fc_client::fc2::Client, name: &str) {
+    client
+        .create_service()
+        .body(
+            CreateServiceInput::builder()
+                .service_name(name)
+                .description("first".to_owned()),
+        )
+        .send()
+        .await
+        .expect("create service");
+}
+
+async fn create_function(client: &fc_client::fc2::Client, service: &str, name: &str, text: &str) {
+    let input = CreateFunctionInput::builder()
+        .function_name(name)
+        .runtime(fc_client::fc2::types::Runtime::from("python3.10"))
+        .handler("index.handler")
+        .memory_size(128)
+        .timeout(10)
+        .environment_variables(BTreeMap::from([("STAGE".to_owned(), "one".to_owned())]))
+        .code(code(text));
+    client
+        .create_function()
+        .service_name(service)
+        .body(input)
+        .send()
+        .await
+        .expect("create function");
+}
+
+async fn invoke(client: &fc_client::fc2::Client, service: &str, qualifier: Option<&str>) -> String {
+    let mut call = client.invoke(service, "fn");
+    if let Some(qualifier) = qualifier {
+        call = call.qualifier(qualifier);
+    }
+    call.payload("ping")
+        .send()
+        .await
+        .expect("invoke")
+        .text()
+        .await
+        .expect("text")
+}
+
+/// The fc-rs error of a failed generated call.
+fn code_of<E>(error: E) -> fc_client::Error
+where
+    fc_client::Error: From<E>,
+{
+    fc_client::Error::from(error)
+}
+
+#[tokio::test]
+async fn services_and_functions_carry_etags_and_refuse_stale_writes() {
+    let (server, client) = start().await;
+    create_service(&client, "svc").await;
+    let again = client
+        .create_service()
+        .body(CreateServiceInput::builder().service_name("svc"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code_of(again).code(),
+        Some(&ErrorCode::ServiceAlreadyExists)
+    );
+
+    let service = client
+        .get_service()
+        .service_name("svc")
+        .send()
+        .await
+        .unwrap();
+    let tag = service.etag().expect("GetService carries an ETag");
+    let updated = client
+        .update_service()
+        .service_name("svc")
+        .if_match(tag.clone())
+        .body(UpdateServiceInput::builder().description("second".to_owned()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.description.as_deref(), Some("second"));
+    assert_ne!(
+        updated.etag(),
+        Some(tag.clone()),
+        "a write changes the ETag"
+    );
+    let stale = client
+        .update_service()
+        .service_name("svc")
+        .if_match(tag)
+        .body(UpdateServiceInput::builder().description("third".to_owned()))
+        .send()
+        .await
+        .unwrap_err();
+    let stale = code_of(stale);
+    assert!(stale.is_precondition_failed(), "{stale}");
+    assert_eq!(stale.status(), Some(412));
+    let kept = client
+        .get_service()
+        .service_name("svc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.description.as_deref(),
+        Some("second"),
+        "nothing changed"
+    );
+
+    create_function(&client, "svc", "fn", "v1").await;
+    let read = client
+        .get_function()
+        .service_name("svc")
+        .function_name("fn")
+        .send()
+        .await
+        .unwrap();
+    let tag = read.etag().expect("GetFunction carries an ETag");
+    assert_eq!(read.memory_size, Some(128));
+    let merged = client
+        .update_function()
+        .service_name("svc")
+        .function_name("fn")
+        .if_match(tag.clone())
+        .body(UpdateFunctionInput::builder().description("merged".to_owned()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(merged.description.as_deref(), Some("merged"));
+    assert_eq!(merged.memory_size, Some(128), "UpdateFunction merges");
+    assert_eq!(
+        merged
+            .environment_variables
+            .get("STAGE")
+            .map(String::as_str),
+        Some("one")
+    );
+    let lost = client
+        .update_function()
+        .service_name("svc")
+        .function_name("fn")
+        .if_match(tag)
+        .body(UpdateFunctionInput::builder().memory_size(1024))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(code_of(lost).is_precondition_failed());
+
+    // Two writers with the same ETag: exactly one wins.
+    let current = client
+        .get_function()
+        .service_name("svc")
+        .function_name("fn")
+        .send()
+        .await
+        .unwrap()
+        .etag()
+        .unwrap();
+    let write = |memory: i32| {
+        client
+            .update_function()
+            .service_name("svc")
+            .function_name("fn")
+            .if_match(current.clone())
+            .body(UpdateFunctionInput::builder().memory_size(memory))
+            .send()
+    };
+    let (first, second) = tokio::join!(write(256), write(512));
+    assert_eq!(first.is_ok() as u8 + second.is_ok() as u8, 1, "one winner");
+
+    let modified = client
+        .modify_function("svc", "fn")
+        .apply(|_| UpdateFunctionInput::builder().timeout(20))
+        .await
+        .expect("read-modify-write");
+    assert_eq!(modified.timeout, Some(20));
+
+    let not_empty = client
+        .delete_service()
+        .service_name("svc")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(not_empty).code(), Some(&ErrorCode::ServiceNotEmpty));
+    let missing = client
+        .get_function()
+        .service_name("svc")
+        .function_name("absent")
+        .send()
+        .await
+        .unwrap_err();
+    let missing = code_of(missing);
+    assert_eq!(missing.code(), Some(&ErrorCode::FunctionNotFound));
+    assert!(missing.request_id().is_some(), "x-fc-request-id");
+    client
+        .delete_function()
+        .service_name("svc")
+        .function_name("fn")
+        .send()
+        .await
+        .unwrap();
+    client
+        .delete_service()
+        .service_name("svc")
+        .send()
+        .await
+        .unwrap();
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn lists_page_one_at_a_time() {
+    let (server, client) = start().await;
+    create_service(&client, "paged").await;
+    for name in ["a", "b", "c"] {
+        create_function(&client, "paged", name, name).await;
+    }
+    let mut seen = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut call = client.list_functions().service_name("paged").limit(1);
+        if let Some(token) = &token {
+            call = call.next_token(token.clone());
+        }
+        let page = call.send().await.unwrap().into_inner();
+        assert_eq!(page.functions.len(), 1);
+        seen.extend(page.functions.into_iter().filter_map(|f| f.function_name));
+        match page.next_token {
+            Some(next) => token = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["a", "b", "c"]);
+    let services = client.list_services().prefix("pag").send().await.unwrap();
+    assert_eq!(services.services.len(), 1);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn versions_and_aliases_run_the_published_code() {
+    let (server, client) = start().await;
+    create_service(&client, "rel").await;
+    create_function(&client, "rel", "fn", "v1").await;
+    let version = client
+        .publish_service_version()
+        .service_name("rel")
+        .body(PublishServiceVersionInput::builder().description("first".to_owned()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(version.version_id.as_deref(), Some("1"));
+    client
+        .update_function()
+        .service_name("rel")
+        .function_name("fn")
+        .body(UpdateFunctionInput::builder().code(code("v2")))
+        .send()
+        .await
+        .unwrap();
+    client
+        .create_alias()
+        .service_name("rel")
+        .body(
+            CreateAliasInput::builder()
+                .alias_name("prod")
+                .version_id("1"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invoke(&client, "rel", None).await, "v2");
+    assert_eq!(invoke(&client, "rel", Some("LATEST")).await, "v2");
+    assert_eq!(invoke(&client, "rel", Some("1")).await, "v1");
+    assert_eq!(invoke(&client, "rel", Some("prod")).await, "v1");
+    let missing = client
+        .invoke("rel", "fn")
+        .qualifier("9")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Some(&ErrorCode::VersionNotFound));
+
+    let tailed = client
+        .invoke("rel", "fn")
+        .payload("fail")
+        .log_tail()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tailed.function_error(), Some(&FunctionErrorType::Unhandled));
+    assert!(tailed.log().unwrap_or_default().contains("printed v2"));
+
+    let versions = client
+        .list_service_versions()
+        .service_name("rel")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(versions.versions.len(), 1);
+    let at_one = client
+        .get_function()
+        .service_name("rel")
+        .function_name("fn")
+        .qualifier("1")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        at_one.code_checksum,
+        client
+            .get_function()
+            .service_name("rel")
+            .function_name("fn")
+            .send()
+            .await
+            .unwrap()
+            .code_checksum,
+        "version 1 keeps its code"
+    );
+
+    // The FC 3.0 API lists the function as service$function and runs it.
+    let fc3 = server.client().unwrap();
+    let listed = fc3.list_functions().send().await.unwrap().into_inner();
+    let names: Vec<String> = listed
+        .functions
+        .into_iter()
+        .filter_map(|f| f.function_name)
+        .collect();
+    assert_eq!(names, ["rel$fn"]);
+    let history = server.executor().invocations(Some("rel$fn"), 0);
+    assert_eq!(
+        history.len(),
+        5,
+        "every FC 2.0 invocation is in the console's history"
+    );
+    let in_use = client
+        .delete_service_version()
+        .service_name("rel")
+        .version_id("1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(in_use).status(), Some(400), "an alias points to it");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn classic_paths_signatures_and_error_bodies() {
+    use fc_client::signing::classic;
+    let (server, client) = start().await;
+    create_service(&client, "old").await;
+    create_function(&client, "old", "fn", "v1").await;
+    client
+        .publish_service_version()
+        .service_name("old")
+        .body(PublishServiceVersionInput::builder())
+        .send()
+        .await
+        .unwrap();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let call = |secret: &str, method: &str, path: &str, body: &'static str| {
+        let date = fc_client::timestamp::format_http_date(std::time::SystemTime::now());
+        let text = classic::string_to_sign(method, "", "", &date, [], path, None);
+        let authorization =
+            classic::authorization(server.access_key_id(), &classic::signature(secret, &text));
+        http.request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            format!("{}{path}", server.endpoint()),
+        )
+        .header("date", date)
+        .header("authorization", authorization)
+        .body(body)
+        .send()
+    };
+    let secret = server.access_key_secret().to_owned();
+    let invoked = call(
+        &secret,
+        "POST",
+        "/2016-08-15/services/old.1/functions/fn/invocations",
+        "x",
+    )
+    .await
+    .unwrap();
+    assert_eq!(invoked.status(), 200);
+    assert_eq!(invoked.text().await.unwrap(), "v1");
+    let got = call(&secret, "GET", "/2016-08-15/services/old/functions/fn", "")
+        .await
+        .unwrap();
+    assert!(got.headers().contains_key("etag"));
+
+    let forged = call("wrong", "GET", "/2016-08-15/services/old", "")
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert!(forged.headers().contains_key("x-fc-request-id"));
+    let body: Value = forged.json().await.unwrap();
+    assert_eq!(body["ErrorCode"], "SignatureNotMatch", "{body}");
+    assert_eq!(body["Code"], "SignatureNotMatch", "both spellings: {body}");
+
+    let gpu = call(&secret, "POST", "/2021-04-06/gpuInstances", "{}")
+        .await
+        .unwrap();
+    assert_eq!(gpu.status(), 501);
+    let body: Value = gpu.json().await.unwrap();
+    assert_eq!(body["ErrorCode"], "NotImplemented");
+    assert!(
+        body["ErrorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("ClaimGPUInstance")
+    );
+    server.shutdown().await;
+}
