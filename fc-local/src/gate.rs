@@ -32,8 +32,9 @@ fn too_large(limit: usize) -> Response {
 }
 
 /// Buffers the body (413 `EntityTooLarge` past the limit) and verifies the signature, except
-/// under the gate's unsigned prefixes (code download links and HTTP trigger URLs, which clients
-/// call without signing).
+/// under the gate's unsigned prefixes (code download links, HTTP trigger URLs and the console,
+/// which check what they need themselves) and FC 2.0's HTTP trigger paths (`fc2::proxy`). FC 2.0
+/// paths also take the classic `FC` signature.
 pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Response {
     let (parts, bytes) = match buffered(&gate.config, request).await {
         Ok(buffered) => buffered,
@@ -44,7 +45,8 @@ pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Re
     let unsigned_path = gate
         .unsigned_prefixes
         .iter()
-        .any(|prefix| path.starts_with(prefix));
+        .any(|prefix| path.starts_with(prefix))
+        || crate::fc2::proxy::is_proxy_path(path);
     if !unsigned_path {
         let checked = if crate::fc2::is_fc2_path(path) {
             check_trigger_signature(config, &parts, &bytes)

@@ -1,4 +1,5 @@
-//! A local emulator of the Alibaba Cloud Function Compute 3.0 API (version 2023-03-30).
+//! A local emulator of the Alibaba Cloud Function Compute 3.0 API (version 2023-03-30), and
+//! beside it of the FC 2.0 API (services; versions 2021-04-06 and 2016-08-15, [`fc2`]).
 //!
 //! fc-local is a real HTTP server that speaks the API's paths, JSON shapes (the types of
 //! [`fc_models`]), error bodies and ACS3-HMAC-SHA256 signatures, so that SDKs (the official

@@ -372,11 +372,24 @@ async fn versions_and_aliases_run_the_published_code() {
         .filter_map(|f| f.function_name)
         .collect();
     assert_eq!(names, ["rel$fn"]);
+    let through_fc3 = fc3
+        .get_function()
+        .function_name("rel$fn")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(through_fc3.handler.as_deref(), Some("index.handler"));
+    let ran = fc3.invoke("rel$fn").qualifier("1").send().await.unwrap();
+    assert_eq!(
+        ran.text().await.unwrap(),
+        "v1",
+        "FC 3.0 runs the published version"
+    );
     let history = server.executor().invocations(Some("rel$fn"), 0);
     assert_eq!(
         history.len(),
-        5,
-        "every FC 2.0 invocation is in the console's history"
+        6,
+        "every invocation, FC 2.0's and FC 3.0's, is in the console's history"
     );
     let in_use = client
         .delete_service_version()
@@ -454,5 +467,104 @@ async fn classic_paths_signatures_and_error_bodies() {
             .unwrap()
             .contains("ClaimGPUInstance")
     );
+    server.shutdown().await;
+}
+
+/// A WSGI function: echoes what it saw.
+const WSGI_PY: &str = r#"
+import json
+
+def handler(environ, start_response):
+    size = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(size).decode()
+    start_response("201 Created", [("Content-Type", "application/json"), ("X-Served", "wsgi")])
+    return [json.dumps({
+        "method": environ["REQUEST_METHOD"],
+        "path": environ["PATH_INFO"],
+        "query": environ["QUERY_STRING"],
+        "body": body,
+        "header": environ.get("HTTP_X_TEST"),
+    }).encode()]
+"#;
+
+#[tokio::test]
+async fn http_triggers_serve_wsgi_functions_under_proxy_paths() {
+    use fc_client::fc2::types::{CreateTriggerInput, TriggerType};
+    let (server, client) = start().await;
+    create_service(&client, "web").await;
+    let package = fc_client::code::CodePackage::from_entries([fc_client::code::ZipEntry::file(
+        "index.py",
+        WSGI_PY.as_bytes().to_vec(),
+        0o644,
+    )])
+    .unwrap();
+    let wsgi_code: Code = Code::builder()
+        .zip_file(STANDARD.encode(package.zip_bytes()))
+        .try_into()
+        .unwrap();
+    for (name, auth) in [("open", "anonymous"), ("private", "function")] {
+        client
+            .create_function()
+            .service_name("web")
+            .body(
+                CreateFunctionInput::builder()
+                    .function_name(name)
+                    .runtime(fc_client::fc2::types::Runtime::from("python3.10"))
+                    .handler("index.handler")
+                    .code(wsgi_code.clone()),
+            )
+            .send()
+            .await
+            .unwrap();
+        let config = format!(r#"{{"authType":"{auth}","methods":["GET","POST"]}}"#);
+        let trigger = client
+            .create_trigger()
+            .service_name("web")
+            .function_name(name)
+            .body(
+                CreateTriggerInput::builder()
+                    .trigger_name("http")
+                    .trigger_type(TriggerType::from("http"))
+                    .trigger_config(config),
+            )
+            .send()
+            .await
+            .unwrap();
+        let url = trigger.url_internet.clone().unwrap_or_default();
+        assert!(
+            url.ends_with(&format!("/2021-04-06/proxy/web/{name}/")),
+            "{url}"
+        );
+    }
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let base = format!("{}/2016-08-15/proxy/web", server.endpoint());
+    let answer = http
+        .post(format!("{base}/open/items/a%20b?x=1"))
+        .header("x-test", "seen")
+        .body("posted")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 201);
+    assert_eq!(answer.headers()["x-served"], "wsgi");
+    let echo: Value = answer.json().await.unwrap();
+    assert_eq!(echo["method"], "POST");
+    assert_eq!(echo["path"], "/items/a b");
+    assert_eq!(echo["query"], "x=1");
+    assert_eq!(echo["body"], "posted");
+    assert_eq!(echo["header"], "seen");
+
+    let refused = http.delete(format!("{base}/open/")).send().await.unwrap();
+    assert_eq!(refused.status(), 403, "a method the trigger does not list");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["ErrorCode"], "FCCommonError");
+    let unsigned = http.get(format!("{base}/private/")).send().await.unwrap();
+    assert_eq!(
+        unsigned.status(),
+        403,
+        "authType function needs a signature"
+    );
+    let missing = http.get(format!("{base}/absent/")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
     server.shutdown().await;
 }

@@ -6,11 +6,15 @@
 //! 2. `cargo build -p fc-local`, then `target/debug/fc-local --port 0 ...`; the endpoint is read
 //!    from the `endpoint: ` line it prints.
 //! 3. `fc-local/tests/peer/official_sdk_scenario.py` runs against a signing instance.
-//! 4. `fc-local/tests/peer/console_browser.py` loads fc-local's console in headless Chromium
+//! 4. The FC 2.0 scenarios: `fc2_open_sdk_scenario.py` (`alibabacloud-fc-open20210406`, ACS3,
+//!    `/2021-04-06`), `fc2_classic_sdk_scenario.py` (`aliyun-fc2`, the classic signature,
+//!    `/2016-08-15`, an HTTP trigger) and `node/fc2_node_scenario.js` (npm `@alicloud/fc2`,
+//!    installed with `npm install` into `target/peer-node` from `node/package.json`).
+//! 5. `fc-local/tests/peer/console_browser.py` loads fc-local's console in headless Chromium
 //!    (Debian's `chromium`, installed with `apt-get` when missing) after the SDK created and
 //!    invoked a function, and drives an invocation from the page; its screenshot is saved as
 //!    `target/console.png`.
-//! 5. schemathesis runs the operations fc-local emulates (the others answer 501 by design), as
+//! 6. schemathesis runs the operations fc-local emulates (the others answer 501 by design), as
 //!    `cargo run -p fc-local --example emulated_operations` prints them, less
 //!    [`EXCLUDED_OPERATIONS`], each selected with `--include-operation-id`, against a `--no-auth`
 //!    instance holding fixtures (see
@@ -29,8 +33,9 @@ use std::time::{Duration, Instant};
 use crate::workspace_root;
 
 /// The packages the suites need, pinned.
-const PINNED: [&str; 4] = [
+const PINNED: [&str; 5] = [
     "alibabacloud-fc20230330==4.8.3",
+    "alibabacloud-fc-open20210406==2.0.12",
     "aliyun-fc2==2.5.2",
     "schemathesis==4.32.5",
     "websocket-client==1.9.2",
@@ -72,6 +77,12 @@ pub(crate) fn run() -> Result<(), String> {
     if let Err(e) = sdk_scenario(&root, &venv, &binary) {
         eprintln!("{e}");
         failed.push("official SDK scenario");
+    }
+    for (name, outcome) in fc2_scenarios(&root, &venv, &binary, &target.join("peer-node")) {
+        if let Err(e) = outcome {
+            eprintln!("{e}");
+            failed.push(name);
+        }
     }
     if let Err(e) = chromium().and_then(|chromium| {
         console_browser(
@@ -172,6 +183,70 @@ fn sdk_scenario(root: &Path, venv: &Path, binary: &Path) -> Result<(), String> {
         &server,
     ))
     .map_err(|e| format!("official SDK scenario: {e}"))
+}
+
+/// The three FC 2.0 scenarios, each against its own signing instance.
+fn fc2_scenarios(
+    root: &Path,
+    venv: &Path,
+    binary: &Path,
+    node_dir: &Path,
+) -> Vec<(&'static str, Result<(), String>)> {
+    let python = |script: &'static str| {
+        let server = signing_server(binary)?;
+        println!("==> {script} against {}", server.endpoint);
+        run_command(&mut peer_script(root, venv, script, &server))
+            .map_err(|e| format!("{script}: {e}"))
+    };
+    let node = || {
+        prepare_node(root, node_dir)?;
+        let server = signing_server(binary)?;
+        println!("==> node/fc2_node_scenario.js against {}", server.endpoint);
+        run_command(
+            Command::new("node")
+                .arg(root.join("fc-local/tests/peer/node/fc2_node_scenario.js"))
+                .args(["--endpoint", &server.endpoint])
+                .args(["--access-key-id", ACCESS_KEY_ID])
+                .args(["--access-key-secret", ACCESS_KEY_SECRET])
+                .env("NODE_PATH", node_dir.join("node_modules")),
+        )
+        .map_err(|e| format!("FC 2.0 Node.js scenario: {e}"))
+    };
+    vec![
+        (
+            "FC 2.0 open SDK scenario",
+            python("fc2_open_sdk_scenario.py"),
+        ),
+        (
+            "FC 2.0 classic SDK scenario",
+            python("fc2_classic_sdk_scenario.py"),
+        ),
+        ("FC 2.0 Node.js scenario", node()),
+    ]
+}
+
+/// Installs `fc-local/tests/peer/node/package.json`'s pinned packages into `dir` unless its
+/// copy there is already the same.
+fn prepare_node(root: &Path, dir: &Path) -> Result<(), String> {
+    let wanted = std::fs::read_to_string(root.join("fc-local/tests/peer/node/package.json"))
+        .map_err(|e| format!("cannot read the Node.js peer package.json: {e}"))?;
+    // Written after a successful install only, so that a failed one is tried again.
+    let marker = dir.join("fc-rs-installed.json");
+    if std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let write = |path: PathBuf| {
+        std::fs::write(&path, &wanted).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    write(dir.join("package.json"))?;
+    println!("==> npm install (in {})", dir.display());
+    run_command(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--silent"])
+            .current_dir(dir),
+    )?;
+    write(marker)
 }
 
 /// Chromium from `PATH`, installed from Debian's packages (`apt-get install chromium`) when

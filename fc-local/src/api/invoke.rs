@@ -67,6 +67,7 @@ pub(crate) async fn run(
         qualifier: Some(prepared.qualifier.clone()),
         retry_count: 0,
         http: None,
+        fc2_http: false,
     };
     let outcome = state
         .engine

@@ -12,28 +12,24 @@ pub mod functions;
 pub mod instances;
 pub mod invoke;
 pub mod layers;
+pub mod table;
 pub mod tags;
 pub mod triggers;
 pub mod versions;
 
-use std::collections::BTreeMap;
-
 use axum::extract::DefaultBodyLimit;
-use axum::http::Method;
-use axum::routing::{MethodFilter, MethodRouter, get, on};
-use axum::{Extension, Router, middleware};
+use axum::routing::{get, on};
+use axum::{Router, middleware};
 use configs::{async_invoke, concurrency, delete_config, get_config, provision, scaling};
 
 use crate::error::FcError;
 use crate::state::AppState;
-
-/// An emulated action's handler, routed on the method the operation table gives.
-type Handler = fn(MethodFilter) -> MethodRouter<AppState>;
+use table::Handlers;
 
 /// The action → handler map: every action fc-local emulates, with its handler. Methods and
 /// paths come from the operation table (`fc_models::API`), not from here; an action missing from
 /// the table would never be routed (a unit test checks there is none).
-const HANDLERS: &[(&str, Handler)] = &[
+const HANDLERS: Handlers = Handlers(&[
     ("CreateFunction", |m| on(m, functions::create)),
     ("GetFunction", |m| on(m, functions::get)),
     ("UpdateFunction", |m| on(m, functions::update)),
@@ -113,38 +109,13 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("CreateVpcBinding", |m| on(m, account::create_vpc_binding)),
     ("ListVpcBindings", |m| on(m, account::list_vpc_bindings)),
     ("DeleteVpcBinding", |m| on(m, account::delete_vpc_binding)),
-];
-
-/// The handler of an emulated action, or `None`.
-fn handler(action: &str) -> Option<Handler> {
-    HANDLERS
-        .iter()
-        .find(|(name, _)| *name == action)
-        .map(|&(_, handler)| handler)
-}
+]);
 
 /// The actions this build emulates, in the order of the operation table (the others answer
 /// 501). Derived from the action → handler map; `cargo run -p fc-local --example
 /// emulated_operations` prints them, and `cargo xtask peer` runs schemathesis on them.
 pub fn emulated_actions() -> Vec<&'static str> {
-    fc_models::API
-        .operations
-        .iter()
-        .map(|op| op.action)
-        .filter(|action| handler(action).is_some())
-        .collect()
-}
-
-/// The method filter of an operation's method.
-pub(crate) fn method_filter(method: &str) -> Option<MethodFilter> {
-    MethodFilter::try_from(Method::from_bytes(method.as_bytes()).ok()?).ok()
-}
-
-fn not_implemented(method: MethodFilter, action: &'static str) -> MethodRouter<AppState> {
-    on(
-        method,
-        move || async move { FcError::not_implemented(action) },
-    )
+    HANDLERS.emulated(&fc_models::API)
 }
 
 /// The complete application: API routes, code links, HTTP triggers, the console, the
@@ -155,26 +126,8 @@ fn not_implemented(method: MethodFilter, action: &'static str) -> MethodRouter<A
 /// its route. An emulated operation's requests carry the operation (an `&'static Operation`
 /// extension) for the extractors of [`crate::extract`], which apply its checks.
 pub fn router(state: AppState) -> Router {
-    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
-    for op in fc_models::API.operations {
-        let Some(filter) = method_filter(op.method) else {
-            continue;
-        };
-        let route = match handler(op.action) {
-            Some(handler) => handler(filter).route_layer(Extension(op)),
-            None => not_implemented(filter, op.action),
-        };
-        let merged = match by_path.remove(op.path) {
-            Some(existing) => existing.merge(route),
-            None => route,
-        };
-        by_path.insert(op.path, merged);
-    }
-    let mut router = Router::new();
-    for (path, route) in by_path {
-        router = router.route(path, route);
-    }
-    router
+    HANDLERS
+        .routes(&fc_models::API, |_| None)
         .route(
             &format!("{}{{token}}", code_link::DOWNLOAD_PREFIX),
             get(code_link::download),
@@ -230,26 +183,13 @@ mod tests {
 
     #[test]
     fn every_handled_action_is_an_operation_of_the_table_once() {
-        let table: Vec<&str> = fc_models::API
-            .operations
-            .iter()
-            .map(|op| op.action)
-            .collect();
-        let mut seen = std::collections::BTreeSet::new();
-        for (action, _) in HANDLERS {
-            assert!(
-                table.contains(action),
-                "the action → handler map names {action}, which is not in fc_models::API"
-            );
-            assert!(seen.insert(*action), "{action} has two handlers");
-        }
-        assert_eq!(emulated_actions().len(), HANDLERS.len());
+        HANDLERS.assert_all_in(&fc_models::API);
     }
 
     #[tokio::test]
     async fn routes_carry_their_operation_and_unknown_actions_answer_501() {
-        assert!(handler("CreateSession").is_none());
-        assert!(handler("CreateFunction").is_some());
+        assert!(HANDLERS.get("CreateSession").is_none());
+        assert!(HANDLERS.get("CreateFunction").is_some());
         let server = crate::FcLocal::new()
             .auth(false)
             .start()

@@ -31,6 +31,11 @@ pub struct Invocation {
     /// method, path, query and headers, with [`payload`](Self::payload) as body) instead of
     /// `POST /invoke`. Built-in runtimes ignore it: they get the HTTP event as payload.
     pub http: Option<HttpRequest>,
+    /// For a call through an FC 2.0 HTTP trigger of a built-in runtime: the payload is the HTTP
+    /// event, and the handler has FC 2.0's HTTP signature (Python: WSGI's
+    /// `handler(environ, start_response)`), not `handler(event, context)`. The instance is told
+    /// with the `x-fc-local-http-contract: fc2` header.
+    pub fc2_http: bool,
 }
 
 /// The HTTP request a custom runtime's server receives for a call through an HTTP trigger.
@@ -54,6 +59,7 @@ impl Invocation {
             qualifier: None,
             retry_count: 0,
             http: None,
+            fc2_http: false,
         }
     }
 

@@ -93,14 +93,21 @@ impl Call<'_> {
     }
 
     fn headers(&self, control_path: &str) -> reqwest::header::HeaderMap {
-        request_headers(
+        let mut headers = request_headers(
             self.executor.config(),
             self.spec(),
             self.request_id(),
             self.invocation.qualifier.as_deref(),
             self.invocation.retry_count,
             control_path,
-        )
+        );
+        if self.invocation.fc2_http {
+            headers.insert(
+                "x-fc-local-http-contract",
+                reqwest::header::HeaderValue::from_static("fc2"),
+            );
+        }
+        headers
     }
 
     /// Runs the initializer on a new instance; `Some(outcome)` if it failed (the instance is

@@ -14,18 +14,17 @@
 
 mod functions;
 mod invoke;
+pub mod proxy;
 pub mod qualifier;
 pub mod resource;
 mod services;
 mod triggers;
 mod versions;
 
-use std::collections::BTreeMap;
+use axum::Router;
+use axum::routing::on;
 
-use axum::routing::{MethodFilter, MethodRouter, on};
-use axum::{Extension, Router};
-
-use crate::error::FcError;
+use crate::api::table::Handlers;
 use crate::state::AppState;
 
 /// The path prefix of the 2021-04-06 API (the generated SDKs).
@@ -43,11 +42,9 @@ pub fn is_fc2_path(path: &str) -> bool {
     path.starts_with(OPEN_PREFIX) || path.starts_with(CLASSIC_PREFIX)
 }
 
-type Handler = fn(MethodFilter) -> MethodRouter<AppState>;
-
 /// The FC 2.0 actions fc-local emulates, with their handlers (methods and paths come from the
 /// operation table).
-const HANDLERS: &[(&str, Handler)] = &[
+const HANDLERS: Handlers = Handlers(&[
     ("CreateService", |m| on(m, services::create)),
     ("GetService", |m| on(m, services::get)),
     ("UpdateService", |m| on(m, services::update)),
@@ -73,56 +70,22 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("UpdateTrigger", |m| on(m, triggers::update)),
     ("DeleteTrigger", |m| on(m, triggers::delete)),
     ("ListTriggers", |m| on(m, triggers::list)),
-];
-
-fn handler(action: &str) -> Option<Handler> {
-    HANDLERS
-        .iter()
-        .find(|(name, _)| *name == action)
-        .map(|&(_, handler)| handler)
-}
+]);
 
 /// The FC 2.0 actions this build emulates, in the order of the operation table.
 pub fn emulated_actions() -> Vec<&'static str> {
-    fc_models::fc2::API
-        .operations
-        .iter()
-        .map(|op| op.action)
-        .filter(|action| handler(action).is_some())
-        .collect()
+    HANDLERS.emulated(&fc_models::fc2::API)
 }
 
-/// Every FC 2.0 operation at its 2021-04-06 path and its 2016-08-15 twin.
+/// Every FC 2.0 operation at its 2021-04-06 path and its 2016-08-15 twin, and the HTTP trigger
+/// paths (`proxy`).
 pub fn routes() -> Router<AppState> {
-    let mut by_path: BTreeMap<String, MethodRouter<AppState>> = BTreeMap::new();
-    for op in fc_models::fc2::API.operations {
-        let Some(filter) = crate::api::method_filter(op.method) else {
-            continue;
-        };
-        let classic = op.path.replacen(OPEN_PREFIX, CLASSIC_PREFIX, 1);
-        for path in [op.path.to_owned(), classic] {
-            let route = match handler(op.action) {
-                Some(handler) => handler(filter).route_layer(Extension(op)),
-                None => {
-                    let action = op.action;
-                    on(
-                        filter,
-                        move || async move { FcError::not_implemented(action) },
-                    )
-                }
-            };
-            let merged = match by_path.remove(&path) {
-                Some(existing) => existing.merge(route),
-                None => route,
-            };
-            by_path.insert(path, merged);
-        }
-    }
-    by_path
-        .into_iter()
-        .fold(Router::new(), |router, (path, route)| {
-            router.route(&path, route)
-        })
+    let classic = |path: &str| Some(path.replacen(OPEN_PREFIX, CLASSIC_PREFIX, 1));
+    let proxies = [OPEN_PREFIX, CLASSIC_PREFIX].map(|prefix| format!("{prefix}proxy/{{*rest}}"));
+    HANDLERS
+        .routes(&fc_models::fc2::API, classic)
+        .route(&proxies[0], axum::routing::any(proxy::serve))
+        .route(&proxies[1], axum::routing::any(proxy::serve))
 }
 
 #[cfg(test)]
@@ -131,19 +94,6 @@ mod tests {
 
     #[test]
     fn every_handled_action_is_an_fc2_operation_once() {
-        let table: Vec<&str> = fc_models::fc2::API
-            .operations
-            .iter()
-            .map(|op| op.action)
-            .collect();
-        let mut seen = std::collections::BTreeSet::new();
-        for (action, _) in HANDLERS {
-            assert!(
-                table.contains(action),
-                "{action} is not in fc_models::fc2::API"
-            );
-            assert!(seen.insert(*action), "{action} has two handlers");
-        }
-        assert_eq!(emulated_actions().len(), HANDLERS.len());
+        HANDLERS.assert_all_in(&fc_models::fc2::API);
     }
 }

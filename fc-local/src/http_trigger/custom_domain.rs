@@ -103,6 +103,7 @@ async fn serve(
                 .collect(),
         },
         domain_prefix: name.split('.').next().unwrap_or_default().to_owned(),
+        fc2: false,
     };
     run(state, parts, body, &route).await
 }

@@ -104,16 +104,15 @@ pub(crate) struct Route {
     pub rules: TriggerConfig,
     /// `requestContext.domainPrefix` of the event.
     pub domain_prefix: String,
+    /// An FC 2.0 HTTP trigger: built-in runtimes call the handler with FC 2.0's HTTP signature
+    /// ([`Invocation::fc2_http`]).
+    pub fc2: bool,
 }
 
 /// Any request under [`PREFIX`]: finds the trigger, applies its rules, runs the function and
 /// answers with what it returned.
 pub async fn serve(State(state): State<AppState>, request: Request) -> FcResult<Response> {
-    let (parts, body) = request.into_parts();
-    // The gate has buffered the body (and refused one over the server's limit).
-    let body = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .map_err(FcError::internal)?;
+    let (parts, body) = whole(request).await?;
     let path = parts.uri.path().to_owned();
     let target = target(&path).ok_or_else(|| {
         FcError::new(
@@ -148,8 +147,19 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> FcResult<
         raw_path: target.raw_path.to_owned(),
         rules: config,
         domain_prefix: trigger.trigger_id.clone().unwrap_or_default(),
+        fc2: false,
     };
     run(&state, &parts, body, &route).await
+}
+
+/// The request's head and body (the gate has buffered it, and refused one over the server's
+/// limit).
+pub(crate) async fn whole(request: Request) -> FcResult<(Parts, Bytes)> {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(FcError::internal)?;
+    Ok((parts, body))
 }
 
 /// Applies `route`'s rules to the request, runs its function and answers with its result.
@@ -198,7 +208,14 @@ pub(crate) async fn run(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip().to_string())
         .unwrap_or_else(|| "127.0.0.1".to_owned());
-    let custom = RuntimeKind::of(&prepared.spec.runtime).ok() == Some(RuntimeKind::Custom);
+    let kind = RuntimeKind::of(&prepared.spec.runtime).ok();
+    let custom = kind == Some(RuntimeKind::Custom);
+    if route.fc2 && kind == Some(RuntimeKind::Node) {
+        return Err(FcError::not_implemented(
+            "FC 2.0 HTTP functions on Node.js ((request, response, context) handlers); use Python \
+             (WSGI), a custom runtime, or an FC 3.0 function",
+        ));
+    }
     let (payload, http) = if custom {
         (body, Some(forwarded(parts, &route.raw_path)))
     } else {
@@ -220,6 +237,7 @@ pub(crate) async fn run(
         qualifier: Some(prepared.qualifier.clone()),
         retry_count: 0,
         http,
+        fc2_http: route.fc2 && !custom,
     };
     let outcome = state
         .engine

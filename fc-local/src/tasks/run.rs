@@ -144,6 +144,7 @@ async fn attempt(job: &Job, retry: u32) -> Attempt {
         qualifier: Some(job.prepared.qualifier.clone()),
         retry_count: retry,
         http: None,
+        fc2_http: false,
     };
     match job
         .context

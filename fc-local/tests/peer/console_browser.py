@@ -13,7 +13,6 @@ is `N passed, M failed` and the exit status is non-zero when M > 0.
         --screenshot target/console.png
 """
 
-import argparse
 import base64
 import io
 import json
@@ -22,13 +21,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.request
 
 import websocket
 from alibabacloud_fc20230330 import models as fc
 
-from official_sdk_scenario import RESULTS, check, client, create_input, make_zip, read_body
+from official_sdk_scenario import (check, client, create_input, make_zip, peer_arguments, read_body,
+                                   run_checks)
 
 MARKER = "console-browser-marker"
 
@@ -166,34 +165,23 @@ def page_invokes(browser, name):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--endpoint", required=True)
-    parser.add_argument("--console-url-file", required=True,
-                        help="a file holding the console URL (it carries the console token)")
-    parser.add_argument("--access-key-id", required=True)
-    parser.add_argument("--access-key-secret", required=True)
-    parser.add_argument("--chromium", required=True)
-    parser.add_argument("--screenshot", required=True)
-    args = parser.parse_args()
+    args = peer_arguments(__doc__, "--console-url-file", "--chromium", "--screenshot")
     api = client(args.endpoint, args.access_key_id, args.access_key_secret)
     with open(args.console_url_file) as url_file:
         console_url = url_file.read().strip()
     name = f"console-{int(time.time() * 1000) % 1000000}"
-    browser = None
-    try:
+
+    def steps():
         trigger_url = prepare(api, name)
         browser = Browser(args.chromium)
-        page_shows_what_ran(browser, console_url, name, trigger_url)
-        page_invokes(browser, name)
-        browser.screenshot(args.screenshot)
-    except Exception:  # an unexpected error is one failed check, with its trace
-        traceback.print_exc()
-        check("browser tests ran to the end", False)
-    finally:
-        if browser is not None:
+        try:
+            page_shows_what_ran(browser, console_url, name, trigger_url)
+            page_invokes(browser, name)
+            browser.screenshot(args.screenshot)
+        finally:
             browser.close()
-    print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
-    return 1 if RESULTS["failed"] else 0
+
+    return run_checks(steps)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,27 @@ def check(label, condition, detail=""):
         print(f"FAIL {label} {detail}".rstrip())
 
 
+def peer_arguments(doc, *extra):
+    """The command line of a peer scenario: --endpoint, --access-key-id, --access-key-secret and
+    the `extra` required flags, described by the first line of `doc`."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    for flag in ("--endpoint", "--access-key-id", "--access-key-secret") + extra:
+        parser.add_argument(flag, required=True)
+    return parser.parse_args()
+
+
+def run_checks(steps):
+    """Runs `steps`, an unexpected error counting as one failed check (with its trace); prints
+    `N passed, M failed` and returns the exit status."""
+    try:
+        steps()
+    except Exception:  # an unexpected error is one failed check, with its trace
+        traceback.print_exc()
+        check("scenario ran to the end", False)
+    print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
+    return 1 if RESULTS["failed"] else 0
+
+
 def crc64_xz(data):
     """CRC-64/XZ (reflected ECMA-182 polynomial), as Function Compute reports code checksums."""
     poly = 0xC96C5795D7870F42
@@ -376,23 +397,17 @@ def web_scenario(api, prefix, key_id, secret):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--endpoint", required=True)
-    parser.add_argument("--access-key-id", required=True)
-    parser.add_argument("--access-key-secret", required=True)
-    args = parser.parse_args()
+    args = peer_arguments(__doc__)
     api = client(args.endpoint, args.access_key_id, args.access_key_secret)
     bad_api = client(args.endpoint, args.access_key_id, args.access_key_secret + "-wrong")
     prefix = f"sdk-{int(time.time() * 1000) % 1000000}-"
-    try:
+
+    def steps():
         scenario(api, bad_api, prefix)
         invoke_scenario(api, prefix)
         web_scenario(api, prefix, args.access_key_id, args.access_key_secret)
-    except Exception:  # an unexpected error is one failed check, with its trace
-        traceback.print_exc()
-        check("scenario ran to the end", False)
-    print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
-    return 1 if RESULTS["failed"] else 0
+
+    return run_checks(steps)
 
 
 if __name__ == "__main__":

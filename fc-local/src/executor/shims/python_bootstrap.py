@@ -6,8 +6,14 @@
 #   POST /invoke      -> handler(event: bytes, context)  (handler in x-fc-function-handler)
 # Success: 200 with the result. Failure: 404 with `x-fc-status: 404`, `x-fc-error-type` and an
 # error JSON {"errorMessage", "errorType", "stackTrace"}. Standard library only.
+# With `x-fc-local-http-contract: fc2` (an FC 2.0 HTTP trigger), the event is the HTTP event and
+# the handler is FC 2.0's WSGI callable handler(environ, start_response); the answer is the
+# event-style result {"statusCode", "headers", "body" (base64), "isBase64Encoded"}.
 
+import base64
 import datetime
+import io
+import urllib.parse
 import decimal
 import importlib
 import json
@@ -260,8 +266,11 @@ class Handler(BaseHTTPRequestHandler):
         emit("FC %s Start RequestId: %s" % (phase, request_id))
         try:
             function = load_handler(handler or "")
-            result = function(event, context) if is_invoke else function(context)
-            body = to_body(result) if is_invoke else b""
+            if is_invoke and headers.get("x-fc-local-http-contract") == "fc2":
+                body = call_wsgi(function, event, context)
+            else:
+                result = function(event, context) if is_invoke else function(context)
+                body = to_body(result) if is_invoke else b""
         except Exception as error:  # noqa: BLE001 - every user error is reported
             flush_user_output()
             if not isinstance(error, FunctionError):
@@ -291,6 +300,66 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         self.wfile.flush()
+
+
+def call_wsgi(function, event, context):
+    """Runs a WSGI handler on the HTTP event; answers the event-style result as bytes."""
+    e = json.loads(event or b"{}")
+    http = (e.get("requestContext") or {}).get("http") or {}
+    body = e.get("body") or ""
+    raw = base64.b64decode(body) if e.get("isBase64Encoded") else body.encode("utf-8")
+    headers = e.get("headers") or {}
+    query = urllib.parse.urlencode(e.get("queryParameters") or {})
+    raw_path = e.get("rawPath") or "/"
+    environ = {
+        "REQUEST_METHOD": http.get("method") or "GET",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": urllib.parse.unquote(raw_path),
+        "QUERY_STRING": query,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": http.get("sourceIp") or "127.0.0.1",
+        "CONTENT_LENGTH": str(len(raw)),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(raw),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "fc.context": context,
+        "fc.request_uri": raw_path + ("?" + query if query else ""),
+    }
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        if key == "CONTENT_TYPE":
+            environ["CONTENT_TYPE"] = value
+        elif key != "CONTENT_LENGTH":
+            environ["HTTP_" + key] = value
+    started = {}
+    written = []
+
+    def start_response(status, response_headers, exc_info=None):
+        started["status"] = status
+        started["headers"] = response_headers
+        return written.append
+
+    result = function(environ, start_response)
+    try:
+        for chunk in result:
+            written.append(chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk))
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    status = str(started.get("status") or "200 OK")
+    answer = {
+        "statusCode": int(status.split(" ", 1)[0]),
+        "headers": {name: value for name, value in started.get("headers") or []},
+        "body": base64.b64encode(b"".join(written)).decode("ascii"),
+        "isBase64Encoded": True,
+    }
+    return json.dumps(answer).encode("utf-8")
 
 
 class Server(ThreadingHTTPServer):
