@@ -568,3 +568,49 @@ async fn http_triggers_serve_wsgi_functions_under_proxy_paths() {
     assert_eq!(missing.status(), 404);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn functions_see_their_service_and_the_console_groups_them() {
+    let (server, client) = start().await;
+    create_service(&client, "ctx").await;
+    let source = "import os\ndef handler(event, context):\n    return '%s/%s/%s' % (context.service.name, context.function.name, os.environ['FC_SERVICE_NAME'])\n";
+    let package = fc_client::code::CodePackage::from_entries([fc_client::code::ZipEntry::file(
+        "index.py",
+        source.as_bytes().to_vec(),
+        0o644,
+    )])
+    .unwrap();
+    let code: Code = Code::builder()
+        .zip_file(STANDARD.encode(package.zip_bytes()))
+        .try_into()
+        .unwrap();
+    client
+        .create_function()
+        .service_name("ctx")
+        .body(
+            CreateFunctionInput::builder()
+                .function_name("fn")
+                .runtime(fc_client::fc2::types::Runtime::from("python3.10"))
+                .handler("index.handler")
+                .code(code),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invoke(&client, "ctx", None).await, "ctx/fn/ctx");
+
+    let url = server.console_url();
+    let (_, token) = url.split_once("token=").unwrap();
+    let overview: Value = reqwest::Client::new()
+        .get(format!("{}/__console/api/overview", server.endpoint()))
+        .header("x-console-token", token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overview["functions"][0]["functionName"], "ctx$fn");
+    assert_eq!(overview["functions"][0]["service"], "ctx");
+    server.shutdown().await;
+}

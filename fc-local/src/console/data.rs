@@ -137,8 +137,11 @@ pub(super) async fn overview(
                 })
             })
             .collect();
+        // An FC 2.0 function runs as `service$function`: the page groups it under its service.
+        let service = name.split_once('$').map(|(service, _)| service);
         listed.push(json!({
             "functionName": name,
+            "service": service,
             "runtime": function.runtime,
             "handler": function.handler,
             "state": function.state,

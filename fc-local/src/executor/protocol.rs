@@ -27,6 +27,16 @@ const RESERVED_PREFIXES: [&str; 3] = ["FC_", "_FC_", "ALIBABA_CLOUD_"];
 const LEGACY_CREDENTIALS: [&str; 3] = ["accessKeyID", "accessKeySecret", "securityToken"];
 
 /// The `x-fc-*` headers sent with `POST /invoke` and `POST /initialize`.
+/// The service and function of a function name: an FC 2.0 function runs as `service$function`
+/// (`fc2::resource::fc3_name`), and its instance sees the two names apart, as FC 2.0 gives them
+/// (`context.service.name`, `x-fc-service-name`, `FC_SERVICE_NAME`).
+pub(crate) fn service_and_function(name: &str) -> (Option<&str>, &str) {
+    match name.split_once('$') {
+        Some((service, function)) => (Some(service), function),
+        None => (None, name),
+    }
+}
+
 pub(crate) fn request_headers(
     config: &ExecutorConfig,
     spec: &FunctionSpec,
@@ -35,10 +45,11 @@ pub(crate) fn request_headers(
     retry_count: u32,
     control_path: &str,
 ) -> HeaderMap {
+    let (service, function) = service_and_function(&spec.name);
     let mut pairs: Vec<(&str, String)> = vec![
         ("content-type", "application/octet-stream".to_owned()),
         ("x-fc-request-id", request_id.to_owned()),
-        ("x-fc-function-name", spec.name.clone()),
+        ("x-fc-function-name", function.to_owned()),
         ("x-fc-function-handler", spec.handler.clone()),
         ("x-fc-function-memory", spec.memory_mb.to_string()),
         (
@@ -52,6 +63,9 @@ pub(crate) fn request_headers(
         ("x-fc-retry-count", retry_count.to_string()),
         ("x-fc-control-path", control_path.to_owned()),
     ];
+    if let Some(service) = service {
+        pairs.push(("x-fc-service-name", service.to_owned()));
+    }
     if let Some(init) = &spec.initializer {
         pairs.push(("x-fc-function-initializer", init.handler.clone()));
         pairs.push((
@@ -166,9 +180,13 @@ pub(crate) fn instance_env(
         .collect();
     let mut set = spec.env.clone();
     let port = port.to_string();
+    let (service, function) = service_and_function(&spec.name);
+    if let Some(service) = service {
+        set.insert("FC_SERVICE_NAME".to_owned(), service.to_owned());
+    }
     let fc_vars = [
         ("FC_FUNC_CODE_PATH", code_dir.display().to_string()),
-        ("FC_FUNCTION_NAME", spec.name.clone()),
+        ("FC_FUNCTION_NAME", function.to_owned()),
         ("FC_FUNCTION_HANDLER", spec.handler.clone()),
         ("FC_FUNCTION_MEMORY_SIZE", spec.memory_mb.to_string()),
         ("FC_REGION", config.region.clone()),
@@ -259,6 +277,12 @@ pub(crate) fn error_body(message: &str) -> bytes::Bytes {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn fc2_functions_are_service_dollar_function() {
+        assert_eq!(service_and_function("svc$fn"), (Some("svc"), "fn"));
+        assert_eq!(service_and_function("fn"), (None, "fn"));
+    }
 
     #[test]
     fn failures_need_the_status_header() {

@@ -122,7 +122,7 @@ function makeContext(headers) {
       qualifier,
       versionId,
     },
-    service: { name: undefined, logProject: undefined, logStore: undefined, qualifier, versionId },
+    service: { name: headers['x-fc-service-name'] || process.env.FC_SERVICE_NAME || undefined, logProject: undefined, logStore: undefined, qualifier, versionId },
     region: headers['x-fc-region'] || process.env.FC_REGION || '',
     accountId: headers['x-fc-account-id'] || process.env.FC_ACCOUNT_ID || '',
     retryCount: toInt(headers['x-fc-retry-count']),

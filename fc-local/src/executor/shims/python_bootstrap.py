@@ -113,8 +113,8 @@ class FunctionMeta:
 
 
 class ServiceMeta:
-    def __init__(self, qualifier, version_id):
-        self.name = None
+    def __init__(self, name, qualifier, version_id):
+        self.name = name
         self.log_project = None
         self.log_store = None
         self.qualifier = qualifier
@@ -192,7 +192,9 @@ class Context:
             qualifier,
             version_id,
         )
-        self.service = ServiceMeta(qualifier, version_id)
+        self.service = ServiceMeta(
+            get("x-fc-service-name") or os.environ.get("FC_SERVICE_NAME"), qualifier, version_id
+        )
         self.region = get("x-fc-region") or os.environ.get("FC_REGION", "")
         self.account_id = self.accountId = get("x-fc-account-id") or os.environ.get("FC_ACCOUNT_ID", "")
         self.retry_count = _int(get("x-fc-retry-count"))
