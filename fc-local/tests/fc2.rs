@@ -614,3 +614,179 @@ async fn functions_see_their_service_and_the_console_groups_them() {
     assert_eq!(overview["functions"][0]["service"], "ctx");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn async_invocations_follow_their_config_and_are_listed() {
+    use fc_client::fc2::types::PutFunctionAsyncInvokeConfigInput;
+    let (server, client) = start().await;
+    create_service(&client, "bg").await;
+    create_function(&client, "bg", "fn", "v1").await;
+    let config = client
+        .put_function_async_invoke_config()
+        .service_name("bg")
+        .function_name("fn")
+        .body(
+            PutFunctionAsyncInvokeConfigInput::builder()
+                .max_async_retry_attempts(0)
+                .stateful_invocation(true),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(config.max_async_retry_attempts, Some(0));
+    assert_eq!(config.stateful_invocation, Some(true));
+    assert_eq!(config.service.as_deref(), Some("bg"));
+
+    let queued = client
+        .invoke("bg", "fn")
+        .payload("fail")
+        .asynchronous()
+        .async_task_id("job-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (queued.status(), queued.async_task_id()),
+        (202, Some("job-1"))
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let done = loop {
+        let seen = client
+            .get_stateful_async_invocation()
+            .service_name("bg")
+            .function_name("fn")
+            .invocation_id("job-1")
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        if seen.status.as_deref() == Some("Failed") {
+            break seen;
+        }
+        assert!(std::time::Instant::now() < deadline, "{seen:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        done.already_retried_times,
+        Some(0),
+        "maxAsyncRetryAttempts 0"
+    );
+    assert_eq!(done.service_name.as_deref(), Some("bg"));
+    let listed = client
+        .list_stateful_async_invocations()
+        .service_name("bg")
+        .function_name("fn")
+        .status("Failed")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.invocations.len(), 1);
+
+    let instances = client
+        .list_instances()
+        .service_name("bg")
+        .function_name("fn")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(instances.instances.len(), 1, "the instance that ran it");
+    let zones = client.get_account_settings().send().await.unwrap();
+    assert!(!zones.available_a_zs.is_empty());
+    client
+        .delete_function_async_invoke_config()
+        .service_name("bg")
+        .function_name("fn")
+        .send()
+        .await
+        .unwrap();
+    let gone = client
+        .get_function_async_invoke_config()
+        .service_name("bg")
+        .function_name("fn")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(gone).code(), Some(&ErrorCode::AsyncConfigNotExists));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn provision_and_on_demand_configs_are_kept_per_qualifier() {
+    use fc_client::fc2::types::{PutFunctionOnDemandConfigInput, PutProvisionConfigInput};
+    let (server, client) = start().await;
+    create_service(&client, "cap").await;
+    create_function(&client, "cap", "fn", "v1").await;
+    let provision = client
+        .put_provision_config()
+        .service_name("cap")
+        .function_name("fn")
+        .qualifier("LATEST")
+        .body(PutProvisionConfigInput::builder().target(2))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((provision.target, provision.current), (Some(2), Some(2)));
+    assert_eq!(
+        provision.resource.as_deref(),
+        Some("1234567890123456#cap#LATEST#fn")
+    );
+    let listed = client
+        .list_provision_configs()
+        .service_name("cap")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.provision_configs.len(), 1);
+    let elsewhere = client
+        .list_provision_configs()
+        .service_name("other")
+        .send()
+        .await
+        .unwrap();
+    assert!(elsewhere.provision_configs.is_empty());
+
+    let on_demand = client
+        .put_function_on_demand_config()
+        .service_name("cap")
+        .function_name("fn")
+        .qualifier("LATEST")
+        .body(PutFunctionOnDemandConfigInput::builder().maximum_instance_count(3))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on_demand.maximum_instance_count, Some(3));
+    assert_eq!(
+        on_demand.resource.as_deref(),
+        Some("services/cap.LATEST/functions/fn")
+    );
+    client
+        .delete_function_on_demand_config()
+        .service_name("cap")
+        .function_name("fn")
+        .qualifier("LATEST")
+        .send()
+        .await
+        .unwrap();
+    let gone = client
+        .get_function_on_demand_config()
+        .service_name("cap")
+        .function_name("fn")
+        .qualifier("LATEST")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(gone).status(), Some(404));
+    client
+        .delete_function()
+        .service_name("cap")
+        .function_name("fn")
+        .send()
+        .await
+        .unwrap();
+    let after = client.list_provision_configs().send().await.unwrap();
+    assert!(
+        after.provision_configs.is_empty(),
+        "configs go with their function"
+    );
+    server.shutdown().await;
+}

@@ -238,8 +238,9 @@ pub async fn update(
         .await
 }
 
-/// `DELETE /services/{serviceName}/functions/{functionName}`: with its triggers, its FC 3.0
-/// twin and the twin's versions; its instances are stopped.
+/// `DELETE /services/{serviceName}/functions/{functionName}`: with its triggers and configs,
+/// its FC 3.0 twin with the twin's versions, configs and tasks; its running tasks and its
+/// instances are stopped.
 pub async fn delete(
     State(state): State<AppState>,
     Path((service_name, name)): Path<(String, String)>,
@@ -252,8 +253,17 @@ pub async fn delete(
         .transact(move |tx, _| {
             let stored = require(tx, &service_name, &name)?;
             check_if_match(&headers, &stored.etag, "function")?;
-            let triggers_scope = format!("{service_name}/{name}");
-            resources::delete_scope(tx, Kind::ServiceTrigger, &triggers_scope)?;
+            let scope = format!("{service_name}/{name}");
+            for kind in [
+                Kind::ServiceTrigger,
+                Kind::ServiceProvisionConfig,
+                Kind::ServiceOnDemandConfig,
+            ] {
+                resources::delete_scope(tx, kind, &scope)?;
+            }
+            for kind in Kind::FUNCTION_CONFIGS {
+                resources::delete_scope(tx, kind, &twin_in_tx)?;
+            }
             resources::delete(tx, Kind::ServiceFunction, &service_name, &name)?;
             for version in versions::list(tx, &twin_in_tx)? {
                 versions::delete(tx, &twin_in_tx, version.id)?;
@@ -261,6 +271,7 @@ pub async fn delete(
             functions::delete(tx, &twin_in_tx)
         })
         .await?;
+    state.engine.tasks.abort_function(&twin);
     state.engine.executor.discard_function(&twin);
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -12,7 +12,10 @@
 //! FC 3.0 function `service$function` ([`resource::fc3_name`]), which is how the FC 3.0 API
 //! lists functions of FC 2.0 services, and what runs when one is invoked.
 
+mod asynchronous;
+mod capacity;
 mod functions;
+mod instances;
 mod invoke;
 pub mod proxy;
 pub mod qualifier;
@@ -70,6 +73,42 @@ const HANDLERS: Handlers = Handlers(&[
     ("UpdateTrigger", |m| on(m, triggers::update)),
     ("DeleteTrigger", |m| on(m, triggers::delete)),
     ("ListTriggers", |m| on(m, triggers::list)),
+    ("GetStatefulAsyncInvocation", |m| on(m, asynchronous::get)),
+    ("StopStatefulAsyncInvocation", |m| on(m, asynchronous::stop)),
+    ("ListStatefulAsyncInvocations", |m| {
+        on(m, asynchronous::list)
+    }),
+    ("PutFunctionAsyncInvokeConfig", |m| {
+        on(m, asynchronous::put_config)
+    }),
+    ("GetFunctionAsyncInvokeConfig", |m| {
+        on(m, asynchronous::get_config)
+    }),
+    ("DeleteFunctionAsyncInvokeConfig", |m| {
+        on(m, asynchronous::delete_config)
+    }),
+    ("ListFunctionAsyncInvokeConfigs", |m| {
+        on(m, asynchronous::list_configs)
+    }),
+    ("ListInstances", |m| on(m, instances::list)),
+    ("PutProvisionConfig", |m| {
+        on(m, capacity::put::<capacity::Provision>)
+    }),
+    ("GetProvisionConfig", |m| {
+        on(m, capacity::get::<capacity::Provision>)
+    }),
+    ("ListProvisionConfigs", |m| on(m, capacity::list_provision)),
+    ("PutFunctionOnDemandConfig", |m| {
+        on(m, capacity::put::<capacity::OnDemand>)
+    }),
+    ("GetFunctionOnDemandConfig", |m| {
+        on(m, capacity::get::<capacity::OnDemand>)
+    }),
+    ("DeleteFunctionOnDemandConfig", |m| {
+        on(m, capacity::delete_on_demand)
+    }),
+    ("ListOnDemandConfigs", |m| on(m, capacity::list_on_demand)),
+    ("GetAccountSettings", |m| on(m, instances::account_settings)),
 ]);
 
 /// The FC 2.0 actions this build emulates, in the order of the operation table.

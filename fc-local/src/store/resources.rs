@@ -43,6 +43,10 @@ pub enum Kind {
     ServiceVersion,
     /// An FC 2.0 alias; scope = service, name = alias name.
     ServiceAlias,
+    /// An FC 2.0 provision config; scope = `service/function`, name = qualifier.
+    ServiceProvisionConfig,
+    /// An FC 2.0 on-demand config; scope = `service/function`, name = qualifier.
+    ServiceOnDemandConfig,
 }
 
 impl Kind {
@@ -63,6 +67,8 @@ impl Kind {
             Self::ServiceTrigger => "fc2-trigger",
             Self::ServiceVersion => "fc2-version",
             Self::ServiceAlias => "fc2-alias",
+            Self::ServiceProvisionConfig => "fc2-provision-config",
+            Self::ServiceOnDemandConfig => "fc2-on-demand-config",
         }
     }
 
