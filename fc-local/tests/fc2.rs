@@ -22,12 +22,13 @@ fn code(text: &str) -> Code {
     let source = format!(
         "def handler(event, context):\n    print('printed {text}')\n    if event == b'fail':\n        raise ValueError('asked to fail')\n    return '{text}'\n"
     );
-    let package = fc_client::code::CodePackage::from_entries([fc_client::code::ZipEntry::file(
-        "index.py",
-        source.into_bytes(),
-        0o644,
-    )])
-    .expect("zip");
+    zip_code("index.py", &source)
+}
+
+/// A code package of one file.
+fn zip_code(path: &str, source: &str) -> Code {
+    let file = fc_client::code::ZipEntry::file(path, source.as_bytes().to_vec(), 0o644);
+    let package = fc_client::code::CodePackage::from_entries([file]).expect("zip");
     Code::builder()
         .zip_file(STANDARD.encode(package.zip_bytes()))
         .try_into()
@@ -446,6 +447,47 @@ async fn classic_paths_signatures_and_error_bodies() {
         .unwrap();
     assert!(got.headers().contains_key("etag"));
 
+    // A request signed for one method, path or x-fc-* header value, sent with another, is refused.
+    let date = fc_client::timestamp::format_http_date(std::time::SystemTime::now());
+    let text = classic::string_to_sign(
+        "GET",
+        "",
+        "",
+        &date,
+        [("x-fc-trace", "1")],
+        "/2016-08-15/services/old",
+        None,
+    );
+    let signed =
+        classic::authorization(server.access_key_id(), &classic::signature(&secret, &text));
+    for (method, path, trace) in [
+        ("GET", "/2016-08-15/services/old", "1"),
+        ("DELETE", "/2016-08-15/services/old", "1"),
+        ("GET", "/2016-08-15/services/other", "1"),
+        ("GET", "/2016-08-15/services/old", "2"),
+    ] {
+        let sent = http
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                format!("{}{path}", server.endpoint()),
+            )
+            .header("date", &date)
+            .header("x-fc-trace", trace)
+            .header("authorization", &signed)
+            .send()
+            .await
+            .unwrap();
+        let expected = if (method, path, trace) == ("GET", "/2016-08-15/services/old", "1") {
+            200
+        } else {
+            403
+        };
+        assert_eq!(
+            sent.status(),
+            expected,
+            "{method} {path} x-fc-trace {trace}"
+        );
+    }
     let forged = call("wrong", "GET", "/2016-08-15/services/old", "")
         .await
         .unwrap();
@@ -492,16 +534,7 @@ async fn http_triggers_serve_wsgi_functions_under_proxy_paths() {
     use fc_client::fc2::types::{CreateTriggerInput, TriggerType};
     let (server, client) = start().await;
     create_service(&client, "web").await;
-    let package = fc_client::code::CodePackage::from_entries([fc_client::code::ZipEntry::file(
-        "index.py",
-        WSGI_PY.as_bytes().to_vec(),
-        0o644,
-    )])
-    .unwrap();
-    let wsgi_code: Code = Code::builder()
-        .zip_file(STANDARD.encode(package.zip_bytes()))
-        .try_into()
-        .unwrap();
+    let wsgi_code = zip_code("index.py", WSGI_PY);
     for (name, auth) in [("open", "anonymous"), ("private", "function")] {
         client
             .create_function()
@@ -566,6 +599,124 @@ async fn http_triggers_serve_wsgi_functions_under_proxy_paths() {
     );
     let missing = http.get(format!("{base}/absent/")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
+
+    // An FC 2.0 custom domain routes to the WSGI function too.
+    use fc_client::fc2::types::{CreateCustomDomainInput, PathConfig, RouteConfig};
+    let route: PathConfig = PathConfig::builder()
+        .path("/*".to_owned())
+        .service_name("web".to_owned())
+        .function_name("open".to_owned())
+        .try_into()
+        .unwrap();
+    let domain = client
+        .create_custom_domain()
+        .body(
+            CreateCustomDomainInput::builder()
+                .domain_name("shop.example.com")
+                .route_config(Some(
+                    RouteConfig::builder()
+                        .routes(vec![route])
+                        .try_into()
+                        .unwrap(),
+                )),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        domain.etag().is_some(),
+        "CreateCustomDomain answers an ETag"
+    );
+    let routes = domain.into_inner().route_config.unwrap().routes;
+    assert_eq!(
+        routes[0].service_name.as_deref(),
+        Some("web"),
+        "FC 2.0's shape"
+    );
+    assert_eq!(routes[0].function_name.as_deref(), Some("open"));
+    let by_host = http
+        .post(format!("{}/cart?id=7", server.endpoint()))
+        .header("host", "shop.example.com")
+        .body("item")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_host.status(), 201);
+    let echo: Value = by_host.json().await.unwrap();
+    assert_eq!(
+        (echo["path"].as_str(), echo["body"].as_str()),
+        (Some("/cart"), Some("item"))
+    );
+    server.shutdown().await;
+}
+
+/// FC 2.0's Node.js HTTP handler: (request, response, context).
+const NODE_HTTP_JS: &str = r#"
+exports.handler = (req, resp, context) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    resp.setStatusCode(202);
+    resp.setHeader('x-node', context.service.name);
+    resp.send(JSON.stringify({ method: req.method, path: req.path, queries: req.queries,
+                               body: Buffer.concat(chunks).toString(), header: req.headers['x-test'] }));
+  });
+};
+"#;
+
+#[tokio::test]
+async fn node_http_functions_get_request_and_response_objects() {
+    use fc_client::fc2::types::{CreateTriggerInput, Runtime, TriggerType};
+    let (server, client) = start().await;
+    create_service(&client, "nodeweb").await;
+    let code = zip_code("index.js", NODE_HTTP_JS);
+    client
+        .create_function()
+        .service_name("nodeweb")
+        .body(
+            CreateFunctionInput::builder()
+                .function_name("fn")
+                .runtime(Runtime::from("nodejs18"))
+                .handler("index.handler")
+                .code(code),
+        )
+        .send()
+        .await
+        .unwrap();
+    client
+        .create_trigger()
+        .service_name("nodeweb")
+        .function_name("fn")
+        .body(
+            CreateTriggerInput::builder()
+                .trigger_name("http")
+                .trigger_type(TriggerType::from("http"))
+                .trigger_config(r#"{"authType":"anonymous","methods":["POST"]}"#.to_owned()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let answer = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(format!(
+            "{}/2016-08-15/proxy/nodeweb/fn/a/b?k=v",
+            server.endpoint()
+        ))
+        .header("x-test", "seen")
+        .body("sent")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 202);
+    assert_eq!(answer.headers()["x-node"], "nodeweb");
+    let echo: Value = answer.json().await.unwrap();
+    assert_eq!(echo["method"], "POST");
+    assert_eq!(echo["path"], "/a/b");
+    assert_eq!(echo["queries"]["k"], "v");
+    assert_eq!(echo["body"], "sent");
+    assert_eq!(echo["header"], "seen");
     server.shutdown().await;
 }
 
@@ -574,16 +725,7 @@ async fn functions_see_their_service_and_the_console_groups_them() {
     let (server, client) = start().await;
     create_service(&client, "ctx").await;
     let source = "import os\ndef handler(event, context):\n    return '%s/%s/%s' % (context.service.name, context.function.name, os.environ['FC_SERVICE_NAME'])\n";
-    let package = fc_client::code::CodePackage::from_entries([fc_client::code::ZipEntry::file(
-        "index.py",
-        source.as_bytes().to_vec(),
-        0o644,
-    )])
-    .unwrap();
-    let code: Code = Code::builder()
-        .zip_file(STANDARD.encode(package.zip_bytes()))
-        .try_into()
-        .unwrap();
+    let code = zip_code("index.py", source);
     client
         .create_function()
         .service_name("ctx")
@@ -787,6 +929,151 @@ async fn provision_and_on_demand_configs_are_kept_per_qualifier() {
     assert!(
         after.provision_configs.is_empty(),
         "configs go with their function"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn layers_tags_and_vpc_bindings() {
+    use fc_client::fc2::types::{
+        CreateLayerVersionInput, CreateVpcBindingInput, Runtime, TagResourceInput,
+        UntagResourceInput,
+    };
+    let (server, client) = start().await;
+    create_service(&client, "lay").await;
+    let layer_code = zip_code("python/greeting.py", "TEXT = 'from a layer'\n");
+    let layer = client
+        .create_layer_version()
+        .layer_name("greet")
+        .body(
+            CreateLayerVersionInput::builder()
+                .code(layer_code)
+                .compatible_runtime(vec![Runtime::from("python3.10")]),
+        )
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let arn = layer.arn.clone().expect("FC 2.0 shows the ARN as arn");
+    assert_eq!(layer.arn_v2.as_ref(), Some(&arn));
+    assert_eq!(layer.version, Some(1));
+    assert_eq!(layer.acl, Some(0));
+    assert_eq!(layer.codesize, layer.code_size);
+
+    let source = "import greeting\ndef handler(event, context):\n    return greeting.TEXT\n";
+    let code = zip_code("index.py", source);
+    client
+        .create_function()
+        .service_name("lay")
+        .body(
+            CreateFunctionInput::builder()
+                .function_name("fn")
+                .runtime(Runtime::from("python3.10"))
+                .handler("index.handler")
+                .layers(vec![arn.clone()])
+                .code(code),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invoke(&client, "lay", None).await, "from a layer");
+    let fc3_view = server.client().unwrap().list_layers().send().await.unwrap();
+    assert_eq!(fc3_view.layers.len(), 1, "one layer store for both APIs");
+    let versions = client
+        .list_layer_versions()
+        .layer_name("greet")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(versions.layers[0].arn.as_ref(), Some(&arn));
+
+    let service_arn = format!(
+        "acs:fc:{}:{}:services/lay",
+        server.region(),
+        server.account_id()
+    );
+    client
+        .tag_resource()
+        .body(
+            TagResourceInput::builder()
+                .resource_arn(service_arn.clone())
+                .tags(BTreeMap::from([("team".to_owned(), "a".to_owned())])),
+        )
+        .send()
+        .await
+        .unwrap();
+    let tags = client
+        .get_resource_tags()
+        .resource_arn(service_arn.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.tags.get("team").map(String::as_str), Some("a"));
+    let tagged = client.list_tagged_resources().send().await.unwrap();
+    assert_eq!(tagged.resources.len(), 1);
+    client
+        .untag_resource()
+        .body(
+            UntagResourceInput::builder()
+                .resource_arn(service_arn.clone())
+                .all(true),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        client
+            .list_tagged_resources()
+            .send()
+            .await
+            .unwrap()
+            .resources
+            .is_empty()
+    );
+    let absent = format!(
+        "acs:fc:{}:{}:services/none",
+        server.region(),
+        server.account_id()
+    );
+    let refused = client
+        .get_resource_tags()
+        .resource_arn(absent)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(refused).code(), Some(&ErrorCode::ServiceNotFound));
+
+    client
+        .create_vpc_binding()
+        .service_name("lay")
+        .body(CreateVpcBindingInput::builder().vpc_id("vpc-1".to_owned()))
+        .send()
+        .await
+        .unwrap();
+    let bound = client
+        .list_vpc_bindings()
+        .service_name("lay")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bound.vpc_ids, ["vpc-1"]);
+    client
+        .delete_vpc_binding()
+        .service_name("lay")
+        .vpc_id("vpc-1")
+        .send()
+        .await
+        .unwrap();
+    let missing = client
+        .delete_vpc_binding()
+        .service_name("lay")
+        .vpc_id("vpc-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code_of(missing).code(),
+        Some(&ErrorCode::VpcBindingNotFound)
     );
     server.shutdown().await;
 }

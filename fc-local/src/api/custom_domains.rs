@@ -58,8 +58,9 @@ fn check_protocol(protocol: Option<&CustomDomainProtocol>, has_cert: bool) -> Fc
     }
 }
 
-/// Route paths start with `/` and route function names follow the function-name rule (our
-/// choice; the spec's checks bound the path's length and the methods).
+/// Route paths start with `/` and route function names follow the function-name rule, or are
+/// `service$function` with both parts following it: an FC 2.0 function as FC 3.0 names it
+/// (our choice; the spec's checks bound the path's length and the methods).
 fn check_routes(routes: Option<&RouteConfigInput>) -> FcResult<()> {
     for (i, route) in routes
         .map(|r| r.routes.as_slice())
@@ -72,10 +73,10 @@ fn check_routes(routes: Option<&RouteConfigInput>) -> FcResult<()> {
                 "routeConfig.routes[{i}].path must start with '/'"
             )));
         }
-        validate::like_function_name(
-            &format!("routeConfig.routes[{i}].functionName"),
-            &route.function_name,
-        )?;
+        let field = format!("routeConfig.routes[{i}].functionName");
+        for part in route.function_name.splitn(2, '$') {
+            validate::like_function_name(&field, part)?;
+        }
     }
     Ok(())
 }

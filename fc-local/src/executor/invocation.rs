@@ -33,7 +33,8 @@ pub struct Invocation {
     pub http: Option<HttpRequest>,
     /// For a call through an FC 2.0 HTTP trigger of a built-in runtime: the payload is the HTTP
     /// event, and the handler has FC 2.0's HTTP signature (Python: WSGI's
-    /// `handler(environ, start_response)`), not `handler(event, context)`. The instance is told
+    /// `handler(environ, start_response)`; Node.js: `handler(request, response, context)`), not
+    /// `handler(event, context)`. The instance is told
     /// with the `x-fc-local-http-contract: fc2` header.
     pub fc2_http: bool,
 }

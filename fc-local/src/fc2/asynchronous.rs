@@ -247,3 +247,29 @@ pub async fn list_configs(
         .collect();
     list_page(&params, items, "configs")
 }
+
+/// `GET /stateful-async-invocation-functions`: the FC 2.0 functions (and qualifiers) whose async
+/// invoke config turns stateful invocations on.
+pub async fn list_functions(
+    State(state): State<AppState>,
+    FcQuery(params): FcQuery,
+) -> FcResult<Json<Value>> {
+    let entries = state
+        .store
+        .transact(|tx, _| resources::list::<Map<String, Value>>(tx, Kind::AsyncInvokeConfig, None))
+        .await?;
+    let items = entries
+        .into_iter()
+        .filter(|entry| entry.value.get("asyncTask") == Some(&json!(true)))
+        .filter_map(|entry| {
+            let (service, function) = entry.scope.split_once('$')?;
+            let item = json!({
+                "serviceName": service,
+                "functionName": function,
+                "qualifier": entry.name,
+            });
+            Some((format!("{}/{}", entry.scope, entry.name), item))
+        })
+        .collect();
+    list_page(&params, items, "data")
+}

@@ -13,14 +13,18 @@
 //! lists functions of FC 2.0 services, and what runs when one is invoked.
 
 mod asynchronous;
+mod bindings;
 mod capacity;
+mod domains;
 mod functions;
 mod instances;
 mod invoke;
+mod layers;
 pub mod proxy;
 pub mod qualifier;
 pub mod resource;
 mod services;
+mod tags;
 mod triggers;
 mod versions;
 
@@ -109,6 +113,27 @@ const HANDLERS: Handlers = Handlers(&[
     }),
     ("ListOnDemandConfigs", |m| on(m, capacity::list_on_demand)),
     ("GetAccountSettings", |m| on(m, instances::account_settings)),
+    ("ListStatefulAsyncInvocationFunctions", |m| {
+        on(m, asynchronous::list_functions)
+    }),
+    ("CreateLayerVersion", |m| on(m, layers::create_version)),
+    ("GetLayerVersion", |m| on(m, layers::get_version)),
+    ("DeleteLayerVersion", |m| on(m, layers::delete_version)),
+    ("ListLayerVersions", |m| on(m, layers::list_versions)),
+    ("ListLayers", |m| on(m, layers::list_layers)),
+    ("PutLayerACL", |m| on(m, layers::put_acl)),
+    ("TagResource", |m| on(m, tags::tag)),
+    ("UntagResource", |m| on(m, tags::untag)),
+    ("GetResourceTags", |m| on(m, tags::get)),
+    ("ListTaggedResources", |m| on(m, tags::list)),
+    ("CreateCustomDomain", |m| on(m, domains::create)),
+    ("GetCustomDomain", |m| on(m, domains::get)),
+    ("UpdateCustomDomain", |m| on(m, domains::update)),
+    ("DeleteCustomDomain", |m| on(m, domains::delete)),
+    ("ListCustomDomains", |m| on(m, domains::list)),
+    ("CreateVpcBinding", |m| on(m, bindings::create)),
+    ("ListVpcBindings", |m| on(m, bindings::list)),
+    ("DeleteVpcBinding", |m| on(m, bindings::delete)),
 ]);
 
 /// The FC 2.0 actions this build emulates, in the order of the operation table.

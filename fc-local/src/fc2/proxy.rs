@@ -4,8 +4,8 @@
 //! the classic `FC` signature over the path and query) and which methods; the path's
 //! qualifier, else the trigger's, decides what runs.
 //!
-//! Python functions get FC 2.0's WSGI call (`handler(environ, start_response)`), custom
-//! runtimes the request itself; FC 2.0's Node.js HTTP signature answers 501.
+//! Python functions get FC 2.0's WSGI call (`handler(environ, start_response)`), Node.js ones
+//! FC 2.0's `handler(request, response, context)`, custom runtimes the request itself.
 
 use axum::extract::{Request, State};
 use axum::response::Response;

@@ -157,6 +157,16 @@ pub fn list_page(
     Ok(Json(Value::Object(answer)))
 }
 
+/// The FC 3.0 operation `action`, whose checks apply to an FC 2.0 body reshaped for an FC 3.0
+/// handler (layers, custom domains).
+pub(crate) fn fc3_operation(action: &str) -> FcResult<&'static fc_models::api::Operation> {
+    fc_models::API
+        .operations
+        .iter()
+        .find(|op| op.action == action)
+        .ok_or_else(|| FcError::internal(format!("the FC 3.0 table has no {action}")))
+}
+
 /// The object fields of a request body (`{}` for anything else).
 pub fn object(raw: &Value) -> Map<String, Value> {
     raw.as_object().cloned().unwrap_or_default()

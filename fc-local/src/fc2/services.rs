@@ -76,12 +76,16 @@ pub async fn update(
 }
 
 /// `DELETE /services/{serviceName}`: 409 `ServiceNotEmpty` while it has functions; its
-/// versions and aliases go with it.
+/// versions, aliases, VPC bindings and tags go with it.
 pub async fn delete(
     State(state): State<AppState>,
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> FcResult<Response> {
+    let arn = format!(
+        "acs:fc:{}:{}:services/{name}",
+        state.config.region, state.config.account_id
+    );
     state
         .store
         .transact(move |tx, _| {
@@ -93,8 +97,14 @@ pub async fn delete(
                     format!("service '{name}' still has functions: delete them first"),
                 ));
             }
-            resources::delete_scope(tx, Kind::ServiceVersion, &name)?;
-            resources::delete_scope(tx, Kind::ServiceAlias, &name)?;
+            for kind in [
+                Kind::ServiceVersion,
+                Kind::ServiceAlias,
+                Kind::ServiceVpcBinding,
+            ] {
+                resources::delete_scope(tx, kind, &name)?;
+            }
+            resources::delete(tx, Kind::ServiceTags, "", &arn)?;
             resources::delete(tx, Kind::Service, "", &name)?;
             Ok(StatusCode::NO_CONTENT.into_response())
         })

@@ -90,9 +90,27 @@ async fn serve(
         Some(CustomDomainAuthType::Function) => AuthType::Function,
         Some(_) => AuthType::Jwt,
     };
+    let function = picked.function_name.clone().unwrap_or_default();
+    let mut qualifier = picked.qualifier.clone().filter(|q| !q.is_empty());
+    // An FC 2.0 function (`service$function`): its qualifier names a version or alias of the
+    // service, resolved to the version its FC 3.0 twin has.
+    let service = function
+        .split_once('$')
+        .map(|(service, _)| service.to_owned());
+    if let Some(service) = &service {
+        let (service, asked) = (service.clone(), qualifier.take());
+        let draw = crate::invoke::qualifier::random_draw();
+        let version = state
+            .store
+            .transact(move |tx, _| {
+                crate::fc2::qualifier::version_of(tx, &service, asked.as_deref(), Some(draw))
+            })
+            .await?;
+        qualifier = version.map(|id| id.to_string());
+    }
     let route = Route {
-        function: picked.function_name.clone().unwrap_or_default(),
-        qualifier: picked.qualifier.clone().filter(|q| !q.is_empty()),
+        function,
+        qualifier,
         raw_path: path.to_owned(),
         rules: TriggerConfig {
             auth_type,
@@ -103,7 +121,7 @@ async fn serve(
                 .collect(),
         },
         domain_prefix: name.split('.').next().unwrap_or_default().to_owned(),
-        fc2: false,
+        fc2: service.is_some(),
     };
     run(state, parts, body, &route).await
 }

@@ -208,14 +208,7 @@ pub(crate) async fn run(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip().to_string())
         .unwrap_or_else(|| "127.0.0.1".to_owned());
-    let kind = RuntimeKind::of(&prepared.spec.runtime).ok();
-    let custom = kind == Some(RuntimeKind::Custom);
-    if route.fc2 && kind == Some(RuntimeKind::Node) {
-        return Err(FcError::not_implemented(
-            "FC 2.0 HTTP functions on Node.js ((request, response, context) handlers); use Python \
-             (WSGI), a custom runtime, or an FC 3.0 function",
-        ));
-    }
+    let custom = RuntimeKind::of(&prepared.spec.runtime).ok() == Some(RuntimeKind::Custom);
     let (payload, http) = if custom {
         (body, Some(forwarded(parts, &route.raw_path)))
     } else {

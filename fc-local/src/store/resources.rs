@@ -47,6 +47,10 @@ pub enum Kind {
     ServiceProvisionConfig,
     /// An FC 2.0 on-demand config; scope = `service/function`, name = qualifier.
     ServiceOnDemandConfig,
+    /// The tags of an FC 2.0 service; scope = "", name = the service's ARN.
+    ServiceTags,
+    /// An FC 2.0 service's VPC binding; scope = service, name = VPC id.
+    ServiceVpcBinding,
 }
 
 impl Kind {
@@ -69,6 +73,8 @@ impl Kind {
             Self::ServiceAlias => "fc2-alias",
             Self::ServiceProvisionConfig => "fc2-provision-config",
             Self::ServiceOnDemandConfig => "fc2-on-demand-config",
+            Self::ServiceTags => "fc2-tags",
+            Self::ServiceVpcBinding => "fc2-vpc-binding",
         }
     }
 

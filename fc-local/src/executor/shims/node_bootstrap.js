@@ -8,12 +8,17 @@
 // (or the value its promise resolves to) is the result. callback(err) is a handled error;
 // throwing or rejecting is an unhandled one. Success: 200 with the result. Failure: 404 with
 // `x-fc-status: 404`, `x-fc-error-type` and {"errorMessage", "errorType", "stackTrace"}.
+// With `x-fc-local-http-contract: fc2` (an FC 2.0 HTTP trigger) the event is the HTTP event and
+// the handler is FC 2.0's handler(request, response, context): request is a readable stream of
+// the body with headers, path, queries, method, clientIP and url; response has setStatusCode,
+// setHeader, deleteHeader and send(body); the answer is the event-style result.
 // Node.js built-in modules only.
 'use strict';
 
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
+const { Readable } = require('stream');
 const { pathToFileURL } = require('url');
 
 const HANDLED = 'HandledInvocationError';
@@ -196,6 +201,46 @@ function call(fn, args, callbackArity) {
   });
 }
 
+// Calls an FC 2.0 HTTP handler on the HTTP event; resolves when it sends its answer.
+function callHttp(fn, event, context) {
+  const e = JSON.parse(event.toString('utf8') || '{}');
+  const http = (e.requestContext || {}).http || {};
+  const raw = e.isBase64Encoded ? Buffer.from(e.body || '', 'base64') : Buffer.from(e.body || '', 'utf8');
+  const queries = e.queryParameters || {};
+  const query = new URLSearchParams(queries).toString();
+  const headers = {};
+  for (const [name, value] of Object.entries(e.headers || {})) headers[name.toLowerCase()] = value;
+  const rawPath = e.rawPath || '/';
+  const request = Object.assign(Readable.from([raw]), {
+    headers,
+    path: decodeURIComponent(rawPath),
+    queries,
+    method: http.method || 'GET',
+    clientIP: http.sourceIp || '127.0.0.1',
+    url: rawPath + (query ? `?${query}` : ''),
+  });
+  return new Promise((resolve) => {
+    const state = { statusCode: 200, headers: {} };
+    const response = {
+      setStatusCode(code) { state.statusCode = Number(code); },
+      setHeader(name, value) { state.headers[name] = String(value); },
+      deleteHeader(name) { delete state.headers[name]; },
+      send(body) {
+        const data = { ...state, body: toBody(body).toString('base64'), isBase64Encoded: true };
+        resolve({ ok: true, data });
+      },
+    };
+    try {
+      const returned = fn(request, response, context);
+      if (returned && typeof returned.then === 'function') {
+        returned.catch((error) => resolve({ handled: false, error }));
+      }
+    } catch (error) {
+      resolve({ handled: false, error });
+    }
+  });
+}
+
 function answer(response, status, body, errorType) {
   const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length };
   if (errorType) {
@@ -213,7 +258,11 @@ async function run(phase, handler, headers, event, response, isInvoke) {
   let outcome;
   try {
     const fn = await loadHandler(handler || '');
-    outcome = isInvoke ? await call(fn, [event, context], 3) : await call(fn, [context], 2);
+    if (isInvoke && headers['x-fc-local-http-contract'] === 'fc2') {
+      outcome = await callHttp(fn, event, context);
+    } else {
+      outcome = isInvoke ? await call(fn, [event, context], 3) : await call(fn, [context], 2);
+    }
   } catch (error) {
     outcome = { handled: false, error };
   }
