@@ -386,6 +386,24 @@ async fn versions_and_aliases_run_the_published_code() {
         "v1",
         "FC 3.0 runs the published version"
     );
+    let write = fc3
+        .delete_function()
+        .function_name("rel$fn")
+        .send()
+        .await
+        .unwrap_err();
+    let write = code_of(write);
+    assert_eq!(
+        write.status(),
+        Some(400),
+        "FC 3.0 does not change an FC 2.0 function"
+    );
+    assert!(
+        write
+            .to_string()
+            .contains("/2021-04-06/services/rel/functions/fn"),
+        "{write}"
+    );
     let history = server.executor().invocations(Some("rel$fn"), 0);
     assert_eq!(
         history.len(),

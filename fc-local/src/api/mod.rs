@@ -128,6 +128,7 @@ pub fn emulated_actions() -> Vec<&'static str> {
 pub fn router(state: AppState) -> Router {
     HANDLERS
         .routes(&fc_models::API, |_| None)
+        .route_layer(middleware::from_fn(crate::fc2::twins::guard))
         .route(
             &format!("{}{{token}}", code_link::DOWNLOAD_PREFIX),
             get(code_link::download),

@@ -26,6 +26,7 @@ pub mod resource;
 mod services;
 mod tags;
 mod triggers;
+pub mod twins;
 mod versions;
 
 use axum::Router;
