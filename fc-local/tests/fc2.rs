@@ -386,6 +386,24 @@ async fn versions_and_aliases_run_the_published_code() {
         "v1",
         "FC 3.0 runs the published version"
     );
+    client
+        .update_service()
+        .service_name("rel")
+        .body(UpdateServiceInput::builder().role("acs:ram::1:role/fc".to_owned()))
+        .send()
+        .await
+        .unwrap();
+    let twin = fc3
+        .get_function()
+        .function_name("rel$fn")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        twin.role.as_deref(),
+        Some("acs:ram::1:role/fc"),
+        "the twin runs with the service's role"
+    );
     let write = fc3
         .delete_function()
         .function_name("rel$fn")

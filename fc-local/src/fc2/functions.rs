@@ -143,6 +143,21 @@ fn save(
     }
 }
 
+/// Rewrites the FC 3.0 twins of every function of `service` (after an UpdateService: they
+/// carry its role).
+pub(super) fn refresh_twins(
+    tx: &Transaction<'_>,
+    service: &Stored,
+    service_name: &str,
+) -> FcResult<()> {
+    for entry in resources::list::<Stored>(tx, Kind::ServiceFunction, Some(service_name))? {
+        let twin_name = fc3_name(service_name, &entry.name);
+        let twin = fc3_function(&twin_name, &service.doc, &entry.value.doc)?;
+        functions::replace(tx, &twin_name, &twin)?;
+    }
+    Ok(())
+}
+
 /// `POST /services/{serviceName}/functions`
 pub async fn create(
     State(state): State<AppState>,

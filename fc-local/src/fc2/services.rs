@@ -55,7 +55,8 @@ pub async fn get(State(state): State<AppState>, Path(segment): Path<String>) -> 
         .await
 }
 
-/// `PUT /services/{serviceName}`: the fields sent replace the stored ones.
+/// `PUT /services/{serviceName}`: the fields sent replace the stored ones; the FC 3.0 twins of
+/// its functions take the new role.
 pub async fn update(
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -70,6 +71,7 @@ pub async fn update(
             stored.doc.extend(object(&raw));
             stored.touch();
             resources::put(tx, Kind::Service, "", &name, &stored, false)?;
+            super::functions::refresh_twins(tx, &stored, &name)?;
             Ok(stored.answer())
         })
         .await
