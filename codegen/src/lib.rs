@@ -47,9 +47,12 @@ mod manifest;
 mod pagination;
 mod prepare;
 mod response_types;
+mod setters;
 mod spec;
 pub mod spec_diff;
 mod split;
+mod surface;
+mod syntax;
 mod tables;
 mod wire_calls;
 
@@ -117,8 +120,17 @@ pub fn generate(root: &Path, api: &ApiEntry) -> Result<Vec<GeneratedFile>, Codeg
         .into_iter()
         .map(|name| spec::struct_ident(name).to_string())
         .collect();
-    let (models, mut client) = split::split(tokens, &models_path, &built_by_users)?;
+    let (mut models, mut client) = split::split(tokens, &models_path, &built_by_users)?;
+    setters::reshape(&mut models)?;
     let table = tables::api(&spec, &api.version, &client)?;
+    surface::reshape(
+        &mut client,
+        &surface::Context {
+            spec: &spec,
+            public: &api.client,
+            shared_types: &api.shared_types,
+        },
+    )?;
     client.items.extend(tables::etag_markers(
         &spec,
         &client_in_crate,

@@ -104,6 +104,20 @@ impl Spec {
         out
     }
 
+    /// The spec's `tags`, in order: `(name, description)`.
+    pub(crate) fn tags(&self) -> Vec<(&str, &str)> {
+        self.document
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|tag| {
+                let field = |key| tag.get(key).and_then(Value::as_str).unwrap_or_default();
+                (field("name"), field("description"))
+            })
+            .collect()
+    }
+
     /// Resolves a local `$ref` such as `#/components/schemas/Tag`.
     pub(crate) fn resolve<'a>(&'a self, reference: &str) -> Option<&'a Value> {
         let pointer = reference.strip_prefix('#')?;

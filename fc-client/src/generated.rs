@@ -2,8 +2,9 @@
 // Do not edit by hand: change the spec or codegen/ and run `cargo xtask regen`.
 
 #![allow(clippy::all, missing_docs)]
+pub use progenitor_client::{ByteStream, ResponseValue};
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::{ClientInfo, Error};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// The request and response types, from the `fc-models` crate.
@@ -25,6 +26,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new(baseurl: &str, inner: crate::ClientConfig) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -41,6 +43,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -74,124 +77,8 @@ const _: () = {
         Client: ClientHooks<crate::ClientConfig>,
     {}
 };
+///**Function**: Create, configure, inspect, invoke and delete functions.
 impl Client {
-    /**List asynchronous invocation configs
-
-Sends a `GET` request to `/2023-03-30/async-invoke-configs`
-
-Arguments:
-- `function_name`: Only return the configs of this function.
-- `limit`: Maximum number of items per page.
-- `next_token`: Token from the previous page's nextToken.
-```ignore
-let response = client.list_async_invoke_configs()
-    .function_name(function_name)
-    .limit(limit)
-    .next_token(next_token)
-    .send()
-    .await;
-```*/
-    pub fn list_async_invoke_configs(&self) -> builder::ListAsyncInvokeConfigs<'_> {
-        builder::ListAsyncInvokeConfigs::new(self)
-    }
-    /**List reserved concurrency configs
-
-Sends a `GET` request to `/2023-03-30/concurrency-configs`
-
-Arguments:
-- `function_name`: Only return the config of this function.
-- `limit`: Maximum number of items per page.
-- `next_token`: Token from the previous page's nextToken.
-```ignore
-let response = client.list_concurrency_configs()
-    .function_name(function_name)
-    .limit(limit)
-    .next_token(next_token)
-    .send()
-    .await;
-```*/
-    pub fn list_concurrency_configs(&self) -> builder::ListConcurrencyConfigs<'_> {
-        builder::ListConcurrencyConfigs::new(self)
-    }
-    /**List custom domains
-
-Sends a `GET` request to `/2023-03-30/custom-domains`
-
-Arguments:
-- `limit`: Maximum number of items per page.
-- `next_token`: Token from the previous page's nextToken.
-- `prefix`: Only return names starting with this prefix.
-```ignore
-let response = client.list_custom_domains()
-    .limit(limit)
-    .next_token(next_token)
-    .prefix(prefix)
-    .send()
-    .await;
-```*/
-    pub fn list_custom_domains(&self) -> builder::ListCustomDomains<'_> {
-        builder::ListCustomDomains::new(self)
-    }
-    /**Bind a custom domain
-
-Sends a `POST` request to `/2023-03-30/custom-domains`
-
-```ignore
-let response = client.create_custom_domain()
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_custom_domain(&self) -> builder::CreateCustomDomain<'_> {
-        builder::CreateCustomDomain::new(self)
-    }
-    /**Get a custom domain
-
-Sends a `GET` request to `/2023-03-30/custom-domains/{domainName}`
-
-Arguments:
-- `domain_name`: Custom domain name.
-```ignore
-let response = client.get_custom_domain()
-    .domain_name(domain_name)
-    .send()
-    .await;
-```*/
-    pub fn get_custom_domain(&self) -> builder::GetCustomDomain<'_> {
-        builder::GetCustomDomain::new(self)
-    }
-    /**Update a custom domain
-
-Sends a `PUT` request to `/2023-03-30/custom-domains/{domainName}`
-
-Arguments:
-- `domain_name`: Custom domain name.
-- `body`
-```ignore
-let response = client.update_custom_domain()
-    .domain_name(domain_name)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn update_custom_domain(&self) -> builder::UpdateCustomDomain<'_> {
-        builder::UpdateCustomDomain::new(self)
-    }
-    /**Delete a custom domain
-
-Sends a `DELETE` request to `/2023-03-30/custom-domains/{domainName}`
-
-Arguments:
-- `domain_name`: Custom domain name.
-```ignore
-let response = client.delete_custom_domain()
-    .domain_name(domain_name)
-    .send()
-    .await;
-```*/
-    pub fn delete_custom_domain(&self) -> builder::DeleteCustomDomain<'_> {
-        builder::DeleteCustomDomain::new(self)
-    }
     /**List functions
 
 Lists the functions of the account in the region, optionally filtered by prefix, runtime, GPU type, tags and more.
@@ -209,20 +96,16 @@ Arguments:
 - `resource_group_id`: Only return functions in this resource group.
 - `runtime`: Only return functions using this runtime.
 - `tags`: JSON array of tags to filter the functions by.
-```ignore
-let response = client.list_functions()
-    .description(description)
-    .fc_version(fc_version)
-    .function_name(function_name)
-    .gpu_type(gpu_type)
-    .limit(limit)
-    .next_token(next_token)
-    .prefix(prefix)
-    .resource_group_id(resource_group_id)
-    .runtime(runtime)
-    .tags(tags)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_functions()
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn list_functions(&self) -> builder::ListFunctions<'_> {
         builder::ListFunctions::new(self)
@@ -233,11 +116,17 @@ Creates a function from a code package (ZIP in the body or in OSS) or from a con
 
 Sends a `POST` request to `/2023-03-30/functions`
 
-```ignore
-let response = client.create_function()
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_function()
+    .body(fc_client::types::CreateFunctionInput::builder().function_name("my-function").handler("my-handler").runtime("nodejs8"))
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn create_function(&self) -> builder::CreateFunction<'_> {
         builder::CreateFunction::new(self)
@@ -251,12 +140,17 @@ Sends a `GET` request to `/2023-03-30/functions/{functionName}`
 Arguments:
 - `function_name`: Function name.
 - `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.get_function()
-    .function_name(function_name)
-    .qualifier(qualifier)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_function()
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn get_function(&self) -> builder::GetFunction<'_> {
         builder::GetFunction::new(self)
@@ -270,12 +164,18 @@ Sends a `PUT` request to `/2023-03-30/functions/{functionName}`
 Arguments:
 - `function_name`: Function name.
 - `body`
-```ignore
-let response = client.update_function()
-    .function_name(function_name)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .update_function()
+    .function_name("my-function")
+    .body(fc_client::types::UpdateFunctionInput::builder())
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn update_function(&self) -> builder::UpdateFunction<'_> {
         builder::UpdateFunction::new(self)
@@ -286,15 +186,196 @@ Sends a `DELETE` request to `/2023-03-30/functions/{functionName}`
 
 Arguments:
 - `function_name`: Function name.
-```ignore
-let response = client.delete_function()
-    .function_name(function_name)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_function()
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn delete_function(&self) -> builder::DeleteFunction<'_> {
         builder::DeleteFunction::new(self)
     }
+    /**Get a download URL for a function's code
+
+Sends a `GET` request to `/2023-03-30/functions/{functionName}/code`
+
+Arguments:
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_function_code()
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_function_code(&self) -> builder::GetFunctionCode<'_> {
+        builder::GetFunctionCode::new(self)
+    }
+    /**Invoke a function
+
+Runs the function with the request body as its event, synchronously (default) or asynchronously. Failures of the function itself are reported with a 2xx status and the x-fc-error-type header; 4xx/5xx mean the call itself was rejected.
+
+Sends a `POST` request to `/2023-03-30/functions/{functionName}/invocations`
+
+Arguments:
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+- `x_fc_async_task_id`: Caller-chosen task ID for an Async invocation in task mode (letters, digits, _ and -; must not start with a digit or -; at most 128).
+- `x_fc_invocation_type`: Sync (default) or Async.
+- `x_fc_log_type`: Tail to get the end of the log in x-fc-log-result.
+- `body`: Event payload passed to the function unchanged.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .invoke_function()
+    .function_name("my-function")
+    .body(r#"{"hello": "fc-rs"}"#)
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn invoke_function(&self) -> builder::InvokeFunction<'_> {
+        builder::InvokeFunction::new(self)
+    }
+    /**Block invocations of a function
+
+Rejects further invocations of the function until it is enabled again; ongoing requests can optionally be aborted.
+
+Sends a `POST` request to `/2023-03-30/functions/{functionName}/invoke/disable`
+
+Arguments:
+- `function_name`: Function name.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .disable_function_invocation()
+    .function_name("my-function")
+    .body(fc_client::types::DisableFunctionInvocationInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn disable_function_invocation(&self) -> builder::DisableFunctionInvocation<'_> {
+        builder::DisableFunctionInvocation::new(self)
+    }
+    /**Allow invocations of a function again
+
+Sends a `POST` request to `/2023-03-30/functions/{functionName}/invoke/enable`
+
+Arguments:
+- `function_name`: Function name.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .enable_function_invocation()
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn enable_function_invocation(&self) -> builder::EnableFunctionInvocation<'_> {
+        builder::EnableFunctionInvocation::new(self)
+    }
+}
+///**Version**: Immutable published snapshots of a function's code and configuration.
+impl Client {
+    /**List the versions of a function
+
+Sends a `GET` request to `/2023-03-30/functions/{functionName}/versions`
+
+Arguments:
+- `function_name`: Function name.
+- `direction`: Listing order of versions.
+- `limit`: Maximum number of items per page.
+- `next_token`: Token from the previous page's nextToken.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_function_versions()
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_function_versions(&self) -> builder::ListFunctionVersions<'_> {
+        builder::ListFunctionVersions::new(self)
+    }
+    /**Publish a version
+
+Freezes the current code and configuration of LATEST as a new numbered version.
+
+Sends a `POST` request to `/2023-03-30/functions/{functionName}/versions`
+
+Arguments:
+- `function_name`: Function name.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .publish_function_version()
+    .function_name("my-function")
+    .body(fc_client::types::PublishVersionInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn publish_function_version(&self) -> builder::PublishFunctionVersion<'_> {
+        builder::PublishFunctionVersion::new(self)
+    }
+    /**Delete a version
+
+Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/versions/{versionId}`
+
+Arguments:
+- `function_name`: Function name.
+- `version_id`: Function version ID.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_function_version()
+    .function_name("my-function")
+    .version_id("my-version-id")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_function_version(&self) -> builder::DeleteFunctionVersion<'_> {
+        builder::DeleteFunctionVersion::new(self)
+    }
+}
+///**Alias**: Named pointers to a function version, optionally splitting traffic with a second version.
+impl Client {
     /**List the aliases of a function
 
 Sends a `GET` request to `/2023-03-30/functions/{functionName}/aliases`
@@ -304,14 +385,17 @@ Arguments:
 - `limit`: Maximum number of items per page.
 - `next_token`: Token from the previous page's nextToken.
 - `prefix`: Only return names starting with this prefix.
-```ignore
-let response = client.list_aliases()
-    .function_name(function_name)
-    .limit(limit)
-    .next_token(next_token)
-    .prefix(prefix)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_aliases()
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn list_aliases(&self) -> builder::ListAliases<'_> {
         builder::ListAliases::new(self)
@@ -323,12 +407,18 @@ Sends a `POST` request to `/2023-03-30/functions/{functionName}/aliases`
 Arguments:
 - `function_name`: Function name.
 - `body`
-```ignore
-let response = client.create_alias()
-    .function_name(function_name)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_alias()
+    .function_name("my-function")
+    .body(fc_client::types::CreateAliasInput::builder().alias_name("my-alias").version_id("my-version-id"))
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn create_alias(&self) -> builder::CreateAlias<'_> {
         builder::CreateAlias::new(self)
@@ -340,12 +430,18 @@ Sends a `GET` request to `/2023-03-30/functions/{functionName}/aliases/{aliasNam
 Arguments:
 - `function_name`: Function name.
 - `alias_name`: Alias name.
-```ignore
-let response = client.get_alias()
-    .function_name(function_name)
-    .alias_name(alias_name)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_alias()
+    .alias_name("my-alias")
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn get_alias(&self) -> builder::GetAlias<'_> {
         builder::GetAlias::new(self)
@@ -360,13 +456,19 @@ Arguments:
 - `function_name`: Function name.
 - `alias_name`: Alias name.
 - `body`
-```ignore
-let response = client.update_alias()
-    .function_name(function_name)
-    .alias_name(alias_name)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .update_alias()
+    .alias_name("my-alias")
+    .function_name("my-function")
+    .body(fc_client::types::UpdateAliasInput::builder())
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn update_alias(&self) -> builder::UpdateAlias<'_> {
         builder::UpdateAlias::new(self)
@@ -378,15 +480,445 @@ Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/aliases/{alias
 Arguments:
 - `function_name`: Function name.
 - `alias_name`: Alias name.
-```ignore
-let response = client.delete_alias()
-    .function_name(function_name)
-    .alias_name(alias_name)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_alias()
+    .alias_name("my-alias")
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn delete_alias(&self) -> builder::DeleteAlias<'_> {
         builder::DeleteAlias::new(self)
+    }
+}
+///**Trigger**: Event sources (OSS, SLS, timer, HTTP, EventBridge, ...) that invoke a function.
+impl Client {
+    /**List the triggers of a function
+
+Sends a `GET` request to `/2023-03-30/functions/{functionName}/triggers`
+
+Arguments:
+- `function_name`: Function name.
+- `limit`: Maximum number of items per page.
+- `next_token`: Token from the previous page's nextToken.
+- `prefix`: Only return names starting with this prefix.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_triggers()
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_triggers(&self) -> builder::ListTriggers<'_> {
+        builder::ListTriggers::new(self)
+    }
+    /**Create a trigger
+
+Sends a `POST` request to `/2023-03-30/functions/{functionName}/triggers`
+
+Arguments:
+- `function_name`: Function name.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_trigger()
+    .function_name("my-function")
+    .body(fc_client::types::CreateTriggerInput::builder().trigger_config("my-trigger-config").trigger_name("my-trigger").trigger_type("oss"))
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn create_trigger(&self) -> builder::CreateTrigger<'_> {
+        builder::CreateTrigger::new(self)
+    }
+    /**Get a trigger
+
+Sends a `GET` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
+
+Arguments:
+- `function_name`: Function name.
+- `trigger_name`: Trigger name.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_trigger()
+    .function_name("my-function")
+    .trigger_name("my-trigger")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_trigger(&self) -> builder::GetTrigger<'_> {
+        builder::GetTrigger::new(self)
+    }
+    /**Update a trigger
+
+Sends a `PUT` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
+
+Arguments:
+- `function_name`: Function name.
+- `trigger_name`: Trigger name.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .update_trigger()
+    .function_name("my-function")
+    .trigger_name("my-trigger")
+    .body(fc_client::types::UpdateTriggerInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn update_trigger(&self) -> builder::UpdateTrigger<'_> {
+        builder::UpdateTrigger::new(self)
+    }
+    /**Delete a trigger
+
+Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
+
+Arguments:
+- `function_name`: Function name.
+- `trigger_name`: Trigger name.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_trigger()
+    .function_name("my-function")
+    .trigger_name("my-trigger")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_trigger(&self) -> builder::DeleteTrigger<'_> {
+        builder::DeleteTrigger::new(self)
+    }
+}
+///**Layer**: Shared code packages mounted under /opt, and their versions and visibility.
+impl Client {
+    /**Get a layer version by its ARN
+
+The whole ARN is one path segment; the SDK percent-encodes it.
+
+Sends a `GET` request to `/2023-03-30/layerarn/{arn}`
+
+Arguments:
+- `arn`: Layer version ARN (acs:fc:{region}:{uid}:layers/{name}/versions/{n}), percent-encoded as one segment.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_layer_version_by_arn()
+    .arn("my-arn")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_layer_version_by_arn(&self) -> builder::GetLayerVersionByArn<'_> {
+        builder::GetLayerVersionByArn::new(self)
+    }
+    /**List layers
+
+Lists the latest version of each layer visible to the caller (own, public or official).
+
+Sends a `GET` request to `/2023-03-30/layers`
+
+Arguments:
+- `limit`: Maximum number of items per page.
+- `next_token`: Token from the previous page's nextToken.
+- `official`: "true" to list only official layers.
+- `prefix`: Only return names starting with this prefix.
+- `public`: "true" to list only public layers.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_layers()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_layers(&self) -> builder::ListLayers<'_> {
+        builder::ListLayers::new(self)
+    }
+    /**Make a layer public or private
+
+Sends a `PUT` request to `/2023-03-30/layers/{layerName}/acl`
+
+Arguments:
+- `layer_name`: Layer name.
+- `acl`: Visibility: "1" public, "0" private.
+- `public`: "true" to make the layer public, "false" to make it private.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .put_layer_acl()
+    .layer_name("my-layer")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn put_layer_acl(&self) -> builder::PutLayerAcl<'_> {
+        builder::PutLayerAcl::new(self)
+    }
+    /**List the versions of a layer
+
+Sends a `GET` request to `/2023-03-30/layers/{layerName}/versions`
+
+Arguments:
+- `layer_name`: Layer name.
+- `limit`: Maximum number of items per page.
+- `start_version`: First layer version to return (from the previous page's nextVersion).
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_layer_versions()
+    .layer_name("my-layer")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_layer_versions(&self) -> builder::ListLayerVersions<'_> {
+        builder::ListLayerVersions::new(self)
+    }
+    /**Publish a new layer version
+
+Creates the layer if needed and publishes a new version of it from the given code.
+
+Sends a `POST` request to `/2023-03-30/layers/{layerName}/versions`
+
+Arguments:
+- `layer_name`: Layer name.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_layer_version()
+    .layer_name("my-layer")
+    .body(fc_client::types::CreateLayerVersionInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn create_layer_version(&self) -> builder::CreateLayerVersion<'_> {
+        builder::CreateLayerVersion::new(self)
+    }
+    /**Get a layer version
+
+Sends a `GET` request to `/2023-03-30/layers/{layerName}/versions/{version}`
+
+Arguments:
+- `layer_name`: Layer name.
+- `version`: Layer version number.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_layer_version()
+    .layer_name("my-layer")
+    .version("my-version")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_layer_version(&self) -> builder::GetLayerVersion<'_> {
+        builder::GetLayerVersion::new(self)
+    }
+    /**Delete a layer version
+
+Sends a `DELETE` request to `/2023-03-30/layers/{layerName}/versions/{version}`
+
+Arguments:
+- `layer_name`: Layer name.
+- `version`: Layer version number.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_layer_version()
+    .layer_name("my-layer")
+    .version("my-version")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_layer_version(&self) -> builder::DeleteLayerVersion<'_> {
+        builder::DeleteLayerVersion::new(self)
+    }
+}
+///**CustomDomain**: Custom domain names routed to functions, with TLS, WAF and auth settings.
+impl Client {
+    /**List custom domains
+
+Sends a `GET` request to `/2023-03-30/custom-domains`
+
+Arguments:
+- `limit`: Maximum number of items per page.
+- `next_token`: Token from the previous page's nextToken.
+- `prefix`: Only return names starting with this prefix.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_custom_domains()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_custom_domains(&self) -> builder::ListCustomDomains<'_> {
+        builder::ListCustomDomains::new(self)
+    }
+    /**Bind a custom domain
+
+Sends a `POST` request to `/2023-03-30/custom-domains`
+
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_custom_domain()
+    .body(fc_client::types::CreateCustomDomainInput::builder().domain_name("my-domain"))
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn create_custom_domain(&self) -> builder::CreateCustomDomain<'_> {
+        builder::CreateCustomDomain::new(self)
+    }
+    /**Get a custom domain
+
+Sends a `GET` request to `/2023-03-30/custom-domains/{domainName}`
+
+Arguments:
+- `domain_name`: Custom domain name.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_custom_domain()
+    .domain_name("my-domain")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_custom_domain(&self) -> builder::GetCustomDomain<'_> {
+        builder::GetCustomDomain::new(self)
+    }
+    /**Update a custom domain
+
+Sends a `PUT` request to `/2023-03-30/custom-domains/{domainName}`
+
+Arguments:
+- `domain_name`: Custom domain name.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .update_custom_domain()
+    .domain_name("my-domain")
+    .body(fc_client::types::UpdateCustomDomainInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn update_custom_domain(&self) -> builder::UpdateCustomDomain<'_> {
+        builder::UpdateCustomDomain::new(self)
+    }
+    /**Delete a custom domain
+
+Sends a `DELETE` request to `/2023-03-30/custom-domains/{domainName}`
+
+Arguments:
+- `domain_name`: Custom domain name.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_custom_domain()
+    .domain_name("my-domain")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_custom_domain(&self) -> builder::DeleteCustomDomain<'_> {
+        builder::DeleteCustomDomain::new(self)
+    }
+}
+///**AsyncInvokeConfig**: Retry, expiry and destination settings for asynchronous invocations.
+impl Client {
+    /**List asynchronous invocation configs
+
+Sends a `GET` request to `/2023-03-30/async-invoke-configs`
+
+Arguments:
+- `function_name`: Only return the configs of this function.
+- `limit`: Maximum number of items per page.
+- `next_token`: Token from the previous page's nextToken.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_async_invoke_configs()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_async_invoke_configs(&self) -> builder::ListAsyncInvokeConfigs<'_> {
+        builder::ListAsyncInvokeConfigs::new(self)
     }
     /**Get the asynchronous invocation config
 
@@ -395,12 +927,17 @@ Sends a `GET` request to `/2023-03-30/functions/{functionName}/async-invoke-conf
 Arguments:
 - `function_name`: Function name.
 - `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.get_async_invoke_config()
-    .function_name(function_name)
-    .qualifier(qualifier)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_async_invoke_config()
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn get_async_invoke_config(&self) -> builder::GetAsyncInvokeConfig<'_> {
         builder::GetAsyncInvokeConfig::new(self)
@@ -415,13 +952,18 @@ Arguments:
 - `function_name`: Function name.
 - `qualifier`: Version ID or alias name; LATEST when omitted.
 - `body`
-```ignore
-let response = client.put_async_invoke_config()
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .put_async_invoke_config()
+    .function_name("my-function")
+    .body(fc_client::types::PutAsyncInvokeConfigInput::builder())
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn put_async_invoke_config(&self) -> builder::PutAsyncInvokeConfig<'_> {
         builder::PutAsyncInvokeConfig::new(self)
@@ -433,16 +975,24 @@ Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/async-invoke-c
 Arguments:
 - `function_name`: Function name.
 - `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.delete_async_invoke_config()
-    .function_name(function_name)
-    .qualifier(qualifier)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_async_invoke_config()
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn delete_async_invoke_config(&self) -> builder::DeleteAsyncInvokeConfig<'_> {
         builder::DeleteAsyncInvokeConfig::new(self)
     }
+}
+///**AsyncTask**: Individual asynchronous invocations run in task mode.
+impl Client {
     /**List asynchronous tasks
 
 Lists task-mode asynchronous invocations of a function (kept for 7 days).
@@ -460,20 +1010,17 @@ Arguments:
 - `started_time_begin`: Only return tasks started at or after this time (Unix ms).
 - `started_time_end`: Only return tasks started before this time (Unix ms).
 - `status`: Only return tasks in this state.
-```ignore
-let response = client.list_async_tasks()
-    .function_name(function_name)
-    .include_payload(include_payload)
-    .limit(limit)
-    .next_token(next_token)
-    .prefix(prefix)
-    .qualifier(qualifier)
-    .sort_order_by_time(sort_order_by_time)
-    .started_time_begin(started_time_begin)
-    .started_time_end(started_time_end)
-    .status(status)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_async_tasks()
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn list_async_tasks(&self) -> builder::ListAsyncTasks<'_> {
         builder::ListAsyncTasks::new(self)
@@ -486,13 +1033,18 @@ Arguments:
 - `function_name`: Function name.
 - `task_id`: Asynchronous task ID.
 - `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.get_async_task()
-    .function_name(function_name)
-    .task_id(task_id)
-    .qualifier(qualifier)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_async_task()
+    .function_name("my-function")
+    .task_id("my-task-id")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn get_async_task(&self) -> builder::GetAsyncTask<'_> {
         builder::GetAsyncTask::new(self)
@@ -505,33 +1057,46 @@ Arguments:
 - `function_name`: Function name.
 - `task_id`: Asynchronous task ID.
 - `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.stop_async_task()
-    .function_name(function_name)
-    .task_id(task_id)
-    .qualifier(qualifier)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .stop_async_task()
+    .function_name("my-function")
+    .task_id("my-task-id")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn stop_async_task(&self) -> builder::StopAsyncTask<'_> {
         builder::StopAsyncTask::new(self)
     }
-    /**Get a download URL for a function's code
+}
+///**ConcurrencyConfig**: Reserved concurrency limits per function.
+impl Client {
+    /**List reserved concurrency configs
 
-Sends a `GET` request to `/2023-03-30/functions/{functionName}/code`
+Sends a `GET` request to `/2023-03-30/concurrency-configs`
 
 Arguments:
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.get_function_code()
-    .function_name(function_name)
-    .qualifier(qualifier)
+- `function_name`: Only return the config of this function.
+- `limit`: Maximum number of items per page.
+- `next_token`: Token from the previous page's nextToken.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_concurrency_configs()
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
-    pub fn get_function_code(&self) -> builder::GetFunctionCode<'_> {
-        builder::GetFunctionCode::new(self)
+    pub fn list_concurrency_configs(&self) -> builder::ListConcurrencyConfigs<'_> {
+        builder::ListConcurrencyConfigs::new(self)
     }
     /**Get reserved concurrency
 
@@ -539,11 +1104,17 @@ Sends a `GET` request to `/2023-03-30/functions/{functionName}/concurrency`
 
 Arguments:
 - `function_name`: Function name.
-```ignore
-let response = client.get_concurrency_config()
-    .function_name(function_name)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_concurrency_config()
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn get_concurrency_config(&self) -> builder::GetConcurrencyConfig<'_> {
         builder::GetConcurrencyConfig::new(self)
@@ -555,12 +1126,18 @@ Sends a `PUT` request to `/2023-03-30/functions/{functionName}/concurrency`
 Arguments:
 - `function_name`: Function name.
 - `body`
-```ignore
-let response = client.put_concurrency_config()
-    .function_name(function_name)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .put_concurrency_config()
+    .function_name("my-function")
+    .body(fc_client::types::PutConcurrencyInput::builder().reserved_concurrency(10))
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn put_concurrency_config(&self) -> builder::PutConcurrencyConfig<'_> {
         builder::PutConcurrencyConfig::new(self)
@@ -571,15 +1148,488 @@ Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/concurrency`
 
 Arguments:
 - `function_name`: Function name.
-```ignore
-let response = client.delete_concurrency_config()
-    .function_name(function_name)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_concurrency_config()
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn delete_concurrency_config(&self) -> builder::DeleteConcurrencyConfig<'_> {
         builder::DeleteConcurrencyConfig::new(self)
     }
+}
+///**ProvisionConfig**: Provisioned (pre-warmed) instances and their scheduled/target-tracking policies.
+impl Client {
+    /**Get the provisioned-instance config
+
+Sends a `GET` request to `/2023-03-30/functions/{functionName}/provision-config`
+
+Arguments:
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_provision_config()
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_provision_config(&self) -> builder::GetProvisionConfig<'_> {
+        builder::GetProvisionConfig::new(self)
+    }
+    /**Set provisioned instances
+
+Sends a `PUT` request to `/2023-03-30/functions/{functionName}/provision-config`
+
+Arguments:
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .put_provision_config()
+    .function_name("my-function")
+    .body(fc_client::types::PutProvisionConfigInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn put_provision_config(&self) -> builder::PutProvisionConfig<'_> {
+        builder::PutProvisionConfig::new(self)
+    }
+    /**Delete the provisioned-instance config
+
+Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/provision-config`
+
+Arguments:
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_provision_config()
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_provision_config(&self) -> builder::DeleteProvisionConfig<'_> {
+        builder::DeleteProvisionConfig::new(self)
+    }
+    /**List provisioned-instance configs
+
+Sends a `GET` request to `/2023-03-30/provision-configs`
+
+Arguments:
+- `function_name`: Only return the configs of this function.
+- `limit`: Maximum number of items per page.
+- `next_token`: Token from the previous page's nextToken.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_provision_configs()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_provision_configs(&self) -> builder::ListProvisionConfigs<'_> {
+        builder::ListProvisionConfigs::new(self)
+    }
+}
+///**ScalingConfig**: Minimum-instance and scaling policies (successor of provision configs).
+impl Client {
+    /**Get the scaling config
+
+Sends a `GET` request to `/2023-03-30/functions/{functionName}/scaling-config`
+
+Arguments:
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_scaling_config()
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_scaling_config(&self) -> builder::GetScalingConfig<'_> {
+        builder::GetScalingConfig::new(self)
+    }
+    /**Set the scaling config
+
+Sends a `PUT` request to `/2023-03-30/functions/{functionName}/scaling-config`
+
+Arguments:
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .put_scaling_config()
+    .function_name("my-function")
+    .body(fc_client::types::PutScalingConfigInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn put_scaling_config(&self) -> builder::PutScalingConfig<'_> {
+        builder::PutScalingConfig::new(self)
+    }
+    /**Delete the scaling config
+
+Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/scaling-config`
+
+Arguments:
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_scaling_config()
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_scaling_config(&self) -> builder::DeleteScalingConfig<'_> {
+        builder::DeleteScalingConfig::new(self)
+    }
+    /**List scaling configs
+
+Sends a `GET` request to `/2023-03-30/scaling-configs`
+
+Arguments:
+- `function_name`: Only return the configs of this function.
+- `limit`: Maximum number of items per page.
+- `next_token`: Token from the previous page's nextToken.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_scaling_configs()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_scaling_configs(&self) -> builder::ListScalingConfigs<'_> {
+        builder::ListScalingConfigs::new(self)
+    }
+}
+///**Session**: Affinity sessions that pin requests to a function instance.
+impl Client {
+    /**List sessions
+
+Sends a `GET` request to `/2023-03-30/functions/{functionName}/sessions`
+
+Arguments:
+- `function_name`: Function name.
+- `limit`: Maximum number of sessions per page (1 to 100, default 20).
+- `next_token`: Token from the previous page's nextToken.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+- `session_id`: Only return the session with this ID.
+- `session_status`: Only return sessions in this state (both when omitted).
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_sessions()
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_sessions(&self) -> builder::ListSessions<'_> {
+        builder::ListSessions::new(self)
+    }
+    /**Create a session
+
+Sends a `POST` request to `/2023-03-30/functions/{functionName}/sessions`
+
+Arguments:
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_session()
+    .function_name("my-function")
+    .body(fc_client::types::CreateSessionInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn create_session(&self) -> builder::CreateSession<'_> {
+        builder::CreateSession::new(self)
+    }
+    /**Get a session
+
+Sends a `GET` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
+
+Arguments:
+- `function_name`: Function name.
+- `session_id`: Session ID.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_session()
+    .function_name("my-function")
+    .session_id("my-session-id")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_session(&self) -> builder::GetSession<'_> {
+        builder::GetSession::new(self)
+    }
+    /**Update a session
+
+Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
+
+Arguments:
+- `function_name`: Function name.
+- `session_id`: Session ID.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .update_session()
+    .function_name("my-function")
+    .session_id("my-session-id")
+    .body(fc_client::types::UpdateSessionInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn update_session(&self) -> builder::UpdateSession<'_> {
+        builder::UpdateSession::new(self)
+    }
+    /**Delete a session
+
+Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
+
+Arguments:
+- `function_name`: Function name.
+- `session_id`: Session ID.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_session()
+    .function_name("my-function")
+    .session_id("my-session-id")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_session(&self) -> builder::DeleteSession<'_> {
+        builder::DeleteSession::new(self)
+    }
+    /**Pause a session
+
+Suspends the instance bound to the session (or only its file system when fileSystemOnly is set).
+
+Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}/pause`
+
+Arguments:
+- `function_name`: Function name.
+- `session_id`: Session ID.
+- `file_system_only`: Pause only the file system side of the session ("true"/"false"; typed as a string by the official SDK).
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .pause_session()
+    .function_name("my-function")
+    .session_id("my-session-id")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn pause_session(&self) -> builder::PauseSession<'_> {
+        builder::PauseSession::new(self)
+    }
+    /**Resume a paused session
+
+Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}/resume`
+
+Arguments:
+- `function_name`: Function name.
+- `session_id`: Session ID.
+- `file_system_only`: Resume only the file system side of the session.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .resume_session()
+    .function_name("my-function")
+    .session_id("my-session-id")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn resume_session(&self) -> builder::ResumeSession<'_> {
+        builder::ResumeSession::new(self)
+    }
+}
+///**Snapshot**: Snapshots taken from a session's instance.
+impl Client {
+    /**Create a snapshot
+
+Takes a snapshot of the instance behind a session of the function.
+
+Sends a `POST` request to `/2023-03-30/functions/{functionName}/snapshots`
+
+Arguments:
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name; LATEST when omitted.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_snapshot()
+    .function_name("my-function")
+    .body(fc_client::types::CreateSnapshotInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn create_snapshot(&self) -> builder::CreateSnapshot<'_> {
+        builder::CreateSnapshot::new(self)
+    }
+    /**Get a snapshot
+
+Sends a `GET` request to `/2023-03-30/functions/{functionName}/snapshots/{snapshotId}`
+
+Arguments:
+- `function_name`: Function name.
+- `snapshot_id`: Snapshot ID.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_snapshot()
+    .function_name("my-function")
+    .snapshot_id("my-snapshot-id")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_snapshot(&self) -> builder::GetSnapshot<'_> {
+        builder::GetSnapshot::new(self)
+    }
+    /**Delete a snapshot
+
+Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/snapshots/{snapshotId}`
+
+Arguments:
+- `function_name`: Function name.
+- `snapshot_id`: Snapshot ID.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_snapshot()
+    .function_name("my-function")
+    .snapshot_id("my-snapshot-id")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_snapshot(&self) -> builder::DeleteSnapshot<'_> {
+        builder::DeleteSnapshot::new(self)
+    }
+    /**List snapshots
+
+Sends a `GET` request to `/2023-03-30/snapshots`
+
+Arguments:
+- `function_name`: Only return snapshots of this function.
+- `limit`: Maximum number of snapshots per page (1 to 100, default 20).
+- `next_token`: Token from the previous page's nextToken.
+- `qualifier`: Only return snapshots taken for this version or alias.
+- `session_id`: Only return snapshots taken from this session.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_snapshots()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_snapshots(&self) -> builder::ListSnapshots<'_> {
+        builder::ListSnapshots::new(self)
+    }
+}
+///**Instance**: Running and recently destroyed function instances.
+impl Client {
     /**List function instances
 
 Lists the instances of a function version/alias, optionally including recently destroyed ones.
@@ -596,811 +1646,24 @@ Arguments:
 - `start_key`: Instance key to start listing from.
 - `start_time_ms`: Only instances alive after this time (Unix ms).
 - `with_all_active`: Whether to list all active instances.
-```ignore
-let response = client.list_instances()
-    .function_name(function_name)
-    .end_time_ms(end_time_ms)
-    .instance_ids(instance_ids)
-    .instance_status(instance_status)
-    .limit(limit)
-    .qualifier(qualifier)
-    .start_key(start_key)
-    .start_time_ms(start_time_ms)
-    .with_all_active(with_all_active)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_instances()
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn list_instances(&self) -> builder::ListInstances<'_> {
         builder::ListInstances::new(self)
     }
-    /**Invoke a function
-
-Runs the function with the request body as its event, synchronously (default) or asynchronously. Failures of the function itself are reported with a 2xx status and the x-fc-error-type header; 4xx/5xx mean the call itself was rejected.
-
-Sends a `POST` request to `/2023-03-30/functions/{functionName}/invocations`
-
-Arguments:
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-- `x_fc_async_task_id`: Caller-chosen task ID for an Async invocation in task mode (letters, digits, _ and -; must not start with a digit or -; at most 128).
-- `x_fc_invocation_type`: Sync (default) or Async.
-- `x_fc_log_type`: Tail to get the end of the log in x-fc-log-result.
-- `body`: Event payload passed to the function unchanged.
-```ignore
-let response = client.invoke_function()
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_async_task_id(x_fc_async_task_id)
-    .x_fc_invocation_type(x_fc_invocation_type)
-    .x_fc_log_type(x_fc_log_type)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn invoke_function(&self) -> builder::InvokeFunction<'_> {
-        builder::InvokeFunction::new(self)
-    }
-    /**Block invocations of a function
-
-Rejects further invocations of the function until it is enabled again; ongoing requests can optionally be aborted.
-
-Sends a `POST` request to `/2023-03-30/functions/{functionName}/invoke/disable`
-
-Arguments:
-- `function_name`: Function name.
-- `body`
-```ignore
-let response = client.disable_function_invocation()
-    .function_name(function_name)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn disable_function_invocation(&self) -> builder::DisableFunctionInvocation<'_> {
-        builder::DisableFunctionInvocation::new(self)
-    }
-    /**Allow invocations of a function again
-
-Sends a `POST` request to `/2023-03-30/functions/{functionName}/invoke/enable`
-
-Arguments:
-- `function_name`: Function name.
-```ignore
-let response = client.enable_function_invocation()
-    .function_name(function_name)
-    .send()
-    .await;
-```*/
-    pub fn enable_function_invocation(&self) -> builder::EnableFunctionInvocation<'_> {
-        builder::EnableFunctionInvocation::new(self)
-    }
-    /**Get the provisioned-instance config
-
-Sends a `GET` request to `/2023-03-30/functions/{functionName}/provision-config`
-
-Arguments:
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.get_provision_config()
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .send()
-    .await;
-```*/
-    pub fn get_provision_config(&self) -> builder::GetProvisionConfig<'_> {
-        builder::GetProvisionConfig::new(self)
-    }
-    /**Set provisioned instances
-
-Sends a `PUT` request to `/2023-03-30/functions/{functionName}/provision-config`
-
-Arguments:
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-- `body`
-```ignore
-let response = client.put_provision_config()
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn put_provision_config(&self) -> builder::PutProvisionConfig<'_> {
-        builder::PutProvisionConfig::new(self)
-    }
-    /**Delete the provisioned-instance config
-
-Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/provision-config`
-
-Arguments:
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.delete_provision_config()
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .send()
-    .await;
-```*/
-    pub fn delete_provision_config(&self) -> builder::DeleteProvisionConfig<'_> {
-        builder::DeleteProvisionConfig::new(self)
-    }
-    /**Get the scaling config
-
-Sends a `GET` request to `/2023-03-30/functions/{functionName}/scaling-config`
-
-Arguments:
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.get_scaling_config()
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .send()
-    .await;
-```*/
-    pub fn get_scaling_config(&self) -> builder::GetScalingConfig<'_> {
-        builder::GetScalingConfig::new(self)
-    }
-    /**Set the scaling config
-
-Sends a `PUT` request to `/2023-03-30/functions/{functionName}/scaling-config`
-
-Arguments:
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-- `body`
-```ignore
-let response = client.put_scaling_config()
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn put_scaling_config(&self) -> builder::PutScalingConfig<'_> {
-        builder::PutScalingConfig::new(self)
-    }
-    /**Delete the scaling config
-
-Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/scaling-config`
-
-Arguments:
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.delete_scaling_config()
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .send()
-    .await;
-```*/
-    pub fn delete_scaling_config(&self) -> builder::DeleteScalingConfig<'_> {
-        builder::DeleteScalingConfig::new(self)
-    }
-    /**List sessions
-
-Sends a `GET` request to `/2023-03-30/functions/{functionName}/sessions`
-
-Arguments:
-- `function_name`: Function name.
-- `limit`: Maximum number of sessions per page (1 to 100, default 20).
-- `next_token`: Token from the previous page's nextToken.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-- `session_id`: Only return the session with this ID.
-- `session_status`: Only return sessions in this state (both when omitted).
-```ignore
-let response = client.list_sessions()
-    .function_name(function_name)
-    .limit(limit)
-    .next_token(next_token)
-    .qualifier(qualifier)
-    .session_id(session_id)
-    .session_status(session_status)
-    .send()
-    .await;
-```*/
-    pub fn list_sessions(&self) -> builder::ListSessions<'_> {
-        builder::ListSessions::new(self)
-    }
-    /**Create a session
-
-Sends a `POST` request to `/2023-03-30/functions/{functionName}/sessions`
-
-Arguments:
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-- `body`
-```ignore
-let response = client.create_session()
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_session(&self) -> builder::CreateSession<'_> {
-        builder::CreateSession::new(self)
-    }
-    /**Get a session
-
-Sends a `GET` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
-
-Arguments:
-- `function_name`: Function name.
-- `session_id`: Session ID.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.get_session()
-    .function_name(function_name)
-    .session_id(session_id)
-    .qualifier(qualifier)
-    .send()
-    .await;
-```*/
-    pub fn get_session(&self) -> builder::GetSession<'_> {
-        builder::GetSession::new(self)
-    }
-    /**Update a session
-
-Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
-
-Arguments:
-- `function_name`: Function name.
-- `session_id`: Session ID.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-- `body`
-```ignore
-let response = client.update_session()
-    .function_name(function_name)
-    .session_id(session_id)
-    .qualifier(qualifier)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn update_session(&self) -> builder::UpdateSession<'_> {
-        builder::UpdateSession::new(self)
-    }
-    /**Delete a session
-
-Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
-
-Arguments:
-- `function_name`: Function name.
-- `session_id`: Session ID.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.delete_session()
-    .function_name(function_name)
-    .session_id(session_id)
-    .qualifier(qualifier)
-    .send()
-    .await;
-```*/
-    pub fn delete_session(&self) -> builder::DeleteSession<'_> {
-        builder::DeleteSession::new(self)
-    }
-    /**Pause a session
-
-Suspends the instance bound to the session (or only its file system when fileSystemOnly is set).
-
-Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}/pause`
-
-Arguments:
-- `function_name`: Function name.
-- `session_id`: Session ID.
-- `file_system_only`: Pause only the file system side of the session ("true"/"false"; typed as a string by the official SDK).
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.pause_session()
-    .function_name(function_name)
-    .session_id(session_id)
-    .file_system_only(file_system_only)
-    .qualifier(qualifier)
-    .send()
-    .await;
-```*/
-    pub fn pause_session(&self) -> builder::PauseSession<'_> {
-        builder::PauseSession::new(self)
-    }
-    /**Resume a paused session
-
-Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}/resume`
-
-Arguments:
-- `function_name`: Function name.
-- `session_id`: Session ID.
-- `file_system_only`: Resume only the file system side of the session.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-```ignore
-let response = client.resume_session()
-    .function_name(function_name)
-    .session_id(session_id)
-    .file_system_only(file_system_only)
-    .qualifier(qualifier)
-    .send()
-    .await;
-```*/
-    pub fn resume_session(&self) -> builder::ResumeSession<'_> {
-        builder::ResumeSession::new(self)
-    }
-    /**Create a snapshot
-
-Takes a snapshot of the instance behind a session of the function.
-
-Sends a `POST` request to `/2023-03-30/functions/{functionName}/snapshots`
-
-Arguments:
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name; LATEST when omitted.
-- `body`
-```ignore
-let response = client.create_snapshot()
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_snapshot(&self) -> builder::CreateSnapshot<'_> {
-        builder::CreateSnapshot::new(self)
-    }
-    /**Get a snapshot
-
-Sends a `GET` request to `/2023-03-30/functions/{functionName}/snapshots/{snapshotId}`
-
-Arguments:
-- `function_name`: Function name.
-- `snapshot_id`: Snapshot ID.
-```ignore
-let response = client.get_snapshot()
-    .function_name(function_name)
-    .snapshot_id(snapshot_id)
-    .send()
-    .await;
-```*/
-    pub fn get_snapshot(&self) -> builder::GetSnapshot<'_> {
-        builder::GetSnapshot::new(self)
-    }
-    /**Delete a snapshot
-
-Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/snapshots/{snapshotId}`
-
-Arguments:
-- `function_name`: Function name.
-- `snapshot_id`: Snapshot ID.
-```ignore
-let response = client.delete_snapshot()
-    .function_name(function_name)
-    .snapshot_id(snapshot_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_snapshot(&self) -> builder::DeleteSnapshot<'_> {
-        builder::DeleteSnapshot::new(self)
-    }
-    /**List the triggers of a function
-
-Sends a `GET` request to `/2023-03-30/functions/{functionName}/triggers`
-
-Arguments:
-- `function_name`: Function name.
-- `limit`: Maximum number of items per page.
-- `next_token`: Token from the previous page's nextToken.
-- `prefix`: Only return names starting with this prefix.
-```ignore
-let response = client.list_triggers()
-    .function_name(function_name)
-    .limit(limit)
-    .next_token(next_token)
-    .prefix(prefix)
-    .send()
-    .await;
-```*/
-    pub fn list_triggers(&self) -> builder::ListTriggers<'_> {
-        builder::ListTriggers::new(self)
-    }
-    /**Create a trigger
-
-Sends a `POST` request to `/2023-03-30/functions/{functionName}/triggers`
-
-Arguments:
-- `function_name`: Function name.
-- `body`
-```ignore
-let response = client.create_trigger()
-    .function_name(function_name)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_trigger(&self) -> builder::CreateTrigger<'_> {
-        builder::CreateTrigger::new(self)
-    }
-    /**Get a trigger
-
-Sends a `GET` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
-
-Arguments:
-- `function_name`: Function name.
-- `trigger_name`: Trigger name.
-```ignore
-let response = client.get_trigger()
-    .function_name(function_name)
-    .trigger_name(trigger_name)
-    .send()
-    .await;
-```*/
-    pub fn get_trigger(&self) -> builder::GetTrigger<'_> {
-        builder::GetTrigger::new(self)
-    }
-    /**Update a trigger
-
-Sends a `PUT` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
-
-Arguments:
-- `function_name`: Function name.
-- `trigger_name`: Trigger name.
-- `body`
-```ignore
-let response = client.update_trigger()
-    .function_name(function_name)
-    .trigger_name(trigger_name)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn update_trigger(&self) -> builder::UpdateTrigger<'_> {
-        builder::UpdateTrigger::new(self)
-    }
-    /**Delete a trigger
-
-Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
-
-Arguments:
-- `function_name`: Function name.
-- `trigger_name`: Trigger name.
-```ignore
-let response = client.delete_trigger()
-    .function_name(function_name)
-    .trigger_name(trigger_name)
-    .send()
-    .await;
-```*/
-    pub fn delete_trigger(&self) -> builder::DeleteTrigger<'_> {
-        builder::DeleteTrigger::new(self)
-    }
-    /**List the versions of a function
-
-Sends a `GET` request to `/2023-03-30/functions/{functionName}/versions`
-
-Arguments:
-- `function_name`: Function name.
-- `direction`: Listing order of versions.
-- `limit`: Maximum number of items per page.
-- `next_token`: Token from the previous page's nextToken.
-```ignore
-let response = client.list_function_versions()
-    .function_name(function_name)
-    .direction(direction)
-    .limit(limit)
-    .next_token(next_token)
-    .send()
-    .await;
-```*/
-    pub fn list_function_versions(&self) -> builder::ListFunctionVersions<'_> {
-        builder::ListFunctionVersions::new(self)
-    }
-    /**Publish a version
-
-Freezes the current code and configuration of LATEST as a new numbered version.
-
-Sends a `POST` request to `/2023-03-30/functions/{functionName}/versions`
-
-Arguments:
-- `function_name`: Function name.
-- `body`
-```ignore
-let response = client.publish_function_version()
-    .function_name(function_name)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn publish_function_version(&self) -> builder::PublishFunctionVersion<'_> {
-        builder::PublishFunctionVersion::new(self)
-    }
-    /**Delete a version
-
-Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/versions/{versionId}`
-
-Arguments:
-- `function_name`: Function name.
-- `version_id`: Function version ID.
-```ignore
-let response = client.delete_function_version()
-    .function_name(function_name)
-    .version_id(version_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_function_version(&self) -> builder::DeleteFunctionVersion<'_> {
-        builder::DeleteFunctionVersion::new(self)
-    }
-    /**List the VPCs bound to a function
-
-Sends a `GET` request to `/2023-03-30/functions/{functionName}/vpc-bindings`
-
-Arguments:
-- `function_name`: Function name.
-```ignore
-let response = client.list_vpc_bindings()
-    .function_name(function_name)
-    .send()
-    .await;
-```*/
-    pub fn list_vpc_bindings(&self) -> builder::ListVpcBindings<'_> {
-        builder::ListVpcBindings::new(self)
-    }
-    /**Bind a VPC to a function
-
-Sends a `POST` request to `/2023-03-30/functions/{functionName}/vpc-bindings`
-
-Arguments:
-- `function_name`: Function name.
-- `body`
-```ignore
-let response = client.create_vpc_binding()
-    .function_name(function_name)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_vpc_binding(&self) -> builder::CreateVpcBinding<'_> {
-        builder::CreateVpcBinding::new(self)
-    }
-    /**Unbind a VPC from a function
-
-Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/vpc-bindings/{vpcId}`
-
-Arguments:
-- `function_name`: Function name.
-- `vpc_id`: VPC ID.
-```ignore
-let response = client.delete_vpc_binding()
-    .function_name(function_name)
-    .vpc_id(vpc_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_vpc_binding(&self) -> builder::DeleteVpcBinding<'_> {
-        builder::DeleteVpcBinding::new(self)
-    }
-    /**Get a layer version by its ARN
-
-The whole ARN is one path segment; the SDK percent-encodes it.
-
-Sends a `GET` request to `/2023-03-30/layerarn/{arn}`
-
-Arguments:
-- `arn`: Layer version ARN (acs:fc:{region}:{uid}:layers/{name}/versions/{n}), percent-encoded as one segment.
-```ignore
-let response = client.get_layer_version_by_arn()
-    .arn(arn)
-    .send()
-    .await;
-```*/
-    pub fn get_layer_version_by_arn(&self) -> builder::GetLayerVersionByArn<'_> {
-        builder::GetLayerVersionByArn::new(self)
-    }
-    /**List layers
-
-Lists the latest version of each layer visible to the caller (own, public or official).
-
-Sends a `GET` request to `/2023-03-30/layers`
-
-Arguments:
-- `limit`: Maximum number of items per page.
-- `next_token`: Token from the previous page's nextToken.
-- `official`: "true" to list only official layers.
-- `prefix`: Only return names starting with this prefix.
-- `public`: "true" to list only public layers.
-```ignore
-let response = client.list_layers()
-    .limit(limit)
-    .next_token(next_token)
-    .official(official)
-    .prefix(prefix)
-    .public(public)
-    .send()
-    .await;
-```*/
-    pub fn list_layers(&self) -> builder::ListLayers<'_> {
-        builder::ListLayers::new(self)
-    }
-    /**Make a layer public or private
-
-Sends a `PUT` request to `/2023-03-30/layers/{layerName}/acl`
-
-Arguments:
-- `layer_name`: Layer name.
-- `acl`: Visibility: "1" public, "0" private.
-- `public`: "true" to make the layer public, "false" to make it private.
-```ignore
-let response = client.put_layer_acl()
-    .layer_name(layer_name)
-    .acl(acl)
-    .public(public)
-    .send()
-    .await;
-```*/
-    pub fn put_layer_acl(&self) -> builder::PutLayerAcl<'_> {
-        builder::PutLayerAcl::new(self)
-    }
-    /**List the versions of a layer
-
-Sends a `GET` request to `/2023-03-30/layers/{layerName}/versions`
-
-Arguments:
-- `layer_name`: Layer name.
-- `limit`: Maximum number of items per page.
-- `start_version`: First layer version to return (from the previous page's nextVersion).
-```ignore
-let response = client.list_layer_versions()
-    .layer_name(layer_name)
-    .limit(limit)
-    .start_version(start_version)
-    .send()
-    .await;
-```*/
-    pub fn list_layer_versions(&self) -> builder::ListLayerVersions<'_> {
-        builder::ListLayerVersions::new(self)
-    }
-    /**Publish a new layer version
-
-Creates the layer if needed and publishes a new version of it from the given code.
-
-Sends a `POST` request to `/2023-03-30/layers/{layerName}/versions`
-
-Arguments:
-- `layer_name`: Layer name.
-- `body`
-```ignore
-let response = client.create_layer_version()
-    .layer_name(layer_name)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_layer_version(&self) -> builder::CreateLayerVersion<'_> {
-        builder::CreateLayerVersion::new(self)
-    }
-    /**Get a layer version
-
-Sends a `GET` request to `/2023-03-30/layers/{layerName}/versions/{version}`
-
-Arguments:
-- `layer_name`: Layer name.
-- `version`: Layer version number.
-```ignore
-let response = client.get_layer_version()
-    .layer_name(layer_name)
-    .version(version)
-    .send()
-    .await;
-```*/
-    pub fn get_layer_version(&self) -> builder::GetLayerVersion<'_> {
-        builder::GetLayerVersion::new(self)
-    }
-    /**Delete a layer version
-
-Sends a `DELETE` request to `/2023-03-30/layers/{layerName}/versions/{version}`
-
-Arguments:
-- `layer_name`: Layer name.
-- `version`: Layer version number.
-```ignore
-let response = client.delete_layer_version()
-    .layer_name(layer_name)
-    .version(version)
-    .send()
-    .await;
-```*/
-    pub fn delete_layer_version(&self) -> builder::DeleteLayerVersion<'_> {
-        builder::DeleteLayerVersion::new(self)
-    }
-    /**List provisioned-instance configs
-
-Sends a `GET` request to `/2023-03-30/provision-configs`
-
-Arguments:
-- `function_name`: Only return the configs of this function.
-- `limit`: Maximum number of items per page.
-- `next_token`: Token from the previous page's nextToken.
-```ignore
-let response = client.list_provision_configs()
-    .function_name(function_name)
-    .limit(limit)
-    .next_token(next_token)
-    .send()
-    .await;
-```*/
-    pub fn list_provision_configs(&self) -> builder::ListProvisionConfigs<'_> {
-        builder::ListProvisionConfigs::new(self)
-    }
-    /**List regions
-
-Sends a `GET` request to `/2023-03-30/regions`
-
-Arguments:
-- `accept_language`: Language of the returned region names.
-```ignore
-let response = client.describe_regions()
-    .accept_language(accept_language)
-    .send()
-    .await;
-```*/
-    pub fn describe_regions(&self) -> builder::DescribeRegions<'_> {
-        builder::DescribeRegions::new(self)
-    }
-    /**Move a resource to another resource group
-
-Sends a `PUT` request to `/2023-03-30/resource-groups`
-
-```ignore
-let response = client.change_resource_group()
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn change_resource_group(&self) -> builder::ChangeResourceGroup<'_> {
-        builder::ChangeResourceGroup::new(self)
-    }
-    /**List scaling configs
-
-Sends a `GET` request to `/2023-03-30/scaling-configs`
-
-Arguments:
-- `function_name`: Only return the configs of this function.
-- `limit`: Maximum number of items per page.
-- `next_token`: Token from the previous page's nextToken.
-```ignore
-let response = client.list_scaling_configs()
-    .function_name(function_name)
-    .limit(limit)
-    .next_token(next_token)
-    .send()
-    .await;
-```*/
-    pub fn list_scaling_configs(&self) -> builder::ListScalingConfigs<'_> {
-        builder::ListScalingConfigs::new(self)
-    }
-    /**List snapshots
-
-Sends a `GET` request to `/2023-03-30/snapshots`
-
-Arguments:
-- `function_name`: Only return snapshots of this function.
-- `limit`: Maximum number of snapshots per page (1 to 100, default 20).
-- `next_token`: Token from the previous page's nextToken.
-- `qualifier`: Only return snapshots taken for this version or alias.
-- `session_id`: Only return snapshots taken from this session.
-```ignore
-let response = client.list_snapshots()
-    .function_name(function_name)
-    .limit(limit)
-    .next_token(next_token)
-    .qualifier(qualifier)
-    .session_id(session_id)
-    .send()
-    .await;
-```*/
-    pub fn list_snapshots(&self) -> builder::ListSnapshots<'_> {
-        builder::ListSnapshots::new(self)
-    }
+}
+///**Tag**: Key/value tags on Function Compute resources.
+impl Client {
     /**List tags of resources
 
 Lists the tags attached to the given resources, or the resources carrying the given tags.
@@ -1413,15 +1676,17 @@ Arguments:
 - `resource_id`: JSON array of resource IDs (function ARNs).
 - `resource_type`: Resource type, e.g. ALIYUN::FC::FUNCTION (or "function").
 - `tag`: JSON array of tags (at most 20) the resources must carry.
-```ignore
-let response = client.list_tag_resources()
-    .limit(limit)
-    .next_token(next_token)
-    .resource_id(resource_id)
-    .resource_type(resource_type)
-    .tag(tag)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_tag_resources()
+    .resource_type("my-resource-type")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn list_tag_resources(&self) -> builder::ListTagResources<'_> {
         builder::ListTagResources::new(self)
@@ -1430,11 +1695,17 @@ let response = client.list_tag_resources()
 
 Sends a `POST` request to `/2023-03-30/tags-v2`
 
-```ignore
-let response = client.tag_resources()
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .tag_resources()
+    .body(fc_client::types::TagResourcesInput::builder().resource_id(["my-resource-id"]).tag([fc_client::types::Tag::builder()]))
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn tag_resources(&self) -> builder::TagResources<'_> {
         builder::TagResources::new(self)
@@ -1448,17 +1719,136 @@ Arguments:
 - `resource_id`: JSON array of resource IDs (function ARNs).
 - `resource_type`: Resource type, e.g. ALIYUN::FC::FUNCTION (or "function").
 - `tag_key`: JSON array of tag keys to remove.
-```ignore
-let response = client.untag_resources()
-    .all(all)
-    .resource_id(resource_id)
-    .resource_type(resource_type)
-    .tag_key(tag_key)
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .untag_resources()
+    .resource_id(vec!["my-resource-id".to_owned()])
+    .resource_type("my-resource-type")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn untag_resources(&self) -> builder::UntagResources<'_> {
         builder::UntagResources::new(self)
+    }
+}
+///**VpcBinding**: VPCs allowed to reach a function through its private endpoint.
+impl Client {
+    /**List the VPCs bound to a function
+
+Sends a `GET` request to `/2023-03-30/functions/{functionName}/vpc-bindings`
+
+Arguments:
+- `function_name`: Function name.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_vpc_bindings()
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_vpc_bindings(&self) -> builder::ListVpcBindings<'_> {
+        builder::ListVpcBindings::new(self)
+    }
+    /**Bind a VPC to a function
+
+Sends a `POST` request to `/2023-03-30/functions/{functionName}/vpc-bindings`
+
+Arguments:
+- `function_name`: Function name.
+- `body`
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_vpc_binding()
+    .function_name("my-function")
+    .body(fc_client::types::CreateVpcBindingInput::builder().vpc_id("my-vpc-id"))
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn create_vpc_binding(&self) -> builder::CreateVpcBinding<'_> {
+        builder::CreateVpcBinding::new(self)
+    }
+    /**Unbind a VPC from a function
+
+Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/vpc-bindings/{vpcId}`
+
+Arguments:
+- `function_name`: Function name.
+- `vpc_id`: VPC ID.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_vpc_binding()
+    .function_name("my-function")
+    .vpc_id("my-vpc-id")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_vpc_binding(&self) -> builder::DeleteVpcBinding<'_> {
+        builder::DeleteVpcBinding::new(self)
+    }
+}
+///**Region**: Regions where Function Compute is offered.
+impl Client {
+    /**List regions
+
+Sends a `GET` request to `/2023-03-30/regions`
+
+Arguments:
+- `accept_language`: Language of the returned region names.
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .describe_regions()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn describe_regions(&self) -> builder::DescribeRegions<'_> {
+        builder::DescribeRegions::new(self)
+    }
+}
+///**ResourceGroup**: Moving resources between resource groups.
+impl Client {
+    /**Move a resource to another resource group
+
+Sends a `PUT` request to `/2023-03-30/resource-groups`
+
+```no_run
+# async fn example(client: &fc_client::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .change_resource_group()
+    .body(fc_client::types::ChangeResourceGroupInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn change_resource_group(&self) -> builder::ChangeResourceGroup<'_> {
+        builder::ChangeResourceGroup::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -1475,20 +1865,22 @@ pub mod builder {
 [`Client::list_async_invoke_configs`]: super::Client::list_async_invoke_configs*/
     #[derive(Debug, Clone)]
     pub struct ListAsyncInvokeConfigs<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListAsyncInvokeConfigs<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Ok(None),
                 limit: Ok(None),
                 next_token: Ok(None),
             }
         }
+        ///Only return the configs of this function.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1502,6 +1894,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -1512,6 +1905,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1525,8 +1919,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/async-invoke-configs`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListAsyncInvokeConfigOutput>,
@@ -1586,26 +1979,63 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/async-invoke-configs`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListAsyncInvokeConfigOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListAsyncInvokeConfigs<'static> {
+            let Self { client, function_name, limit, next_token } = self;
+            ListAsyncInvokeConfigs {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                limit,
+                next_token,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_concurrency_configs`]
 
 [`Client::list_concurrency_configs`]: super::Client::list_concurrency_configs*/
     #[derive(Debug, Clone)]
     pub struct ListConcurrencyConfigs<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListConcurrencyConfigs<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Ok(None),
                 limit: Ok(None),
                 next_token: Ok(None),
             }
         }
+        ///Only return the config of this function.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1619,6 +2049,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -1629,6 +2060,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1642,8 +2074,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/concurrency-configs`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListConcurrencyConfigsOutput>,
@@ -1703,26 +2134,63 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/concurrency-configs`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListConcurrencyConfigsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListConcurrencyConfigs<'static> {
+            let Self { client, function_name, limit, next_token } = self;
+            ListConcurrencyConfigs {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                limit,
+                next_token,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_custom_domains`]
 
 [`Client::list_custom_domains`]: super::Client::list_custom_domains*/
     #[derive(Debug, Clone)]
     pub struct ListCustomDomains<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         prefix: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListCustomDomains<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 limit: Ok(None),
                 next_token: Ok(None),
                 prefix: Ok(None),
             }
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -1733,6 +2201,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1746,6 +2215,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1759,8 +2229,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/custom-domains`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListCustomDomainOutput>,
@@ -1818,22 +2287,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/custom-domains`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListCustomDomainOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListCustomDomains<'static> {
+            let Self { client, limit, next_token, prefix } = self;
+            ListCustomDomains {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                limit,
+                next_token,
+                prefix,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_custom_domain`]
 
 [`Client::create_custom_domain`]: super::Client::create_custom_domain*/
     #[derive(Debug, Clone)]
     pub struct CreateCustomDomain<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         body: Result<types::builder::CreateCustomDomainInput, String>,
     }
     impl<'a> CreateCustomDomain<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateCustomDomainInput>,
@@ -1851,6 +2357,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -1860,8 +2367,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/custom-domains`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CustomDomain>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -1917,22 +2423,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/custom-domains`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::CustomDomain>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateCustomDomain<'static> {
+            let Self { client, body } = self;
+            CreateCustomDomain {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_custom_domain`]
 
 [`Client::get_custom_domain`]: super::Client::get_custom_domain*/
     #[derive(Debug, Clone)]
     pub struct GetCustomDomain<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         domain_name: Result<::std::string::String, String>,
     }
     impl<'a> GetCustomDomain<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 domain_name: Err("domain_name was not initialized".to_string()),
             }
         }
+        ///Custom domain name.
         pub fn domain_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1945,8 +2483,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/custom-domains/{domainName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CustomDomain>, Error<types::ErrorBody>> {
             let Self { client, domain_name } = self;
@@ -1999,24 +2536,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/custom-domains/{domainName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::CustomDomain>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetCustomDomain<'static> {
+            let Self { client, domain_name } = self;
+            GetCustomDomain {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                domain_name,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::update_custom_domain`]
 
 [`Client::update_custom_domain`]: super::Client::update_custom_domain*/
     #[derive(Debug, Clone)]
     pub struct UpdateCustomDomain<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         domain_name: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateCustomDomainInput, String>,
     }
     impl<'a> UpdateCustomDomain<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 domain_name: Err("domain_name was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Custom domain name.
         pub fn domain_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2029,6 +2598,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateCustomDomainInput>,
@@ -2046,6 +2616,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2055,8 +2626,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/custom-domains/{domainName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CustomDomain>, Error<types::ErrorBody>> {
             let Self { client, domain_name, body } = self;
@@ -2116,22 +2686,55 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/custom-domains/{domainName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::CustomDomain>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UpdateCustomDomain<'static> {
+            let Self { client, domain_name, body } = self;
+            UpdateCustomDomain {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                domain_name,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_custom_domain`]
 
 [`Client::delete_custom_domain`]: super::Client::delete_custom_domain*/
     #[derive(Debug, Clone)]
     pub struct DeleteCustomDomain<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         domain_name: Result<::std::string::String, String>,
     }
     impl<'a> DeleteCustomDomain<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 domain_name: Err("domain_name was not initialized".to_string()),
             }
         }
+        ///Custom domain name.
         pub fn domain_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2144,8 +2747,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/custom-domains/{domainName}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, domain_name } = self;
             let domain_name = domain_name.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2196,13 +2798,43 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/custom-domains/{domainName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteCustomDomain<'static> {
+            let Self { client, domain_name } = self;
+            DeleteCustomDomain {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                domain_name,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_functions`]
 
 [`Client::list_functions`]: super::Client::list_functions*/
     #[derive(Debug, Clone)]
     pub struct ListFunctions<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         description: Result<Option<::std::string::String>, String>,
         fc_version: Result<Option<fc_models::FcVersion>, String>,
         function_name: Result<Option<::std::string::String>, String>,
@@ -2218,9 +2850,10 @@ pub mod builder {
         >,
     }
     impl<'a> ListFunctions<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 description: Ok(None),
                 fc_version: Ok(None),
                 function_name: Ok(None),
@@ -2233,6 +2866,7 @@ pub mod builder {
                 tags: Ok(None),
             }
         }
+        ///Only return functions whose description matches.
         pub fn description<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2246,6 +2880,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return Function Compute 3.0 (v3) or 2.0 (v2) functions; both when omitted.
         pub fn fc_version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::FcVersion>,
@@ -2259,6 +2894,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return functions whose name matches.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2272,6 +2908,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return functions using this GPU type.
         pub fn gpu_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::GpuType>,
@@ -2285,6 +2922,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of functions per page (1 to 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -2295,6 +2933,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2308,6 +2947,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2321,6 +2961,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return functions in this resource group.
         pub fn resource_group_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2334,6 +2975,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return functions using this runtime.
         pub fn runtime<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::Runtime>,
@@ -2346,6 +2988,7 @@ pub mod builder {
                 });
             self
         }
+        ///JSON array of tags to filter the functions by.
         pub fn tags<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -2361,8 +3004,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListFunctionsOutput>, Error<types::ErrorBody>> {
             let Self {
@@ -2450,22 +3092,78 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListFunctionsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListFunctions<'static> {
+            let Self {
+                client,
+                description,
+                fc_version,
+                function_name,
+                gpu_type,
+                limit,
+                next_token,
+                prefix,
+                resource_group_id,
+                runtime,
+                tags,
+            } = self;
+            ListFunctions {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                description,
+                fc_version,
+                function_name,
+                gpu_type,
+                limit,
+                next_token,
+                prefix,
+                resource_group_id,
+                runtime,
+                tags,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_function`]
 
 [`Client::create_function`]: super::Client::create_function*/
     #[derive(Debug, Clone)]
     pub struct CreateFunction<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         body: Result<types::builder::CreateFunctionInput, String>,
     }
     impl<'a> CreateFunction<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateFunctionInput>,
@@ -2481,6 +3179,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2490,8 +3189,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/functions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Function>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -2546,24 +3244,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/functions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Function>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateFunction<'static> {
+            let Self { client, body } = self;
+            CreateFunction {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_function`]
 
 [`Client::get_function`]: super::Client::get_function*/
     #[derive(Debug, Clone)]
     pub struct GetFunction<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetFunction<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2576,6 +3306,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2589,8 +3320,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Function>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier } = self;
@@ -2645,24 +3375,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Function>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetFunction<'static> {
+            let Self { client, function_name, qualifier } = self;
+            GetFunction {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::update_function`]
 
 [`Client::update_function`]: super::Client::update_function*/
     #[derive(Debug, Clone)]
     pub struct UpdateFunction<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateFunctionInput, String>,
     }
     impl<'a> UpdateFunction<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2675,6 +3438,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateFunctionInput>,
@@ -2690,6 +3454,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2699,8 +3464,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Function>, Error<types::ErrorBody>> {
             let Self { client, function_name, body } = self;
@@ -2759,22 +3523,55 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Function>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UpdateFunction<'static> {
+            let Self { client, function_name, body } = self;
+            UpdateFunction {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_function`]
 
 [`Client::delete_function`]: super::Client::delete_function*/
     #[derive(Debug, Clone)]
     pub struct DeleteFunction<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
     }
     impl<'a> DeleteFunction<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2787,8 +3584,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2839,28 +3635,60 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteFunction<'static> {
+            let Self { client, function_name } = self;
+            DeleteFunction {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_aliases`]
 
 [`Client::list_aliases`]: super::Client::list_aliases*/
     #[derive(Debug, Clone)]
     pub struct ListAliases<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         prefix: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListAliases<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 limit: Ok(None),
                 next_token: Ok(None),
                 prefix: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2873,6 +3701,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -2883,6 +3712,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2896,6 +3726,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2909,8 +3740,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/aliases`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListAliasesOutput>, Error<types::ErrorBody>> {
             let Self { client, function_name, limit, next_token, prefix } = self;
@@ -2969,24 +3799,62 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/aliases`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListAliasesOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListAliases<'static> {
+            let Self { client, function_name, limit, next_token, prefix } = self;
+            ListAliases {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                limit,
+                next_token,
+                prefix,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_alias`]
 
 [`Client::create_alias`]: super::Client::create_alias*/
     #[derive(Debug, Clone)]
     pub struct CreateAlias<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         body: Result<types::builder::CreateAliasInput, String>,
     }
     impl<'a> CreateAlias<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2999,6 +3867,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateAliasInput>,
@@ -3014,6 +3883,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -3023,8 +3893,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/aliases`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Alias>, Error<types::ErrorBody>> {
             let Self { client, function_name, body } = self;
@@ -3083,24 +3952,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/aliases`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Alias>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateAlias<'static> {
+            let Self { client, function_name, body } = self;
+            CreateAlias {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_alias`]
 
 [`Client::get_alias`]: super::Client::get_alias*/
     #[derive(Debug, Clone)]
     pub struct GetAlias<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         alias_name: Result<::std::string::String, String>,
     }
     impl<'a> GetAlias<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 alias_name: Err("alias_name was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3113,6 +4015,7 @@ pub mod builder {
                 });
             self
         }
+        ///Alias name.
         pub fn alias_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3125,8 +4028,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/aliases/{aliasName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Alias>, Error<types::ErrorBody>> {
             let Self { client, function_name, alias_name } = self;
@@ -3180,26 +4082,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/aliases/{aliasName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Alias>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetAlias<'static> {
+            let Self { client, function_name, alias_name } = self;
+            GetAlias {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                alias_name,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::update_alias`]
 
 [`Client::update_alias`]: super::Client::update_alias*/
     #[derive(Debug, Clone)]
     pub struct UpdateAlias<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         alias_name: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateAliasInput, String>,
     }
     impl<'a> UpdateAlias<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 alias_name: Err("alias_name was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3212,6 +4147,7 @@ pub mod builder {
                 });
             self
         }
+        ///Alias name.
         pub fn alias_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3224,6 +4160,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateAliasInput>,
@@ -3239,6 +4176,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -3248,8 +4186,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/aliases/{aliasName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Alias>, Error<types::ErrorBody>> {
             let Self { client, function_name, alias_name, body } = self;
@@ -3309,24 +4246,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/aliases/{aliasName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Alias>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UpdateAlias<'static> {
+            let Self { client, function_name, alias_name, body } = self;
+            UpdateAlias {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                alias_name,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_alias`]
 
 [`Client::delete_alias`]: super::Client::delete_alias*/
     #[derive(Debug, Clone)]
     pub struct DeleteAlias<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         alias_name: Result<::std::string::String, String>,
     }
     impl<'a> DeleteAlias<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 alias_name: Err("alias_name was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3339,6 +4310,7 @@ pub mod builder {
                 });
             self
         }
+        ///Alias name.
         pub fn alias_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3351,8 +4323,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/aliases/{aliasName}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name, alias_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let alias_name = alias_name.map_err(Error::InvalidRequest)?;
@@ -3404,24 +4375,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/aliases/{aliasName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteAlias<'static> {
+            let Self { client, function_name, alias_name } = self;
+            DeleteAlias {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                alias_name,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_async_invoke_config`]
 
 [`Client::get_async_invoke_config`]: super::Client::get_async_invoke_config*/
     #[derive(Debug, Clone)]
     pub struct GetAsyncInvokeConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetAsyncInvokeConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3434,6 +4438,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3447,8 +4452,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/async-invoke-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::AsyncConfig>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier } = self;
@@ -3503,26 +4507,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/async-invoke-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::AsyncConfig>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetAsyncInvokeConfig<'static> {
+            let Self { client, function_name, qualifier } = self;
+            GetAsyncInvokeConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::put_async_invoke_config`]
 
 [`Client::put_async_invoke_config`]: super::Client::put_async_invoke_config*/
     #[derive(Debug, Clone)]
     pub struct PutAsyncInvokeConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::PutAsyncInvokeConfigInput, String>,
     }
     impl<'a> PutAsyncInvokeConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3535,6 +4572,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3548,6 +4586,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PutAsyncInvokeConfigInput>,
@@ -3566,6 +4605,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -3575,8 +4615,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/async-invoke-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::AsyncConfig>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier, body } = self;
@@ -3638,24 +4677,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/async-invoke-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::AsyncConfig>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PutAsyncInvokeConfig<'static> {
+            let Self { client, function_name, qualifier, body } = self;
+            PutAsyncInvokeConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_async_invoke_config`]
 
 [`Client::delete_async_invoke_config`]: super::Client::delete_async_invoke_config*/
     #[derive(Debug, Clone)]
     pub struct DeleteAsyncInvokeConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteAsyncInvokeConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3668,6 +4741,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3681,8 +4755,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/async-invoke-config`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
@@ -3735,13 +4808,44 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/async-invoke-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteAsyncInvokeConfig<'static> {
+            let Self { client, function_name, qualifier } = self;
+            DeleteAsyncInvokeConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_async_tasks`]
 
 [`Client::list_async_tasks`]: super::Client::list_async_tasks*/
     #[derive(Debug, Clone)]
     pub struct ListAsyncTasks<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         include_payload: Result<Option<bool>, String>,
         limit: Result<Option<i32>, String>,
@@ -3754,9 +4858,10 @@ pub mod builder {
         status: Result<Option<fc_models::AsyncTaskStatus>, String>,
     }
     impl<'a> ListAsyncTasks<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 include_payload: Ok(None),
                 limit: Ok(None),
@@ -3769,6 +4874,7 @@ pub mod builder {
                 status: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3781,6 +4887,7 @@ pub mod builder {
                 });
             self
         }
+        ///Whether to include each task's event payload.
         pub fn include_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -3793,6 +4900,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of tasks per page (1 to 100, default 20).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -3803,6 +4911,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3816,6 +4925,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return tasks whose ID starts with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3829,6 +4939,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3842,6 +4953,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sort tasks by start time.
         pub fn sort_order_by_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::SortOrder>,
@@ -3855,6 +4967,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return tasks started at or after this time (Unix ms).
         pub fn started_time_begin<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -3867,6 +4980,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return tasks started before this time (Unix ms).
         pub fn started_time_end<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -3879,6 +4993,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return tasks in this state.
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::AsyncTaskStatus>,
@@ -3892,8 +5007,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/async-tasks`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListAsyncTaskOutput>, Error<types::ErrorBody>> {
             let Self {
@@ -3996,26 +5110,82 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/async-tasks`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListAsyncTaskOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListAsyncTasks<'static> {
+            let Self {
+                client,
+                function_name,
+                include_payload,
+                limit,
+                next_token,
+                prefix,
+                qualifier,
+                sort_order_by_time,
+                started_time_begin,
+                started_time_end,
+                status,
+            } = self;
+            ListAsyncTasks {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                include_payload,
+                limit,
+                next_token,
+                prefix,
+                qualifier,
+                sort_order_by_time,
+                started_time_begin,
+                started_time_end,
+                status,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_async_task`]
 
 [`Client::get_async_task`]: super::Client::get_async_task*/
     #[derive(Debug, Clone)]
     pub struct GetAsyncTask<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         task_id: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetAsyncTask<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 task_id: Err("task_id was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4028,6 +5198,7 @@ pub mod builder {
                 });
             self
         }
+        ///Asynchronous task ID.
         pub fn task_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4040,6 +5211,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4053,8 +5225,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/async-tasks/{taskId}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::AsyncTask>, Error<types::ErrorBody>> {
             let Self { client, function_name, task_id, qualifier } = self;
@@ -4111,26 +5282,60 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/async-tasks/{taskId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::AsyncTask>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetAsyncTask<'static> {
+            let Self { client, function_name, task_id, qualifier } = self;
+            GetAsyncTask {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                task_id,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::stop_async_task`]
 
 [`Client::stop_async_task`]: super::Client::stop_async_task*/
     #[derive(Debug, Clone)]
     pub struct StopAsyncTask<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         task_id: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> StopAsyncTask<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 task_id: Err("task_id was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4143,6 +5348,7 @@ pub mod builder {
                 });
             self
         }
+        ///Asynchronous task ID.
         pub fn task_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4155,6 +5361,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4168,8 +5375,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/async-tasks/{taskId}/stop`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name, task_id, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let task_id = task_id.map_err(Error::InvalidRequest)?;
@@ -4224,24 +5430,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/async-tasks/{taskId}/stop`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> StopAsyncTask<'static> {
+            let Self { client, function_name, task_id, qualifier } = self;
+            StopAsyncTask {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                task_id,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_function_code`]
 
 [`Client::get_function_code`]: super::Client::get_function_code*/
     #[derive(Debug, Clone)]
     pub struct GetFunctionCode<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetFunctionCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4254,6 +5494,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4267,8 +5508,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/code`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::OutputFuncCode>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier } = self;
@@ -4323,22 +5563,55 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/code`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::OutputFuncCode>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetFunctionCode<'static> {
+            let Self { client, function_name, qualifier } = self;
+            GetFunctionCode {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_concurrency_config`]
 
 [`Client::get_concurrency_config`]: super::Client::get_concurrency_config*/
     #[derive(Debug, Clone)]
     pub struct GetConcurrencyConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
     }
     impl<'a> GetConcurrencyConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4351,8 +5624,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/concurrency`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ConcurrencyConfig>, Error<types::ErrorBody>> {
             let Self { client, function_name } = self;
@@ -4405,24 +5677,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/concurrency`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ConcurrencyConfig>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetConcurrencyConfig<'static> {
+            let Self { client, function_name } = self;
+            GetConcurrencyConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::put_concurrency_config`]
 
 [`Client::put_concurrency_config`]: super::Client::put_concurrency_config*/
     #[derive(Debug, Clone)]
     pub struct PutConcurrencyConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         body: Result<types::builder::PutConcurrencyInput, String>,
     }
     impl<'a> PutConcurrencyConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4435,6 +5742,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PutConcurrencyInput>,
@@ -4450,6 +5758,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -4459,8 +5768,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/concurrency`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ConcurrencyConfig>, Error<types::ErrorBody>> {
             let Self { client, function_name, body } = self;
@@ -4519,22 +5827,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/concurrency`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ConcurrencyConfig>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PutConcurrencyConfig<'static> {
+            let Self { client, function_name, body } = self;
+            PutConcurrencyConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_concurrency_config`]
 
 [`Client::delete_concurrency_config`]: super::Client::delete_concurrency_config*/
     #[derive(Debug, Clone)]
     pub struct DeleteConcurrencyConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
     }
     impl<'a> DeleteConcurrencyConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4547,8 +5891,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/concurrency`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4599,13 +5942,43 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/concurrency`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteConcurrencyConfig<'static> {
+            let Self { client, function_name } = self;
+            DeleteConcurrencyConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_instances`]
 
 [`Client::list_instances`]: super::Client::list_instances*/
     #[derive(Debug, Clone)]
     pub struct ListInstances<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         end_time_ms: Result<Option<i64>, String>,
         instance_ids: Result<
@@ -4623,9 +5996,10 @@ pub mod builder {
         with_all_active: Result<Option<bool>, String>,
     }
     impl<'a> ListInstances<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 end_time_ms: Ok(None),
                 instance_ids: Ok(None),
@@ -4637,6 +6011,7 @@ pub mod builder {
                 with_all_active: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4649,6 +6024,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only instances alive before this time (Unix ms).
         pub fn end_time_ms<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4659,6 +6035,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for end_time_ms failed".to_string());
             self
         }
+        ///JSON array of instance IDs to return.
         pub fn instance_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::JsonQuery<::std::vec::Vec<String>>>,
@@ -4672,6 +6049,7 @@ pub mod builder {
                 });
             self
         }
+        ///JSON array of instance states to include.
         pub fn instance_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -4687,6 +6065,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of instances to return (sent as a string).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4700,6 +6079,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4713,6 +6093,7 @@ pub mod builder {
                 });
             self
         }
+        ///Instance key to start listing from.
         pub fn start_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4726,6 +6107,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only instances alive after this time (Unix ms).
         pub fn start_time_ms<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4736,6 +6118,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for start_time_ms failed".to_string());
             self
         }
+        ///Whether to list all active instances.
         pub fn with_all_active<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -4748,8 +6131,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/instances`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListInstancesOutput>, Error<types::ErrorBody>> {
             let Self {
@@ -4841,13 +6223,65 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/instances`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListInstancesOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListInstances<'static> {
+            let Self {
+                client,
+                function_name,
+                end_time_ms,
+                instance_ids,
+                instance_status,
+                limit,
+                qualifier,
+                start_key,
+                start_time_ms,
+                with_all_active,
+            } = self;
+            ListInstances {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                end_time_ms,
+                instance_ids,
+                instance_status,
+                limit,
+                qualifier,
+                start_key,
+                start_time_ms,
+                with_all_active,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::invoke_function`]
 
 [`Client::invoke_function`]: super::Client::invoke_function*/
     #[derive(Debug)]
     pub struct InvokeFunction<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
         x_fc_async_task_id: Result<Option<::std::string::String>, String>,
@@ -4856,9 +6290,10 @@ pub mod builder {
         body: Result<reqwest::Body, String>,
     }
     impl<'a> InvokeFunction<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
                 x_fc_async_task_id: Ok(None),
@@ -4867,6 +6302,7 @@ pub mod builder {
                 body: Err("body was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4879,6 +6315,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4892,6 +6329,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen task ID for an Async invocation in task mode (letters, digits, _ and -; must not start with a digit or -; at most 128).
         pub fn x_fc_async_task_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4905,6 +6343,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sync (default) or Async.
         pub fn x_fc_invocation_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::InvocationType>,
@@ -4918,6 +6357,7 @@ pub mod builder {
                 });
             self
         }
+        ///Tail to get the end of the log in x-fc-log-result.
         pub fn x_fc_log_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::LogType>,
@@ -4931,6 +6371,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<B>(mut self, value: B) -> Self
         where
             B: std::convert::TryInto<reqwest::Body>,
@@ -4942,8 +6383,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/invocations`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorBody>> {
             let Self {
@@ -5024,24 +6464,69 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/invocations`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<ByteStream>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> InvokeFunction<'static> {
+            let Self {
+                client,
+                function_name,
+                qualifier,
+                x_fc_async_task_id,
+                x_fc_invocation_type,
+                x_fc_log_type,
+                body,
+            } = self;
+            InvokeFunction {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+                x_fc_async_task_id,
+                x_fc_invocation_type,
+                x_fc_log_type,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::disable_function_invocation`]
 
 [`Client::disable_function_invocation`]: super::Client::disable_function_invocation*/
     #[derive(Debug, Clone)]
     pub struct DisableFunctionInvocation<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         body: Result<types::builder::DisableFunctionInvocationInput, String>,
     }
     impl<'a> DisableFunctionInvocation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5054,6 +6539,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DisableFunctionInvocationInput>,
@@ -5072,6 +6558,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -5081,8 +6568,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/invoke/disable`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::DisableFunctionInvocationResponseBody>,
@@ -5145,22 +6631,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/invoke/disable`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DisableFunctionInvocationResponseBody>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DisableFunctionInvocation<'static> {
+            let Self { client, function_name, body } = self;
+            DisableFunctionInvocation {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::enable_function_invocation`]
 
 [`Client::enable_function_invocation`]: super::Client::enable_function_invocation*/
     #[derive(Debug, Clone)]
     pub struct EnableFunctionInvocation<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
     }
     impl<'a> EnableFunctionInvocation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5173,8 +6695,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/invoke/enable`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::EnableFunctionInvocationResponseBody>,
@@ -5230,24 +6751,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/invoke/enable`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EnableFunctionInvocationResponseBody>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> EnableFunctionInvocation<'static> {
+            let Self { client, function_name } = self;
+            EnableFunctionInvocation {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_provision_config`]
 
 [`Client::get_provision_config`]: super::Client::get_provision_config*/
     #[derive(Debug, Clone)]
     pub struct GetProvisionConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetProvisionConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5260,6 +6816,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5273,8 +6830,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/provision-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ProvisionConfig>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier } = self;
@@ -5329,26 +6885,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/provision-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::ProvisionConfig>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetProvisionConfig<'static> {
+            let Self { client, function_name, qualifier } = self;
+            GetProvisionConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::put_provision_config`]
 
 [`Client::put_provision_config`]: super::Client::put_provision_config*/
     #[derive(Debug, Clone)]
     pub struct PutProvisionConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::PutProvisionConfigInput, String>,
     }
     impl<'a> PutProvisionConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5361,6 +6950,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5374,6 +6964,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PutProvisionConfigInput>,
@@ -5391,6 +6982,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -5400,8 +6992,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/provision-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ProvisionConfig>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier, body } = self;
@@ -5463,24 +7054,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/provision-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::ProvisionConfig>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PutProvisionConfig<'static> {
+            let Self { client, function_name, qualifier, body } = self;
+            PutProvisionConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_provision_config`]
 
 [`Client::delete_provision_config`]: super::Client::delete_provision_config*/
     #[derive(Debug, Clone)]
     pub struct DeleteProvisionConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteProvisionConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5493,6 +7118,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5506,8 +7132,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/provision-config`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
@@ -5560,24 +7185,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/provision-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteProvisionConfig<'static> {
+            let Self { client, function_name, qualifier } = self;
+            DeleteProvisionConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_scaling_config`]
 
 [`Client::get_scaling_config`]: super::Client::get_scaling_config*/
     #[derive(Debug, Clone)]
     pub struct GetScalingConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetScalingConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5590,6 +7248,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5603,8 +7262,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/scaling-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ScalingConfigStatus>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier } = self;
@@ -5659,26 +7317,62 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/scaling-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ScalingConfigStatus>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetScalingConfig<'static> {
+            let Self { client, function_name, qualifier } = self;
+            GetScalingConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::put_scaling_config`]
 
 [`Client::put_scaling_config`]: super::Client::put_scaling_config*/
     #[derive(Debug, Clone)]
     pub struct PutScalingConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::PutScalingConfigInput, String>,
     }
     impl<'a> PutScalingConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5691,6 +7385,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5704,6 +7399,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PutScalingConfigInput>,
@@ -5721,6 +7417,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -5730,8 +7427,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/scaling-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ScalingConfigStatus>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier, body } = self;
@@ -5792,24 +7488,61 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/scaling-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ScalingConfigStatus>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PutScalingConfig<'static> {
+            let Self { client, function_name, qualifier, body } = self;
+            PutScalingConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_scaling_config`]
 
 [`Client::delete_scaling_config`]: super::Client::delete_scaling_config*/
     #[derive(Debug, Clone)]
     pub struct DeleteScalingConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteScalingConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5822,6 +7555,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5835,8 +7569,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/scaling-config`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
@@ -5889,13 +7622,44 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/scaling-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteScalingConfig<'static> {
+            let Self { client, function_name, qualifier } = self;
+            DeleteScalingConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_sessions`]
 
 [`Client::list_sessions`]: super::Client::list_sessions*/
     #[derive(Debug, Clone)]
     pub struct ListSessions<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
@@ -5904,9 +7668,10 @@ pub mod builder {
         session_status: Result<Option<fc_models::SessionStatus>, String>,
     }
     impl<'a> ListSessions<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 limit: Ok(None),
                 next_token: Ok(None),
@@ -5915,6 +7680,7 @@ pub mod builder {
                 session_status: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5927,6 +7693,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of sessions per page (1 to 100, default 20).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -5937,6 +7704,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5950,6 +7718,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5963,6 +7732,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return the session with this ID.
         pub fn session_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5976,6 +7746,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return sessions in this state (both when omitted).
         pub fn session_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::SessionStatus>,
@@ -5989,8 +7760,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/sessions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListSessionsOutput>, Error<types::ErrorBody>> {
             let Self {
@@ -6063,26 +7833,74 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/sessions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListSessionsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListSessions<'static> {
+            let Self {
+                client,
+                function_name,
+                limit,
+                next_token,
+                qualifier,
+                session_id,
+                session_status,
+            } = self;
+            ListSessions {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                limit,
+                next_token,
+                qualifier,
+                session_id,
+                session_status,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_session`]
 
 [`Client::create_session`]: super::Client::create_session*/
     #[derive(Debug, Clone)]
     pub struct CreateSession<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CreateSessionInput, String>,
     }
     impl<'a> CreateSession<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6095,6 +7913,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6108,6 +7927,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateSessionInput>,
@@ -6123,6 +7943,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -6132,8 +7953,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/sessions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Session>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier, body } = self;
@@ -6194,26 +8014,60 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/sessions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Session>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateSession<'static> {
+            let Self { client, function_name, qualifier, body } = self;
+            CreateSession {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_session`]
 
 [`Client::get_session`]: super::Client::get_session*/
     #[derive(Debug, Clone)]
     pub struct GetSession<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         session_id: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetSession<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 session_id: Err("session_id was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6226,6 +8080,7 @@ pub mod builder {
                 });
             self
         }
+        ///Session ID.
         pub fn session_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6238,6 +8093,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6251,8 +8107,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Session>, Error<types::ErrorBody>> {
             let Self { client, function_name, session_id, qualifier } = self;
@@ -6308,28 +8163,62 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Session>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetSession<'static> {
+            let Self { client, function_name, session_id, qualifier } = self;
+            GetSession {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                session_id,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::update_session`]
 
 [`Client::update_session`]: super::Client::update_session*/
     #[derive(Debug, Clone)]
     pub struct UpdateSession<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         session_id: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::UpdateSessionInput, String>,
     }
     impl<'a> UpdateSession<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 session_id: Err("session_id was not initialized".to_string()),
                 qualifier: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6342,6 +8231,7 @@ pub mod builder {
                 });
             self
         }
+        ///Session ID.
         pub fn session_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6354,6 +8244,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6367,6 +8258,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateSessionInput>,
@@ -6382,6 +8274,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -6391,8 +8284,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Session>, Error<types::ErrorBody>> {
             let Self { client, function_name, session_id, qualifier, body } = self;
@@ -6454,26 +8346,61 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Session>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UpdateSession<'static> {
+            let Self { client, function_name, session_id, qualifier, body } = self;
+            UpdateSession {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                session_id,
+                qualifier,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_session`]
 
 [`Client::delete_session`]: super::Client::delete_session*/
     #[derive(Debug, Clone)]
     pub struct DeleteSession<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         session_id: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteSession<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 session_id: Err("session_id was not initialized".to_string()),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6486,6 +8413,7 @@ pub mod builder {
                 });
             self
         }
+        ///Session ID.
         pub fn session_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6498,6 +8426,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6511,8 +8440,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name, session_id, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
@@ -6566,28 +8494,62 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteSession<'static> {
+            let Self { client, function_name, session_id, qualifier } = self;
+            DeleteSession {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                session_id,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::pause_session`]
 
 [`Client::pause_session`]: super::Client::pause_session*/
     #[derive(Debug, Clone)]
     pub struct PauseSession<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         session_id: Result<::std::string::String, String>,
         file_system_only: Result<Option<::std::string::String>, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> PauseSession<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 session_id: Err("session_id was not initialized".to_string()),
                 file_system_only: Ok(None),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6600,6 +8562,7 @@ pub mod builder {
                 });
             self
         }
+        ///Session ID.
         pub fn session_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6612,6 +8575,7 @@ pub mod builder {
                 });
             self
         }
+        ///Pause only the file system side of the session ("true"/"false"; typed as a string by the official SDK).
         pub fn file_system_only<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6625,6 +8589,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6638,8 +8603,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}/pause`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Session>, Error<types::ErrorBody>> {
             let Self {
@@ -6709,28 +8673,69 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}/pause`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Session>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PauseSession<'static> {
+            let Self {
+                client,
+                function_name,
+                session_id,
+                file_system_only,
+                qualifier,
+            } = self;
+            PauseSession {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                session_id,
+                file_system_only,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::resume_session`]
 
 [`Client::resume_session`]: super::Client::resume_session*/
     #[derive(Debug, Clone)]
     pub struct ResumeSession<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         session_id: Result<::std::string::String, String>,
         file_system_only: Result<Option<bool>, String>,
         qualifier: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ResumeSession<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 session_id: Err("session_id was not initialized".to_string()),
                 file_system_only: Ok(None),
                 qualifier: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6743,6 +8748,7 @@ pub mod builder {
                 });
             self
         }
+        ///Session ID.
         pub fn session_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6755,6 +8761,7 @@ pub mod builder {
                 });
             self
         }
+        ///Resume only the file system side of the session.
         pub fn file_system_only<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -6767,6 +8774,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6780,8 +8788,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}/resume`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Session>, Error<types::ErrorBody>> {
             let Self {
@@ -6851,26 +8858,67 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/sessions/{sessionId}/resume`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Session>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ResumeSession<'static> {
+            let Self {
+                client,
+                function_name,
+                session_id,
+                file_system_only,
+                qualifier,
+            } = self;
+            ResumeSession {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                session_id,
+                file_system_only,
+                qualifier,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_snapshot`]
 
 [`Client::create_snapshot`]: super::Client::create_snapshot*/
     #[derive(Debug, Clone)]
     pub struct CreateSnapshot<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CreateSnapshotInput, String>,
     }
     impl<'a> CreateSnapshot<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6883,6 +8931,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6896,6 +8945,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateSnapshotInput>,
@@ -6911,6 +8961,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -6920,8 +8971,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/snapshots`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Snapshot>, Error<types::ErrorBody>> {
             let Self { client, function_name, qualifier, body } = self;
@@ -6982,24 +9032,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/snapshots`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Snapshot>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateSnapshot<'static> {
+            let Self { client, function_name, qualifier, body } = self;
+            CreateSnapshot {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                qualifier,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_snapshot`]
 
 [`Client::get_snapshot`]: super::Client::get_snapshot*/
     #[derive(Debug, Clone)]
     pub struct GetSnapshot<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         snapshot_id: Result<::std::string::String, String>,
     }
     impl<'a> GetSnapshot<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 snapshot_id: Err("snapshot_id was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7012,6 +9096,7 @@ pub mod builder {
                 });
             self
         }
+        ///Snapshot ID.
         pub fn snapshot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7024,8 +9109,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/snapshots/{snapshotId}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Snapshot>, Error<types::ErrorBody>> {
             let Self { client, function_name, snapshot_id } = self;
@@ -7079,24 +9163,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/snapshots/{snapshotId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Snapshot>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetSnapshot<'static> {
+            let Self { client, function_name, snapshot_id } = self;
+            GetSnapshot {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                snapshot_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_snapshot`]
 
 [`Client::delete_snapshot`]: super::Client::delete_snapshot*/
     #[derive(Debug, Clone)]
     pub struct DeleteSnapshot<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         snapshot_id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSnapshot<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 snapshot_id: Err("snapshot_id was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7109,6 +9226,7 @@ pub mod builder {
                 });
             self
         }
+        ///Snapshot ID.
         pub fn snapshot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7121,8 +9239,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/snapshots/{snapshotId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name, snapshot_id } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let snapshot_id = snapshot_id.map_err(Error::InvalidRequest)?;
@@ -7174,28 +9291,61 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/snapshots/{snapshotId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteSnapshot<'static> {
+            let Self { client, function_name, snapshot_id } = self;
+            DeleteSnapshot {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                snapshot_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_triggers`]
 
 [`Client::list_triggers`]: super::Client::list_triggers*/
     #[derive(Debug, Clone)]
     pub struct ListTriggers<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         prefix: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTriggers<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 limit: Ok(None),
                 next_token: Ok(None),
                 prefix: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7208,6 +9358,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -7218,6 +9369,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7231,6 +9383,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7244,8 +9397,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/triggers`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListTriggersOutput>, Error<types::ErrorBody>> {
             let Self { client, function_name, limit, next_token, prefix } = self;
@@ -7304,24 +9456,62 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/triggers`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListTriggersOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListTriggers<'static> {
+            let Self { client, function_name, limit, next_token, prefix } = self;
+            ListTriggers {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                limit,
+                next_token,
+                prefix,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_trigger`]
 
 [`Client::create_trigger`]: super::Client::create_trigger*/
     #[derive(Debug, Clone)]
     pub struct CreateTrigger<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         body: Result<types::builder::CreateTriggerInput, String>,
     }
     impl<'a> CreateTrigger<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7334,6 +9524,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateTriggerInput>,
@@ -7349,6 +9540,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -7358,8 +9550,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/triggers`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Trigger>, Error<types::ErrorBody>> {
             let Self { client, function_name, body } = self;
@@ -7418,24 +9609,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/triggers`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Trigger>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateTrigger<'static> {
+            let Self { client, function_name, body } = self;
+            CreateTrigger {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_trigger`]
 
 [`Client::get_trigger`]: super::Client::get_trigger*/
     #[derive(Debug, Clone)]
     pub struct GetTrigger<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         trigger_name: Result<::std::string::String, String>,
     }
     impl<'a> GetTrigger<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 trigger_name: Err("trigger_name was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7448,6 +9672,7 @@ pub mod builder {
                 });
             self
         }
+        ///Trigger name.
         pub fn trigger_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7460,8 +9685,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Trigger>, Error<types::ErrorBody>> {
             let Self { client, function_name, trigger_name } = self;
@@ -7515,26 +9739,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Trigger>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetTrigger<'static> {
+            let Self { client, function_name, trigger_name } = self;
+            GetTrigger {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                trigger_name,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::update_trigger`]
 
 [`Client::update_trigger`]: super::Client::update_trigger*/
     #[derive(Debug, Clone)]
     pub struct UpdateTrigger<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         trigger_name: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateTriggerInput, String>,
     }
     impl<'a> UpdateTrigger<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 trigger_name: Err("trigger_name was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7547,6 +9804,7 @@ pub mod builder {
                 });
             self
         }
+        ///Trigger name.
         pub fn trigger_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7559,6 +9817,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateTriggerInput>,
@@ -7574,6 +9833,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -7583,8 +9843,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Trigger>, Error<types::ErrorBody>> {
             let Self { client, function_name, trigger_name, body } = self;
@@ -7644,24 +9903,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Trigger>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UpdateTrigger<'static> {
+            let Self { client, function_name, trigger_name, body } = self;
+            UpdateTrigger {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                trigger_name,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_trigger`]
 
 [`Client::delete_trigger`]: super::Client::delete_trigger*/
     #[derive(Debug, Clone)]
     pub struct DeleteTrigger<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         trigger_name: Result<::std::string::String, String>,
     }
     impl<'a> DeleteTrigger<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 trigger_name: Err("trigger_name was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7674,6 +9967,7 @@ pub mod builder {
                 });
             self
         }
+        ///Trigger name.
         pub fn trigger_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7686,8 +9980,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name, trigger_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let trigger_name = trigger_name.map_err(Error::InvalidRequest)?;
@@ -7739,28 +10032,61 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/triggers/{triggerName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteTrigger<'static> {
+            let Self { client, function_name, trigger_name } = self;
+            DeleteTrigger {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                trigger_name,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_function_versions`]
 
 [`Client::list_function_versions`]: super::Client::list_function_versions*/
     #[derive(Debug, Clone)]
     pub struct ListFunctionVersions<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         direction: Result<Option<fc_models::QualifierDirection>, String>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListFunctionVersions<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 direction: Ok(None),
                 limit: Ok(None),
                 next_token: Ok(None),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7773,6 +10099,7 @@ pub mod builder {
                 });
             self
         }
+        ///Listing order of versions.
         pub fn direction<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::QualifierDirection>,
@@ -7786,6 +10113,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -7796,6 +10124,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7809,8 +10138,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/versions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListVersionsOutput>, Error<types::ErrorBody>> {
             let Self { client, function_name, direction, limit, next_token } = self;
@@ -7869,24 +10197,62 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/versions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListVersionsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListFunctionVersions<'static> {
+            let Self { client, function_name, direction, limit, next_token } = self;
+            ListFunctionVersions {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                direction,
+                limit,
+                next_token,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::publish_function_version`]
 
 [`Client::publish_function_version`]: super::Client::publish_function_version*/
     #[derive(Debug, Clone)]
     pub struct PublishFunctionVersion<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         body: Result<types::builder::PublishVersionInput, String>,
     }
     impl<'a> PublishFunctionVersion<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7899,6 +10265,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PublishVersionInput>,
@@ -7914,6 +10281,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -7923,8 +10291,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/versions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Version>, Error<types::ErrorBody>> {
             let Self { client, function_name, body } = self;
@@ -7983,24 +10350,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/versions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Version>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PublishFunctionVersion<'static> {
+            let Self { client, function_name, body } = self;
+            PublishFunctionVersion {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_function_version`]
 
 [`Client::delete_function_version`]: super::Client::delete_function_version*/
     #[derive(Debug, Clone)]
     pub struct DeleteFunctionVersion<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         version_id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteFunctionVersion<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 version_id: Err("version_id was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8013,6 +10413,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function version ID.
         pub fn version_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8025,8 +10426,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/versions/{versionId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name, version_id } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let version_id = version_id.map_err(Error::InvalidRequest)?;
@@ -8078,22 +10478,55 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/versions/{versionId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteFunctionVersion<'static> {
+            let Self { client, function_name, version_id } = self;
+            DeleteFunctionVersion {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                version_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_vpc_bindings`]
 
 [`Client::list_vpc_bindings`]: super::Client::list_vpc_bindings*/
     #[derive(Debug, Clone)]
     pub struct ListVpcBindings<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
     }
     impl<'a> ListVpcBindings<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8106,8 +10539,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/vpc-bindings`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListVpcBindingsOutput>,
@@ -8163,24 +10595,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/functions/{functionName}/vpc-bindings`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListVpcBindingsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListVpcBindings<'static> {
+            let Self { client, function_name } = self;
+            ListVpcBindings {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_vpc_binding`]
 
 [`Client::create_vpc_binding`]: super::Client::create_vpc_binding*/
     #[derive(Debug, Clone)]
     pub struct CreateVpcBinding<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         body: Result<types::builder::CreateVpcBindingInput, String>,
     }
     impl<'a> CreateVpcBinding<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8193,6 +10660,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateVpcBindingInput>,
@@ -8210,6 +10678,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8219,8 +10688,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/vpc-bindings`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name, body } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let body = body
@@ -8277,24 +10745,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/functions/{functionName}/vpc-bindings`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateVpcBinding<'static> {
+            let Self { client, function_name, body } = self;
+            CreateVpcBinding {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_vpc_binding`]
 
 [`Client::delete_vpc_binding`]: super::Client::delete_vpc_binding*/
     #[derive(Debug, Clone)]
     pub struct DeleteVpcBinding<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<::std::string::String, String>,
         vpc_id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteVpcBinding<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Err("function_name was not initialized".to_string()),
                 vpc_id: Err("vpc_id was not initialized".to_string()),
             }
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8307,6 +10808,7 @@ pub mod builder {
                 });
             self
         }
+        ///VPC ID.
         pub fn vpc_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8319,8 +10821,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/vpc-bindings/{vpcId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name, vpc_id } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let vpc_id = vpc_id.map_err(Error::InvalidRequest)?;
@@ -8373,22 +10874,55 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/functions/{functionName}/vpc-bindings/{vpcId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteVpcBinding<'static> {
+            let Self { client, function_name, vpc_id } = self;
+            DeleteVpcBinding {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                vpc_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_layer_version_by_arn`]
 
 [`Client::get_layer_version_by_arn`]: super::Client::get_layer_version_by_arn*/
     #[derive(Debug, Clone)]
     pub struct GetLayerVersionByArn<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         arn: Result<::std::string::String, String>,
     }
     impl<'a> GetLayerVersionByArn<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 arn: Err("arn was not initialized".to_string()),
             }
         }
+        ///Layer version ARN (acs:fc:{region}:{uid}:layers/{name}/versions/{n}), percent-encoded as one segment.
         pub fn arn<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8401,8 +10935,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/layerarn/{arn}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Layer>, Error<types::ErrorBody>> {
             let Self { client, arn } = self;
@@ -8455,13 +10988,43 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/layerarn/{arn}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Layer>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetLayerVersionByArn<'static> {
+            let Self { client, arn } = self;
+            GetLayerVersionByArn {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                arn,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_layers`]
 
 [`Client::list_layers`]: super::Client::list_layers*/
     #[derive(Debug, Clone)]
     pub struct ListLayers<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         official: Result<Option<::std::string::String>, String>,
@@ -8469,9 +11032,10 @@ pub mod builder {
         public: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListLayers<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 limit: Ok(None),
                 next_token: Ok(None),
                 official: Ok(None),
@@ -8479,6 +11043,7 @@ pub mod builder {
                 public: Ok(None),
             }
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -8489,6 +11054,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8502,6 +11068,7 @@ pub mod builder {
                 });
             self
         }
+        ///"true" to list only official layers.
         pub fn official<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8515,6 +11082,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8528,6 +11096,7 @@ pub mod builder {
                 });
             self
         }
+        ///"true" to list only public layers.
         pub fn public<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8541,8 +11110,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/layers`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListLayersOutput>, Error<types::ErrorBody>> {
             let Self { client, limit, next_token, official, prefix, public } = self;
@@ -8601,26 +11169,65 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/layers`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListLayersOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListLayers<'static> {
+            let Self { client, limit, next_token, official, prefix, public } = self;
+            ListLayers {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                limit,
+                next_token,
+                official,
+                prefix,
+                public,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::put_layer_acl`]
 
 [`Client::put_layer_acl`]: super::Client::put_layer_acl*/
     #[derive(Debug, Clone)]
     pub struct PutLayerAcl<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         layer_name: Result<::std::string::String, String>,
         acl: Result<Option<fc_models::LayerAcl>, String>,
         public: Result<Option<::std::string::String>, String>,
     }
     impl<'a> PutLayerAcl<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 layer_name: Err("layer_name was not initialized".to_string()),
                 acl: Ok(None),
                 public: Ok(None),
             }
         }
+        ///Layer name.
         pub fn layer_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8633,6 +11240,7 @@ pub mod builder {
                 });
             self
         }
+        ///Visibility: "1" public, "0" private.
         pub fn acl<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::LayerAcl>,
@@ -8645,6 +11253,7 @@ pub mod builder {
                 });
             self
         }
+        ///"true" to make the layer public, "false" to make it private.
         pub fn public<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8658,8 +11267,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/layers/{layerName}/acl`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, layer_name, acl, public } = self;
             let layer_name = layer_name.map_err(Error::InvalidRequest)?;
             let acl = acl.map_err(Error::InvalidRequest)?;
@@ -8714,26 +11322,60 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/layers/{layerName}/acl`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PutLayerAcl<'static> {
+            let Self { client, layer_name, acl, public } = self;
+            PutLayerAcl {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                layer_name,
+                acl,
+                public,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_layer_versions`]
 
 [`Client::list_layer_versions`]: super::Client::list_layer_versions*/
     #[derive(Debug, Clone)]
     pub struct ListLayerVersions<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         layer_name: Result<::std::string::String, String>,
         limit: Result<Option<i32>, String>,
         start_version: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListLayerVersions<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 layer_name: Err("layer_name was not initialized".to_string()),
                 limit: Ok(None),
                 start_version: Ok(None),
             }
         }
+        ///Layer name.
         pub fn layer_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8746,6 +11388,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -8756,6 +11399,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///First layer version to return (from the previous page's nextVersion).
         pub fn start_version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8769,8 +11413,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/layers/{layerName}/versions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListLayerVersionOutput>,
@@ -8832,24 +11475,61 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/layers/{layerName}/versions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListLayerVersionOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListLayerVersions<'static> {
+            let Self { client, layer_name, limit, start_version } = self;
+            ListLayerVersions {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                layer_name,
+                limit,
+                start_version,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_layer_version`]
 
 [`Client::create_layer_version`]: super::Client::create_layer_version*/
     #[derive(Debug, Clone)]
     pub struct CreateLayerVersion<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         layer_name: Result<::std::string::String, String>,
         body: Result<types::builder::CreateLayerVersionInput, String>,
     }
     impl<'a> CreateLayerVersion<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 layer_name: Err("layer_name was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Layer name.
         pub fn layer_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8862,6 +11542,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateLayerVersionInput>,
@@ -8879,6 +11560,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8888,8 +11570,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/layers/{layerName}/versions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Layer>, Error<types::ErrorBody>> {
             let Self { client, layer_name, body } = self;
@@ -8949,24 +11630,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/layers/{layerName}/versions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Layer>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateLayerVersion<'static> {
+            let Self { client, layer_name, body } = self;
+            CreateLayerVersion {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                layer_name,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_layer_version`]
 
 [`Client::get_layer_version`]: super::Client::get_layer_version*/
     #[derive(Debug, Clone)]
     pub struct GetLayerVersion<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         layer_name: Result<::std::string::String, String>,
         version: Result<::std::string::String, String>,
     }
     impl<'a> GetLayerVersion<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 layer_name: Err("layer_name was not initialized".to_string()),
                 version: Err("version was not initialized".to_string()),
             }
         }
+        ///Layer name.
         pub fn layer_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8979,6 +11693,7 @@ pub mod builder {
                 });
             self
         }
+        ///Layer version number.
         pub fn version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8991,8 +11706,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/layers/{layerName}/versions/{version}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Layer>, Error<types::ErrorBody>> {
             let Self { client, layer_name, version } = self;
@@ -9046,24 +11760,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/layers/{layerName}/versions/{version}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Layer>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetLayerVersion<'static> {
+            let Self { client, layer_name, version } = self;
+            GetLayerVersion {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                layer_name,
+                version,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_layer_version`]
 
 [`Client::delete_layer_version`]: super::Client::delete_layer_version*/
     #[derive(Debug, Clone)]
     pub struct DeleteLayerVersion<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         layer_name: Result<::std::string::String, String>,
         version: Result<::std::string::String, String>,
     }
     impl<'a> DeleteLayerVersion<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 layer_name: Err("layer_name was not initialized".to_string()),
                 version: Err("version was not initialized".to_string()),
             }
         }
+        ///Layer name.
         pub fn layer_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9076,6 +11823,7 @@ pub mod builder {
                 });
             self
         }
+        ///Layer version number.
         pub fn version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9088,8 +11836,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/layers/{layerName}/versions/{version}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, layer_name, version } = self;
             let layer_name = layer_name.map_err(Error::InvalidRequest)?;
             let version = version.map_err(Error::InvalidRequest)?;
@@ -9141,26 +11888,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2023-03-30/layers/{layerName}/versions/{version}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteLayerVersion<'static> {
+            let Self { client, layer_name, version } = self;
+            DeleteLayerVersion {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                layer_name,
+                version,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_provision_configs`]
 
 [`Client::list_provision_configs`]: super::Client::list_provision_configs*/
     #[derive(Debug, Clone)]
     pub struct ListProvisionConfigs<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListProvisionConfigs<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Ok(None),
                 limit: Ok(None),
                 next_token: Ok(None),
             }
         }
+        ///Only return the configs of this function.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9174,6 +11954,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -9184,6 +11965,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9197,8 +11979,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/provision-configs`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListProvisionConfigsOutput>,
@@ -9258,22 +12039,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/provision-configs`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListProvisionConfigsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListProvisionConfigs<'static> {
+            let Self { client, function_name, limit, next_token } = self;
+            ListProvisionConfigs {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                limit,
+                next_token,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::describe_regions`]
 
 [`Client::describe_regions`]: super::Client::describe_regions*/
     #[derive(Debug, Clone)]
     pub struct DescribeRegions<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         accept_language: Result<Option<fc_models::AcceptLanguage>, String>,
     }
     impl<'a> DescribeRegions<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 accept_language: Ok(None),
             }
         }
+        ///Language of the returned region names.
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::AcceptLanguage>,
@@ -9287,8 +12105,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/regions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::DescribeRegionsOutput>,
@@ -9347,22 +12164,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/regions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DescribeRegionsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DescribeRegions<'static> {
+            let Self { client, accept_language } = self;
+            DescribeRegions {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                accept_language,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::change_resource_group`]
 
 [`Client::change_resource_group`]: super::Client::change_resource_group*/
     #[derive(Debug, Clone)]
     pub struct ChangeResourceGroup<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         body: Result<types::builder::ChangeResourceGroupInput, String>,
     }
     impl<'a> ChangeResourceGroup<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ChangeResourceGroupInput>,
@@ -9380,6 +12232,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9389,8 +12242,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2023-03-30/resource-groups`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ChangeResourceGroupOutput>,
@@ -9449,26 +12301,61 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2023-03-30/resource-groups`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ChangeResourceGroupOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ChangeResourceGroup<'static> {
+            let Self { client, body } = self;
+            ChangeResourceGroup {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_scaling_configs`]
 
 [`Client::list_scaling_configs`]: super::Client::list_scaling_configs*/
     #[derive(Debug, Clone)]
     pub struct ListScalingConfigs<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListScalingConfigs<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Ok(None),
                 limit: Ok(None),
                 next_token: Ok(None),
             }
         }
+        ///Only return the configs of this function.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9482,6 +12369,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -9492,6 +12380,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9505,8 +12394,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/scaling-configs`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListScalingConfigsOutput>,
@@ -9566,13 +12454,48 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/scaling-configs`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListScalingConfigsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListScalingConfigs<'static> {
+            let Self { client, function_name, limit, next_token } = self;
+            ListScalingConfigs {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                limit,
+                next_token,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_snapshots`]
 
 [`Client::list_snapshots`]: super::Client::list_snapshots*/
     #[derive(Debug, Clone)]
     pub struct ListSnapshots<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         function_name: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i64>, String>,
         next_token: Result<Option<::std::string::String>, String>,
@@ -9580,9 +12503,10 @@ pub mod builder {
         session_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListSnapshots<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 function_name: Ok(None),
                 limit: Ok(None),
                 next_token: Ok(None),
@@ -9590,6 +12514,7 @@ pub mod builder {
                 session_id: Ok(None),
             }
         }
+        ///Only return snapshots of this function.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9603,6 +12528,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of snapshots per page (1 to 100, default 20).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -9613,6 +12539,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's nextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9626,6 +12553,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return snapshots taken for this version or alias.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9639,6 +12567,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return snapshots taken from this session.
         pub fn session_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9652,8 +12581,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/snapshots`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListSnapshotsOutput>, Error<types::ErrorBody>> {
             let Self {
@@ -9721,13 +12649,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/snapshots`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListSnapshotsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListSnapshots<'static> {
+            let Self {
+                client,
+                function_name,
+                limit,
+                next_token,
+                qualifier,
+                session_id,
+            } = self;
+            ListSnapshots {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                function_name,
+                limit,
+                next_token,
+                qualifier,
+                session_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_tag_resources`]
 
 [`Client::list_tag_resources`]: super::Client::list_tag_resources*/
     #[derive(Debug, Clone)]
     pub struct ListTagResources<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         resource_id: Result<
@@ -9741,9 +12713,10 @@ pub mod builder {
         >,
     }
     impl<'a> ListTagResources<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 limit: Ok(None),
                 next_token: Ok(None),
                 resource_id: Ok(None),
@@ -9751,6 +12724,7 @@ pub mod builder {
                 tag: Ok(None),
             }
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -9761,6 +12735,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page's NextToken.
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9774,6 +12749,7 @@ pub mod builder {
                 });
             self
         }
+        ///JSON array of resource IDs (function ARNs).
         pub fn resource_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::JsonQuery<::std::vec::Vec<String>>>,
@@ -9787,6 +12763,7 @@ pub mod builder {
                 });
             self
         }
+        ///Resource type, e.g. ALIYUN::FC::FUNCTION (or "function").
         pub fn resource_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9799,6 +12776,7 @@ pub mod builder {
                 });
             self
         }
+        ///JSON array of tags (at most 20) the resources must carry.
         pub fn tag<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -9814,8 +12792,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2023-03-30/tags-v2`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListTagResourcesOutput>,
@@ -9879,22 +12856,61 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2023-03-30/tags-v2`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListTagResourcesOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListTagResources<'static> {
+            let Self { client, limit, next_token, resource_id, resource_type, tag } = self;
+            ListTagResources {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                limit,
+                next_token,
+                resource_id,
+                resource_type,
+                tag,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::tag_resources`]
 
 [`Client::tag_resources`]: super::Client::tag_resources*/
     #[derive(Debug, Clone)]
     pub struct TagResources<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         body: Result<types::builder::TagResourcesInput, String>,
     }
     impl<'a> TagResources<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TagResourcesInput>,
@@ -9910,6 +12926,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9919,8 +12936,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2023-03-30/tags-v2`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -9973,28 +12989,60 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2023-03-30/tags-v2`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> TagResources<'static> {
+            let Self { client, body } = self;
+            TagResources {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::untag_resources`]
 
 [`Client::untag_resources`]: super::Client::untag_resources*/
     #[derive(Debug, Clone)]
     pub struct UntagResources<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         all: Result<Option<bool>, String>,
         resource_id: Result<fc_models::JsonQuery<::std::vec::Vec<String>>, String>,
         resource_type: Result<::std::string::String, String>,
         tag_key: Result<Option<fc_models::JsonQuery<::std::vec::Vec<String>>>, String>,
     }
     impl<'a> UntagResources<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 all: Ok(None),
                 resource_id: Err("resource_id was not initialized".to_string()),
                 resource_type: Err("resource_type was not initialized".to_string()),
                 tag_key: Ok(None),
             }
         }
+        ///Remove all tags of the resources (when TagKey is empty).
         pub fn all<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -10005,6 +13053,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for all failed".to_string());
             self
         }
+        ///JSON array of resource IDs (function ARNs).
         pub fn resource_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::JsonQuery<::std::vec::Vec<String>>>,
@@ -10017,6 +13066,7 @@ pub mod builder {
                 });
             self
         }
+        ///Resource type, e.g. ALIYUN::FC::FUNCTION (or "function").
         pub fn resource_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10029,6 +13079,7 @@ pub mod builder {
                 });
             self
         }
+        ///JSON array of tag keys to remove.
         pub fn tag_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::JsonQuery<::std::vec::Vec<String>>>,
@@ -10042,8 +13093,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2023-03-30/tags-v2`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, all, resource_id, resource_type, tag_key } = self;
             let all = all.map_err(Error::InvalidRequest)?;
             let resource_id = resource_id.map_err(Error::InvalidRequest)?;
@@ -10099,6 +13149,39 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/2023-03-30/tags-v2`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UntagResources<'static> {
+            let Self { client, all, resource_id, resource_type, tag_key } = self;
+            UntagResources {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                all,
+                resource_id,
+                resource_type,
+                tag_key,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
         }
     }
 }

@@ -22,8 +22,8 @@
 //! | waiting for a function to become Active or finish an update | [`Client::wait_until_function_active`], [`Client::wait_until_update_done`], [`waiter`] |
 //!
 //! Every operation is a method returning a builder; required inputs are checked when the request
-//! is sent. `send()` returns a [`ResponseValue`] (the body plus status and headers) or a
-//! [`SendError`], which `?` turns into [`Error`]:
+//! is sent. `send()` returns a [`ResponseValue`] (the body plus status and headers) or an
+//! [`Error`]:
 //!
 //! ```no_run
 //! use fc_client::Client;
@@ -42,7 +42,8 @@
 //! }
 //!
 //! match client.get_function().function_name("missing").send().await {
-//!     Err(e) => println!("{}", fc_client::Error::from(e)), // FunctionNotFound: ... (status 404, request id ...)
+//!     Err(e) if e.is_not_found() => println!("{e}"), // FunctionNotFound: ... (status 404, request id ...)
+//!     Err(e) => return Err(e),
 //!     Ok(found) => println!("{:?}", found.state),
 //! }
 //! # Ok(())
@@ -73,13 +74,12 @@ pub mod timestamp;
 mod validation;
 pub mod waiter;
 
-pub use client::{ClientBuilder, ClientConfig, ConfigError, Timeouts, install_crypto_provider};
+pub use client::{
+    ClientBuilder, ClientConfig, ConfigError, RequestOverrides, Timeouts, install_crypto_provider,
+};
 pub use error::{Error, ErrorKind, REQUEST_ID_HEADER};
 pub use fc_models::ErrorCode;
 pub use generated::*;
 pub use invoke::{FunctionError, FunctionErrorType, Invoke, InvokeBody, InvokeError, InvokeOutput};
 pub use retry::RetryPolicy;
 pub use waiter::{FunctionWaiter, Observed, WaitError, WaitGoal};
-
-/// The error type of a generated builder's `send()`; `?` converts it into [`Error`].
-pub type SendError = progenitor_client::Error<fc_models::ErrorBody>;

@@ -171,14 +171,12 @@ async fn fc2_error_bodies_become_typed_errors() {
         .with_header("x-fc-request-id", "req-404"),
     )
     .await;
-    let error = fc_client::Error::from(
-        fc2_client(&server)
-            .get_service()
-            .service_name("svc")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = fc2_client(&server)
+        .get_service()
+        .service_name("svc")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), Some(&ErrorCode::ServiceNotFound));
     assert_eq!(ErrorCode::ServiceNotFound.status(), 404);
     assert_eq!(error.message(), "service 'svc' does not exist");

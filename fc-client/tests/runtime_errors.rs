@@ -43,7 +43,6 @@ async fn failed_get(client: Client) -> fc_client::Error {
         .send()
         .await
         .unwrap_err()
-        .into()
 }
 
 #[tokio::test]

@@ -311,7 +311,7 @@ async fn lower_case_error_spellings_are_understood() {
 async fn a_missing_required_input_is_an_invalid_request_error() {
     let server = TestServer::always(Reply::json(200, &function_json())).await;
     let client = client(&server, RetryPolicy::disabled());
-    let error: Error = client.get_function().send().await.unwrap_err().into();
+    let error: Error = client.get_function().send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
     assert!(error.message().contains("function_name"), "{error}");
     assert!(server.captured().is_empty(), "nothing was sent");
@@ -321,13 +321,7 @@ async fn a_missing_required_input_is_an_invalid_request_error() {
 async fn inputs_outside_the_documented_limits_are_refused_before_sending() {
     let server = TestServer::always(Reply::json(200, &json!({}))).await;
     let client = client(&server, RetryPolicy::disabled());
-    let error: Error = client
-        .list_functions()
-        .limit(500)
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let error: Error = client.list_functions().limit(500).send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
     assert_eq!(
         error.message(),

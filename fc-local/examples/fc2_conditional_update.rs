@@ -25,8 +25,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     fc2.create_service()
         .body(CreateServiceInput::builder().service_name("demoService"))
         .send()
-        .await
-        .map_err(fc_client::Error::from)?;
+        .await?;
     let source = "def handler(event, context):\n    return 'hello from FC 2.0'\n";
     let package = CodePackage::from_entries([ZipEntry::file("index.py", source.into(), 0o644)])?;
     let code: Code = Code::builder()
@@ -43,8 +42,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 .code(code),
         )
         .send()
-        .await
-        .map_err(fc_client::Error::from)?;
+        .await?;
 
     // GetFunction answers the function and its ETag.
     let read = fc2
@@ -52,8 +50,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .service_name("demoService")
         .function_name("demoFunction")
         .send()
-        .await
-        .map_err(fc_client::Error::from)?;
+        .await?;
     let etag = read.etag().ok_or("GetFunction sent no ETag")?;
     println!(
         "GetFunction: memorySize {:?}, ETag {etag}",
@@ -68,8 +65,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .if_match(etag.clone())
         .body(UpdateFunctionInput::builder().memory_size(256))
         .send()
-        .await
-        .map_err(fc_client::Error::from)?;
+        .await?;
     println!(
         "UpdateFunction with If-Match: memorySize {:?}, new ETag {:?}",
         updated.memory_size,
@@ -84,8 +80,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .if_match(etag)
         .body(UpdateFunctionInput::builder().memory_size(512))
         .send()
-        .await
-        .map_err(fc_client::Error::from);
+        .await;
     let refused = stale.err().ok_or("a stale If-Match was accepted")?;
     if !refused.is_precondition_failed() {
         return Err(format!("expected PreconditionFailed, got {refused}").into());
@@ -117,13 +112,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .service_name("demoService")
         .function_name("demoFunction")
         .send()
-        .await
-        .map_err(fc_client::Error::from)?;
+        .await?;
     fc2.delete_service()
         .service_name("demoService")
         .send()
-        .await
-        .map_err(fc_client::Error::from)?;
+        .await?;
     server.shutdown().await;
     Ok(())
 }

@@ -275,7 +275,7 @@ async fn clean_up(client: &Client) {
         .send()
         .await
     {
-        problems.push(fc_client::Error::from(e));
+        problems.push(e);
     }
     if let Err(e) = client
         .delete_alias()
@@ -284,7 +284,7 @@ async fn clean_up(client: &Client) {
         .send()
         .await
     {
-        problems.push(fc_client::Error::from(e));
+        problems.push(e);
     }
     if let Ok(versions) = client
         .list_function_versions()
@@ -301,7 +301,7 @@ async fn clean_up(client: &Client) {
                 .send()
                 .await
             {
-                problems.push(e.into());
+                problems.push(e);
             }
         }
     }
@@ -312,7 +312,7 @@ async fn clean_up(client: &Client) {
             .send()
             .await
         {
-            problems.push(e.into());
+            problems.push(e);
         }
     }
     let not_found = |e: &fc_client::Error| e.status() == Some(404);

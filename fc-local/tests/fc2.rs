@@ -86,14 +86,6 @@ async fn invoke(client: &fc_client::fc2::Client, service: &str, qualifier: Optio
         .expect("text")
 }
 
-/// The fc-rs error of a failed generated call.
-fn code_of<E>(error: E) -> fc_client::Error
-where
-    fc_client::Error: From<E>,
-{
-    fc_client::Error::from(error)
-}
-
 #[tokio::test]
 async fn services_and_functions_carry_etags_and_refuse_stale_writes() {
     let (server, client) = start().await;
@@ -104,10 +96,7 @@ async fn services_and_functions_carry_etags_and_refuse_stale_writes() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        code_of(again).code(),
-        Some(&ErrorCode::ServiceAlreadyExists)
-    );
+    assert_eq!(again.code(), Some(&ErrorCode::ServiceAlreadyExists));
 
     let service = client
         .get_service()
@@ -138,7 +127,6 @@ async fn services_and_functions_carry_etags_and_refuse_stale_writes() {
         .send()
         .await
         .unwrap_err();
-    let stale = code_of(stale);
     assert!(stale.is_precondition_failed(), "{stale}");
     assert_eq!(stale.status(), Some(412));
     let kept = client
@@ -190,7 +178,7 @@ async fn services_and_functions_carry_etags_and_refuse_stale_writes() {
         .send()
         .await
         .unwrap_err();
-    assert!(code_of(lost).is_precondition_failed());
+    assert!(lost.is_precondition_failed());
 
     // Two writers with the same ETag: exactly one wins.
     let current = client
@@ -227,7 +215,7 @@ async fn services_and_functions_carry_etags_and_refuse_stale_writes() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(code_of(not_empty).code(), Some(&ErrorCode::ServiceNotEmpty));
+    assert_eq!(not_empty.code(), Some(&ErrorCode::ServiceNotEmpty));
     let missing = client
         .get_function()
         .service_name("svc")
@@ -235,7 +223,6 @@ async fn services_and_functions_carry_etags_and_refuse_stale_writes() {
         .send()
         .await
         .unwrap_err();
-    let missing = code_of(missing);
     assert_eq!(missing.code(), Some(&ErrorCode::FunctionNotFound));
     assert!(missing.request_id().is_some(), "x-fc-request-id");
     client
@@ -410,7 +397,6 @@ async fn versions_and_aliases_run_the_published_code() {
         .send()
         .await
         .unwrap_err();
-    let write = code_of(write);
     assert_eq!(
         write.status(),
         Some(400),
@@ -435,7 +421,7 @@ async fn versions_and_aliases_run_the_published_code() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(code_of(in_use).status(), Some(400), "an alias points to it");
+    assert_eq!(in_use.status(), Some(400), "an alias points to it");
     server.shutdown().await;
 }
 
@@ -638,23 +624,16 @@ async fn http_triggers_serve_wsgi_functions_under_proxy_paths() {
 
     // An FC 2.0 custom domain routes to the WSGI function too.
     use fc_client::fc2::types::{CreateCustomDomainInput, PathConfig, RouteConfig};
-    let route: PathConfig = PathConfig::builder()
-        .path("/*".to_owned())
-        .service_name("web".to_owned())
-        .function_name("open".to_owned())
-        .try_into()
-        .unwrap();
+    let route = PathConfig::builder()
+        .path("/*")
+        .service_name("web")
+        .function_name("open");
     let domain = client
         .create_custom_domain()
         .body(
             CreateCustomDomainInput::builder()
                 .domain_name("shop.example.com")
-                .route_config(Some(
-                    RouteConfig::builder()
-                        .routes(vec![route])
-                        .try_into()
-                        .unwrap(),
-                )),
+                .route_config(RouteConfig::builder().routes([route])),
         )
         .send()
         .await
@@ -884,7 +863,7 @@ async fn async_invocations_follow_their_config_and_are_listed() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(code_of(gone).code(), Some(&ErrorCode::AsyncConfigNotExists));
+    assert_eq!(gone.code(), Some(&ErrorCode::AsyncConfigNotExists));
     server.shutdown().await;
 }
 
@@ -953,7 +932,7 @@ async fn provision_and_on_demand_configs_are_kept_per_qualifier() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(code_of(gone).status(), Some(404));
+    assert_eq!(gone.status(), Some(404));
     client
         .delete_function()
         .service_name("cap")
@@ -1077,7 +1056,7 @@ async fn layers_tags_and_vpc_bindings() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(code_of(refused).code(), Some(&ErrorCode::ServiceNotFound));
+    assert_eq!(refused.code(), Some(&ErrorCode::ServiceNotFound));
 
     client
         .create_vpc_binding()
@@ -1107,9 +1086,6 @@ async fn layers_tags_and_vpc_bindings() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        code_of(missing).code(),
-        Some(&ErrorCode::VpcBindingNotFound)
-    );
+    assert_eq!(missing.code(), Some(&ErrorCode::VpcBindingNotFound));
     server.shutdown().await;
 }

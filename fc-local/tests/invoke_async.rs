@@ -118,7 +118,6 @@ async fn async_invocation_runs_as_a_task_that_succeeds() {
         .task_id("nope")
         .send()
         .await
-        .map_err(fc_client::Error::from)
         .expect_err("missing task");
     assert_eq!(missing.status(), Some(404));
     drop(server);
@@ -207,7 +206,6 @@ async fn a_running_task_can_be_stopped_once() {
         .task_id("long-job")
         .send()
         .await
-        .map_err(fc_client::Error::from)
         .expect_err("already stopped");
     assert_eq!(again.status(), Some(412));
     assert_eq!(code_of(&again), "AsyncInvocationStopped");

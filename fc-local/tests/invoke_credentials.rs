@@ -65,8 +65,7 @@ async fn a_function_can_call_back_with_its_context_credentials() {
             .function_name("creds")
             .send()
             .await
-            .expect_err(case)
-            .into();
+            .expect_err(case);
         assert_eq!(error.status(), Some(403), "{case}: {error}");
         assert_eq!(code_of(&error), "InvalidSecurityToken", "{case}: {error}");
     }

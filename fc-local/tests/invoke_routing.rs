@@ -181,7 +181,6 @@ async fn instances_are_listed_and_discarded_with_the_function() {
         .function_name("py-instances")
         .send()
         .await
-        .map_err(fc_client::Error::from)
         .expect_err("function deleted");
     assert_eq!(gone.status(), Some(404));
 }

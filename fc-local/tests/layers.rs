@@ -12,7 +12,7 @@ use serde_json::Value;
 async fn layer(client: &Client, name: &str, files: &[(&str, &str)]) -> String {
     let input: CreateLayerVersionInput = CreateLayerVersionInput::builder()
         .code(code(files))
-        .compatible_runtime(vec!["python3.10".into(), "nodejs20".into()])
+        .compatible_runtime(["python3.10", "nodejs20"])
         .try_into()
         .expect("layer input");
     client
@@ -126,13 +126,13 @@ async fn layers_that_do_not_exist_fail_create_function() {
         client.create_function().body(input).send()
     };
     let error = create_with(vec![arn("nowhere", 1)]).await.unwrap_err();
-    let error = fc_client::Error::from(error);
+    let error = error;
     assert_eq!(code_of(&error), "LayerNotFound", "{error}");
     assert_eq!(error.status(), Some(404));
 
     layer(&client, "only-one", &[("python/x.py", "")]).await;
     let error = create_with(vec![arn("only-one", 2)]).await.unwrap_err();
-    let error = fc_client::Error::from(error);
+    let error = error;
     assert_eq!(code_of(&error), "LayerVersionNotFound", "{error}");
 
     let created = create_with(vec![arn("only-one", 1)])

@@ -66,14 +66,12 @@ async fn a_directory_that_does_not_exist_is_refused() {
         )))
         .try_into()
         .expect("input");
-    let error = fc_client::Error::from(
-        client
-            .create_function()
-            .body(input)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .create_function()
+        .body(input)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&error), "InvalidArgument");
     assert!(error.to_string().contains("is not a directory"), "{error}");
 }

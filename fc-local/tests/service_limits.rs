@@ -16,10 +16,6 @@ use fc_client::{Client, ErrorKind};
 const GPU_IMAGE: &str = "registry.cn-shanghai.aliyuncs.com/example/llm-server:v1";
 
 /// A nested input built from its builder (the parent's setter takes the finished value).
-fn built<T, B: TryInto<T, Error: std::fmt::Debug>>(builder: B) -> Option<T> {
-    Some(builder.try_into().expect("a complete nested input"))
-}
-
 /// The GPU function of a public deployment script: 8 vCPUs, 64 GB memory, a 48 GB Ada card.
 fn gpu_function(name: &str) -> CreateFunctionInput {
     CreateFunctionInput::builder()
@@ -31,16 +27,16 @@ fn gpu_function(name: &str) -> CreateFunctionInput {
         .disk_size(10240)
         .timeout(600)
         .instance_concurrency(1)
-        .gpu_config(built(
+        .gpu_config(
             GpuConfigInput::builder()
                 .gpu_type(GpuType::FcGpuAda1)
                 .gpu_memory_size(49152),
-        ))
-        .custom_container_config(built(
+        )
+        .custom_container_config(
             CustomContainerConfigInput::builder()
                 .image(GPU_IMAGE.to_owned())
                 .port(9000)
-                .health_check_config(built(
+                .health_check_config(
                     CustomHealthCheckConfigInput::builder()
                         .http_get_url("/health".to_owned())
                         .initial_delay_seconds(0)
@@ -48,8 +44,8 @@ fn gpu_function(name: &str) -> CreateFunctionInput {
                         .timeout_seconds(0)
                         .failure_threshold(0)
                         .success_threshold(0),
-                )),
-        ))
+                ),
+        )
         .try_into()
         .expect("a complete CreateFunctionInput")
 }
@@ -109,11 +105,11 @@ async fn a_gpu_function_beyond_the_cpu_instance_table_is_created_and_updated() {
             UpdateFunctionInput::builder()
                 .cpu(16.0)
                 .memory_size(98304)
-                .gpu_config(built(
+                .gpu_config(
                     GpuConfigInput::builder()
                         .gpu_type(GpuType::FcGpuHopper1)
                         .gpu_memory_size(98304),
-                )),
+                ),
         )
         .send()
         .await

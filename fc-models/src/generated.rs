@@ -4389,12 +4389,21 @@ pub mod builder {
     impl AccelerationInfo {
         pub fn status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+        ///Sets `status` from an `Option`: `None` clears it. See [`Self::status`].
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.status = Ok(value);
             self
         }
     }
@@ -4451,15 +4460,25 @@ pub mod builder {
         }
     }
     impl Alias {
-        pub fn additional_version_weight<T>(mut self, value: T) -> Self
+        ///Share of traffic (0 to 1) sent to each extra version, keyed by version ID.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn additional_version_weight<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<::std::string::String, f64>,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.additional_version_weight = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<::std::string::String, f64>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for additional_version_weight: {e}"
@@ -4467,49 +4486,81 @@ pub mod builder {
                 });
             self
         }
+        ///Alias name.
         pub fn alias_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.alias_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for alias_name: {e}")
                 });
             self
         }
+        ///Sets `alias_name` from an `Option`: `None` clears it. See [`Self::alias_name`].
+        pub fn set_alias_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.alias_name = Ok(value);
+            self
+        }
+        ///Creation time (ISO 8601, UTC).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601, UTC).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -4517,16 +4568,34 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
+        ///Version the alias points to.
         pub fn version_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.version_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for version_id: {e}")
                 });
+            self
+        }
+        ///Sets `version_id` from an `Option`: `None` clears it. See [`Self::version_id`].
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.version_id = Ok(value);
             self
         }
     }
@@ -4602,37 +4671,55 @@ pub mod builder {
         }
     }
     impl AsyncConfig {
+        ///Whether async invocations run in task mode (trackable, stoppable).
         pub fn async_task<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.async_task = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for async_task: {e}")
                 });
             self
         }
+        ///Sets `async_task` from an `Option`: `None` clears it. See [`Self::async_task`].
+        pub fn set_async_task(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.async_task = Ok(value);
+            self
+        }
+        ///Creation time (ISO 8601, UTC).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
         pub fn destination_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::DestinationConfig>>,
+            T: ::std::convert::TryInto<super::DestinationConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.destination_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for destination_config: {e}"
@@ -4640,25 +4727,45 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `destination_config` from an `Option`: `None` clears it. See [`Self::destination_config`].
+        pub fn set_destination_config(
+            mut self,
+            value: ::std::option::Option<super::DestinationConfig>,
+        ) -> Self {
+            self.destination_config = Ok(value);
+            self
+        }
+        ///ARN of the function.
         pub fn function_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_arn: {e}")
                 });
             self
         }
+        ///Sets `function_arn` from an `Option`: `None` clears it. See [`Self::function_arn`].
+        pub fn set_function_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_arn = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601, UTC).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -4666,13 +4773,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
+        ///How long a queued async event stays valid (1 to 604800 s).
         pub fn max_async_event_age_in_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_async_event_age_in_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for max_async_event_age_in_seconds: {e}"
@@ -4680,18 +4797,36 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `max_async_event_age_in_seconds` from an `Option`: `None` clears it. See [`Self::max_async_event_age_in_seconds`].
+        pub fn set_max_async_event_age_in_seconds(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.max_async_event_age_in_seconds = Ok(value);
+            self
+        }
+        ///Retries after a failed async invocation (0 to 8).
         pub fn max_async_retry_attempts<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_async_retry_attempts = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for max_async_retry_attempts: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `max_async_retry_attempts` from an `Option`: `None` clears it. See [`Self::max_async_retry_attempts`].
+        pub fn set_max_async_retry_attempts(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.max_async_retry_attempts = Ok(value);
             self
         }
     }
@@ -4809,13 +4944,15 @@ pub mod builder {
         }
     }
     impl AsyncTask {
+        ///Retries performed so far.
         pub fn already_retried_times<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.already_retried_times = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for already_retried_times: {e}"
@@ -4823,13 +4960,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `already_retried_times` from an `Option`: `None` clears it. See [`Self::already_retried_times`].
+        pub fn set_already_retried_times(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.already_retried_times = Ok(value);
+            self
+        }
         pub fn destination_status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.destination_status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for destination_status: {e}"
@@ -4837,131 +4983,223 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `destination_status` from an `Option`: `None` clears it. See [`Self::destination_status`].
+        pub fn set_destination_status(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.destination_status = Ok(value);
+            self
+        }
+        ///Execution time in milliseconds.
         pub fn duration_ms<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.duration_ms = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for duration_ms: {e}")
                 });
             self
         }
+        ///Sets `duration_ms` from an `Option`: `None` clears it. See [`Self::duration_ms`].
+        pub fn set_duration_ms(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.duration_ms = Ok(value);
+            self
+        }
+        ///End time in Unix milliseconds.
         pub fn end_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.end_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for end_time: {e}")
                 });
             self
         }
-        pub fn events<T>(mut self, value: T) -> Self
+        ///Sets `end_time` from an `Option`: `None` clears it. See [`Self::end_time`].
+        pub fn set_end_time(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.end_time = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn events<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::AsyncTaskEvent>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::AsyncTaskEvent>,
             T::Error: ::std::fmt::Display,
         {
             self.events = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::AsyncTaskEvent>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for events: {e}"));
             self
         }
+        ///ARN of the function.
         pub fn function_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_arn: {e}")
                 });
             self
         }
+        ///Sets `function_arn` from an `Option`: `None` clears it. See [`Self::function_arn`].
+        pub fn set_function_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_arn = Ok(value);
+            self
+        }
         pub fn instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_id: {e}")
                 });
             self
         }
+        ///Sets `instance_id` from an `Option`: `None` clears it. See [`Self::instance_id`].
+        pub fn set_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Ok(value);
+            self
+        }
+        ///Version ID or alias name (LATEST when empty).
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
         pub fn request_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.request_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for request_id: {e}")
                 });
             self
         }
+        ///Sets `request_id` from an `Option`: `None` clears it. See [`Self::request_id`].
+        pub fn set_request_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.request_id = Ok(value);
+            self
+        }
+        ///Start of the function's result (up to 1 MB).
         pub fn return_payload<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.return_payload = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for return_payload: {e}")
                 });
             self
         }
+        ///Sets `return_payload` from an `Option`: `None` clears it. See [`Self::return_payload`].
+        pub fn set_return_payload(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.return_payload = Ok(value);
+            self
+        }
+        ///Start time in Unix milliseconds.
         pub fn started_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.started_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for started_time: {e}")
                 });
             self
         }
+        ///Sets `started_time` from an `Option`: `None` clears it. See [`Self::started_time`].
+        pub fn set_started_time(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.started_time = Ok(value);
+            self
+        }
         pub fn status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::AsyncTaskStatus>,
-            >,
+            T: ::std::convert::TryInto<fc_models::AsyncTaskStatus>,
             T::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+        ///Sets `status` from an `Option`: `None` clears it. See [`Self::status`].
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<fc_models::AsyncTaskStatus>,
+        ) -> Self {
+            self.status = Ok(value);
             self
         }
         pub fn task_error_message<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.task_error_message = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for task_error_message: {e}"
@@ -4969,28 +5207,56 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `task_error_message` from an `Option`: `None` clears it. See [`Self::task_error_message`].
+        pub fn set_task_error_message(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.task_error_message = Ok(value);
+            self
+        }
+        ///Task ID.
         pub fn task_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.task_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for task_id: {e}")
                 });
             self
         }
+        ///Sets `task_id` from an `Option`: `None` clears it. See [`Self::task_id`].
+        pub fn set_task_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.task_id = Ok(value);
+            self
+        }
+        ///Event the task was invoked with.
         pub fn task_payload<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.task_payload = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for task_payload: {e}")
                 });
+            self
+        }
+        ///Sets `task_payload` from an `Option`: `None` clears it. See [`Self::task_payload`].
+        pub fn set_task_payload(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.task_payload = Ok(value);
             self
         }
     }
@@ -5071,50 +5337,79 @@ pub mod builder {
     impl AsyncTaskEvent {
         pub fn event_detail<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.event_detail = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for event_detail: {e}")
                 });
             self
         }
+        ///Sets `event_detail` from an `Option`: `None` clears it. See [`Self::event_detail`].
+        pub fn set_event_detail(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.event_detail = Ok(value);
+            self
+        }
         pub fn event_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.event_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for event_id: {e}")
                 });
             self
         }
+        ///Sets `event_id` from an `Option`: `None` clears it. See [`Self::event_id`].
+        pub fn set_event_id(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.event_id = Ok(value);
+            self
+        }
         pub fn status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::AsyncTaskStatus>,
-            >,
+            T: ::std::convert::TryInto<fc_models::AsyncTaskStatus>,
             T::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for status: {e}"));
             self
         }
+        ///Sets `status` from an `Option`: `None` clears it. See [`Self::status`].
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<fc_models::AsyncTaskStatus>,
+        ) -> Self {
+            self.status = Ok(value);
+            self
+        }
+        ///Event time in Unix milliseconds.
         pub fn timestamp<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.timestamp = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timestamp: {e}")
                 });
+            self
+        }
+        ///Sets `timestamp` from an `Option`: `None` clears it. See [`Self::timestamp`].
+        pub fn set_timestamp(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.timestamp = Ok(value);
             self
         }
     }
@@ -5163,28 +5458,44 @@ pub mod builder {
     impl AuthConfig {
         pub fn auth_info<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.auth_info = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for auth_info: {e}")
                 });
             self
         }
+        ///Sets `auth_info` from an `Option`: `None` clears it. See [`Self::auth_info`].
+        pub fn set_auth_info(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.auth_info = Ok(value);
+            self
+        }
         pub fn auth_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::CustomDomainAuthType>,
-            >,
+            T: ::std::convert::TryInto<fc_models::CustomDomainAuthType>,
             T::Error: ::std::fmt::Display,
         {
             self.auth_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for auth_type: {e}")
                 });
+            self
+        }
+        ///Sets `auth_type` from an `Option`: `None` clears it. See [`Self::auth_type`].
+        pub fn set_auth_type(
+            mut self,
+            value: ::std::option::Option<fc_models::CustomDomainAuthType>,
+        ) -> Self {
+            self.auth_type = Ok(value);
             self
         }
     }
@@ -5234,38 +5545,65 @@ pub mod builder {
     impl CertConfig {
         pub fn cert_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.cert_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cert_name: {e}")
                 });
             self
         }
+        ///Sets `cert_name` from an `Option`: `None` clears it. See [`Self::cert_name`].
+        pub fn set_cert_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.cert_name = Ok(value);
+            self
+        }
         pub fn certificate<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.certificate = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for certificate: {e}")
                 });
             self
         }
+        ///Sets `certificate` from an `Option`: `None` clears it. See [`Self::certificate`].
+        pub fn set_certificate(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.certificate = Ok(value);
+            self
+        }
         pub fn private_key<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.private_key = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for private_key: {e}")
                 });
+            self
+        }
+        ///Sets `private_key` from an `Option`: `None` clears it. See [`Self::private_key`].
+        pub fn set_private_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.private_key = Ok(value);
             self
         }
     }
@@ -5389,13 +5727,15 @@ pub mod builder {
         }
     }
     impl ChangeResourceGroupInput {
+        ///Target resource group ID.
         pub fn new_resource_group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.new_resource_group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for new_resource_group_id: {e}"
@@ -5403,28 +5743,56 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `new_resource_group_id` from an `Option`: `None` clears it. See [`Self::new_resource_group_id`].
+        pub fn set_new_resource_group_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.new_resource_group_id = Ok(value);
+            self
+        }
+        ///ID of the resource to move.
         pub fn resource_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource_id: {e}")
                 });
             self
         }
+        ///Sets `resource_id` from an `Option`: `None` clears it. See [`Self::resource_id`].
+        pub fn set_resource_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource_id = Ok(value);
+            self
+        }
+        ///Type of the resource to move.
         pub fn resource_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource_type: {e}")
                 });
+            self
+        }
+        ///Sets `resource_type` from an `Option`: `None` clears it. See [`Self::resource_type`].
+        pub fn set_resource_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource_type = Ok(value);
             self
         }
     }
@@ -5476,13 +5844,15 @@ pub mod builder {
         }
     }
     impl ChangeResourceGroupOutput {
+        ///Resource group the resource is now in.
         pub fn new_resource_group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.new_resource_group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for new_resource_group_id: {e}"
@@ -5490,13 +5860,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `new_resource_group_id` from an `Option`: `None` clears it. See [`Self::new_resource_group_id`].
+        pub fn set_new_resource_group_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.new_resource_group_id = Ok(value);
+            self
+        }
+        ///Resource group the resource was in.
         pub fn old_resource_group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.old_resource_group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for old_resource_group_id: {e}"
@@ -5504,16 +5884,34 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `old_resource_group_id` from an `Option`: `None` clears it. See [`Self::old_resource_group_id`].
+        pub fn set_old_resource_group_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.old_resource_group_id = Ok(value);
+            self
+        }
+        ///ID of the moved resource.
         pub fn resource_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource_id: {e}")
                 });
+            self
+        }
+        ///Sets `resource_id` from an `Option`: `None` clears it. See [`Self::resource_id`].
+        pub fn set_resource_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource_id = Ok(value);
             self
         }
     }
@@ -5560,30 +5958,50 @@ pub mod builder {
         }
     }
     impl ConcurrencyConfig {
+        ///ARN of the function.
         pub fn function_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_arn: {e}")
                 });
             self
         }
+        ///Sets `function_arn` from an `Option`: `None` clears it. See [`Self::function_arn`].
+        pub fn set_function_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_arn = Ok(value);
+            self
+        }
+        ///Maximum concurrent instances reserved for the function.
         pub fn reserved_concurrency<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.reserved_concurrency = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for reserved_concurrency: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `reserved_concurrency` from an `Option`: `None` clears it. See [`Self::reserved_concurrency`].
+        pub fn set_reserved_concurrency(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.reserved_concurrency = Ok(value);
             self
         }
     }
@@ -5648,59 +6066,96 @@ pub mod builder {
     impl CorsConfig {
         pub fn allow_credentials<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_credentials = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for allow_credentials: {e}")
                 });
             self
         }
-        pub fn allow_headers<T>(mut self, value: T) -> Self
+        ///Sets `allow_credentials` from an `Option`: `None` clears it. See [`Self::allow_credentials`].
+        pub fn set_allow_credentials(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.allow_credentials = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn allow_headers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_headers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for allow_headers: {e}")
                 });
             self
         }
-        pub fn allow_methods<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn allow_methods<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_methods = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for allow_methods: {e}")
                 });
             self
         }
-        pub fn allow_origins<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn allow_origins<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_origins = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for allow_origins: {e}")
                 });
             self
         }
-        pub fn expose_headers<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn expose_headers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.expose_headers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for expose_headers: {e}")
                 });
@@ -5708,14 +6163,20 @@ pub mod builder {
         }
         pub fn max_age<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_age = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for max_age: {e}")
                 });
+            self
+        }
+        ///Sets `max_age` from an `Option`: `None` clears it. See [`Self::max_age`].
+        pub fn set_max_age(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.max_age = Ok(value);
             self
         }
     }
@@ -5770,15 +6231,25 @@ pub mod builder {
         }
     }
     impl CreateAliasInput {
-        pub fn additional_version_weight<T>(mut self, value: T) -> Self
+        ///Share of traffic (0 to 1) sent to each extra version, keyed by version ID.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn additional_version_weight<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<::std::string::String, f64>,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.additional_version_weight = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<::std::string::String, f64>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for additional_version_weight: {e}"
@@ -5786,6 +6257,7 @@ pub mod builder {
                 });
             self
         }
+        ///Alias name.
         pub fn alias_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5798,18 +6270,29 @@ pub mod builder {
                 });
             self
         }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Version the alias points to.
         pub fn version_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5900,40 +6383,68 @@ pub mod builder {
     impl CreateCustomDomainInput {
         pub fn auth_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AuthConfig>>,
+            T: ::std::convert::TryInto<super::AuthConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.auth_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for auth_config: {e}")
                 });
             self
         }
+        ///Sets `auth_config` from an `Option`: `None` clears it. See [`Self::auth_config`].
+        pub fn set_auth_config(
+            mut self,
+            value: ::std::option::Option<super::AuthConfig>,
+        ) -> Self {
+            self.auth_config = Ok(value);
+            self
+        }
         pub fn cert_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CertConfigInput>>,
+            T: ::std::convert::TryInto<super::CertConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.cert_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cert_config: {e}")
                 });
             self
         }
+        ///Sets `cert_config` from an `Option`: `None` clears it. See [`Self::cert_config`].
+        pub fn set_cert_config(
+            mut self,
+            value: ::std::option::Option<super::CertConfigInput>,
+        ) -> Self {
+            self.cert_config = Ok(value);
+            self
+        }
         pub fn cors_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CorsConfig>>,
+            T: ::std::convert::TryInto<super::CorsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.cors_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cors_config: {e}")
                 });
             self
         }
+        ///Sets `cors_config` from an `Option`: `None` clears it. See [`Self::cors_config`].
+        pub fn set_cors_config(
+            mut self,
+            value: ::std::option::Option<super::CorsConfig>,
+        ) -> Self {
+            self.cors_config = Ok(value);
+            self
+        }
+        ///Domain name.
         pub fn domain_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5948,62 +6459,102 @@ pub mod builder {
         }
         pub fn is_e2b<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.is_e2b = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for is_e2b: {e}"));
+            self
+        }
+        ///Sets `is_e2b` from an `Option`: `None` clears it. See [`Self::is_e2b`].
+        pub fn set_is_e2b(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.is_e2b = Ok(value);
             self
         }
         pub fn protocol<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::CustomDomainProtocol>,
-            >,
+            T: ::std::convert::TryInto<fc_models::CustomDomainProtocol>,
             T::Error: ::std::fmt::Display,
         {
             self.protocol = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for protocol: {e}")
                 });
             self
         }
+        ///Sets `protocol` from an `Option`: `None` clears it. See [`Self::protocol`].
+        pub fn set_protocol(
+            mut self,
+            value: ::std::option::Option<fc_models::CustomDomainProtocol>,
+        ) -> Self {
+            self.protocol = Ok(value);
+            self
+        }
         pub fn route_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RouteConfigInput>>,
+            T: ::std::convert::TryInto<super::RouteConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.route_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for route_config: {e}")
                 });
             self
         }
+        ///Sets `route_config` from an `Option`: `None` clears it. See [`Self::route_config`].
+        pub fn set_route_config(
+            mut self,
+            value: ::std::option::Option<super::RouteConfigInput>,
+        ) -> Self {
+            self.route_config = Ok(value);
+            self
+        }
         pub fn tls_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TlsConfigInput>>,
+            T: ::std::convert::TryInto<super::TlsConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.tls_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tls_config: {e}")
                 });
             self
         }
+        ///Sets `tls_config` from an `Option`: `None` clears it. See [`Self::tls_config`].
+        pub fn set_tls_config(
+            mut self,
+            value: ::std::option::Option<super::TlsConfigInput>,
+        ) -> Self {
+            self.tls_config = Ok(value);
+            self
+        }
         pub fn waf_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::WafConfig>>,
+            T: ::std::convert::TryInto<super::WafConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.waf_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for waf_config: {e}")
                 });
+            self
+        }
+        ///Sets `waf_config` from an `Option`: `None` clears it. See [`Self::waf_config`].
+        pub fn set_waf_config(
+            mut self,
+            value: ::std::option::Option<super::WafConfig>,
+        ) -> Self {
+            self.waf_config = Ok(value);
             self
         }
     }
@@ -6222,33 +6773,48 @@ pub mod builder {
     impl CreateFunctionInput {
         pub fn code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::InputCodeLocation>>,
+            T: ::std::convert::TryInto<super::InputCodeLocation>,
             T::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for code: {e}"));
             self
         }
+        ///Sets `code` from an `Option`: `None` clears it. See [`Self::code`].
+        pub fn set_code(
+            mut self,
+            value: ::std::option::Option<super::InputCodeLocation>,
+        ) -> Self {
+            self.code = Ok(value);
+            self
+        }
+        ///vCPUs, in steps of 0.05. CPU instances take 0.05 to 16 with memory (GB) 1 to 4 times cpu; GPU instances have their own table, so the upper bound is left to the service.
         pub fn cpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.cpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for cpu: {e}"));
+            self
+        }
+        ///Sets `cpu` from an `Option`: `None` clears it. See [`Self::cpu`].
+        pub fn set_cpu(mut self, value: ::std::option::Option<f64>) -> Self {
+            self.cpu = Ok(value);
             self
         }
         pub fn custom_container_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomContainerConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::CustomContainerConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_container_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_container_config: {e}"
@@ -6256,27 +6822,43 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_container_config` from an `Option`: `None` clears it. See [`Self::custom_container_config`].
+        pub fn set_custom_container_config(
+            mut self,
+            value: ::std::option::Option<super::CustomContainerConfigInput>,
+        ) -> Self {
+            self.custom_container_config = Ok(value);
+            self
+        }
         pub fn custom_dns<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CustomDnsInput>>,
+            T: ::std::convert::TryInto<super::CustomDnsInput>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_dns = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for custom_dns: {e}")
                 });
             self
         }
+        ///Sets `custom_dns` from an `Option`: `None` clears it. See [`Self::custom_dns`].
+        pub fn set_custom_dns(
+            mut self,
+            value: ::std::option::Option<super::CustomDnsInput>,
+        ) -> Self {
+            self.custom_dns = Ok(value);
+            self
+        }
         pub fn custom_runtime_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomRuntimeConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::CustomRuntimeConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_runtime_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_runtime_config: {e}"
@@ -6284,27 +6866,44 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_runtime_config` from an `Option`: `None` clears it. See [`Self::custom_runtime_config`].
+        pub fn set_custom_runtime_config(
+            mut self,
+            value: ::std::option::Option<super::CustomRuntimeConfigInput>,
+        ) -> Self {
+            self.custom_runtime_config = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
         pub fn disable_inject_credentials<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::DisableInjectCredentials>,
-            >,
+            T: ::std::convert::TryInto<fc_models::DisableInjectCredentials>,
             T::Error: ::std::fmt::Display,
         {
             self.disable_inject_credentials = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for disable_inject_credentials: {e}"
@@ -6312,37 +6911,62 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `disable_inject_credentials` from an `Option`: `None` clears it. See [`Self::disable_inject_credentials`].
+        pub fn set_disable_inject_credentials(
+            mut self,
+            value: ::std::option::Option<fc_models::DisableInjectCredentials>,
+        ) -> Self {
+            self.disable_inject_credentials = Ok(value);
+            self
+        }
         pub fn disable_ondemand<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.disable_ondemand = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for disable_ondemand: {e}")
                 });
             self
         }
+        ///Sets `disable_ondemand` from an `Option`: `None` clears it. See [`Self::disable_ondemand`].
+        pub fn set_disable_ondemand(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.disable_ondemand = Ok(value);
+            self
+        }
+        ///Temporary disk in MB: 512 or 10240.
         pub fn disk_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.disk_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for disk_size: {e}")
                 });
             self
         }
+        ///Sets `disk_size` from an `Option`: `None` clears it. See [`Self::disk_size`].
+        pub fn set_disk_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.disk_size = Ok(value);
+            self
+        }
         pub fn enable_long_living<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_long_living = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_long_living: {e}"
@@ -6350,18 +6974,36 @@ pub mod builder {
                 });
             self
         }
-        pub fn environment_variables<T>(mut self, value: T) -> Self
+        ///Sets `enable_long_living` from an `Option`: `None` clears it. See [`Self::enable_long_living`].
+        pub fn set_enable_long_living(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_long_living = Ok(value);
+            self
+        }
+        ///Environment variables of the instance.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn environment_variables<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.environment_variables = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for environment_variables: {e}"
@@ -6369,6 +7011,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name: letters, digits, _ and -; must not start with a digit or -.
         pub fn function_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -6383,16 +7026,26 @@ pub mod builder {
         }
         pub fn gpu_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::GpuConfigInput>>,
+            T: ::std::convert::TryInto<super::GpuConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.gpu_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for gpu_config: {e}")
                 });
             self
         }
+        ///Sets `gpu_config` from an `Option`: `None` clears it. See [`Self::gpu_config`].
+        pub fn set_gpu_config(
+            mut self,
+            value: ::std::option::Option<super::GpuConfigInput>,
+        ) -> Self {
+            self.gpu_config = Ok(value);
+            self
+        }
+        ///Entry point, format depends on the runtime (e.g. index.handler).
         pub fn handler<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -6405,25 +7058,34 @@ pub mod builder {
                 });
             self
         }
+        ///Seconds an idle instance is kept before release.
         pub fn idle_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.idle_timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for idle_timeout: {e}")
                 });
             self
         }
+        ///Sets `idle_timeout` from an `Option`: `None` clears it. See [`Self::idle_timeout`].
+        pub fn set_idle_timeout(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.idle_timeout = Ok(value);
+            self
+        }
+        ///Requests one instance may serve at the same time.
         pub fn instance_concurrency<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_concurrency = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_concurrency: {e}"
@@ -6431,13 +7093,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_concurrency` from an `Option`: `None` clears it. See [`Self::instance_concurrency`].
+        pub fn set_instance_concurrency(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.instance_concurrency = Ok(value);
+            self
+        }
+        ///Instance isolation mode.
         pub fn instance_isolation_mode<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_isolation_mode = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_isolation_mode: {e}"
@@ -6445,15 +7117,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_isolation_mode` from an `Option`: `None` clears it. See [`Self::instance_isolation_mode`].
+        pub fn set_instance_isolation_mode(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_isolation_mode = Ok(value);
+            self
+        }
         pub fn instance_lifecycle_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::InstanceLifecycleConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::InstanceLifecycleConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_lifecycle_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_lifecycle_config: {e}"
@@ -6461,71 +7140,123 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_lifecycle_config` from an `Option`: `None` clears it. See [`Self::instance_lifecycle_config`].
+        pub fn set_instance_lifecycle_config(
+            mut self,
+            value: ::std::option::Option<super::InstanceLifecycleConfigInput>,
+        ) -> Self {
+            self.instance_lifecycle_config = Ok(value);
+            self
+        }
+        ///Whether instances may reach the Internet.
         pub fn internet_access<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.internet_access = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for internet_access: {e}")
                 });
             self
         }
+        ///Sets `internet_access` from an `Option`: `None` clears it. See [`Self::internet_access`].
+        pub fn set_internet_access(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.internet_access = Ok(value);
+            self
+        }
         pub fn juice_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::JuiceFsConfig>>,
+            T: ::std::convert::TryInto<super::JuiceFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.juice_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for juice_fs_config: {e}")
                 });
             self
         }
-        pub fn layers<T>(mut self, value: T) -> Self
+        ///Sets `juice_fs_config` from an `Option`: `None` clears it. See [`Self::juice_fs_config`].
+        pub fn set_juice_fs_config(
+            mut self,
+            value: ::std::option::Option<super::JuiceFsConfig>,
+        ) -> Self {
+            self.juice_fs_config = Ok(value);
+            self
+        }
+        ///ARNs of layer versions, in priority order.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn layers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.layers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for layers: {e}"));
             self
         }
         pub fn log_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LogConfigInput>>,
+            T: ::std::convert::TryInto<super::LogConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.log_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for log_config: {e}")
                 });
             self
         }
+        ///Sets `log_config` from an `Option`: `None` clears it. See [`Self::log_config`].
+        pub fn set_log_config(
+            mut self,
+            value: ::std::option::Option<super::LogConfigInput>,
+        ) -> Self {
+            self.log_config = Ok(value);
+            self
+        }
+        ///Memory in MB, a multiple of 64. CPU instances take up to 32768 with memory (GB) 1 to 4 times cpu; GPU instances take more (their table depends on the GPU type and card count), so the upper bound is left to the service.
         pub fn memory_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.memory_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for memory_size: {e}")
                 });
             self
         }
+        ///Sets `memory_size` from an `Option`: `None` clears it. See [`Self::memory_size`].
+        pub fn set_memory_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.memory_size = Ok(value);
+            self
+        }
         pub fn micro_sandbox_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::MicroSandboxConfig>>,
+            T: ::std::convert::TryInto<super::MicroSandboxConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.micro_sandbox_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for micro_sandbox_config: {e}"
@@ -6533,64 +7264,117 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `micro_sandbox_config` from an `Option`: `None` clears it. See [`Self::micro_sandbox_config`].
+        pub fn set_micro_sandbox_config(
+            mut self,
+            value: ::std::option::Option<super::MicroSandboxConfig>,
+        ) -> Self {
+            self.micro_sandbox_config = Ok(value);
+            self
+        }
         pub fn nas_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::NasConfigInput>>,
+            T: ::std::convert::TryInto<super::NasConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.nas_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for nas_config: {e}")
                 });
             self
         }
+        ///Sets `nas_config` from an `Option`: `None` clears it. See [`Self::nas_config`].
+        pub fn set_nas_config(
+            mut self,
+            value: ::std::option::Option<super::NasConfigInput>,
+        ) -> Self {
+            self.nas_config = Ok(value);
+            self
+        }
         pub fn oss_mount_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::OssMountConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::OssMountConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_mount_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_mount_config: {e}")
                 });
             self
         }
+        ///Sets `oss_mount_config` from an `Option`: `None` clears it. See [`Self::oss_mount_config`].
+        pub fn set_oss_mount_config(
+            mut self,
+            value: ::std::option::Option<super::OssMountConfigInput>,
+        ) -> Self {
+            self.oss_mount_config = Ok(value);
+            self
+        }
         pub fn polar_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::PolarFsConfig>>,
+            T: ::std::convert::TryInto<super::PolarFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.polar_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for polar_fs_config: {e}")
                 });
             self
         }
+        ///Sets `polar_fs_config` from an `Option`: `None` clears it. See [`Self::polar_fs_config`].
+        pub fn set_polar_fs_config(
+            mut self,
+            value: ::std::option::Option<super::PolarFsConfig>,
+        ) -> Self {
+            self.polar_fs_config = Ok(value);
+            self
+        }
+        ///Resource group ID.
         pub fn resource_group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource_group_id: {e}")
                 });
             self
         }
+        ///Sets `resource_group_id` from an `Option`: `None` clears it. See [`Self::resource_group_id`].
+        pub fn set_resource_group_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource_group_id = Ok(value);
+            self
+        }
+        ///ARN of the RAM role the function assumes.
         pub fn role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for role: {e}"));
+            self
+        }
+        ///Sets `role` from an `Option`: `None` clears it. See [`Self::role`].
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.role = Ok(value);
             self
         }
         pub fn runtime<T>(mut self, value: T) -> Self
@@ -6605,25 +7389,37 @@ pub mod builder {
                 });
             self
         }
+        ///Session affinity mode, e.g. MCP_SSE, GENERATED_COOKIE, HEADER_FIELD or NONE.
         pub fn session_affinity<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.session_affinity = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for session_affinity: {e}")
                 });
             self
         }
+        ///Sets `session_affinity` from an `Option`: `None` clears it. See [`Self::session_affinity`].
+        pub fn set_session_affinity(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.session_affinity = Ok(value);
+            self
+        }
+        ///Affinity settings as a JSON-encoded string matching sessionAffinity.
         pub fn session_affinity_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.session_affinity_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for session_affinity_config: {e}"
@@ -6631,50 +7427,89 @@ pub mod builder {
                 });
             self
         }
-        pub fn tags<T>(mut self, value: T) -> Self
+        ///Sets `session_affinity_config` from an `Option`: `None` clears it. See [`Self::session_affinity_config`].
+        pub fn set_session_affinity_config(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.session_affinity_config = Ok(value);
+            self
+        }
+        ///Tags.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn tags<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Tag>,
             T::Error: ::std::fmt::Display,
         {
             self.tags = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Tag>, _>>()
                 .map_err(|e| format!("error converting supplied value for tags: {e}"));
             self
         }
+        ///Time limit in seconds (at most 86400).
         pub fn timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout: {e}")
                 });
             self
         }
+        ///Sets `timeout` from an `Option`: `None` clears it. See [`Self::timeout`].
+        pub fn set_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout = Ok(value);
+            self
+        }
         pub fn tracing_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TracingConfig>>,
+            T: ::std::convert::TryInto<super::TracingConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.tracing_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tracing_config: {e}")
                 });
             self
         }
+        ///Sets `tracing_config` from an `Option`: `None` clears it. See [`Self::tracing_config`].
+        pub fn set_tracing_config(
+            mut self,
+            value: ::std::option::Option<super::TracingConfig>,
+        ) -> Self {
+            self.tracing_config = Ok(value);
+            self
+        }
         pub fn vpc_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VpcConfigInput>>,
+            T: ::std::convert::TryInto<super::VpcConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for vpc_config: {e}")
                 });
+            self
+        }
+        ///Sets `vpc_config` from an `Option`: `None` clears it. See [`Self::vpc_config`].
+        pub fn set_vpc_config(
+            mut self,
+            value: ::std::option::Option<super::VpcConfigInput>,
+        ) -> Self {
+            self.vpc_config = Ok(value);
             self
         }
     }
@@ -6797,21 +7632,37 @@ pub mod builder {
     impl CreateLayerVersionInput {
         pub fn code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::InputCodeLocation>>,
+            T: ::std::convert::TryInto<super::InputCodeLocation>,
             T::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for code: {e}"));
             self
         }
-        pub fn compatible_runtime<T>(mut self, value: T) -> Self
+        ///Sets `code` from an `Option`: `None` clears it. See [`Self::code`].
+        pub fn set_code(
+            mut self,
+            value: ::std::option::Option<super::InputCodeLocation>,
+        ) -> Self {
+            self.code = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn compatible_runtime<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<fc_models::Runtime>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<fc_models::Runtime>,
             T::Error: ::std::fmt::Display,
         {
             self.compatible_runtime = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<fc_models::Runtime>, _>,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for compatible_runtime: {e}"
@@ -6819,28 +7670,47 @@ pub mod builder {
                 });
             self
         }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
         pub fn license<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.license = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for license: {e}")
                 });
+            self
+        }
+        ///Sets `license` from an `Option`: `None` clears it. See [`Self::license`].
+        pub fn set_license(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.license = Ok(value);
             self
         }
     }
@@ -6946,11 +7816,12 @@ pub mod builder {
     impl CreateSessionInput {
         pub fn allow_internet_access<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_internet_access = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for allow_internet_access: {e}"
@@ -6958,13 +7829,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `allow_internet_access` from an `Option`: `None` clears it. See [`Self::allow_internet_access`].
+        pub fn set_allow_internet_access(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.allow_internet_access = Ok(value);
+            self
+        }
         pub fn disable_session_id_reuse<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.disable_session_id_reuse = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for disable_session_id_reuse: {e}"
@@ -6972,25 +7852,43 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `disable_session_id_reuse` from an `Option`: `None` clears it. See [`Self::disable_session_id_reuse`].
+        pub fn set_disable_session_id_reuse(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.disable_session_id_reuse = Ok(value);
+            self
+        }
         pub fn enable_auto_pause<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_auto_pause = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for enable_auto_pause: {e}")
                 });
             self
         }
+        ///Sets `enable_auto_pause` from an `Option`: `None` clears it. See [`Self::enable_auto_pause`].
+        pub fn set_enable_auto_pause(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_auto_pause = Ok(value);
+            self
+        }
         pub fn enable_auto_resume<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_auto_resume = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_auto_resume: {e}"
@@ -6998,89 +7896,149 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_auto_resume` from an `Option`: `None` clears it. See [`Self::enable_auto_resume`].
+        pub fn set_enable_auto_resume(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_auto_resume = Ok(value);
+            self
+        }
         pub fn juice_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::JuiceFsConfig>>,
+            T: ::std::convert::TryInto<super::JuiceFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.juice_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for juice_fs_config: {e}")
                 });
             self
         }
+        ///Sets `juice_fs_config` from an `Option`: `None` clears it. See [`Self::juice_fs_config`].
+        pub fn set_juice_fs_config(
+            mut self,
+            value: ::std::option::Option<super::JuiceFsConfig>,
+        ) -> Self {
+            self.juice_fs_config = Ok(value);
+            self
+        }
         pub fn nas_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::NasConfigInput>>,
+            T: ::std::convert::TryInto<super::NasConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.nas_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for nas_config: {e}")
                 });
             self
         }
+        ///Sets `nas_config` from an `Option`: `None` clears it. See [`Self::nas_config`].
+        pub fn set_nas_config(
+            mut self,
+            value: ::std::option::Option<super::NasConfigInput>,
+        ) -> Self {
+            self.nas_config = Ok(value);
+            self
+        }
         pub fn network<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CreateSessionNetworkConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CreateSessionNetworkConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.network = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for network: {e}")
                 });
             self
         }
+        ///Sets `network` from an `Option`: `None` clears it. See [`Self::network`].
+        pub fn set_network(
+            mut self,
+            value: ::std::option::Option<super::CreateSessionNetworkConfig>,
+        ) -> Self {
+            self.network = Ok(value);
+            self
+        }
         pub fn oss_mount_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::OssMountConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::OssMountConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_mount_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_mount_config: {e}")
                 });
             self
         }
+        ///Sets `oss_mount_config` from an `Option`: `None` clears it. See [`Self::oss_mount_config`].
+        pub fn set_oss_mount_config(
+            mut self,
+            value: ::std::option::Option<super::OssMountConfigInput>,
+        ) -> Self {
+            self.oss_mount_config = Ok(value);
+            self
+        }
         pub fn polar_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::PolarFsConfig>>,
+            T: ::std::convert::TryInto<super::PolarFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.polar_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for polar_fs_config: {e}")
                 });
             self
         }
+        ///Sets `polar_fs_config` from an `Option`: `None` clears it. See [`Self::polar_fs_config`].
+        pub fn set_polar_fs_config(
+            mut self,
+            value: ::std::option::Option<super::PolarFsConfig>,
+        ) -> Self {
+            self.polar_fs_config = Ok(value);
+            self
+        }
         pub fn session_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.session_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for session_id: {e}")
                 });
             self
         }
+        ///Sets `session_id` from an `Option`: `None` clears it. See [`Self::session_id`].
+        pub fn set_session_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.session_id = Ok(value);
+            self
+        }
+        ///Idle time in seconds after which the session ends.
         pub fn session_idle_timeout_in_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.session_idle_timeout_in_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for session_idle_timeout_in_seconds: {e}"
@@ -7088,13 +8046,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `session_idle_timeout_in_seconds` from an `Option`: `None` clears it. See [`Self::session_idle_timeout_in_seconds`].
+        pub fn set_session_idle_timeout_in_seconds(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.session_idle_timeout_in_seconds = Ok(value);
+            self
+        }
+        ///Maximum session lifetime in seconds.
         pub fn session_ttl_in_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.session_ttl_in_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for session_ttl_in_seconds: {e}"
@@ -7102,16 +8070,33 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `session_ttl_in_seconds` from an `Option`: `None` clears it. See [`Self::session_ttl_in_seconds`].
+        pub fn set_session_ttl_in_seconds(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.session_ttl_in_seconds = Ok(value);
+            self
+        }
         pub fn snapshot_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.snapshot_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for snapshot_id: {e}")
                 });
+            self
+        }
+        ///Sets `snapshot_id` from an `Option`: `None` clears it. See [`Self::snapshot_id`].
+        pub fn set_snapshot_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.snapshot_id = Ok(value);
             self
         }
     }
@@ -7196,13 +8181,20 @@ pub mod builder {
         }
     }
     impl CreateSessionNetworkConfig {
-        pub fn allow_out<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn allow_out<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_out = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for allow_out: {e}")
                 });
@@ -7210,11 +8202,12 @@ pub mod builder {
         }
         pub fn allow_public_traffic<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_public_traffic = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for allow_public_traffic: {e}"
@@ -7222,13 +8215,28 @@ pub mod builder {
                 });
             self
         }
-        pub fn deny_out<T>(mut self, value: T) -> Self
+        ///Sets `allow_public_traffic` from an `Option`: `None` clears it. See [`Self::allow_public_traffic`].
+        pub fn set_allow_public_traffic(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.allow_public_traffic = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn deny_out<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.deny_out = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for deny_out: {e}")
                 });
@@ -7236,28 +8244,46 @@ pub mod builder {
         }
         pub fn mask_request_host<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.mask_request_host = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for mask_request_host: {e}")
                 });
             self
         }
-        pub fn rules<T>(mut self, value: T) -> Self
+        ///Sets `mask_request_host` from an `Option`: `None` clears it. See [`Self::mask_request_host`].
+        pub fn set_mask_request_host(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.mask_request_host = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn rules<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::vec::Vec<super::SessionNetworkRule>,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::vec::Vec<super::SessionNetworkRule>>,
             T::Error: ::std::fmt::Display,
         {
             self.rules = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::vec::Vec<super::SessionNetworkRule>,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| format!("error converting supplied value for rules: {e}"));
             self
         }
@@ -7309,28 +8335,48 @@ pub mod builder {
         }
     }
     impl CreateSnapshotInput {
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Session whose instance is snapshotted.
         pub fn session_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.session_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for session_id: {e}")
                 });
+            self
+        }
+        ///Sets `session_id` from an `Option`: `None` clears it. See [`Self::session_id`].
+        pub fn set_session_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.session_id = Ok(value);
             self
         }
     }
@@ -7398,54 +8444,95 @@ pub mod builder {
         }
     }
     impl CreateTriggerInput {
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///RAM role the event source uses to invoke the function.
         pub fn invocation_role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.invocation_role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for invocation_role: {e}")
                 });
             self
         }
+        ///Sets `invocation_role` from an `Option`: `None` clears it. See [`Self::invocation_role`].
+        pub fn set_invocation_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.invocation_role = Ok(value);
+            self
+        }
+        ///Version ID or alias name (LATEST when empty).
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
+        ///ARN of the event source.
         pub fn source_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.source_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for source_arn: {e}")
                 });
             self
         }
+        ///Sets `source_arn` from an `Option`: `None` clears it. See [`Self::source_arn`].
+        pub fn set_source_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.source_arn = Ok(value);
+            self
+        }
+        ///Trigger settings as a JSON-encoded string; its shape depends on triggerType.
         pub fn trigger_config<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -7458,6 +8545,7 @@ pub mod builder {
                 });
             self
         }
+        ///Trigger name: letters, digits, _ and -; must not start with a digit or -.
         pub fn trigger_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -7524,6 +8612,7 @@ pub mod builder {
         }
     }
     impl CreateVpcBindingInput {
+        ///VPC ID.
         pub fn vpc_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -7608,61 +8697,102 @@ pub mod builder {
     impl CustomContainerConfig {
         pub fn acceleration_info<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccelerationInfo>>,
+            T: ::std::convert::TryInto<super::AccelerationInfo>,
             T::Error: ::std::fmt::Display,
         {
             self.acceleration_info = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for acceleration_info: {e}")
                 });
             self
         }
+        ///Sets `acceleration_info` from an `Option`: `None` clears it. See [`Self::acceleration_info`].
+        pub fn set_acceleration_info(
+            mut self,
+            value: ::std::option::Option<super::AccelerationInfo>,
+        ) -> Self {
+            self.acceleration_info = Ok(value);
+            self
+        }
         pub fn acceleration_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::AccelerationType>,
-            >,
+            T: ::std::convert::TryInto<fc_models::AccelerationType>,
             T::Error: ::std::fmt::Display,
         {
             self.acceleration_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for acceleration_type: {e}")
                 });
             self
         }
+        ///Sets `acceleration_type` from an `Option`: `None` clears it. See [`Self::acceleration_type`].
+        pub fn set_acceleration_type(
+            mut self,
+            value: ::std::option::Option<fc_models::AccelerationType>,
+        ) -> Self {
+            self.acceleration_type = Ok(value);
+            self
+        }
         pub fn acr_instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.acr_instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for acr_instance_id: {e}")
                 });
             self
         }
-        pub fn command<T>(mut self, value: T) -> Self
+        ///Sets `acr_instance_id` from an `Option`: `None` clears it. See [`Self::acr_instance_id`].
+        pub fn set_acr_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.acr_instance_id = Ok(value);
+            self
+        }
+        ///Overrides the image command.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn command<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.command = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for command: {e}")
                 });
             self
         }
-        pub fn entrypoint<T>(mut self, value: T) -> Self
+        ///Overrides the image entrypoint.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn entrypoint<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.entrypoint = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for entrypoint: {e}")
                 });
@@ -7670,13 +8800,12 @@ pub mod builder {
         }
         pub fn health_check_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomHealthCheckConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomHealthCheckConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.health_check_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for health_check_config: {e}"
@@ -7684,50 +8813,94 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `health_check_config` from an `Option`: `None` clears it. See [`Self::health_check_config`].
+        pub fn set_health_check_config(
+            mut self,
+            value: ::std::option::Option<super::CustomHealthCheckConfig>,
+        ) -> Self {
+            self.health_check_config = Ok(value);
+            self
+        }
+        ///Image reference.
         pub fn image<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.image = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for image: {e}"));
             self
         }
+        ///Sets `image` from an `Option`: `None` clears it. See [`Self::image`].
+        pub fn set_image(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.image = Ok(value);
+            self
+        }
+        ///Port the container listens on (default 9000).
         pub fn port<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.port = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for port: {e}"));
+            self
+        }
+        ///Sets `port` from an `Option`: `None` clears it. See [`Self::port`].
+        pub fn set_port(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.port = Ok(value);
             self
         }
         pub fn registry_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RegistryConfig>>,
+            T: ::std::convert::TryInto<super::RegistryConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.registry_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for registry_config: {e}")
                 });
             self
         }
+        ///Sets `registry_config` from an `Option`: `None` clears it. See [`Self::registry_config`].
+        pub fn set_registry_config(
+            mut self,
+            value: ::std::option::Option<super::RegistryConfig>,
+        ) -> Self {
+            self.registry_config = Ok(value);
+            self
+        }
+        ///Image digest reference actually deployed.
         pub fn resolved_image_uri<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resolved_image_uri = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for resolved_image_uri: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `resolved_image_uri` from an `Option`: `None` clears it. See [`Self::resolved_image_uri`].
+        pub fn set_resolved_image_uri(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resolved_image_uri = Ok(value);
             self
         }
     }
@@ -7826,61 +8999,102 @@ pub mod builder {
     impl CustomContainerConfigInput {
         pub fn acceleration_info<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccelerationInfo>>,
+            T: ::std::convert::TryInto<super::AccelerationInfo>,
             T::Error: ::std::fmt::Display,
         {
             self.acceleration_info = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for acceleration_info: {e}")
                 });
             self
         }
+        ///Sets `acceleration_info` from an `Option`: `None` clears it. See [`Self::acceleration_info`].
+        pub fn set_acceleration_info(
+            mut self,
+            value: ::std::option::Option<super::AccelerationInfo>,
+        ) -> Self {
+            self.acceleration_info = Ok(value);
+            self
+        }
         pub fn acceleration_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::AccelerationType>,
-            >,
+            T: ::std::convert::TryInto<fc_models::AccelerationType>,
             T::Error: ::std::fmt::Display,
         {
             self.acceleration_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for acceleration_type: {e}")
                 });
             self
         }
+        ///Sets `acceleration_type` from an `Option`: `None` clears it. See [`Self::acceleration_type`].
+        pub fn set_acceleration_type(
+            mut self,
+            value: ::std::option::Option<fc_models::AccelerationType>,
+        ) -> Self {
+            self.acceleration_type = Ok(value);
+            self
+        }
         pub fn acr_instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.acr_instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for acr_instance_id: {e}")
                 });
             self
         }
-        pub fn command<T>(mut self, value: T) -> Self
+        ///Sets `acr_instance_id` from an `Option`: `None` clears it. See [`Self::acr_instance_id`].
+        pub fn set_acr_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.acr_instance_id = Ok(value);
+            self
+        }
+        ///Overrides the image command.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn command<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.command = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for command: {e}")
                 });
             self
         }
-        pub fn entrypoint<T>(mut self, value: T) -> Self
+        ///Overrides the image entrypoint.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn entrypoint<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.entrypoint = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for entrypoint: {e}")
                 });
@@ -7888,13 +9102,12 @@ pub mod builder {
         }
         pub fn health_check_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomHealthCheckConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::CustomHealthCheckConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.health_check_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for health_check_config: {e}"
@@ -7902,50 +9115,94 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `health_check_config` from an `Option`: `None` clears it. See [`Self::health_check_config`].
+        pub fn set_health_check_config(
+            mut self,
+            value: ::std::option::Option<super::CustomHealthCheckConfigInput>,
+        ) -> Self {
+            self.health_check_config = Ok(value);
+            self
+        }
+        ///Image reference.
         pub fn image<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.image = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for image: {e}"));
             self
         }
+        ///Sets `image` from an `Option`: `None` clears it. See [`Self::image`].
+        pub fn set_image(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.image = Ok(value);
+            self
+        }
+        ///Port the container listens on (default 9000).
         pub fn port<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.port = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for port: {e}"));
+            self
+        }
+        ///Sets `port` from an `Option`: `None` clears it. See [`Self::port`].
+        pub fn set_port(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.port = Ok(value);
             self
         }
         pub fn registry_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RegistryConfig>>,
+            T: ::std::convert::TryInto<super::RegistryConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.registry_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for registry_config: {e}")
                 });
             self
         }
+        ///Sets `registry_config` from an `Option`: `None` clears it. See [`Self::registry_config`].
+        pub fn set_registry_config(
+            mut self,
+            value: ::std::option::Option<super::RegistryConfig>,
+        ) -> Self {
+            self.registry_config = Ok(value);
+            self
+        }
+        ///Image digest reference actually deployed.
         pub fn resolved_image_uri<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resolved_image_uri = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for resolved_image_uri: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `resolved_image_uri` from an `Option`: `None` clears it. See [`Self::resolved_image_uri`].
+        pub fn set_resolved_image_uri(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resolved_image_uri = Ok(value);
             self
         }
     }
@@ -8011,37 +9268,56 @@ pub mod builder {
         }
     }
     impl CustomDns {
-        pub fn dns_options<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn dns_options<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::DnsOption>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::DnsOption>,
             T::Error: ::std::fmt::Display,
         {
             self.dns_options = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::DnsOption>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for dns_options: {e}")
                 });
             self
         }
-        pub fn name_servers<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn name_servers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name_servers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for name_servers: {e}")
                 });
             self
         }
-        pub fn searches<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn searches<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.searches = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for searches: {e}")
                 });
@@ -8094,37 +9370,58 @@ pub mod builder {
         }
     }
     impl CustomDnsInput {
-        pub fn dns_options<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn dns_options<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::DnsOptionInput>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::DnsOptionInput>,
             T::Error: ::std::fmt::Display,
         {
             self.dns_options = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::DnsOptionInput>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for dns_options: {e}")
                 });
             self
         }
-        pub fn name_servers<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn name_servers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name_servers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for name_servers: {e}")
                 });
             self
         }
-        pub fn searches<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn searches<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.searches = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for searches: {e}")
                 });
@@ -8232,107 +9529,182 @@ pub mod builder {
         }
     }
     impl CustomDomain {
+        ///Owner account ID.
         pub fn account_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.account_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for account_id: {e}")
                 });
             self
         }
+        ///Sets `account_id` from an `Option`: `None` clears it. See [`Self::account_id`].
+        pub fn set_account_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.account_id = Ok(value);
+            self
+        }
+        ///API version the domain was created with.
         pub fn api_version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.api_version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for api_version: {e}")
                 });
             self
         }
+        ///Sets `api_version` from an `Option`: `None` clears it. See [`Self::api_version`].
+        pub fn set_api_version(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.api_version = Ok(value);
+            self
+        }
         pub fn auth_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AuthConfig>>,
+            T: ::std::convert::TryInto<super::AuthConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.auth_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for auth_config: {e}")
                 });
             self
         }
+        ///Sets `auth_config` from an `Option`: `None` clears it. See [`Self::auth_config`].
+        pub fn set_auth_config(
+            mut self,
+            value: ::std::option::Option<super::AuthConfig>,
+        ) -> Self {
+            self.auth_config = Ok(value);
+            self
+        }
         pub fn cert_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CertConfig>>,
+            T: ::std::convert::TryInto<super::CertConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.cert_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cert_config: {e}")
                 });
             self
         }
+        ///Sets `cert_config` from an `Option`: `None` clears it. See [`Self::cert_config`].
+        pub fn set_cert_config(
+            mut self,
+            value: ::std::option::Option<super::CertConfig>,
+        ) -> Self {
+            self.cert_config = Ok(value);
+            self
+        }
         pub fn cors_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CorsConfig>>,
+            T: ::std::convert::TryInto<super::CorsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.cors_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cors_config: {e}")
                 });
             self
         }
+        ///Sets `cors_config` from an `Option`: `None` clears it. See [`Self::cors_config`].
+        pub fn set_cors_config(
+            mut self,
+            value: ::std::option::Option<super::CorsConfig>,
+        ) -> Self {
+            self.cors_config = Ok(value);
+            self
+        }
+        ///Creation time (ISO 8601, UTC).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///Domain name.
         pub fn domain_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.domain_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for domain_name: {e}")
                 });
             self
         }
+        ///Sets `domain_name` from an `Option`: `None` clears it. See [`Self::domain_name`].
+        pub fn set_domain_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.domain_name = Ok(value);
+            self
+        }
         pub fn is_e2b<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.is_e2b = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for is_e2b: {e}"));
             self
         }
+        ///Sets `is_e2b` from an `Option`: `None` clears it. See [`Self::is_e2b`].
+        pub fn set_is_e2b(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.is_e2b = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601, UTC).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -8340,66 +9712,117 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
         pub fn protocol<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::CustomDomainProtocol>,
-            >,
+            T: ::std::convert::TryInto<fc_models::CustomDomainProtocol>,
             T::Error: ::std::fmt::Display,
         {
             self.protocol = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for protocol: {e}")
                 });
             self
         }
+        ///Sets `protocol` from an `Option`: `None` clears it. See [`Self::protocol`].
+        pub fn set_protocol(
+            mut self,
+            value: ::std::option::Option<fc_models::CustomDomainProtocol>,
+        ) -> Self {
+            self.protocol = Ok(value);
+            self
+        }
         pub fn route_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RouteConfig>>,
+            T: ::std::convert::TryInto<super::RouteConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.route_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for route_config: {e}")
                 });
             self
         }
+        ///Sets `route_config` from an `Option`: `None` clears it. See [`Self::route_config`].
+        pub fn set_route_config(
+            mut self,
+            value: ::std::option::Option<super::RouteConfig>,
+        ) -> Self {
+            self.route_config = Ok(value);
+            self
+        }
         pub fn subdomain_count<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.subdomain_count = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for subdomain_count: {e}")
                 });
             self
         }
+        ///Sets `subdomain_count` from an `Option`: `None` clears it. See [`Self::subdomain_count`].
+        pub fn set_subdomain_count(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.subdomain_count = Ok(value);
+            self
+        }
         pub fn tls_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TlsConfig>>,
+            T: ::std::convert::TryInto<super::TlsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.tls_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tls_config: {e}")
                 });
             self
         }
+        ///Sets `tls_config` from an `Option`: `None` clears it. See [`Self::tls_config`].
+        pub fn set_tls_config(
+            mut self,
+            value: ::std::option::Option<super::TlsConfig>,
+        ) -> Self {
+            self.tls_config = Ok(value);
+            self
+        }
         pub fn waf_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::WafConfig>>,
+            T: ::std::convert::TryInto<super::WafConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.waf_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for waf_config: {e}")
                 });
+            self
+        }
+        ///Sets `waf_config` from an `Option`: `None` clears it. See [`Self::waf_config`].
+        pub fn set_waf_config(
+            mut self,
+            value: ::std::option::Option<super::WafConfig>,
+        ) -> Self {
+            self.waf_config = Ok(value);
             self
         }
     }
@@ -8486,37 +9909,59 @@ pub mod builder {
         }
     }
     impl CustomHealthCheckConfig {
+        ///Failed probes before the instance is unhealthy (1 to 120).
         pub fn failure_threshold<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.failure_threshold = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for failure_threshold: {e}")
                 });
             self
         }
+        ///Sets `failure_threshold` from an `Option`: `None` clears it. See [`Self::failure_threshold`].
+        pub fn set_failure_threshold(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.failure_threshold = Ok(value);
+            self
+        }
+        ///Path probed with HTTP GET.
         pub fn http_get_url<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.http_get_url = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for http_get_url: {e}")
                 });
             self
         }
+        ///Sets `http_get_url` from an `Option`: `None` clears it. See [`Self::http_get_url`].
+        pub fn set_http_get_url(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.http_get_url = Ok(value);
+            self
+        }
+        ///Delay before the first probe, in seconds (0 to 120).
         pub fn initial_delay_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.initial_delay_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for initial_delay_seconds: {e}"
@@ -8524,40 +9969,72 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `initial_delay_seconds` from an `Option`: `None` clears it. See [`Self::initial_delay_seconds`].
+        pub fn set_initial_delay_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.initial_delay_seconds = Ok(value);
+            self
+        }
+        ///Seconds between probes (1 to 120).
         pub fn period_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.period_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for period_seconds: {e}")
                 });
             self
         }
+        ///Sets `period_seconds` from an `Option`: `None` clears it. See [`Self::period_seconds`].
+        pub fn set_period_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.period_seconds = Ok(value);
+            self
+        }
+        ///Successful probes before the instance is healthy (1 to 120).
         pub fn success_threshold<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.success_threshold = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for success_threshold: {e}")
                 });
             self
         }
+        ///Sets `success_threshold` from an `Option`: `None` clears it. See [`Self::success_threshold`].
+        pub fn set_success_threshold(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.success_threshold = Ok(value);
+            self
+        }
+        ///Probe timeout in seconds (1 to 3).
         pub fn timeout_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout_seconds: {e}")
                 });
+            self
+        }
+        ///Sets `timeout_seconds` from an `Option`: `None` clears it. See [`Self::timeout_seconds`].
+        pub fn set_timeout_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout_seconds = Ok(value);
             self
         }
     }
@@ -8630,37 +10107,59 @@ pub mod builder {
         }
     }
     impl CustomHealthCheckConfigInput {
+        ///Failed probes before the instance is unhealthy (at most 120).
         pub fn failure_threshold<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.failure_threshold = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for failure_threshold: {e}")
                 });
             self
         }
+        ///Sets `failure_threshold` from an `Option`: `None` clears it. See [`Self::failure_threshold`].
+        pub fn set_failure_threshold(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.failure_threshold = Ok(value);
+            self
+        }
+        ///Path probed with HTTP GET.
         pub fn http_get_url<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.http_get_url = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for http_get_url: {e}")
                 });
             self
         }
+        ///Sets `http_get_url` from an `Option`: `None` clears it. See [`Self::http_get_url`].
+        pub fn set_http_get_url(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.http_get_url = Ok(value);
+            self
+        }
+        ///Delay before the first probe, in seconds (0 to 120).
         pub fn initial_delay_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.initial_delay_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for initial_delay_seconds: {e}"
@@ -8668,40 +10167,72 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `initial_delay_seconds` from an `Option`: `None` clears it. See [`Self::initial_delay_seconds`].
+        pub fn set_initial_delay_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.initial_delay_seconds = Ok(value);
+            self
+        }
+        ///Seconds between probes (at most 120).
         pub fn period_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.period_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for period_seconds: {e}")
                 });
             self
         }
+        ///Sets `period_seconds` from an `Option`: `None` clears it. See [`Self::period_seconds`].
+        pub fn set_period_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.period_seconds = Ok(value);
+            self
+        }
+        ///Successful probes before the instance is healthy (at most 120).
         pub fn success_threshold<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.success_threshold = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for success_threshold: {e}")
                 });
             self
         }
+        ///Sets `success_threshold` from an `Option`: `None` clears it. See [`Self::success_threshold`].
+        pub fn set_success_threshold(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.success_threshold = Ok(value);
+            self
+        }
+        ///Probe timeout in seconds (at most 3).
         pub fn timeout_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout_seconds: {e}")
                 });
+            self
+        }
+        ///Sets `timeout_seconds` from an `Option`: `None` clears it. See [`Self::timeout_seconds`].
+        pub fn set_timeout_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout_seconds = Ok(value);
             self
         }
     }
@@ -8761,23 +10292,39 @@ pub mod builder {
         }
     }
     impl CustomRuntimeConfig {
-        pub fn args<T>(mut self, value: T) -> Self
+        ///Arguments of the start command.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn args<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.args = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for args: {e}"));
             self
         }
-        pub fn command<T>(mut self, value: T) -> Self
+        ///Start command.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn command<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.command = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for command: {e}")
                 });
@@ -8785,13 +10332,12 @@ pub mod builder {
         }
         pub fn health_check_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomHealthCheckConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomHealthCheckConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.health_check_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for health_check_config: {e}"
@@ -8799,14 +10345,29 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `health_check_config` from an `Option`: `None` clears it. See [`Self::health_check_config`].
+        pub fn set_health_check_config(
+            mut self,
+            value: ::std::option::Option<super::CustomHealthCheckConfig>,
+        ) -> Self {
+            self.health_check_config = Ok(value);
+            self
+        }
+        ///Port the custom runtime listens on (default 9000).
         pub fn port<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.port = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for port: {e}"));
+            self
+        }
+        ///Sets `port` from an `Option`: `None` clears it. See [`Self::port`].
+        pub fn set_port(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.port = Ok(value);
             self
         }
     }
@@ -8860,23 +10421,39 @@ pub mod builder {
         }
     }
     impl CustomRuntimeConfigInput {
-        pub fn args<T>(mut self, value: T) -> Self
+        ///Arguments of the start command.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn args<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.args = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for args: {e}"));
             self
         }
-        pub fn command<T>(mut self, value: T) -> Self
+        ///Start command.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn command<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.command = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for command: {e}")
                 });
@@ -8884,13 +10461,12 @@ pub mod builder {
         }
         pub fn health_check_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomHealthCheckConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::CustomHealthCheckConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.health_check_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for health_check_config: {e}"
@@ -8898,14 +10474,29 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `health_check_config` from an `Option`: `None` clears it. See [`Self::health_check_config`].
+        pub fn set_health_check_config(
+            mut self,
+            value: ::std::option::Option<super::CustomHealthCheckConfigInput>,
+        ) -> Self {
+            self.health_check_config = Ok(value);
+            self
+        }
+        ///Port the custom runtime listens on (default 9000).
         pub fn port<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.port = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for port: {e}"));
+            self
+        }
+        ///Sets `port` from an `Option`: `None` clears it. See [`Self::port`].
+        pub fn set_port(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.port = Ok(value);
             self
         }
     }
@@ -8951,16 +10542,23 @@ pub mod builder {
     impl DescribeRegionsOutput {
         pub fn regions<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::DescribeRegionsOutputRegions>,
-            >,
+            T: ::std::convert::TryInto<super::DescribeRegionsOutputRegions>,
             T::Error: ::std::fmt::Display,
         {
             self.regions = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for regions: {e}")
                 });
+            self
+        }
+        ///Sets `regions` from an `Option`: `None` clears it. See [`Self::regions`].
+        pub fn set_regions(
+            mut self,
+            value: ::std::option::Option<super::DescribeRegionsOutputRegions>,
+        ) -> Self {
+            self.regions = Ok(value);
             self
         }
     }
@@ -8993,15 +10591,23 @@ pub mod builder {
         }
     }
     impl DescribeRegionsOutputRegions {
-        pub fn region<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn region<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::vec::Vec<super::DescribeRegionsOutputRegionsRegion>,
-            >,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::DescribeRegionsOutputRegionsRegion>,
             T::Error: ::std::fmt::Display,
         {
             self.region = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<
+                        ::std::vec::Vec<super::DescribeRegionsOutputRegionsRegion>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| format!("error converting supplied value for region: {e}"));
             self
         }
@@ -9041,28 +10647,48 @@ pub mod builder {
         }
     }
     impl DescribeRegionsOutputRegionsRegion {
+        ///Region name in the requested language.
         pub fn local_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.local_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for local_name: {e}")
                 });
             self
         }
+        ///Sets `local_name` from an `Option`: `None` clears it. See [`Self::local_name`].
+        pub fn set_local_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.local_name = Ok(value);
+            self
+        }
+        ///Region ID, e.g. cn-hangzhou.
         pub fn region_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.region_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for region_id: {e}")
                 });
+            self
+        }
+        ///Sets `region_id` from an `Option`: `None` clears it. See [`Self::region_id`].
+        pub fn set_region_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.region_id = Ok(value);
             self
         }
     }
@@ -9104,14 +10730,23 @@ pub mod builder {
     impl Destination {
         pub fn destination<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.destination = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for destination: {e}")
                 });
+            self
+        }
+        ///Sets `destination` from an `Option`: `None` clears it. See [`Self::destination`].
+        pub fn set_destination(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.destination = Ok(value);
             self
         }
     }
@@ -9154,26 +10789,44 @@ pub mod builder {
     impl DestinationConfig {
         pub fn on_failure<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::Destination>>,
+            T: ::std::convert::TryInto<super::Destination>,
             T::Error: ::std::fmt::Display,
         {
             self.on_failure = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for on_failure: {e}")
                 });
             self
         }
+        ///Sets `on_failure` from an `Option`: `None` clears it. See [`Self::on_failure`].
+        pub fn set_on_failure(
+            mut self,
+            value: ::std::option::Option<super::Destination>,
+        ) -> Self {
+            self.on_failure = Ok(value);
+            self
+        }
         pub fn on_success<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::Destination>>,
+            T: ::std::convert::TryInto<super::Destination>,
             T::Error: ::std::fmt::Display,
         {
             self.on_success = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for on_success: {e}")
                 });
+            self
+        }
+        ///Sets `on_success` from an `Option`: `None` clears it. See [`Self::on_success`].
+        pub fn set_on_success(
+            mut self,
+            value: ::std::option::Option<super::Destination>,
+        ) -> Self {
+            self.on_success = Ok(value);
             self
         }
     }
@@ -9218,26 +10871,44 @@ pub mod builder {
     impl DestinationConfigInput {
         pub fn on_failure<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::DestinationInput>>,
+            T: ::std::convert::TryInto<super::DestinationInput>,
             T::Error: ::std::fmt::Display,
         {
             self.on_failure = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for on_failure: {e}")
                 });
             self
         }
+        ///Sets `on_failure` from an `Option`: `None` clears it. See [`Self::on_failure`].
+        pub fn set_on_failure(
+            mut self,
+            value: ::std::option::Option<super::DestinationInput>,
+        ) -> Self {
+            self.on_failure = Ok(value);
+            self
+        }
         pub fn on_success<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::DestinationInput>>,
+            T: ::std::convert::TryInto<super::DestinationInput>,
             T::Error: ::std::fmt::Display,
         {
             self.on_success = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for on_success: {e}")
                 });
+            self
+        }
+        ///Sets `on_success` from an `Option`: `None` clears it. See [`Self::on_success`].
+        pub fn set_on_success(
+            mut self,
+            value: ::std::option::Option<super::DestinationInput>,
+        ) -> Self {
+            self.on_success = Ok(value);
             self
         }
     }
@@ -9278,14 +10949,23 @@ pub mod builder {
     impl DestinationInput {
         pub fn destination<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.destination = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for destination: {e}")
                 });
+            self
+        }
+        ///Sets `destination` from an `Option`: `None` clears it. See [`Self::destination`].
+        pub fn set_destination(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.destination = Ok(value);
             self
         }
     }
@@ -9326,13 +11006,15 @@ pub mod builder {
         }
     }
     impl DisableFunctionInvocationInput {
+        ///Also abort requests that are running now.
         pub fn abort_ongoing_request<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.abort_ongoing_request = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for abort_ongoing_request: {e}"
@@ -9340,14 +11022,32 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `abort_ongoing_request` from an `Option`: `None` clears it. See [`Self::abort_ongoing_request`].
+        pub fn set_abort_ongoing_request(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.abort_ongoing_request = Ok(value);
+            self
+        }
+        ///Why invocations are disabled.
         pub fn reason<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.reason = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for reason: {e}"));
+            self
+        }
+        ///Sets `reason` from an `Option`: `None` clears it. See [`Self::reason`].
+        pub fn set_reason(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.reason = Ok(value);
             self
         }
     }
@@ -9387,16 +11087,23 @@ pub mod builder {
         }
     }
     impl DisableFunctionInvocationResponseBody {
+        ///Whether the change was applied.
         pub fn success<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.success = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for success: {e}")
                 });
+            self
+        }
+        ///Sets `success` from an `Option`: `None` clears it. See [`Self::success`].
+        pub fn set_success(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.success = Ok(value);
             self
         }
     }
@@ -9437,22 +11144,40 @@ pub mod builder {
     impl DnsOption {
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        ///Sets `name` from an `Option`: `None` clears it. See [`Self::name`].
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = Ok(value);
             self
         }
         pub fn value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.value = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for value: {e}"));
+            self
+        }
+        ///Sets `value` from an `Option`: `None` clears it. See [`Self::value`].
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.value = Ok(value);
             self
         }
     }
@@ -9497,22 +11222,40 @@ pub mod builder {
     impl DnsOptionInput {
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        ///Sets `name` from an `Option`: `None` clears it. See [`Self::name`].
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = Ok(value);
             self
         }
         pub fn value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.value = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for value: {e}"));
+            self
+        }
+        ///Sets `value` from an `Option`: `None` clears it. See [`Self::value`].
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.value = Ok(value);
             self
         }
     }
@@ -9550,16 +11293,23 @@ pub mod builder {
         }
     }
     impl EnableFunctionInvocationResponseBody {
+        ///Whether the change was applied.
         pub fn success<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.success = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for success: {e}")
                 });
+            self
+        }
+        ///Sets `success` from an `Option`: `None` clears it. See [`Self::success`].
+        pub fn set_success(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.success = Ok(value);
             self
         }
     }
@@ -9600,24 +11350,42 @@ pub mod builder {
     impl EqualRule {
         pub fn match_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.match_ = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for match_: {e}"));
+            self
+        }
+        ///Sets `match_` from an `Option`: `None` clears it. See [`Self::match_`].
+        pub fn set_match_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.match_ = Ok(value);
             self
         }
         pub fn replacement<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.replacement = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for replacement: {e}")
                 });
+            self
+        }
+        ///Sets `replacement` from an `Option`: `None` clears it. See [`Self::replacement`].
+        pub fn set_replacement(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.replacement = Ok(value);
             self
         }
     }
@@ -9721,38 +11489,68 @@ pub mod builder {
         }
     }
     impl ErrorBody {
+        ///Machine-readable error code such as FunctionNotFound.
         pub fn code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for code: {e}"));
             self
         }
+        ///Sets `code` from an `Option`: `None` clears it. See [`Self::code`].
+        pub fn set_code(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.code = Ok(value);
+            self
+        }
+        ///Human-readable explanation of the error.
         pub fn message<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.message = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for message: {e}")
                 });
             self
         }
+        ///Sets `message` from an `Option`: `None` clears it. See [`Self::message`].
+        pub fn set_message(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.message = Ok(value);
+            self
+        }
+        ///ID of the failed request.
         pub fn request_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.request_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for request_id: {e}")
                 });
+            self
+        }
+        ///Sets `request_id` from an `Option`: `None` clears it. See [`Self::request_id`].
+        pub fn set_request_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.request_id = Ok(value);
             self
         }
     }
@@ -10026,61 +11824,94 @@ pub mod builder {
         }
     }
     impl Function {
+        ///CRC-64 of the code package (decimal string).
         pub fn code_checksum<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.code_checksum = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for code_checksum: {e}")
                 });
             self
         }
+        ///Sets `code_checksum` from an `Option`: `None` clears it. See [`Self::code_checksum`].
+        pub fn set_code_checksum(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.code_checksum = Ok(value);
+            self
+        }
+        ///Code package size in bytes.
         pub fn code_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.code_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for code_size: {e}")
                 });
             self
         }
+        ///Sets `code_size` from an `Option`: `None` clears it. See [`Self::code_size`].
+        pub fn set_code_size(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.code_size = Ok(value);
+            self
+        }
+        ///vCPUs: 0.05 to 16 in steps of 0.05.
         pub fn cpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.cpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for cpu: {e}"));
             self
         }
+        ///Sets `cpu` from an `Option`: `None` clears it. See [`Self::cpu`].
+        pub fn set_cpu(mut self, value: ::std::option::Option<f64>) -> Self {
+            self.cpu = Ok(value);
+            self
+        }
+        ///Creation time (ISO 8601, UTC).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
         pub fn custom_container_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomContainerConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomContainerConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_container_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_container_config: {e}"
@@ -10088,27 +11919,43 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_container_config` from an `Option`: `None` clears it. See [`Self::custom_container_config`].
+        pub fn set_custom_container_config(
+            mut self,
+            value: ::std::option::Option<super::CustomContainerConfig>,
+        ) -> Self {
+            self.custom_container_config = Ok(value);
+            self
+        }
         pub fn custom_dns<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CustomDns>>,
+            T: ::std::convert::TryInto<super::CustomDns>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_dns = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for custom_dns: {e}")
                 });
             self
         }
+        ///Sets `custom_dns` from an `Option`: `None` clears it. See [`Self::custom_dns`].
+        pub fn set_custom_dns(
+            mut self,
+            value: ::std::option::Option<super::CustomDns>,
+        ) -> Self {
+            self.custom_dns = Ok(value);
+            self
+        }
         pub fn custom_runtime_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomRuntimeConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomRuntimeConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_runtime_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_runtime_config: {e}"
@@ -10116,27 +11963,44 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_runtime_config` from an `Option`: `None` clears it. See [`Self::custom_runtime_config`].
+        pub fn set_custom_runtime_config(
+            mut self,
+            value: ::std::option::Option<super::CustomRuntimeConfig>,
+        ) -> Self {
+            self.custom_runtime_config = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
         pub fn disable_inject_credentials<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::DisableInjectCredentials>,
-            >,
+            T: ::std::convert::TryInto<fc_models::DisableInjectCredentials>,
             T::Error: ::std::fmt::Display,
         {
             self.disable_inject_credentials = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for disable_inject_credentials: {e}"
@@ -10144,37 +12008,62 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `disable_inject_credentials` from an `Option`: `None` clears it. See [`Self::disable_inject_credentials`].
+        pub fn set_disable_inject_credentials(
+            mut self,
+            value: ::std::option::Option<fc_models::DisableInjectCredentials>,
+        ) -> Self {
+            self.disable_inject_credentials = Ok(value);
+            self
+        }
         pub fn disable_ondemand<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.disable_ondemand = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for disable_ondemand: {e}")
                 });
             self
         }
+        ///Sets `disable_ondemand` from an `Option`: `None` clears it. See [`Self::disable_ondemand`].
+        pub fn set_disable_ondemand(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.disable_ondemand = Ok(value);
+            self
+        }
+        ///Temporary disk in MB: 512 or 10240.
         pub fn disk_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.disk_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for disk_size: {e}")
                 });
             self
         }
+        ///Sets `disk_size` from an `Option`: `None` clears it. See [`Self::disk_size`].
+        pub fn set_disk_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.disk_size = Ok(value);
+            self
+        }
         pub fn enable_long_living<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_long_living = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_long_living: {e}"
@@ -10182,18 +12071,36 @@ pub mod builder {
                 });
             self
         }
-        pub fn environment_variables<T>(mut self, value: T) -> Self
+        ///Sets `enable_long_living` from an `Option`: `None` clears it. See [`Self::enable_long_living`].
+        pub fn set_enable_long_living(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_long_living = Ok(value);
+            self
+        }
+        ///Environment variables of the instance.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn environment_variables<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.environment_variables = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for environment_variables: {e}"
@@ -10201,85 +12108,143 @@ pub mod builder {
                 });
             self
         }
+        ///ARN of the function.
         pub fn function_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_arn: {e}")
                 });
             self
         }
+        ///Sets `function_arn` from an `Option`: `None` clears it. See [`Self::function_arn`].
+        pub fn set_function_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_arn = Ok(value);
+            self
+        }
+        ///Globally unique function ID.
         pub fn function_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_id: {e}")
                 });
             self
         }
+        ///Sets `function_id` from an `Option`: `None` clears it. See [`Self::function_id`].
+        pub fn set_function_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_id = Ok(value);
+            self
+        }
+        ///Function name.
         pub fn function_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_name: {e}")
                 });
             self
         }
+        ///Sets `function_name` from an `Option`: `None` clears it. See [`Self::function_name`].
+        pub fn set_function_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_name = Ok(value);
+            self
+        }
         pub fn gpu_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::GpuConfig>>,
+            T: ::std::convert::TryInto<super::GpuConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.gpu_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for gpu_config: {e}")
                 });
             self
         }
+        ///Sets `gpu_config` from an `Option`: `None` clears it. See [`Self::gpu_config`].
+        pub fn set_gpu_config(
+            mut self,
+            value: ::std::option::Option<super::GpuConfig>,
+        ) -> Self {
+            self.gpu_config = Ok(value);
+            self
+        }
+        ///Entry point, format depends on the runtime (e.g. index.handler).
         pub fn handler<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.handler = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for handler: {e}")
                 });
             self
         }
+        ///Sets `handler` from an `Option`: `None` clears it. See [`Self::handler`].
+        pub fn set_handler(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.handler = Ok(value);
+            self
+        }
+        ///Seconds an idle instance is kept before release.
         pub fn idle_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.idle_timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for idle_timeout: {e}")
                 });
             self
         }
+        ///Sets `idle_timeout` from an `Option`: `None` clears it. See [`Self::idle_timeout`].
+        pub fn set_idle_timeout(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.idle_timeout = Ok(value);
+            self
+        }
+        ///Requests one instance may serve at the same time.
         pub fn instance_concurrency<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_concurrency = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_concurrency: {e}"
@@ -10287,13 +12252,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_concurrency` from an `Option`: `None` clears it. See [`Self::instance_concurrency`].
+        pub fn set_instance_concurrency(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.instance_concurrency = Ok(value);
+            self
+        }
+        ///Instance isolation mode.
         pub fn instance_isolation_mode<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_isolation_mode = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_isolation_mode: {e}"
@@ -10301,15 +12276,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_isolation_mode` from an `Option`: `None` clears it. See [`Self::instance_isolation_mode`].
+        pub fn set_instance_isolation_mode(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_isolation_mode = Ok(value);
+            self
+        }
         pub fn instance_lifecycle_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::InstanceLifecycleConfig>,
-            >,
+            T: ::std::convert::TryInto<super::InstanceLifecycleConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_lifecycle_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_lifecycle_config: {e}"
@@ -10317,27 +12299,44 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_lifecycle_config` from an `Option`: `None` clears it. See [`Self::instance_lifecycle_config`].
+        pub fn set_instance_lifecycle_config(
+            mut self,
+            value: ::std::option::Option<super::InstanceLifecycleConfig>,
+        ) -> Self {
+            self.instance_lifecycle_config = Ok(value);
+            self
+        }
+        ///Whether instances may reach the Internet.
         pub fn internet_access<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.internet_access = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for internet_access: {e}")
                 });
             self
         }
+        ///Sets `internet_access` from an `Option`: `None` clears it. See [`Self::internet_access`].
+        pub fn set_internet_access(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.internet_access = Ok(value);
+            self
+        }
         pub fn invocation_restriction<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::FunctionRestriction>,
-            >,
+            T: ::std::convert::TryInto<super::FunctionRestriction>,
             T::Error: ::std::fmt::Display,
         {
             self.invocation_restriction = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for invocation_restriction: {e}"
@@ -10345,25 +12344,44 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `invocation_restriction` from an `Option`: `None` clears it. See [`Self::invocation_restriction`].
+        pub fn set_invocation_restriction(
+            mut self,
+            value: ::std::option::Option<super::FunctionRestriction>,
+        ) -> Self {
+            self.invocation_restriction = Ok(value);
+            self
+        }
         pub fn juice_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::JuiceFsConfig>>,
+            T: ::std::convert::TryInto<super::JuiceFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.juice_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for juice_fs_config: {e}")
                 });
             self
         }
+        ///Sets `juice_fs_config` from an `Option`: `None` clears it. See [`Self::juice_fs_config`].
+        pub fn set_juice_fs_config(
+            mut self,
+            value: ::std::option::Option<super::JuiceFsConfig>,
+        ) -> Self {
+            self.juice_fs_config = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601, UTC).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -10371,15 +12389,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
         pub fn last_update_status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::LastUpdateStatus>,
-            >,
+            T: ::std::convert::TryInto<fc_models::LastUpdateStatus>,
             T::Error: ::std::fmt::Display,
         {
             self.last_update_status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_update_status: {e}"
@@ -10387,13 +12412,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_update_status` from an `Option`: `None` clears it. See [`Self::last_update_status`].
+        pub fn set_last_update_status(
+            mut self,
+            value: ::std::option::Option<fc_models::LastUpdateStatus>,
+        ) -> Self {
+            self.last_update_status = Ok(value);
+            self
+        }
         pub fn last_update_status_reason<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_update_status_reason = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_update_status_reason: {e}"
@@ -10401,13 +12435,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_update_status_reason` from an `Option`: `None` clears it. See [`Self::last_update_status_reason`].
+        pub fn set_last_update_status_reason(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_update_status_reason = Ok(value);
+            self
+        }
         pub fn last_update_status_reason_code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_update_status_reason_code = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_update_status_reason_code: {e}"
@@ -10415,59 +12458,101 @@ pub mod builder {
                 });
             self
         }
-        pub fn layers<T>(mut self, value: T) -> Self
+        ///Sets `last_update_status_reason_code` from an `Option`: `None` clears it. See [`Self::last_update_status_reason_code`].
+        pub fn set_last_update_status_reason_code(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_update_status_reason_code = Ok(value);
+            self
+        }
+        ///Layers, in priority order.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn layers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::FunctionLayer>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::FunctionLayer>,
             T::Error: ::std::fmt::Display,
         {
             self.layers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::FunctionLayer>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for layers: {e}"));
             self
         }
         pub fn lock_info<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::FunctionLockInfo>>,
+            T: ::std::convert::TryInto<super::FunctionLockInfo>,
             T::Error: ::std::fmt::Display,
         {
             self.lock_info = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for lock_info: {e}")
                 });
             self
         }
+        ///Sets `lock_info` from an `Option`: `None` clears it. See [`Self::lock_info`].
+        pub fn set_lock_info(
+            mut self,
+            value: ::std::option::Option<super::FunctionLockInfo>,
+        ) -> Self {
+            self.lock_info = Ok(value);
+            self
+        }
         pub fn log_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LogConfig>>,
+            T: ::std::convert::TryInto<super::LogConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.log_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for log_config: {e}")
                 });
             self
         }
+        ///Sets `log_config` from an `Option`: `None` clears it. See [`Self::log_config`].
+        pub fn set_log_config(
+            mut self,
+            value: ::std::option::Option<super::LogConfig>,
+        ) -> Self {
+            self.log_config = Ok(value);
+            self
+        }
+        ///Memory in MB: 128 to 32768, multiple of 64; memory (GB) must be 1 to 4 times cpu.
         pub fn memory_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.memory_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for memory_size: {e}")
                 });
             self
         }
+        ///Sets `memory_size` from an `Option`: `None` clears it. See [`Self::memory_size`].
+        pub fn set_memory_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.memory_size = Ok(value);
+            self
+        }
         pub fn micro_sandbox_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::MicroSandboxConfig>>,
+            T: ::std::convert::TryInto<super::MicroSandboxConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.micro_sandbox_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for micro_sandbox_config: {e}"
@@ -10475,95 +12560,171 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `micro_sandbox_config` from an `Option`: `None` clears it. See [`Self::micro_sandbox_config`].
+        pub fn set_micro_sandbox_config(
+            mut self,
+            value: ::std::option::Option<super::MicroSandboxConfig>,
+        ) -> Self {
+            self.micro_sandbox_config = Ok(value);
+            self
+        }
         pub fn nas_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::NasConfig>>,
+            T: ::std::convert::TryInto<super::NasConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.nas_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for nas_config: {e}")
                 });
             self
         }
+        ///Sets `nas_config` from an `Option`: `None` clears it. See [`Self::nas_config`].
+        pub fn set_nas_config(
+            mut self,
+            value: ::std::option::Option<super::NasConfig>,
+        ) -> Self {
+            self.nas_config = Ok(value);
+            self
+        }
         pub fn oss_mount_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::OssMountConfig>>,
+            T: ::std::convert::TryInto<super::OssMountConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_mount_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_mount_config: {e}")
                 });
             self
         }
+        ///Sets `oss_mount_config` from an `Option`: `None` clears it. See [`Self::oss_mount_config`].
+        pub fn set_oss_mount_config(
+            mut self,
+            value: ::std::option::Option<super::OssMountConfig>,
+        ) -> Self {
+            self.oss_mount_config = Ok(value);
+            self
+        }
         pub fn polar_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::PolarFsConfig>>,
+            T: ::std::convert::TryInto<super::PolarFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.polar_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for polar_fs_config: {e}")
                 });
             self
         }
+        ///Sets `polar_fs_config` from an `Option`: `None` clears it. See [`Self::polar_fs_config`].
+        pub fn set_polar_fs_config(
+            mut self,
+            value: ::std::option::Option<super::PolarFsConfig>,
+        ) -> Self {
+            self.polar_fs_config = Ok(value);
+            self
+        }
+        ///Resource group ID.
         pub fn resource_group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource_group_id: {e}")
                 });
             self
         }
+        ///Sets `resource_group_id` from an `Option`: `None` clears it. See [`Self::resource_group_id`].
+        pub fn set_resource_group_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource_group_id = Ok(value);
+            self
+        }
+        ///ARN of the RAM role the function assumes.
         pub fn role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for role: {e}"));
+            self
+        }
+        ///Sets `role` from an `Option`: `None` clears it. See [`Self::role`].
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.role = Ok(value);
             self
         }
         pub fn runtime<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::Runtime>>,
+            T: ::std::convert::TryInto<fc_models::Runtime>,
             T::Error: ::std::fmt::Display,
         {
             self.runtime = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for runtime: {e}")
                 });
             self
         }
+        ///Sets `runtime` from an `Option`: `None` clears it. See [`Self::runtime`].
+        pub fn set_runtime(
+            mut self,
+            value: ::std::option::Option<fc_models::Runtime>,
+        ) -> Self {
+            self.runtime = Ok(value);
+            self
+        }
+        ///Session affinity mode, e.g. MCP_SSE, GENERATED_COOKIE, HEADER_FIELD or NONE.
         pub fn session_affinity<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.session_affinity = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for session_affinity: {e}")
                 });
             self
         }
+        ///Sets `session_affinity` from an `Option`: `None` clears it. See [`Self::session_affinity`].
+        pub fn set_session_affinity(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.session_affinity = Ok(value);
+            self
+        }
+        ///Affinity settings as a JSON-encoded string matching sessionAffinity.
         pub fn session_affinity_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.session_affinity_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for session_affinity_config: {e}"
@@ -10571,84 +12732,150 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `session_affinity_config` from an `Option`: `None` clears it. See [`Self::session_affinity_config`].
+        pub fn set_session_affinity_config(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.session_affinity_config = Ok(value);
+            self
+        }
         pub fn state<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::FunctionState>>,
+            T: ::std::convert::TryInto<fc_models::FunctionState>,
             T::Error: ::std::fmt::Display,
         {
             self.state = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for state: {e}"));
+            self
+        }
+        ///Sets `state` from an `Option`: `None` clears it. See [`Self::state`].
+        pub fn set_state(
+            mut self,
+            value: ::std::option::Option<fc_models::FunctionState>,
+        ) -> Self {
+            self.state = Ok(value);
             self
         }
         pub fn state_reason<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.state_reason = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for state_reason: {e}")
                 });
             self
         }
+        ///Sets `state_reason` from an `Option`: `None` clears it. See [`Self::state_reason`].
+        pub fn set_state_reason(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.state_reason = Ok(value);
+            self
+        }
         pub fn state_reason_code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.state_reason_code = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for state_reason_code: {e}")
                 });
             self
         }
-        pub fn tags<T>(mut self, value: T) -> Self
+        ///Sets `state_reason_code` from an `Option`: `None` clears it. See [`Self::state_reason_code`].
+        pub fn set_state_reason_code(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.state_reason_code = Ok(value);
+            self
+        }
+        ///Tags.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn tags<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Tag>,
             T::Error: ::std::fmt::Display,
         {
             self.tags = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Tag>, _>>()
                 .map_err(|e| format!("error converting supplied value for tags: {e}"));
             self
         }
+        ///Time limit in seconds.
         pub fn timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout: {e}")
                 });
             self
         }
+        ///Sets `timeout` from an `Option`: `None` clears it. See [`Self::timeout`].
+        pub fn set_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout = Ok(value);
+            self
+        }
         pub fn tracing_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TracingConfig>>,
+            T: ::std::convert::TryInto<super::TracingConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.tracing_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tracing_config: {e}")
                 });
             self
         }
+        ///Sets `tracing_config` from an `Option`: `None` clears it. See [`Self::tracing_config`].
+        pub fn set_tracing_config(
+            mut self,
+            value: ::std::option::Option<super::TracingConfig>,
+        ) -> Self {
+            self.tracing_config = Ok(value);
+            self
+        }
         pub fn vpc_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VpcConfig>>,
+            T: ::std::convert::TryInto<super::VpcConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for vpc_config: {e}")
                 });
+            self
+        }
+        ///Sets `vpc_config` from an `Option`: `None` clears it. See [`Self::vpc_config`].
+        pub fn set_vpc_config(
+            mut self,
+            value: ::std::option::Option<super::VpcConfig>,
+        ) -> Self {
+            self.vpc_config = Ok(value);
             self
         }
     }
@@ -10782,24 +13009,41 @@ pub mod builder {
         }
     }
     impl FunctionLayer {
+        ///ARN of the layer version.
         pub fn arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for arn: {e}"));
             self
         }
+        ///Sets `arn` from an `Option`: `None` clears it. See [`Self::arn`].
+        pub fn set_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.arn = Ok(value);
+            self
+        }
+        ///Layer code size in bytes.
         pub fn size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for size: {e}"));
+            self
+        }
+        ///Sets `size` from an `Option`: `None` clears it. See [`Self::size`].
+        pub fn set_size(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.size = Ok(value);
             self
         }
     }
@@ -10849,35 +13093,60 @@ pub mod builder {
     impl FunctionLockInfo {
         pub fn locked_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.locked_at = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for locked_at: {e}")
                 });
             self
         }
+        ///Sets `locked_at` from an `Option`: `None` clears it. See [`Self::locked_at`].
+        pub fn set_locked_at(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.locked_at = Ok(value);
+            self
+        }
         pub fn locked_by<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.locked_by = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for locked_by: {e}")
                 });
             self
         }
-        pub fn locked_resources<T>(mut self, value: T) -> Self
+        ///Sets `locked_by` from an `Option`: `None` clears it. See [`Self::locked_by`].
+        pub fn set_locked_by(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.locked_by = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn locked_resources<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.locked_resources = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for locked_resources: {e}")
                 });
@@ -10932,23 +13201,31 @@ pub mod builder {
     impl FunctionRestriction {
         pub fn disable<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.disable = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for disable: {e}")
                 });
             self
         }
+        ///Sets `disable` from an `Option`: `None` clears it. See [`Self::disable`].
+        pub fn set_disable(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.disable = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601, UTC).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -10956,14 +13233,31 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
         pub fn reason<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.reason = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for reason: {e}"));
+            self
+        }
+        ///Sets `reason` from an `Option`: `None` clears it. See [`Self::reason`].
+        pub fn set_reason(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.reason = Ok(value);
             self
         }
     }
@@ -11008,28 +13302,44 @@ pub mod builder {
         }
     }
     impl GpuConfig {
+        ///GPU memory in MB, multiple of 1024.
         pub fn gpu_memory_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.gpu_memory_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for gpu_memory_size: {e}")
                 });
             self
         }
+        ///Sets `gpu_memory_size` from an `Option`: `None` clears it. See [`Self::gpu_memory_size`].
+        pub fn set_gpu_memory_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.gpu_memory_size = Ok(value);
+            self
+        }
         pub fn gpu_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::GpuType>>,
+            T: ::std::convert::TryInto<fc_models::GpuType>,
             T::Error: ::std::fmt::Display,
         {
             self.gpu_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for gpu_type: {e}")
                 });
+            self
+        }
+        ///Sets `gpu_type` from an `Option`: `None` clears it. See [`Self::gpu_type`].
+        pub fn set_gpu_type(
+            mut self,
+            value: ::std::option::Option<fc_models::GpuType>,
+        ) -> Self {
+            self.gpu_type = Ok(value);
             self
         }
     }
@@ -11072,28 +13382,44 @@ pub mod builder {
         }
     }
     impl GpuConfigInput {
+        ///GPU memory in MB, multiple of 1024.
         pub fn gpu_memory_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.gpu_memory_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for gpu_memory_size: {e}")
                 });
             self
         }
+        ///Sets `gpu_memory_size` from an `Option`: `None` clears it. See [`Self::gpu_memory_size`].
+        pub fn set_gpu_memory_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.gpu_memory_size = Ok(value);
+            self
+        }
         pub fn gpu_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::GpuType>>,
+            T: ::std::convert::TryInto<fc_models::GpuType>,
             T::Error: ::std::fmt::Display,
         {
             self.gpu_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for gpu_type: {e}")
                 });
+            self
+        }
+        ///Sets `gpu_type` from an `Option`: `None` clears it. See [`Self::gpu_type`].
+        pub fn set_gpu_type(
+            mut self,
+            value: ::std::option::Option<fc_models::GpuType>,
+        ) -> Self {
+            self.gpu_type = Ok(value);
             self
         }
     }
@@ -11136,28 +13462,48 @@ pub mod builder {
         }
     }
     impl HttpTrigger {
+        ///Public URL of the trigger.
         pub fn url_internet<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.url_internet = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for url_internet: {e}")
                 });
             self
         }
+        ///Sets `url_internet` from an `Option`: `None` clears it. See [`Self::url_internet`].
+        pub fn set_url_internet(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.url_internet = Ok(value);
+            self
+        }
+        ///VPC-internal URL of the trigger.
         pub fn url_intranet<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.url_intranet = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for url_intranet: {e}")
                 });
+            self
+        }
+        ///Sets `url_intranet` from an `Option`: `None` clears it. See [`Self::url_intranet`].
+        pub fn set_url_intranet(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.url_intranet = Ok(value);
             self
         }
     }
@@ -11210,52 +13556,92 @@ pub mod builder {
         }
     }
     impl InputCodeLocation {
+        ///CRC-64 (decimal string) of the package, verified by the service when given.
         pub fn checksum<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.checksum = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for checksum: {e}")
                 });
             self
         }
+        ///Sets `checksum` from an `Option`: `None` clears it. See [`Self::checksum`].
+        pub fn set_checksum(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.checksum = Ok(value);
+            self
+        }
+        ///OSS bucket holding the code package.
         pub fn oss_bucket_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_bucket_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_bucket_name: {e}")
                 });
             self
         }
+        ///Sets `oss_bucket_name` from an `Option`: `None` clears it. See [`Self::oss_bucket_name`].
+        pub fn set_oss_bucket_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.oss_bucket_name = Ok(value);
+            self
+        }
+        ///OSS object key of the code package.
         pub fn oss_object_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_object_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_object_name: {e}")
                 });
             self
         }
+        ///Sets `oss_object_name` from an `Option`: `None` clears it. See [`Self::oss_object_name`].
+        pub fn set_oss_object_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.oss_object_name = Ok(value);
+            self
+        }
+        ///Base64-encoded ZIP of the code.
         pub fn zip_file<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.zip_file = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for zip_file: {e}")
                 });
+            self
+        }
+        ///Sets `zip_file` from an `Option`: `None` clears it. See [`Self::zip_file`].
+        pub fn set_zip_file(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.zip_file = Ok(value);
             self
         }
     }
@@ -11327,86 +13713,151 @@ pub mod builder {
         }
     }
     impl InstanceInfo {
+        ///Creation time in Unix milliseconds.
         pub fn created_time_ms<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time_ms = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time_ms: {e}")
                 });
             self
         }
+        ///Sets `created_time_ms` from an `Option`: `None` clears it. See [`Self::created_time_ms`].
+        pub fn set_created_time_ms(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.created_time_ms = Ok(value);
+            self
+        }
+        ///Destruction time in Unix milliseconds.
         pub fn destroyed_time_ms<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.destroyed_time_ms = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for destroyed_time_ms: {e}")
                 });
             self
         }
+        ///Sets `destroyed_time_ms` from an `Option`: `None` clears it. See [`Self::destroyed_time_ms`].
+        pub fn set_destroyed_time_ms(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.destroyed_time_ms = Ok(value);
+            self
+        }
+        ///Instance ID.
         pub fn instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_id: {e}")
                 });
             self
         }
+        ///Sets `instance_id` from an `Option`: `None` clears it. See [`Self::instance_id`].
+        pub fn set_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Ok(value);
+            self
+        }
+        ///Version ID or alias name (LATEST when empty).
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
         pub fn resource_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource_type: {e}")
                 });
             self
         }
+        ///Sets `resource_type` from an `Option`: `None` clears it. See [`Self::resource_type`].
+        pub fn set_resource_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource_type = Ok(value);
+            self
+        }
         pub fn status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::InstanceStatus>>,
+            T: ::std::convert::TryInto<fc_models::InstanceStatus>,
             T::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for status: {e}"));
             self
         }
+        ///Sets `status` from an `Option`: `None` clears it. See [`Self::status`].
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<fc_models::InstanceStatus>,
+        ) -> Self {
+            self.status = Ok(value);
+            self
+        }
+        ///Version the instance runs ("0" for LATEST).
         pub fn version_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.version_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for version_id: {e}")
                 });
+            self
+        }
+        ///Sets `version_id` from an `Option`: `None` clears it. See [`Self::version_id`].
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.version_id = Ok(value);
             self
         }
     }
@@ -11461,26 +13912,44 @@ pub mod builder {
     impl InstanceLifecycleConfig {
         pub fn initializer<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LifecycleHook>>,
+            T: ::std::convert::TryInto<super::LifecycleHook>,
             T::Error: ::std::fmt::Display,
         {
             self.initializer = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for initializer: {e}")
                 });
             self
         }
+        ///Sets `initializer` from an `Option`: `None` clears it. See [`Self::initializer`].
+        pub fn set_initializer(
+            mut self,
+            value: ::std::option::Option<super::LifecycleHook>,
+        ) -> Self {
+            self.initializer = Ok(value);
+            self
+        }
         pub fn pre_stop<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LifecycleHook>>,
+            T: ::std::convert::TryInto<super::LifecycleHook>,
             T::Error: ::std::fmt::Display,
         {
             self.pre_stop = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for pre_stop: {e}")
                 });
+            self
+        }
+        ///Sets `pre_stop` from an `Option`: `None` clears it. See [`Self::pre_stop`].
+        pub fn set_pre_stop(
+            mut self,
+            value: ::std::option::Option<super::LifecycleHook>,
+        ) -> Self {
+            self.pre_stop = Ok(value);
             self
         }
     }
@@ -11527,26 +13996,44 @@ pub mod builder {
     impl InstanceLifecycleConfigInput {
         pub fn initializer<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LifecycleHookInput>>,
+            T: ::std::convert::TryInto<super::LifecycleHookInput>,
             T::Error: ::std::fmt::Display,
         {
             self.initializer = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for initializer: {e}")
                 });
             self
         }
+        ///Sets `initializer` from an `Option`: `None` clears it. See [`Self::initializer`].
+        pub fn set_initializer(
+            mut self,
+            value: ::std::option::Option<super::LifecycleHookInput>,
+        ) -> Self {
+            self.initializer = Ok(value);
+            self
+        }
         pub fn pre_stop<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LifecycleHookInput>>,
+            T: ::std::convert::TryInto<super::LifecycleHookInput>,
             T::Error: ::std::fmt::Display,
         {
             self.pre_stop = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for pre_stop: {e}")
                 });
+            self
+        }
+        ///Sets `pre_stop` from an `Option`: `None` clears it. See [`Self::pre_stop`].
+        pub fn set_pre_stop(
+            mut self,
+            value: ::std::option::Option<super::LifecycleHookInput>,
+        ) -> Self {
+            self.pre_stop = Ok(value);
             self
         }
     }
@@ -11591,28 +14078,44 @@ pub mod builder {
         }
     }
     impl JuiceFsConfig {
-        pub fn envs<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn envs<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.envs = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| format!("error converting supplied value for envs: {e}"));
             self
         }
-        pub fn mount_points<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn mount_points<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::JuiceFsMountConfig>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::JuiceFsMountConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_points = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::JuiceFsMountConfig>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for mount_points: {e}")
                 });
@@ -11673,60 +14176,103 @@ pub mod builder {
         }
     }
     impl JuiceFsMountConfig {
-        pub fn args<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn args<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.args = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for args: {e}"));
             self
         }
         pub fn mount_dir<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_dir = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for mount_dir: {e}")
                 });
             self
         }
+        ///Sets `mount_dir` from an `Option`: `None` clears it. See [`Self::mount_dir`].
+        pub fn set_mount_dir(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.mount_dir = Ok(value);
+            self
+        }
         pub fn remote_dir<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.remote_dir = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for remote_dir: {e}")
                 });
             self
         }
+        ///Sets `remote_dir` from an `Option`: `None` clears it. See [`Self::remote_dir`].
+        pub fn set_remote_dir(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.remote_dir = Ok(value);
+            self
+        }
         pub fn token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for token: {e}"));
+            self
+        }
+        ///Sets `token` from an `Option`: `None` clears it. See [`Self::token`].
+        pub fn set_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.token = Ok(value);
             self
         }
         pub fn volume_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.volume_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for volume_name: {e}")
                 });
+            self
+        }
+        ///Sets `volume_name` from an `Option`: `None` clears it. See [`Self::volume_name`].
+        pub fn set_volume_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.volume_name = Ok(value);
             self
         }
     }
@@ -11822,55 +14368,97 @@ pub mod builder {
     impl Layer {
         pub fn acl<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::LayerAcl>>,
+            T: ::std::convert::TryInto<fc_models::LayerAcl>,
             T::Error: ::std::fmt::Display,
         {
             self.acl = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for acl: {e}"));
+            self
+        }
+        ///Sets `acl` from an `Option`: `None` clears it. See [`Self::acl`].
+        pub fn set_acl(
+            mut self,
+            value: ::std::option::Option<fc_models::LayerAcl>,
+        ) -> Self {
+            self.acl = Ok(value);
             self
         }
         pub fn code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::OutputCodeLocation>>,
+            T: ::std::convert::TryInto<super::OutputCodeLocation>,
             T::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for code: {e}"));
             self
         }
+        ///Sets `code` from an `Option`: `None` clears it. See [`Self::code`].
+        pub fn set_code(
+            mut self,
+            value: ::std::option::Option<super::OutputCodeLocation>,
+        ) -> Self {
+            self.code = Ok(value);
+            self
+        }
+        ///CRC-64 of the code package (decimal string).
         pub fn code_checksum<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.code_checksum = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for code_checksum: {e}")
                 });
             self
         }
+        ///Sets `code_checksum` from an `Option`: `None` clears it. See [`Self::code_checksum`].
+        pub fn set_code_checksum(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.code_checksum = Ok(value);
+            self
+        }
+        ///Code package size in bytes.
         pub fn code_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.code_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for code_size: {e}")
                 });
             self
         }
-        pub fn compatible_runtime<T>(mut self, value: T) -> Self
+        ///Sets `code_size` from an `Option`: `None` clears it. See [`Self::code_size`].
+        pub fn set_code_size(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.code_size = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn compatible_runtime<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<fc_models::Runtime>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<fc_models::Runtime>,
             T::Error: ::std::fmt::Display,
         {
             self.compatible_runtime = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<fc_models::Runtime>, _>,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for compatible_runtime: {e}"
@@ -11880,74 +14468,129 @@ pub mod builder {
         }
         pub fn create_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.create_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for create_time: {e}")
                 });
             self
         }
+        ///Sets `create_time` from an `Option`: `None` clears it. See [`Self::create_time`].
+        pub fn set_create_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.create_time = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Layer name.
         pub fn layer_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.layer_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for layer_name: {e}")
                 });
             self
         }
+        ///Sets `layer_name` from an `Option`: `None` clears it. See [`Self::layer_name`].
+        pub fn set_layer_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.layer_name = Ok(value);
+            self
+        }
+        ///ARN of this layer version.
         pub fn layer_version_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.layer_version_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for layer_version_arn: {e}")
                 });
             self
         }
+        ///Sets `layer_version_arn` from an `Option`: `None` clears it. See [`Self::layer_version_arn`].
+        pub fn set_layer_version_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.layer_version_arn = Ok(value);
+            self
+        }
         pub fn license<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.license = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for license: {e}")
                 });
             self
         }
+        ///Sets `license` from an `Option`: `None` clears it. See [`Self::license`].
+        pub fn set_license(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.license = Ok(value);
+            self
+        }
+        ///Layer version number.
         pub fn version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for version: {e}")
                 });
+            self
+        }
+        ///Sets `version` from an `Option`: `None` clears it. See [`Self::version`].
+        pub fn set_version(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.version = Ok(value);
             self
         }
     }
@@ -12013,40 +14656,65 @@ pub mod builder {
         }
     }
     impl LifecycleHook {
-        pub fn command<T>(mut self, value: T) -> Self
+        ///Hook command (custom runtimes).
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn command<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.command = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for command: {e}")
                 });
             self
         }
+        ///Hook entry point.
         pub fn handler<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.handler = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for handler: {e}")
                 });
             self
         }
+        ///Sets `handler` from an `Option`: `None` clears it. See [`Self::handler`].
+        pub fn set_handler(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.handler = Ok(value);
+            self
+        }
+        ///Time limit in seconds.
         pub fn timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout: {e}")
                 });
+            self
+        }
+        ///Sets `timeout` from an `Option`: `None` clears it. See [`Self::timeout`].
+        pub fn set_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout = Ok(value);
             self
         }
     }
@@ -12096,40 +14764,65 @@ pub mod builder {
         }
     }
     impl LifecycleHookInput {
-        pub fn command<T>(mut self, value: T) -> Self
+        ///Hook command (custom runtimes).
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn command<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.command = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for command: {e}")
                 });
             self
         }
+        ///Hook entry point.
         pub fn handler<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.handler = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for handler: {e}")
                 });
             self
         }
+        ///Sets `handler` from an `Option`: `None` clears it. See [`Self::handler`].
+        pub fn set_handler(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.handler = Ok(value);
+            self
+        }
+        ///Time limit in seconds.
         pub fn timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout: {e}")
                 });
+            self
+        }
+        ///Sets `timeout` from an `Option`: `None` clears it. See [`Self::timeout`].
+        pub fn set_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout = Ok(value);
             self
         }
     }
@@ -12174,28 +14867,43 @@ pub mod builder {
         }
     }
     impl ListAliasesOutput {
-        pub fn aliases<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn aliases<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Alias>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Alias>,
             T::Error: ::std::fmt::Display,
         {
             self.aliases = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Alias>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for aliases: {e}")
                 });
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -12238,28 +14946,45 @@ pub mod builder {
         }
     }
     impl ListAsyncInvokeConfigOutput {
-        pub fn configs<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn configs<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::AsyncConfig>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::AsyncConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.configs = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::AsyncConfig>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for configs: {e}")
                 });
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -12304,25 +15029,40 @@ pub mod builder {
         }
     }
     impl ListAsyncTaskOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn tasks<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn tasks<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::AsyncTask>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::AsyncTask>,
             T::Error: ::std::fmt::Display,
         {
             self.tasks = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::AsyncTask>, _>>()
                 .map_err(|e| format!("error converting supplied value for tasks: {e}"));
             self
         }
@@ -12366,28 +15106,45 @@ pub mod builder {
         }
     }
     impl ListConcurrencyConfigsOutput {
-        pub fn configs<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn configs<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ConcurrencyConfig>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ConcurrencyConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.configs = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ConcurrencyConfig>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for configs: {e}")
                 });
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -12432,28 +15189,45 @@ pub mod builder {
         }
     }
     impl ListCustomDomainOutput {
-        pub fn custom_domains<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn custom_domains<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::CustomDomain>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::CustomDomain>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_domains = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::CustomDomain>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for custom_domains: {e}")
                 });
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -12497,28 +15271,43 @@ pub mod builder {
         }
     }
     impl ListFunctionsOutput {
-        pub fn functions<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn functions<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Function>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Function>,
             T::Error: ::std::fmt::Display,
         {
             self.functions = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Function>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for functions: {e}")
                 });
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -12561,28 +15350,45 @@ pub mod builder {
         }
     }
     impl ListInstancesOutput {
-        pub fn instances<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn instances<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::InstanceInfo>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::InstanceInfo>,
             T::Error: ::std::fmt::Display,
         {
             self.instances = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::InstanceInfo>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for instances: {e}")
                 });
             self
         }
+        ///Request ID.
         pub fn request_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.request_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for request_id: {e}")
                 });
+            self
+        }
+        ///Sets `request_id` from an `Option`: `None` clears it. See [`Self::request_id`].
+        pub fn set_request_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.request_id = Ok(value);
             self
         }
     }
@@ -12625,26 +15431,39 @@ pub mod builder {
         }
     }
     impl ListLayerVersionOutput {
-        pub fn layers<T>(mut self, value: T) -> Self
+        ///Layers, in priority order.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn layers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Layer>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Layer>,
             T::Error: ::std::fmt::Display,
         {
             self.layers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Layer>, _>>()
                 .map_err(|e| format!("error converting supplied value for layers: {e}"));
             self
         }
+        ///Version to pass as startVersion for the next page; absent on the last page.
         pub fn next_version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.next_version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_version: {e}")
                 });
+            self
+        }
+        ///Sets `next_version` from an `Option`: `None` clears it. See [`Self::next_version`].
+        pub fn set_next_version(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.next_version = Ok(value);
             self
         }
     }
@@ -12688,26 +15507,42 @@ pub mod builder {
         }
     }
     impl ListLayersOutput {
-        pub fn layers<T>(mut self, value: T) -> Self
+        ///Layers, in priority order.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn layers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Layer>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Layer>,
             T::Error: ::std::fmt::Display,
         {
             self.layers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Layer>, _>>()
                 .map_err(|e| format!("error converting supplied value for layers: {e}"));
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -12750,25 +15585,42 @@ pub mod builder {
         }
     }
     impl ListProvisionConfigsOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn provision_configs<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn provision_configs<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ProvisionConfig>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ProvisionConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.provision_configs = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ProvisionConfig>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for provision_configs: {e}")
                 });
@@ -12816,25 +15668,42 @@ pub mod builder {
         }
     }
     impl ListScalingConfigsOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn scaling_configs<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn scaling_configs<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ScalingConfigStatus>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ScalingConfigStatus>,
             T::Error: ::std::fmt::Display,
         {
             self.scaling_configs = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ScalingConfigStatus>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for scaling_configs: {e}")
                 });
@@ -12882,25 +15751,40 @@ pub mod builder {
         }
     }
     impl ListSessionsOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn sessions<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn sessions<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Session>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Session>,
             T::Error: ::std::fmt::Display,
         {
             self.sessions = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Session>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for sessions: {e}")
                 });
@@ -12946,25 +15830,40 @@ pub mod builder {
         }
     }
     impl ListSnapshotsOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn snapshots<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn snapshots<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Snapshot>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Snapshot>,
             T::Error: ::std::fmt::Display,
         {
             self.snapshots = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Snapshot>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for snapshots: {e}")
                 });
@@ -13015,37 +15914,64 @@ pub mod builder {
         }
     }
     impl ListTagResourcesOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///Request ID.
         pub fn request_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.request_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for request_id: {e}")
                 });
             self
         }
-        pub fn tag_resources<T>(mut self, value: T) -> Self
+        ///Sets `request_id` from an `Option`: `None` clears it. See [`Self::request_id`].
+        pub fn set_request_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.request_id = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn tag_resources<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::TagResource>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::TagResource>,
             T::Error: ::std::fmt::Display,
         {
             self.tag_resources = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::TagResource>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for tag_resources: {e}")
                 });
@@ -13094,25 +16020,40 @@ pub mod builder {
         }
     }
     impl ListTriggersOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn triggers<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn triggers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Trigger>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Trigger>,
             T::Error: ::std::fmt::Display,
         {
             self.triggers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Trigger>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for triggers: {e}")
                 });
@@ -13165,37 +16106,59 @@ pub mod builder {
     impl ListVersionsOutput {
         pub fn direction<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::QualifierDirection>,
-            >,
+            T: ::std::convert::TryInto<fc_models::QualifierDirection>,
             T::Error: ::std::fmt::Display,
         {
             self.direction = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for direction: {e}")
                 });
             self
         }
+        ///Sets `direction` from an `Option`: `None` clears it. See [`Self::direction`].
+        pub fn set_direction(
+            mut self,
+            value: ::std::option::Option<fc_models::QualifierDirection>,
+        ) -> Self {
+            self.direction = Ok(value);
+            self
+        }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn versions<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn versions<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Version>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Version>,
             T::Error: ::std::fmt::Display,
         {
             self.versions = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Version>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for versions: {e}")
                 });
@@ -13238,13 +16201,21 @@ pub mod builder {
         }
     }
     impl ListVpcBindingsOutput {
-        pub fn vpc_ids<T>(mut self, value: T) -> Self
+        ///IDs of the bound VPCs.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn vpc_ids<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_ids = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for vpc_ids: {e}")
                 });
@@ -13305,13 +16276,15 @@ pub mod builder {
         }
     }
     impl LogConfig {
+        ///Collect per-instance metrics.
         pub fn enable_instance_metrics<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_instance_metrics = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_instance_metrics: {e}"
@@ -13319,13 +16292,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_instance_metrics` from an `Option`: `None` clears it. See [`Self::enable_instance_metrics`].
+        pub fn set_enable_instance_metrics(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_instance_metrics = Ok(value);
+            self
+        }
+        ///Collect LLM metrics.
         pub fn enable_llm_metrics<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_llm_metrics = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_llm_metrics: {e}"
@@ -13333,13 +16316,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_llm_metrics` from an `Option`: `None` clears it. See [`Self::enable_llm_metrics`].
+        pub fn set_enable_llm_metrics(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_llm_metrics = Ok(value);
+            self
+        }
+        ///Collect per-request metrics.
         pub fn enable_request_metrics<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_request_metrics = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_request_metrics: {e}"
@@ -13347,40 +16340,78 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_request_metrics` from an `Option`: `None` clears it. See [`Self::enable_request_metrics`].
+        pub fn set_enable_request_metrics(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_request_metrics = Ok(value);
+            self
+        }
+        ///How log lines are split into entries (e.g. DefaultRegex).
         pub fn log_begin_rule<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.log_begin_rule = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for log_begin_rule: {e}")
                 });
             self
         }
+        ///Sets `log_begin_rule` from an `Option`: `None` clears it. See [`Self::log_begin_rule`].
+        pub fn set_log_begin_rule(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.log_begin_rule = Ok(value);
+            self
+        }
+        ///Logstore in that project.
         pub fn logstore<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.logstore = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for logstore: {e}")
                 });
             self
         }
+        ///Sets `logstore` from an `Option`: `None` clears it. See [`Self::logstore`].
+        pub fn set_logstore(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.logstore = Ok(value);
+            self
+        }
+        ///Simple Log Service project.
         pub fn project<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.project = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for project: {e}")
                 });
+            self
+        }
+        ///Sets `project` from an `Option`: `None` clears it. See [`Self::project`].
+        pub fn set_project(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.project = Ok(value);
             self
         }
     }
@@ -13451,13 +16482,15 @@ pub mod builder {
         }
     }
     impl LogConfigInput {
+        ///Collect per-instance metrics.
         pub fn enable_instance_metrics<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_instance_metrics = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_instance_metrics: {e}"
@@ -13465,13 +16498,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_instance_metrics` from an `Option`: `None` clears it. See [`Self::enable_instance_metrics`].
+        pub fn set_enable_instance_metrics(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_instance_metrics = Ok(value);
+            self
+        }
+        ///Collect LLM metrics.
         pub fn enable_llm_metrics<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_llm_metrics = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_llm_metrics: {e}"
@@ -13479,13 +16522,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_llm_metrics` from an `Option`: `None` clears it. See [`Self::enable_llm_metrics`].
+        pub fn set_enable_llm_metrics(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_llm_metrics = Ok(value);
+            self
+        }
+        ///Collect per-request metrics.
         pub fn enable_request_metrics<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_request_metrics = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_request_metrics: {e}"
@@ -13493,40 +16546,78 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_request_metrics` from an `Option`: `None` clears it. See [`Self::enable_request_metrics`].
+        pub fn set_enable_request_metrics(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_request_metrics = Ok(value);
+            self
+        }
+        ///How log lines are split into entries (e.g. DefaultRegex).
         pub fn log_begin_rule<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.log_begin_rule = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for log_begin_rule: {e}")
                 });
             self
         }
+        ///Sets `log_begin_rule` from an `Option`: `None` clears it. See [`Self::log_begin_rule`].
+        pub fn set_log_begin_rule(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.log_begin_rule = Ok(value);
+            self
+        }
+        ///Logstore in that project.
         pub fn logstore<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.logstore = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for logstore: {e}")
                 });
             self
         }
+        ///Sets `logstore` from an `Option`: `None` clears it. See [`Self::logstore`].
+        pub fn set_logstore(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.logstore = Ok(value);
+            self
+        }
+        ///Simple Log Service project.
         pub fn project<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.project = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for project: {e}")
                 });
+            self
+        }
+        ///Sets `project` from an `Option`: `None` clears it. See [`Self::project`].
+        pub fn set_project(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.project = Ok(value);
             self
         }
     }
@@ -13599,72 +16690,126 @@ pub mod builder {
     impl MicroSandboxConfig {
         pub fn acr_instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.acr_instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for acr_instance_id: {e}")
                 });
             self
         }
+        ///Sets `acr_instance_id` from an `Option`: `None` clears it. See [`Self::acr_instance_id`].
+        pub fn set_acr_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.acr_instance_id = Ok(value);
+            self
+        }
         pub fn image<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.image = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for image: {e}"));
+            self
+        }
+        ///Sets `image` from an `Option`: `None` clears it. See [`Self::image`].
+        pub fn set_image(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.image = Ok(value);
             self
         }
         pub fn os_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.os_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for os_type: {e}")
                 });
             self
         }
+        ///Sets `os_type` from an `Option`: `None` clears it. See [`Self::os_type`].
+        pub fn set_os_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.os_type = Ok(value);
+            self
+        }
         pub fn ready_command<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.ready_command = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for ready_command: {e}")
                 });
             self
         }
+        ///Sets `ready_command` from an `Option`: `None` clears it. See [`Self::ready_command`].
+        pub fn set_ready_command(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.ready_command = Ok(value);
+            self
+        }
         pub fn registry_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RegistryConfig>>,
+            T: ::std::convert::TryInto<super::RegistryConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.registry_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for registry_config: {e}")
                 });
             self
         }
+        ///Sets `registry_config` from an `Option`: `None` clears it. See [`Self::registry_config`].
+        pub fn set_registry_config(
+            mut self,
+            value: ::std::option::Option<super::RegistryConfig>,
+        ) -> Self {
+            self.registry_config = Ok(value);
+            self
+        }
         pub fn start_command<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.start_command = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for start_command: {e}")
                 });
+            self
+        }
+        ///Sets `start_command` from an `Option`: `None` clears it. See [`Self::start_command`].
+        pub fn set_start_command(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.start_command = Ok(value);
             self
         }
     }
@@ -13720,40 +16865,61 @@ pub mod builder {
         }
     }
     impl NasConfig {
+        ///Group ID used to access the file system.
         pub fn group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for group_id: {e}")
                 });
             self
         }
-        pub fn mount_points<T>(mut self, value: T) -> Self
+        ///Sets `group_id` from an `Option`: `None` clears it. See [`Self::group_id`].
+        pub fn set_group_id(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.group_id = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn mount_points<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::NasMountConfig>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::NasMountConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_points = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::NasMountConfig>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for mount_points: {e}")
                 });
             self
         }
+        ///User ID used to access the file system.
         pub fn user_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.user_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for user_id: {e}")
                 });
+            self
+        }
+        ///Sets `user_id` from an `Option`: `None` clears it. See [`Self::user_id`].
+        pub fn set_user_id(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.user_id = Ok(value);
             self
         }
     }
@@ -13803,40 +16969,61 @@ pub mod builder {
         }
     }
     impl NasConfigInput {
+        ///Group ID used to access the file system.
         pub fn group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for group_id: {e}")
                 });
             self
         }
-        pub fn mount_points<T>(mut self, value: T) -> Self
+        ///Sets `group_id` from an `Option`: `None` clears it. See [`Self::group_id`].
+        pub fn set_group_id(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.group_id = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn mount_points<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::NasMountConfigInput>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::NasMountConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_points = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::NasMountConfigInput>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for mount_points: {e}")
                 });
             self
         }
+        ///User ID used to access the file system.
         pub fn user_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.user_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for user_id: {e}")
                 });
+            self
+        }
+        ///Sets `user_id` from an `Option`: `None` clears it. See [`Self::user_id`].
+        pub fn set_user_id(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.user_id = Ok(value);
             self
         }
     }
@@ -13888,38 +17075,64 @@ pub mod builder {
     impl NasMountConfig {
         pub fn enable_tls<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_tls = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for enable_tls: {e}")
                 });
             self
         }
+        ///Sets `enable_tls` from an `Option`: `None` clears it. See [`Self::enable_tls`].
+        pub fn set_enable_tls(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.enable_tls = Ok(value);
+            self
+        }
+        ///Local mount directory.
         pub fn mount_dir<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_dir = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for mount_dir: {e}")
                 });
             self
         }
+        ///Sets `mount_dir` from an `Option`: `None` clears it. See [`Self::mount_dir`].
+        pub fn set_mount_dir(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.mount_dir = Ok(value);
+            self
+        }
+        ///NAS mount target and remote path.
         pub fn server_addr<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.server_addr = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for server_addr: {e}")
                 });
+            self
+        }
+        ///Sets `server_addr` from an `Option`: `None` clears it. See [`Self::server_addr`].
+        pub fn set_server_addr(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.server_addr = Ok(value);
             self
         }
     }
@@ -13971,38 +17184,64 @@ pub mod builder {
     impl NasMountConfigInput {
         pub fn enable_tls<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_tls = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for enable_tls: {e}")
                 });
             self
         }
+        ///Sets `enable_tls` from an `Option`: `None` clears it. See [`Self::enable_tls`].
+        pub fn set_enable_tls(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.enable_tls = Ok(value);
+            self
+        }
+        ///Local mount directory.
         pub fn mount_dir<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_dir = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for mount_dir: {e}")
                 });
             self
         }
+        ///Sets `mount_dir` from an `Option`: `None` clears it. See [`Self::mount_dir`].
+        pub fn set_mount_dir(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.mount_dir = Ok(value);
+            self
+        }
+        ///NAS mount target and remote path.
         pub fn server_addr<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.server_addr = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for server_addr: {e}")
                 });
+            self
+        }
+        ///Sets `server_addr` from an `Option`: `None` clears it. See [`Self::server_addr`].
+        pub fn set_server_addr(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.server_addr = Ok(value);
             self
         }
     }
@@ -14042,13 +17281,20 @@ pub mod builder {
         }
     }
     impl OssMountConfig {
-        pub fn mount_points<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn mount_points<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::OssMountPoint>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::OssMountPoint>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_points = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::OssMountPoint>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for mount_points: {e}")
                 });
@@ -14087,13 +17333,20 @@ pub mod builder {
         }
     }
     impl OssMountConfigInput {
-        pub fn mount_points<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn mount_points<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::OssMountPointInput>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::OssMountPointInput>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_points = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::OssMountPointInput>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for mount_points: {e}")
                 });
@@ -14152,64 +17405,111 @@ pub mod builder {
         }
     }
     impl OssMountPoint {
+        ///OSS bucket.
         pub fn bucket_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.bucket_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for bucket_name: {e}")
                 });
             self
         }
+        ///Sets `bucket_name` from an `Option`: `None` clears it. See [`Self::bucket_name`].
+        pub fn set_bucket_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.bucket_name = Ok(value);
+            self
+        }
+        ///Path inside the bucket.
         pub fn bucket_path<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.bucket_path = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for bucket_path: {e}")
                 });
             self
         }
+        ///Sets `bucket_path` from an `Option`: `None` clears it. See [`Self::bucket_path`].
+        pub fn set_bucket_path(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.bucket_path = Ok(value);
+            self
+        }
+        ///OSS endpoint.
         pub fn endpoint<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.endpoint = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for endpoint: {e}")
                 });
             self
         }
+        ///Sets `endpoint` from an `Option`: `None` clears it. See [`Self::endpoint`].
+        pub fn set_endpoint(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.endpoint = Ok(value);
+            self
+        }
+        ///Local mount directory.
         pub fn mount_dir<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_dir = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for mount_dir: {e}")
                 });
             self
         }
+        ///Sets `mount_dir` from an `Option`: `None` clears it. See [`Self::mount_dir`].
+        pub fn set_mount_dir(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.mount_dir = Ok(value);
+            self
+        }
+        ///Mount read-only.
         pub fn read_only<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.read_only = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for read_only: {e}")
                 });
+            self
+        }
+        ///Sets `read_only` from an `Option`: `None` clears it. See [`Self::read_only`].
+        pub fn set_read_only(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.read_only = Ok(value);
             self
         }
     }
@@ -14273,64 +17573,111 @@ pub mod builder {
         }
     }
     impl OssMountPointInput {
+        ///OSS bucket.
         pub fn bucket_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.bucket_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for bucket_name: {e}")
                 });
             self
         }
+        ///Sets `bucket_name` from an `Option`: `None` clears it. See [`Self::bucket_name`].
+        pub fn set_bucket_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.bucket_name = Ok(value);
+            self
+        }
+        ///Path inside the bucket.
         pub fn bucket_path<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.bucket_path = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for bucket_path: {e}")
                 });
             self
         }
+        ///Sets `bucket_path` from an `Option`: `None` clears it. See [`Self::bucket_path`].
+        pub fn set_bucket_path(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.bucket_path = Ok(value);
+            self
+        }
+        ///OSS endpoint.
         pub fn endpoint<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.endpoint = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for endpoint: {e}")
                 });
             self
         }
+        ///Sets `endpoint` from an `Option`: `None` clears it. See [`Self::endpoint`].
+        pub fn set_endpoint(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.endpoint = Ok(value);
+            self
+        }
+        ///Local mount directory.
         pub fn mount_dir<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_dir = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for mount_dir: {e}")
                 });
             self
         }
+        ///Sets `mount_dir` from an `Option`: `None` clears it. See [`Self::mount_dir`].
+        pub fn set_mount_dir(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.mount_dir = Ok(value);
+            self
+        }
+        ///Mount read-only.
         pub fn read_only<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.read_only = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for read_only: {e}")
                 });
+            self
+        }
+        ///Sets `read_only` from an `Option`: `None` clears it. See [`Self::read_only`].
+        pub fn set_read_only(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.read_only = Ok(value);
             self
         }
     }
@@ -14381,26 +17728,44 @@ pub mod builder {
     impl OutputCodeLocation {
         pub fn location<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.location = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for location: {e}")
                 });
             self
         }
+        ///Sets `location` from an `Option`: `None` clears it. See [`Self::location`].
+        pub fn set_location(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.location = Ok(value);
+            self
+        }
         pub fn repository_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.repository_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for repository_type: {e}")
                 });
+            self
+        }
+        ///Sets `repository_type` from an `Option`: `None` clears it. See [`Self::repository_type`].
+        pub fn set_repository_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.repository_type = Ok(value);
             self
         }
     }
@@ -14443,26 +17808,46 @@ pub mod builder {
         }
     }
     impl OutputFuncCode {
+        ///CRC-64 (decimal string) of the code package.
         pub fn checksum<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.checksum = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for checksum: {e}")
                 });
             self
         }
+        ///Sets `checksum` from an `Option`: `None` clears it. See [`Self::checksum`].
+        pub fn set_checksum(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.checksum = Ok(value);
+            self
+        }
+        ///Temporary download URL of the code package.
         pub fn url<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.url = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for url: {e}"));
+            self
+        }
+        ///Sets `url` from an `Option`: `None` clears it. See [`Self::url`].
+        pub fn set_url(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.url = Ok(value);
             self
         }
     }
@@ -14520,25 +17905,42 @@ pub mod builder {
         }
     }
     impl PathConfig {
+        ///Function name.
         pub fn function_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_name: {e}")
                 });
             self
         }
-        pub fn methods<T>(mut self, value: T) -> Self
+        ///Sets `function_name` from an `Option`: `None` clears it. See [`Self::function_name`].
+        pub fn set_function_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_name = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn methods<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<fc_models::HttpMethod>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<fc_models::HttpMethod>,
             T::Error: ::std::fmt::Display,
         {
             self.methods = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<fc_models::HttpMethod>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for methods: {e}")
                 });
@@ -14546,36 +17948,64 @@ pub mod builder {
         }
         pub fn path<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.path = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for path: {e}"));
             self
         }
+        ///Sets `path` from an `Option`: `None` clears it. See [`Self::path`].
+        pub fn set_path(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.path = Ok(value);
+            self
+        }
+        ///Version ID or alias name (LATEST when empty).
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
         pub fn rewrite_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RewriteConfig>>,
+            T: ::std::convert::TryInto<super::RewriteConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.rewrite_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for rewrite_config: {e}")
                 });
+            self
+        }
+        ///Sets `rewrite_config` from an `Option`: `None` clears it. See [`Self::rewrite_config`].
+        pub fn set_rewrite_config(
+            mut self,
+            value: ::std::option::Option<super::RewriteConfig>,
+        ) -> Self {
+            self.rewrite_config = Ok(value);
             self
         }
     }
@@ -14636,6 +18066,7 @@ pub mod builder {
         }
     }
     impl PathConfigInput {
+        ///Function name.
         pub fn function_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -14648,13 +18079,20 @@ pub mod builder {
                 });
             self
         }
-        pub fn methods<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn methods<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<fc_models::HttpMethod>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<fc_models::HttpMethod>,
             T::Error: ::std::fmt::Display,
         {
             self.methods = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<fc_models::HttpMethod>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for methods: {e}")
                 });
@@ -14670,28 +18108,47 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for path: {e}"));
             self
         }
+        ///Version ID or alias name (LATEST when empty).
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
         pub fn rewrite_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RewriteConfigInput>>,
+            T: ::std::convert::TryInto<super::RewriteConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.rewrite_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for rewrite_config: {e}")
                 });
+            self
+        }
+        ///Sets `rewrite_config` from an `Option`: `None` clears it. See [`Self::rewrite_config`].
+        pub fn set_rewrite_config(
+            mut self,
+            value: ::std::option::Option<super::RewriteConfigInput>,
+        ) -> Self {
+            self.rewrite_config = Ok(value);
             self
         }
     }
@@ -14747,23 +18204,36 @@ pub mod builder {
     impl PolarFsConfig {
         pub fn group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for group_id: {e}")
                 });
             self
         }
-        pub fn mount_points<T>(mut self, value: T) -> Self
+        ///Sets `group_id` from an `Option`: `None` clears it. See [`Self::group_id`].
+        pub fn set_group_id(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.group_id = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn mount_points<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::PolarFsMountConfig>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::PolarFsMountConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_points = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::PolarFsMountConfig>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for mount_points: {e}")
                 });
@@ -14771,14 +18241,20 @@ pub mod builder {
         }
         pub fn user_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.user_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for user_id: {e}")
                 });
+            self
+        }
+        ///Sets `user_id` from an `Option`: `None` clears it. See [`Self::user_id`].
+        pub fn set_user_id(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.user_id = Ok(value);
             self
         }
     }
@@ -14840,62 +18316,104 @@ pub mod builder {
     impl PolarFsMountConfig {
         pub fn extra_options<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.extra_options = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for extra_options: {e}")
                 });
             self
         }
+        ///Sets `extra_options` from an `Option`: `None` clears it. See [`Self::extra_options`].
+        pub fn set_extra_options(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.extra_options = Ok(value);
+            self
+        }
         pub fn instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_id: {e}")
                 });
             self
         }
+        ///Sets `instance_id` from an `Option`: `None` clears it. See [`Self::instance_id`].
+        pub fn set_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Ok(value);
+            self
+        }
         pub fn mount_dir<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_dir = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for mount_dir: {e}")
                 });
             self
         }
+        ///Sets `mount_dir` from an `Option`: `None` clears it. See [`Self::mount_dir`].
+        pub fn set_mount_dir(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.mount_dir = Ok(value);
+            self
+        }
         pub fn read_only<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.read_only = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for read_only: {e}")
                 });
             self
         }
+        ///Sets `read_only` from an `Option`: `None` clears it. See [`Self::read_only`].
+        pub fn set_read_only(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.read_only = Ok(value);
+            self
+        }
         pub fn remote_dir<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.remote_dir = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for remote_dir: {e}")
                 });
+            self
+        }
+        ///Sets `remote_dir` from an `Option`: `None` clears it. See [`Self::remote_dir`].
+        pub fn set_remote_dir(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.remote_dir = Ok(value);
             self
         }
     }
@@ -14976,13 +18494,15 @@ pub mod builder {
         }
     }
     impl ProvisionConfig {
+        ///CPU stays allocated to idle provisioned instances.
         pub fn always_allocate_cpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.always_allocate_cpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for always_allocate_cpu: {e}"
@@ -14990,13 +18510,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `always_allocate_cpu` from an `Option`: `None` clears it. See [`Self::always_allocate_cpu`].
+        pub fn set_always_allocate_cpu(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.always_allocate_cpu = Ok(value);
+            self
+        }
+        ///GPUs stay allocated to idle provisioned instances.
         pub fn always_allocate_gpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.always_allocate_gpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for always_allocate_gpu: {e}"
@@ -15004,83 +18534,149 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `always_allocate_gpu` from an `Option`: `None` clears it. See [`Self::always_allocate_gpu`].
+        pub fn set_always_allocate_gpu(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.always_allocate_gpu = Ok(value);
+            self
+        }
+        ///Number of provisioned instances currently running.
         pub fn current<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.current = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for current: {e}")
                 });
             self
         }
+        ///Sets `current` from an `Option`: `None` clears it. See [`Self::current`].
+        pub fn set_current(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.current = Ok(value);
+            self
+        }
+        ///Why the target could not be reached, if it could not.
         pub fn current_error<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.current_error = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for current_error: {e}")
                 });
             self
         }
+        ///Sets `current_error` from an `Option`: `None` clears it. See [`Self::current_error`].
+        pub fn set_current_error(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.current_error = Ok(value);
+            self
+        }
+        ///Target number of provisioned instances outside scheduled windows (0 to 10000).
         pub fn default_target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.default_target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for default_target: {e}")
                 });
             self
         }
+        ///Sets `default_target` from an `Option`: `None` clears it. See [`Self::default_target`].
+        pub fn set_default_target(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.default_target = Ok(value);
+            self
+        }
+        ///ARN of the function.
         pub fn function_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_arn: {e}")
                 });
             self
         }
-        pub fn scheduled_actions<T>(mut self, value: T) -> Self
+        ///Sets `function_arn` from an `Option`: `None` clears it. See [`Self::function_arn`].
+        pub fn set_function_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_arn = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn scheduled_actions<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ScheduledAction>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ScheduledAction>,
             T::Error: ::std::fmt::Display,
         {
             self.scheduled_actions = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ScheduledAction>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for scheduled_actions: {e}")
                 });
             self
         }
+        ///Target number of instances.
         pub fn target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for target: {e}"));
             self
         }
-        pub fn target_tracking_policies<T>(mut self, value: T) -> Self
+        ///Sets `target` from an `Option`: `None` clears it. See [`Self::target`].
+        pub fn set_target(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.target = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn target_tracking_policies<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::TargetTrackingPolicy>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::TargetTrackingPolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.target_tracking_policies = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<
+                        ::std::vec::Vec<super::TargetTrackingPolicy>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for target_tracking_policies: {e}"
@@ -15137,16 +18733,26 @@ pub mod builder {
         }
     }
     impl PublishVersionInput {
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
+            self
+        }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
             self
         }
     }
@@ -15197,27 +18803,33 @@ pub mod builder {
         }
     }
     impl PutAsyncInvokeConfigInput {
+        ///Whether async invocations run in task mode (trackable, stoppable).
         pub fn async_task<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.async_task = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for async_task: {e}")
                 });
             self
         }
+        ///Sets `async_task` from an `Option`: `None` clears it. See [`Self::async_task`].
+        pub fn set_async_task(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.async_task = Ok(value);
+            self
+        }
         pub fn destination_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::DestinationConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::DestinationConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.destination_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for destination_config: {e}"
@@ -15225,13 +18837,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `destination_config` from an `Option`: `None` clears it. See [`Self::destination_config`].
+        pub fn set_destination_config(
+            mut self,
+            value: ::std::option::Option<super::DestinationConfigInput>,
+        ) -> Self {
+            self.destination_config = Ok(value);
+            self
+        }
+        ///How long a queued async event stays valid, in seconds (at most 2592000).
         pub fn max_async_event_age_in_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_async_event_age_in_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for max_async_event_age_in_seconds: {e}"
@@ -15239,18 +18861,36 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `max_async_event_age_in_seconds` from an `Option`: `None` clears it. See [`Self::max_async_event_age_in_seconds`].
+        pub fn set_max_async_event_age_in_seconds(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.max_async_event_age_in_seconds = Ok(value);
+            self
+        }
+        ///Retries after a failed async invocation (0 to 8).
         pub fn max_async_retry_attempts<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_async_retry_attempts = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for max_async_retry_attempts: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `max_async_retry_attempts` from an `Option`: `None` clears it. See [`Self::max_async_retry_attempts`].
+        pub fn set_max_async_retry_attempts(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.max_async_retry_attempts = Ok(value);
             self
         }
     }
@@ -15293,6 +18933,7 @@ pub mod builder {
         }
     }
     impl PutConcurrencyInput {
+        ///Maximum concurrent instances reserved for the function.
         pub fn reserved_concurrency<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -15362,13 +19003,15 @@ pub mod builder {
         }
     }
     impl PutProvisionConfigInput {
+        ///Keep CPU allocated to idle provisioned instances.
         pub fn always_allocate_cpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.always_allocate_cpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for always_allocate_cpu: {e}"
@@ -15376,13 +19019,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `always_allocate_cpu` from an `Option`: `None` clears it. See [`Self::always_allocate_cpu`].
+        pub fn set_always_allocate_cpu(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.always_allocate_cpu = Ok(value);
+            self
+        }
+        ///Keep GPUs allocated to idle provisioned instances.
         pub fn always_allocate_gpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.always_allocate_gpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for always_allocate_gpu: {e}"
@@ -15390,49 +19043,89 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `always_allocate_gpu` from an `Option`: `None` clears it. See [`Self::always_allocate_gpu`].
+        pub fn set_always_allocate_gpu(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.always_allocate_gpu = Ok(value);
+            self
+        }
+        ///Target number of provisioned instances outside scheduled windows (0 to 10000).
         pub fn default_target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.default_target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for default_target: {e}")
                 });
             self
         }
-        pub fn scheduled_actions<T>(mut self, value: T) -> Self
+        ///Sets `default_target` from an `Option`: `None` clears it. See [`Self::default_target`].
+        pub fn set_default_target(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.default_target = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn scheduled_actions<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ScheduledActionInput>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ScheduledActionInput>,
             T::Error: ::std::fmt::Display,
         {
             self.scheduled_actions = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<
+                        ::std::vec::Vec<super::ScheduledActionInput>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for scheduled_actions: {e}")
                 });
             self
         }
+        ///Deprecated and optional; use defaultTarget.
         pub fn target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for target: {e}"));
             self
         }
-        pub fn target_tracking_policies<T>(mut self, value: T) -> Self
+        ///Sets `target` from an `Option`: `None` clears it. See [`Self::target`].
+        pub fn set_target(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.target = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn target_tracking_policies<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::vec::Vec<super::TargetTrackingPolicyInput>,
-            >,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::TargetTrackingPolicyInput>,
             T::Error: ::std::fmt::Display,
         {
             self.target_tracking_policies = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<
+                        ::std::vec::Vec<super::TargetTrackingPolicyInput>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for target_tracking_policies: {e}"
@@ -15517,23 +19210,33 @@ pub mod builder {
     impl PutScalingConfigInput {
         pub fn enable_mix_mode<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_mix_mode = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for enable_mix_mode: {e}")
                 });
             self
         }
+        ///Sets `enable_mix_mode` from an `Option`: `None` clears it. See [`Self::enable_mix_mode`].
+        pub fn set_enable_mix_mode(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_mix_mode = Ok(value);
+            self
+        }
         pub fn enable_on_demand_scaling<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_on_demand_scaling = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_on_demand_scaling: {e}"
@@ -15541,13 +19244,28 @@ pub mod builder {
                 });
             self
         }
-        pub fn horizontal_scaling_policies<T>(mut self, value: T) -> Self
+        ///Sets `enable_on_demand_scaling` from an `Option`: `None` clears it. See [`Self::enable_on_demand_scaling`].
+        pub fn set_enable_on_demand_scaling(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_on_demand_scaling = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn horizontal_scaling_policies<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ScalingPolicy>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ScalingPolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.horizontal_scaling_policies = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ScalingPolicy>, _>,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for horizontal_scaling_policies: {e}"
@@ -15555,25 +19273,33 @@ pub mod builder {
                 });
             self
         }
+        ///Minimum number of instances kept running.
         pub fn min_instances<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.min_instances = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for min_instances: {e}")
                 });
             self
         }
+        ///Sets `min_instances` from an `Option`: `None` clears it. See [`Self::min_instances`].
+        pub fn set_min_instances(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.min_instances = Ok(value);
+            self
+        }
         pub fn request_dispatch_policy<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.request_dispatch_policy = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for request_dispatch_policy: {e}"
@@ -15581,25 +19307,49 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `request_dispatch_policy` from an `Option`: `None` clears it. See [`Self::request_dispatch_policy`].
+        pub fn set_request_dispatch_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.request_dispatch_policy = Ok(value);
+            self
+        }
         pub fn resident_pool_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resident_pool_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resident_pool_id: {e}")
                 });
             self
         }
-        pub fn scheduled_policies<T>(mut self, value: T) -> Self
+        ///Sets `resident_pool_id` from an `Option`: `None` clears it. See [`Self::resident_pool_id`].
+        pub fn set_resident_pool_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resident_pool_id = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn scheduled_policies<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ScheduledPolicy>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ScheduledPolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.scheduled_policies = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ScheduledPolicy>, _>,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for scheduled_policies: {e}"
@@ -15660,24 +19410,42 @@ pub mod builder {
     impl RegexRule {
         pub fn match_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.match_ = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for match_: {e}"));
+            self
+        }
+        ///Sets `match_` from an `Option`: `None` clears it. See [`Self::match_`].
+        pub fn set_match_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.match_ = Ok(value);
             self
         }
         pub fn replacement<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.replacement = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for replacement: {e}")
                 });
+            self
+        }
+        ///Sets `replacement` from an `Option`: `None` clears it. See [`Self::replacement`].
+        pub fn set_replacement(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.replacement = Ok(value);
             self
         }
     }
@@ -15778,26 +19546,44 @@ pub mod builder {
     impl RegistryAuthConfig {
         pub fn password<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.password = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for password: {e}")
                 });
             self
         }
+        ///Sets `password` from an `Option`: `None` clears it. See [`Self::password`].
+        pub fn set_password(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.password = Ok(value);
+            self
+        }
         pub fn user_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.user_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for user_name: {e}")
                 });
+            self
+        }
+        ///Sets `user_name` from an `Option`: `None` clears it. See [`Self::user_name`].
+        pub fn set_user_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.user_name = Ok(value);
             self
         }
     }
@@ -15842,28 +19628,43 @@ pub mod builder {
     impl RegistryCertConfig {
         pub fn insecure<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.insecure = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for insecure: {e}")
                 });
             self
         }
+        ///Sets `insecure` from an `Option`: `None` clears it. See [`Self::insecure`].
+        pub fn set_insecure(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.insecure = Ok(value);
+            self
+        }
         pub fn root_ca_cert_base64<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.root_ca_cert_base64 = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for root_ca_cert_base64: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `root_ca_cert_base64` from an `Option`: `None` clears it. See [`Self::root_ca_cert_base64`].
+        pub fn set_root_ca_cert_base64(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.root_ca_cert_base64 = Ok(value);
             self
         }
     }
@@ -15913,40 +19714,65 @@ pub mod builder {
     impl RegistryConfig {
         pub fn auth_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RegistryAuthConfig>>,
+            T: ::std::convert::TryInto<super::RegistryAuthConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.auth_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for auth_config: {e}")
                 });
             self
         }
+        ///Sets `auth_config` from an `Option`: `None` clears it. See [`Self::auth_config`].
+        pub fn set_auth_config(
+            mut self,
+            value: ::std::option::Option<super::RegistryAuthConfig>,
+        ) -> Self {
+            self.auth_config = Ok(value);
+            self
+        }
         pub fn cert_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RegistryCertConfig>>,
+            T: ::std::convert::TryInto<super::RegistryCertConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.cert_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cert_config: {e}")
                 });
             self
         }
+        ///Sets `cert_config` from an `Option`: `None` clears it. See [`Self::cert_config`].
+        pub fn set_cert_config(
+            mut self,
+            value: ::std::option::Option<super::RegistryCertConfig>,
+        ) -> Self {
+            self.cert_config = Ok(value);
+            self
+        }
         pub fn network_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::RegistryNetworkConfig>,
-            >,
+            T: ::std::convert::TryInto<super::RegistryNetworkConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.network_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for network_config: {e}")
                 });
+            self
+        }
+        ///Sets `network_config` from an `Option`: `None` clears it. See [`Self::network_config`].
+        pub fn set_network_config(
+            mut self,
+            value: ::std::option::Option<super::RegistryNetworkConfig>,
+        ) -> Self {
+            self.network_config = Ok(value);
             self
         }
     }
@@ -15998,36 +19824,64 @@ pub mod builder {
     impl RegistryNetworkConfig {
         pub fn security_group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.security_group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for security_group_id: {e}")
                 });
             self
         }
+        ///Sets `security_group_id` from an `Option`: `None` clears it. See [`Self::security_group_id`].
+        pub fn set_security_group_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.security_group_id = Ok(value);
+            self
+        }
         pub fn v_switch_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.v_switch_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for v_switch_id: {e}")
                 });
             self
         }
+        ///Sets `v_switch_id` from an `Option`: `None` clears it. See [`Self::v_switch_id`].
+        pub fn set_v_switch_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.v_switch_id = Ok(value);
+            self
+        }
+        ///VPC ID.
         pub fn vpc_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for vpc_id: {e}"));
+            self
+        }
+        ///Sets `vpc_id` from an `Option`: `None` clears it. See [`Self::vpc_id`].
+        pub fn set_vpc_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.vpc_id = Ok(value);
             self
         }
     }
@@ -16078,37 +19932,54 @@ pub mod builder {
         }
     }
     impl RewriteConfig {
-        pub fn equal_rules<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn equal_rules<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::EqualRule>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::EqualRule>,
             T::Error: ::std::fmt::Display,
         {
             self.equal_rules = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::EqualRule>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for equal_rules: {e}")
                 });
             self
         }
-        pub fn regex_rules<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn regex_rules<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::RegexRule>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::RegexRule>,
             T::Error: ::std::fmt::Display,
         {
             self.regex_rules = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::RegexRule>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for regex_rules: {e}")
                 });
             self
         }
-        pub fn wildcard_rules<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn wildcard_rules<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::WildcardRule>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::WildcardRule>,
             T::Error: ::std::fmt::Display,
         {
             self.wildcard_rules = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::WildcardRule>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for wildcard_rules: {e}")
                 });
@@ -16161,37 +20032,58 @@ pub mod builder {
         }
     }
     impl RewriteConfigInput {
-        pub fn equal_rules<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn equal_rules<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::EqualRuleInput>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::EqualRuleInput>,
             T::Error: ::std::fmt::Display,
         {
             self.equal_rules = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::EqualRuleInput>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for equal_rules: {e}")
                 });
             self
         }
-        pub fn regex_rules<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn regex_rules<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::RegexRuleInput>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::RegexRuleInput>,
             T::Error: ::std::fmt::Display,
         {
             self.regex_rules = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::RegexRuleInput>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for regex_rules: {e}")
                 });
             self
         }
-        pub fn wildcard_rules<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn wildcard_rules<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::WildcardRuleInput>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::WildcardRuleInput>,
             T::Error: ::std::fmt::Display,
         {
             self.wildcard_rules = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::WildcardRuleInput>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for wildcard_rules: {e}")
                 });
@@ -16234,13 +20126,20 @@ pub mod builder {
         }
     }
     impl RouteConfig {
-        pub fn routes<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn routes<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::PathConfig>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::PathConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.routes = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::PathConfig>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for routes: {e}"));
             self
         }
@@ -16273,13 +20172,20 @@ pub mod builder {
         }
     }
     impl RouteConfigInput {
-        pub fn routes<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn routes<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::PathConfigInput>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::PathConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.routes = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::PathConfigInput>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for routes: {e}"));
             self
         }
@@ -16362,49 +20268,79 @@ pub mod builder {
         }
     }
     impl ScalingConfigStatus {
+        ///Why the target could not be reached, if it could not.
         pub fn current_error<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.current_error = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for current_error: {e}")
                 });
             self
         }
+        ///Sets `current_error` from an `Option`: `None` clears it. See [`Self::current_error`].
+        pub fn set_current_error(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.current_error = Ok(value);
+            self
+        }
+        ///Instances running now.
         pub fn current_instances<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.current_instances = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for current_instances: {e}")
                 });
             self
         }
+        ///Sets `current_instances` from an `Option`: `None` clears it. See [`Self::current_instances`].
+        pub fn set_current_instances(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.current_instances = Ok(value);
+            self
+        }
         pub fn enable_mix_mode<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_mix_mode = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for enable_mix_mode: {e}")
                 });
             self
         }
+        ///Sets `enable_mix_mode` from an `Option`: `None` clears it. See [`Self::enable_mix_mode`].
+        pub fn set_enable_mix_mode(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_mix_mode = Ok(value);
+            self
+        }
         pub fn enable_on_demand_scaling<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_on_demand_scaling = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_on_demand_scaling: {e}"
@@ -16412,25 +20348,50 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_on_demand_scaling` from an `Option`: `None` clears it. See [`Self::enable_on_demand_scaling`].
+        pub fn set_enable_on_demand_scaling(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_on_demand_scaling = Ok(value);
+            self
+        }
+        ///ARN of the function.
         pub fn function_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_arn: {e}")
                 });
             self
         }
-        pub fn horizontal_scaling_policies<T>(mut self, value: T) -> Self
+        ///Sets `function_arn` from an `Option`: `None` clears it. See [`Self::function_arn`].
+        pub fn set_function_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_arn = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn horizontal_scaling_policies<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ScalingPolicy>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ScalingPolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.horizontal_scaling_policies = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ScalingPolicy>, _>,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for horizontal_scaling_policies: {e}"
@@ -16438,25 +20399,33 @@ pub mod builder {
                 });
             self
         }
+        ///Minimum number of instances kept running.
         pub fn min_instances<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.min_instances = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for min_instances: {e}")
                 });
             self
         }
+        ///Sets `min_instances` from an `Option`: `None` clears it. See [`Self::min_instances`].
+        pub fn set_min_instances(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.min_instances = Ok(value);
+            self
+        }
         pub fn request_dispatch_policy<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.request_dispatch_policy = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for request_dispatch_policy: {e}"
@@ -16464,25 +20433,49 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `request_dispatch_policy` from an `Option`: `None` clears it. See [`Self::request_dispatch_policy`].
+        pub fn set_request_dispatch_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.request_dispatch_policy = Ok(value);
+            self
+        }
         pub fn resident_pool_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resident_pool_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resident_pool_id: {e}")
                 });
             self
         }
-        pub fn scheduled_policies<T>(mut self, value: T) -> Self
+        ///Sets `resident_pool_id` from an `Option`: `None` clears it. See [`Self::resident_pool_id`].
+        pub fn set_resident_pool_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resident_pool_id = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn scheduled_policies<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ScheduledPolicy>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ScheduledPolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.scheduled_policies = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ScheduledPolicy>, _>,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for scheduled_policies: {e}"
@@ -16490,16 +20483,26 @@ pub mod builder {
                 });
             self
         }
+        ///Instances the service is aiming for.
         pub fn target_instances<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.target_instances = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for target_instances: {e}")
                 });
+            self
+        }
+        ///Sets `target_instances` from an `Option`: `None` clears it. See [`Self::target_instances`].
+        pub fn set_target_instances(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.target_instances = Ok(value);
             self
         }
     }
@@ -16590,98 +20593,162 @@ pub mod builder {
         }
     }
     impl ScalingPolicy {
+        ///End time.
         pub fn end_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.end_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for end_time: {e}")
                 });
             self
         }
+        ///Sets `end_time` from an `Option`: `None` clears it. See [`Self::end_time`].
+        pub fn set_end_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.end_time = Ok(value);
+            self
+        }
         pub fn max_instances<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_instances = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for max_instances: {e}")
                 });
             self
         }
+        ///Sets `max_instances` from an `Option`: `None` clears it. See [`Self::max_instances`].
+        pub fn set_max_instances(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.max_instances = Ok(value);
+            self
+        }
         pub fn metric_target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.metric_target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for metric_target: {e}")
                 });
             self
         }
+        ///Sets `metric_target` from an `Option`: `None` clears it. See [`Self::metric_target`].
+        pub fn set_metric_target(mut self, value: ::std::option::Option<f64>) -> Self {
+            self.metric_target = Ok(value);
+            self
+        }
         pub fn metric_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.metric_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for metric_type: {e}")
                 });
             self
         }
+        ///Sets `metric_type` from an `Option`: `None` clears it. See [`Self::metric_type`].
+        pub fn set_metric_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.metric_type = Ok(value);
+            self
+        }
         pub fn min_instances<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.min_instances = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for min_instances: {e}")
                 });
             self
         }
+        ///Sets `min_instances` from an `Option`: `None` clears it. See [`Self::min_instances`].
+        pub fn set_min_instances(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.min_instances = Ok(value);
+            self
+        }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        ///Sets `name` from an `Option`: `None` clears it. See [`Self::name`].
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = Ok(value);
             self
         }
         pub fn start_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.start_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for start_time: {e}")
                 });
             self
         }
+        ///Sets `start_time` from an `Option`: `None` clears it. See [`Self::start_time`].
+        pub fn set_start_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.start_time = Ok(value);
+            self
+        }
         pub fn time_zone<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.time_zone = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for time_zone: {e}")
                 });
+            self
+        }
+        ///Sets `time_zone` from an `Option`: `None` clears it. See [`Self::time_zone`].
+        pub fn set_time_zone(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.time_zone = Ok(value);
             self
         }
     }
@@ -16753,35 +20820,55 @@ pub mod builder {
         }
     }
     impl ScheduledAction {
+        ///End time.
         pub fn end_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.end_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for end_time: {e}")
                 });
             self
         }
+        ///Sets `end_time` from an `Option`: `None` clears it. See [`Self::end_time`].
+        pub fn set_end_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.end_time = Ok(value);
+            self
+        }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        ///Sets `name` from an `Option`: `None` clears it. See [`Self::name`].
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = Ok(value);
             self
         }
         pub fn schedule_expression<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.schedule_expression = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for schedule_expression: {e}"
@@ -16789,38 +20876,71 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `schedule_expression` from an `Option`: `None` clears it. See [`Self::schedule_expression`].
+        pub fn set_schedule_expression(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.schedule_expression = Ok(value);
+            self
+        }
         pub fn start_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.start_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for start_time: {e}")
                 });
             self
         }
+        ///Sets `start_time` from an `Option`: `None` clears it. See [`Self::start_time`].
+        pub fn set_start_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.start_time = Ok(value);
+            self
+        }
+        ///Target number of instances.
         pub fn target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for target: {e}"));
+            self
+        }
+        ///Sets `target` from an `Option`: `None` clears it. See [`Self::target`].
+        pub fn set_target(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.target = Ok(value);
             self
         }
         pub fn time_zone<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.time_zone = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for time_zone: {e}")
                 });
+            self
+        }
+        ///Sets `time_zone` from an `Option`: `None` clears it. See [`Self::time_zone`].
+        pub fn set_time_zone(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.time_zone = Ok(value);
             self
         }
     }
@@ -16887,16 +21007,26 @@ pub mod builder {
         }
     }
     impl ScheduledActionInput {
+        ///End time.
         pub fn end_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.end_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for end_time: {e}")
                 });
+            self
+        }
+        ///Sets `end_time` from an `Option`: `None` clears it. See [`Self::end_time`].
+        pub fn set_end_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.end_time = Ok(value);
             self
         }
         pub fn name<T>(mut self, value: T) -> Self
@@ -16925,16 +21055,26 @@ pub mod builder {
         }
         pub fn start_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.start_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for start_time: {e}")
                 });
             self
         }
+        ///Sets `start_time` from an `Option`: `None` clears it. See [`Self::start_time`].
+        pub fn set_start_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.start_time = Ok(value);
+            self
+        }
+        ///Target number of instances.
         pub fn target<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -16947,14 +21087,23 @@ pub mod builder {
         }
         pub fn time_zone<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.time_zone = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for time_zone: {e}")
                 });
+            self
+        }
+        ///Sets `time_zone` from an `Option`: `None` clears it. See [`Self::time_zone`].
+        pub fn set_time_zone(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.time_zone = Ok(value);
             self
         }
     }
@@ -17022,35 +21171,55 @@ pub mod builder {
         }
     }
     impl ScheduledPolicy {
+        ///End time.
         pub fn end_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.end_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for end_time: {e}")
                 });
             self
         }
+        ///Sets `end_time` from an `Option`: `None` clears it. See [`Self::end_time`].
+        pub fn set_end_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.end_time = Ok(value);
+            self
+        }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        ///Sets `name` from an `Option`: `None` clears it. See [`Self::name`].
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = Ok(value);
             self
         }
         pub fn schedule_expression<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.schedule_expression = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for schedule_expression: {e}"
@@ -17058,38 +21227,71 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `schedule_expression` from an `Option`: `None` clears it. See [`Self::schedule_expression`].
+        pub fn set_schedule_expression(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.schedule_expression = Ok(value);
+            self
+        }
         pub fn start_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.start_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for start_time: {e}")
                 });
             self
         }
+        ///Sets `start_time` from an `Option`: `None` clears it. See [`Self::start_time`].
+        pub fn set_start_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.start_time = Ok(value);
+            self
+        }
+        ///Target number of instances.
         pub fn target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for target: {e}"));
+            self
+        }
+        ///Sets `target` from an `Option`: `None` clears it. See [`Self::target`].
+        pub fn set_target(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.target = Ok(value);
             self
         }
         pub fn time_zone<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.time_zone = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for time_zone: {e}")
                 });
+            self
+        }
+        ///Sets `time_zone` from an `Option`: `None` clears it. See [`Self::time_zone`].
+        pub fn set_time_zone(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.time_zone = Ok(value);
             self
         }
     }
@@ -17232,11 +21434,12 @@ pub mod builder {
     impl Session {
         pub fn allow_internet_access<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_internet_access = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for allow_internet_access: {e}"
@@ -17244,37 +21447,66 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `allow_internet_access` from an `Option`: `None` clears it. See [`Self::allow_internet_access`].
+        pub fn set_allow_internet_access(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.allow_internet_access = Ok(value);
+            self
+        }
+        ///ID of the instance bound to the session.
         pub fn container_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.container_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for container_id: {e}")
                 });
             self
         }
+        ///Sets `container_id` from an `Option`: `None` clears it. See [`Self::container_id`].
+        pub fn set_container_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.container_id = Ok(value);
+            self
+        }
+        ///Creation time (ISO 8601, UTC).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
         pub fn disable_session_id_reuse<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.disable_session_id_reuse = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for disable_session_id_reuse: {e}"
@@ -17282,25 +21514,43 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `disable_session_id_reuse` from an `Option`: `None` clears it. See [`Self::disable_session_id_reuse`].
+        pub fn set_disable_session_id_reuse(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.disable_session_id_reuse = Ok(value);
+            self
+        }
         pub fn enable_auto_pause<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_auto_pause = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for enable_auto_pause: {e}")
                 });
             self
         }
+        ///Sets `enable_auto_pause` from an `Option`: `None` clears it. See [`Self::enable_auto_pause`].
+        pub fn set_enable_auto_pause(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_auto_pause = Ok(value);
+            self
+        }
         pub fn enable_auto_resume<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_auto_resume = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_auto_resume: {e}"
@@ -17308,37 +21558,66 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_auto_resume` from an `Option`: `None` clears it. See [`Self::enable_auto_resume`].
+        pub fn set_enable_auto_resume(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_auto_resume = Ok(value);
+            self
+        }
+        ///Function name.
         pub fn function_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_name: {e}")
                 });
             self
         }
+        ///Sets `function_name` from an `Option`: `None` clears it. See [`Self::function_name`].
+        pub fn set_function_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_name = Ok(value);
+            self
+        }
         pub fn juice_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::JuiceFsConfig>>,
+            T: ::std::convert::TryInto<super::JuiceFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.juice_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for juice_fs_config: {e}")
                 });
             self
         }
+        ///Sets `juice_fs_config` from an `Option`: `None` clears it. See [`Self::juice_fs_config`].
+        pub fn set_juice_fs_config(
+            mut self,
+            value: ::std::option::Option<super::JuiceFsConfig>,
+        ) -> Self {
+            self.juice_fs_config = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601, UTC).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -17346,75 +21625,128 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
         pub fn nas_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::NasConfig>>,
+            T: ::std::convert::TryInto<super::NasConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.nas_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for nas_config: {e}")
                 });
             self
         }
+        ///Sets `nas_config` from an `Option`: `None` clears it. See [`Self::nas_config`].
+        pub fn set_nas_config(
+            mut self,
+            value: ::std::option::Option<super::NasConfig>,
+        ) -> Self {
+            self.nas_config = Ok(value);
+            self
+        }
         pub fn network<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CreateSessionNetworkConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CreateSessionNetworkConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.network = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for network: {e}")
                 });
             self
         }
+        ///Sets `network` from an `Option`: `None` clears it. See [`Self::network`].
+        pub fn set_network(
+            mut self,
+            value: ::std::option::Option<super::CreateSessionNetworkConfig>,
+        ) -> Self {
+            self.network = Ok(value);
+            self
+        }
         pub fn oss_mount_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::OssMountConfig>>,
+            T: ::std::convert::TryInto<super::OssMountConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_mount_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_mount_config: {e}")
                 });
             self
         }
+        ///Sets `oss_mount_config` from an `Option`: `None` clears it. See [`Self::oss_mount_config`].
+        pub fn set_oss_mount_config(
+            mut self,
+            value: ::std::option::Option<super::OssMountConfig>,
+        ) -> Self {
+            self.oss_mount_config = Ok(value);
+            self
+        }
         pub fn polar_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::PolarFsConfig>>,
+            T: ::std::convert::TryInto<super::PolarFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.polar_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for polar_fs_config: {e}")
                 });
             self
         }
+        ///Sets `polar_fs_config` from an `Option`: `None` clears it. See [`Self::polar_fs_config`].
+        pub fn set_polar_fs_config(
+            mut self,
+            value: ::std::option::Option<super::PolarFsConfig>,
+        ) -> Self {
+            self.polar_fs_config = Ok(value);
+            self
+        }
+        ///Version ID or alias name (LATEST when empty).
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
         pub fn session_affinity_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.session_affinity_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for session_affinity_type: {e}"
@@ -17422,25 +21754,45 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `session_affinity_type` from an `Option`: `None` clears it. See [`Self::session_affinity_type`].
+        pub fn set_session_affinity_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.session_affinity_type = Ok(value);
+            self
+        }
+        ///Session ID.
         pub fn session_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.session_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for session_id: {e}")
                 });
             self
         }
+        ///Sets `session_id` from an `Option`: `None` clears it. See [`Self::session_id`].
+        pub fn set_session_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.session_id = Ok(value);
+            self
+        }
+        ///Idle time in seconds after which the session ends.
         pub fn session_idle_timeout_in_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.session_idle_timeout_in_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for session_idle_timeout_in_seconds: {e}"
@@ -17448,25 +21800,44 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `session_idle_timeout_in_seconds` from an `Option`: `None` clears it. See [`Self::session_idle_timeout_in_seconds`].
+        pub fn set_session_idle_timeout_in_seconds(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.session_idle_timeout_in_seconds = Ok(value);
+            self
+        }
         pub fn session_status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::SessionStatus>>,
+            T: ::std::convert::TryInto<fc_models::SessionStatus>,
             T::Error: ::std::fmt::Display,
         {
             self.session_status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for session_status: {e}")
                 });
             self
         }
+        ///Sets `session_status` from an `Option`: `None` clears it. See [`Self::session_status`].
+        pub fn set_session_status(
+            mut self,
+            value: ::std::option::Option<fc_models::SessionStatus>,
+        ) -> Self {
+            self.session_status = Ok(value);
+            self
+        }
+        ///Maximum session lifetime in seconds.
         pub fn session_ttl_in_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.session_ttl_in_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for session_ttl_in_seconds: {e}"
@@ -17474,18 +21845,35 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `session_ttl_in_seconds` from an `Option`: `None` clears it. See [`Self::session_ttl_in_seconds`].
+        pub fn set_session_ttl_in_seconds(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.session_ttl_in_seconds = Ok(value);
+            self
+        }
         pub fn traffic_access_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.traffic_access_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for traffic_access_token: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `traffic_access_token` from an `Option`: `None` clears it. See [`Self::traffic_access_token`].
+        pub fn set_traffic_access_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.traffic_access_token = Ok(value);
             self
         }
     }
@@ -17568,24 +21956,42 @@ pub mod builder {
     impl SessionNetworkHeaderValueReplacement {
         pub fn placeholder<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.placeholder = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for placeholder: {e}")
                 });
             self
         }
+        ///Sets `placeholder` from an `Option`: `None` clears it. See [`Self::placeholder`].
+        pub fn set_placeholder(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.placeholder = Ok(value);
+            self
+        }
         pub fn value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.value = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for value: {e}"));
+            self
+        }
+        ///Sets `value` from an `Option`: `None` clears it. See [`Self::value`].
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.value = Ok(value);
             self
         }
     }
@@ -17627,16 +22033,23 @@ pub mod builder {
     impl SessionNetworkRule {
         pub fn transform<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::SessionNetworkRuleTransform>,
-            >,
+            T: ::std::convert::TryInto<super::SessionNetworkRuleTransform>,
             T::Error: ::std::fmt::Display,
         {
             self.transform = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for transform: {e}")
                 });
+            self
+        }
+        ///Sets `transform` from an `Option`: `None` clears it. See [`Self::transform`].
+        pub fn set_transform(
+            mut self,
+            value: ::std::option::Option<super::SessionNetworkRuleTransform>,
+        ) -> Self {
+            self.transform = Ok(value);
             self
         }
     }
@@ -17677,15 +22090,23 @@ pub mod builder {
         }
     }
     impl SessionNetworkRuleTransform {
-        pub fn header_value_replacements<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn header_value_replacements<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::vec::Vec<super::SessionNetworkHeaderValueReplacement>,
-            >,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::SessionNetworkHeaderValueReplacement>,
             T::Error: ::std::fmt::Display,
         {
             self.header_value_replacements = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<
+                        ::std::vec::Vec<super::SessionNetworkHeaderValueReplacement>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for header_value_replacements: {e}"
@@ -17693,18 +22114,27 @@ pub mod builder {
                 });
             self
         }
-        pub fn headers<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn headers<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.headers = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for headers: {e}")
                 });
@@ -17839,13 +22269,15 @@ pub mod builder {
         }
     }
     impl Snapshot {
+        ///Disk image size in bytes.
         pub fn artifact_disk_used_size_in_b<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.artifact_disk_used_size_in_b = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for artifact_disk_used_size_in_b: {e}"
@@ -17853,13 +22285,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `artifact_disk_used_size_in_b` from an `Option`: `None` clears it. See [`Self::artifact_disk_used_size_in_b`].
+        pub fn set_artifact_disk_used_size_in_b(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.artifact_disk_used_size_in_b = Ok(value);
+            self
+        }
+        ///Memory image size in bytes.
         pub fn artifact_mem_used_size_in_b<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.artifact_mem_used_size_in_b = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for artifact_mem_used_size_in_b: {e}"
@@ -17867,219 +22309,390 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `artifact_mem_used_size_in_b` from an `Option`: `None` clears it. See [`Self::artifact_mem_used_size_in_b`].
+        pub fn set_artifact_mem_used_size_in_b(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.artifact_mem_used_size_in_b = Ok(value);
+            self
+        }
+        ///vCPUs: 0.05 to 16 in steps of 0.05.
         pub fn cpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.cpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for cpu: {e}"));
             self
         }
+        ///Sets `cpu` from an `Option`: `None` clears it. See [`Self::cpu`].
+        pub fn set_cpu(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.cpu = Ok(value);
+            self
+        }
+        ///Creation time (ISO 8601, UTC).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Disk of the snapshotted instance in MB.
         pub fn disk_size_mb<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.disk_size_mb = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for disk_size_mb: {e}")
                 });
             self
         }
-        pub fn envs<T>(mut self, value: T) -> Self
+        ///Sets `disk_size_mb` from an `Option`: `None` clears it. See [`Self::disk_size_mb`].
+        pub fn set_disk_size_mb(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.disk_size_mb = Ok(value);
+            self
+        }
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn envs<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.envs = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| format!("error converting supplied value for envs: {e}"));
             self
         }
         pub fn expired_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.expired_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for expired_time: {e}")
                 });
             self
         }
+        ///Sets `expired_time` from an `Option`: `None` clears it. See [`Self::expired_time`].
+        pub fn set_expired_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.expired_time = Ok(value);
+            self
+        }
+        ///Function name.
         pub fn function_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_name: {e}")
                 });
             self
         }
+        ///Sets `function_name` from an `Option`: `None` clears it. See [`Self::function_name`].
+        pub fn set_function_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_name = Ok(value);
+            self
+        }
         pub fn image_digest<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.image_digest = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for image_digest: {e}")
                 });
             self
         }
+        ///Sets `image_digest` from an `Option`: `None` clears it. See [`Self::image_digest`].
+        pub fn set_image_digest(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.image_digest = Ok(value);
+            self
+        }
         pub fn image_repository<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.image_repository = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for image_repository: {e}")
                 });
             self
         }
+        ///Sets `image_repository` from an `Option`: `None` clears it. See [`Self::image_repository`].
+        pub fn set_image_repository(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.image_repository = Ok(value);
+            self
+        }
+        ///Memory of the snapshotted instance in MB.
         pub fn memory_mb<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.memory_mb = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for memory_mb: {e}")
                 });
             self
         }
+        ///Sets `memory_mb` from an `Option`: `None` clears it. See [`Self::memory_mb`].
+        pub fn set_memory_mb(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.memory_mb = Ok(value);
+            self
+        }
         pub fn os_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.os_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for os_type: {e}")
                 });
             self
         }
+        ///Sets `os_type` from an `Option`: `None` clears it. See [`Self::os_type`].
+        pub fn set_os_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.os_type = Ok(value);
+            self
+        }
+        ///Version ID or alias name (LATEST when empty).
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
         pub fn ready_command<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.ready_command = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for ready_command: {e}")
                 });
             self
         }
+        ///Sets `ready_command` from an `Option`: `None` clears it. See [`Self::ready_command`].
+        pub fn set_ready_command(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.ready_command = Ok(value);
+            self
+        }
         pub fn resolved_version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resolved_version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resolved_version: {e}")
                 });
             self
         }
+        ///Sets `resolved_version` from an `Option`: `None` clears it. See [`Self::resolved_version`].
+        pub fn set_resolved_version(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resolved_version = Ok(value);
+            self
+        }
+        ///Snapshot ID.
         pub fn snapshot_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.snapshot_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for snapshot_id: {e}")
                 });
             self
         }
+        ///Sets `snapshot_id` from an `Option`: `None` clears it. See [`Self::snapshot_id`].
+        pub fn set_snapshot_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.snapshot_id = Ok(value);
+            self
+        }
+        ///Session the snapshot was taken from.
         pub fn source_session_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.source_session_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for source_session_id: {e}")
                 });
             self
         }
+        ///Sets `source_session_id` from an `Option`: `None` clears it. See [`Self::source_session_id`].
+        pub fn set_source_session_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.source_session_id = Ok(value);
+            self
+        }
         pub fn start_command<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.start_command = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for start_command: {e}")
                 });
             self
         }
+        ///Sets `start_command` from an `Option`: `None` clears it. See [`Self::start_command`].
+        pub fn set_start_command(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.start_command = Ok(value);
+            self
+        }
+        ///Snapshot state.
         pub fn status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+        ///Sets `status` from an `Option`: `None` clears it. See [`Self::status`].
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.status = Ok(value);
             self
         }
     }
@@ -18158,24 +22771,44 @@ pub mod builder {
         }
     }
     impl Tag {
+        ///Tag key (up to 64 characters; must not start with aliyun or acs:).
         pub fn key<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.key = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for key: {e}"));
             self
         }
+        ///Sets `key` from an `Option`: `None` clears it. See [`Self::key`].
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.key = Ok(value);
+            self
+        }
+        ///Tag value (up to 128 characters, may be empty).
         pub fn value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.value = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for value: {e}"));
+            self
+        }
+        ///Sets `value` from an `Option`: `None` clears it. See [`Self::value`].
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.value = Ok(value);
             self
         }
     }
@@ -18228,52 +22861,92 @@ pub mod builder {
         }
     }
     impl TagResource {
+        ///Resource ID (function ARN).
         pub fn resource_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource_id: {e}")
                 });
             self
         }
+        ///Sets `resource_id` from an `Option`: `None` clears it. See [`Self::resource_id`].
+        pub fn set_resource_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource_id = Ok(value);
+            self
+        }
+        ///Resource type.
         pub fn resource_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource_type: {e}")
                 });
             self
         }
+        ///Sets `resource_type` from an `Option`: `None` clears it. See [`Self::resource_type`].
+        pub fn set_resource_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource_type = Ok(value);
+            self
+        }
+        ///Tag key.
         pub fn tag_key<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.tag_key = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tag_key: {e}")
                 });
             self
         }
+        ///Sets `tag_key` from an `Option`: `None` clears it. See [`Self::tag_key`].
+        pub fn set_tag_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.tag_key = Ok(value);
+            self
+        }
+        ///Tag value.
         pub fn tag_value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.tag_value = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tag_value: {e}")
                 });
+            self
+        }
+        ///Sets `tag_value` from an `Option`: `None` clears it. See [`Self::tag_value`].
+        pub fn set_tag_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.tag_value = Ok(value);
             self
         }
     }
@@ -18322,37 +22995,61 @@ pub mod builder {
         }
     }
     impl TagResourcesInput {
-        pub fn resource_id<T>(mut self, value: T) -> Self
+        ///Resource IDs (function ARNs) to tag.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn resource_id<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_id = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for resource_id: {e}")
                 });
             self
         }
+        ///Resource type, e.g. ALIYUN::FC::FUNCTION (or "function").
         pub fn resource_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource_type: {e}")
                 });
             self
         }
-        pub fn tag<T>(mut self, value: T) -> Self
+        ///Sets `resource_type` from an `Option`: `None` clears it. See [`Self::resource_type`].
+        pub fn set_resource_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource_type = Ok(value);
+            self
+        }
+        ///Tags to add (at most 20).
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn tag<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Tag>,
             T::Error: ::std::fmt::Display,
         {
             self.tag = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Tag>, _>>()
                 .map_err(|e| format!("error converting supplied value for tag: {e}"));
             self
         }
@@ -18428,98 +23125,162 @@ pub mod builder {
         }
     }
     impl TargetTrackingPolicy {
+        ///End time.
         pub fn end_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.end_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for end_time: {e}")
                 });
             self
         }
+        ///Sets `end_time` from an `Option`: `None` clears it. See [`Self::end_time`].
+        pub fn set_end_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.end_time = Ok(value);
+            self
+        }
         pub fn max_capacity<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_capacity = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for max_capacity: {e}")
                 });
             self
         }
+        ///Sets `max_capacity` from an `Option`: `None` clears it. See [`Self::max_capacity`].
+        pub fn set_max_capacity(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.max_capacity = Ok(value);
+            self
+        }
         pub fn metric_target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.metric_target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for metric_target: {e}")
                 });
             self
         }
+        ///Sets `metric_target` from an `Option`: `None` clears it. See [`Self::metric_target`].
+        pub fn set_metric_target(mut self, value: ::std::option::Option<f64>) -> Self {
+            self.metric_target = Ok(value);
+            self
+        }
         pub fn metric_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::MetricType>>,
+            T: ::std::convert::TryInto<fc_models::MetricType>,
             T::Error: ::std::fmt::Display,
         {
             self.metric_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for metric_type: {e}")
                 });
             self
         }
+        ///Sets `metric_type` from an `Option`: `None` clears it. See [`Self::metric_type`].
+        pub fn set_metric_type(
+            mut self,
+            value: ::std::option::Option<fc_models::MetricType>,
+        ) -> Self {
+            self.metric_type = Ok(value);
+            self
+        }
         pub fn min_capacity<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.min_capacity = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for min_capacity: {e}")
                 });
             self
         }
+        ///Sets `min_capacity` from an `Option`: `None` clears it. See [`Self::min_capacity`].
+        pub fn set_min_capacity(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.min_capacity = Ok(value);
+            self
+        }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        ///Sets `name` from an `Option`: `None` clears it. See [`Self::name`].
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = Ok(value);
             self
         }
         pub fn start_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.start_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for start_time: {e}")
                 });
             self
         }
+        ///Sets `start_time` from an `Option`: `None` clears it. See [`Self::start_time`].
+        pub fn set_start_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.start_time = Ok(value);
+            self
+        }
         pub fn time_zone<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.time_zone = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for time_zone: {e}")
                 });
+            self
+        }
+        ///Sets `time_zone` from an `Option`: `None` clears it. See [`Self::time_zone`].
+        pub fn set_time_zone(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.time_zone = Ok(value);
             self
         }
     }
@@ -18589,16 +23350,26 @@ pub mod builder {
         }
     }
     impl TargetTrackingPolicyInput {
+        ///End time.
         pub fn end_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.end_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for end_time: {e}")
                 });
+            self
+        }
+        ///Sets `end_time` from an `Option`: `None` clears it. See [`Self::end_time`].
+        pub fn set_end_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.end_time = Ok(value);
             self
         }
         pub fn max_capacity<T>(mut self, value: T) -> Self
@@ -18661,26 +23432,44 @@ pub mod builder {
         }
         pub fn start_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.start_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for start_time: {e}")
                 });
             self
         }
+        ///Sets `start_time` from an `Option`: `None` clears it. See [`Self::start_time`].
+        pub fn set_start_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.start_time = Ok(value);
+            self
+        }
         pub fn time_zone<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.time_zone = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for time_zone: {e}")
                 });
+            self
+        }
+        ///Sets `time_zone` from an `Option`: `None` clears it. See [`Self::time_zone`].
+        pub fn set_time_zone(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.time_zone = Ok(value);
             self
         }
     }
@@ -18742,13 +23531,20 @@ pub mod builder {
         }
     }
     impl TlsConfig {
-        pub fn cipher_suites<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn cipher_suites<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.cipher_suites = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for cipher_suites: {e}")
                 });
@@ -18756,26 +23552,44 @@ pub mod builder {
         }
         pub fn max_version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::TlsVersion>>,
+            T: ::std::convert::TryInto<fc_models::TlsVersion>,
             T::Error: ::std::fmt::Display,
         {
             self.max_version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for max_version: {e}")
                 });
             self
         }
+        ///Sets `max_version` from an `Option`: `None` clears it. See [`Self::max_version`].
+        pub fn set_max_version(
+            mut self,
+            value: ::std::option::Option<fc_models::TlsVersion>,
+        ) -> Self {
+            self.max_version = Ok(value);
+            self
+        }
         pub fn min_version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::TlsVersion>>,
+            T: ::std::convert::TryInto<fc_models::TlsVersion>,
             T::Error: ::std::fmt::Display,
         {
             self.min_version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for min_version: {e}")
                 });
+            self
+        }
+        ///Sets `min_version` from an `Option`: `None` clears it. See [`Self::min_version`].
+        pub fn set_min_version(
+            mut self,
+            value: ::std::option::Option<fc_models::TlsVersion>,
+        ) -> Self {
+            self.min_version = Ok(value);
             self
         }
     }
@@ -18822,13 +23636,20 @@ pub mod builder {
         }
     }
     impl TlsConfigInput {
-        pub fn cipher_suites<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn cipher_suites<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.cipher_suites = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for cipher_suites: {e}")
                 });
@@ -18836,14 +23657,23 @@ pub mod builder {
         }
         pub fn max_version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::TlsVersion>>,
+            T: ::std::convert::TryInto<fc_models::TlsVersion>,
             T::Error: ::std::fmt::Display,
         {
             self.max_version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for max_version: {e}")
                 });
+            self
+        }
+        ///Sets `max_version` from an `Option`: `None` clears it. See [`Self::max_version`].
+        pub fn set_max_version(
+            mut self,
+            value: ::std::option::Option<fc_models::TlsVersion>,
+        ) -> Self {
+            self.max_version = Ok(value);
             self
         }
         pub fn min_version<T>(mut self, value: T) -> Self
@@ -18900,29 +23730,47 @@ pub mod builder {
         }
     }
     impl TracingConfig {
-        pub fn params<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn params<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.params = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| format!("error converting supplied value for params: {e}"));
             self
         }
         pub fn type_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.type_ = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+        ///Sets `type_` from an `Option`: `None` clears it. See [`Self::type_`].
+        pub fn set_type_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.type_ = Ok(value);
             self
         }
     }
@@ -19020,61 +23868,102 @@ pub mod builder {
         }
     }
     impl Trigger {
+        ///Creation time (ISO 8601, UTC).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
         pub fn http_trigger<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::HttpTrigger>>,
+            T: ::std::convert::TryInto<super::HttpTrigger>,
             T::Error: ::std::fmt::Display,
         {
             self.http_trigger = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for http_trigger: {e}")
                 });
             self
         }
+        ///Sets `http_trigger` from an `Option`: `None` clears it. See [`Self::http_trigger`].
+        pub fn set_http_trigger(
+            mut self,
+            value: ::std::option::Option<super::HttpTrigger>,
+        ) -> Self {
+            self.http_trigger = Ok(value);
+            self
+        }
+        ///RAM role the event source uses to invoke the function.
         pub fn invocation_role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.invocation_role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for invocation_role: {e}")
                 });
             self
         }
+        ///Sets `invocation_role` from an `Option`: `None` clears it. See [`Self::invocation_role`].
+        pub fn set_invocation_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.invocation_role = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601, UTC).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -19082,98 +23971,184 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
+        ///Version ID or alias name (LATEST when empty).
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
+        ///ARN of the event source.
         pub fn source_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.source_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for source_arn: {e}")
                 });
             self
         }
+        ///Sets `source_arn` from an `Option`: `None` clears it. See [`Self::source_arn`].
+        pub fn set_source_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.source_arn = Ok(value);
+            self
+        }
         pub fn status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for status: {e}"));
             self
         }
+        ///Sets `status` from an `Option`: `None` clears it. See [`Self::status`].
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.status = Ok(value);
+            self
+        }
+        ///ARN of the invoked function.
         pub fn target_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.target_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for target_arn: {e}")
                 });
             self
         }
+        ///Sets `target_arn` from an `Option`: `None` clears it. See [`Self::target_arn`].
+        pub fn set_target_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.target_arn = Ok(value);
+            self
+        }
+        ///Trigger settings as a JSON-encoded string; its shape depends on triggerType.
         pub fn trigger_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.trigger_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for trigger_config: {e}")
                 });
             self
         }
+        ///Sets `trigger_config` from an `Option`: `None` clears it. See [`Self::trigger_config`].
+        pub fn set_trigger_config(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.trigger_config = Ok(value);
+            self
+        }
+        ///Trigger ID.
         pub fn trigger_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.trigger_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for trigger_id: {e}")
                 });
             self
         }
+        ///Sets `trigger_id` from an `Option`: `None` clears it. See [`Self::trigger_id`].
+        pub fn set_trigger_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.trigger_id = Ok(value);
+            self
+        }
+        ///Trigger name.
         pub fn trigger_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.trigger_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for trigger_name: {e}")
                 });
             self
         }
+        ///Sets `trigger_name` from an `Option`: `None` clears it. See [`Self::trigger_name`].
+        pub fn set_trigger_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.trigger_name = Ok(value);
+            self
+        }
         pub fn trigger_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::TriggerType>>,
+            T: ::std::convert::TryInto<fc_models::TriggerType>,
             T::Error: ::std::fmt::Display,
         {
             self.trigger_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for trigger_type: {e}")
                 });
+            self
+        }
+        ///Sets `trigger_type` from an `Option`: `None` clears it. See [`Self::trigger_type`].
+        pub fn set_trigger_type(
+            mut self,
+            value: ::std::option::Option<fc_models::TriggerType>,
+        ) -> Self {
+            self.trigger_type = Ok(value);
             self
         }
     }
@@ -19243,15 +24218,25 @@ pub mod builder {
         }
     }
     impl UpdateAliasInput {
-        pub fn additional_version_weight<T>(mut self, value: T) -> Self
+        ///Share of traffic (0 to 1) sent to each extra version, keyed by version ID.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn additional_version_weight<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<::std::string::String, f64>,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.additional_version_weight = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<::std::string::String, f64>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for additional_version_weight: {e}"
@@ -19259,28 +24244,48 @@ pub mod builder {
                 });
             self
         }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Version the alias points to.
         pub fn version_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.version_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for version_id: {e}")
                 });
+            self
+        }
+        ///Sets `version_id` from an `Option`: `None` clears it. See [`Self::version_id`].
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.version_id = Ok(value);
             self
         }
     }
@@ -19352,88 +24357,149 @@ pub mod builder {
     impl UpdateCustomDomainInput {
         pub fn auth_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AuthConfig>>,
+            T: ::std::convert::TryInto<super::AuthConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.auth_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for auth_config: {e}")
                 });
             self
         }
+        ///Sets `auth_config` from an `Option`: `None` clears it. See [`Self::auth_config`].
+        pub fn set_auth_config(
+            mut self,
+            value: ::std::option::Option<super::AuthConfig>,
+        ) -> Self {
+            self.auth_config = Ok(value);
+            self
+        }
         pub fn cert_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CertConfigInput>>,
+            T: ::std::convert::TryInto<super::CertConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.cert_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cert_config: {e}")
                 });
             self
         }
+        ///Sets `cert_config` from an `Option`: `None` clears it. See [`Self::cert_config`].
+        pub fn set_cert_config(
+            mut self,
+            value: ::std::option::Option<super::CertConfigInput>,
+        ) -> Self {
+            self.cert_config = Ok(value);
+            self
+        }
         pub fn cors_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CorsConfig>>,
+            T: ::std::convert::TryInto<super::CorsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.cors_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cors_config: {e}")
                 });
             self
         }
+        ///Sets `cors_config` from an `Option`: `None` clears it. See [`Self::cors_config`].
+        pub fn set_cors_config(
+            mut self,
+            value: ::std::option::Option<super::CorsConfig>,
+        ) -> Self {
+            self.cors_config = Ok(value);
+            self
+        }
         pub fn protocol<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::CustomDomainProtocol>,
-            >,
+            T: ::std::convert::TryInto<fc_models::CustomDomainProtocol>,
             T::Error: ::std::fmt::Display,
         {
             self.protocol = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for protocol: {e}")
                 });
             self
         }
+        ///Sets `protocol` from an `Option`: `None` clears it. See [`Self::protocol`].
+        pub fn set_protocol(
+            mut self,
+            value: ::std::option::Option<fc_models::CustomDomainProtocol>,
+        ) -> Self {
+            self.protocol = Ok(value);
+            self
+        }
         pub fn route_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RouteConfigInput>>,
+            T: ::std::convert::TryInto<super::RouteConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.route_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for route_config: {e}")
                 });
             self
         }
+        ///Sets `route_config` from an `Option`: `None` clears it. See [`Self::route_config`].
+        pub fn set_route_config(
+            mut self,
+            value: ::std::option::Option<super::RouteConfigInput>,
+        ) -> Self {
+            self.route_config = Ok(value);
+            self
+        }
         pub fn tls_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TlsConfigInput>>,
+            T: ::std::convert::TryInto<super::TlsConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.tls_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tls_config: {e}")
                 });
             self
         }
+        ///Sets `tls_config` from an `Option`: `None` clears it. See [`Self::tls_config`].
+        pub fn set_tls_config(
+            mut self,
+            value: ::std::option::Option<super::TlsConfigInput>,
+        ) -> Self {
+            self.tls_config = Ok(value);
+            self
+        }
         pub fn waf_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::WafConfig>>,
+            T: ::std::convert::TryInto<super::WafConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.waf_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for waf_config: {e}")
                 });
+            self
+        }
+        ///Sets `waf_config` from an `Option`: `None` clears it. See [`Self::waf_config`].
+        pub fn set_waf_config(
+            mut self,
+            value: ::std::option::Option<super::WafConfig>,
+        ) -> Self {
+            self.waf_config = Ok(value);
             self
         }
     }
@@ -19642,33 +24708,48 @@ pub mod builder {
     impl UpdateFunctionInput {
         pub fn code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::InputCodeLocation>>,
+            T: ::std::convert::TryInto<super::InputCodeLocation>,
             T::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for code: {e}"));
             self
         }
+        ///Sets `code` from an `Option`: `None` clears it. See [`Self::code`].
+        pub fn set_code(
+            mut self,
+            value: ::std::option::Option<super::InputCodeLocation>,
+        ) -> Self {
+            self.code = Ok(value);
+            self
+        }
+        ///vCPUs, in steps of 0.05. CPU instances take 0.05 to 16 with memory (GB) 1 to 4 times cpu; GPU instances have their own table, so the upper bound is left to the service.
         pub fn cpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.cpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for cpu: {e}"));
+            self
+        }
+        ///Sets `cpu` from an `Option`: `None` clears it. See [`Self::cpu`].
+        pub fn set_cpu(mut self, value: ::std::option::Option<f64>) -> Self {
+            self.cpu = Ok(value);
             self
         }
         pub fn custom_container_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomContainerConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::CustomContainerConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_container_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_container_config: {e}"
@@ -19676,27 +24757,43 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_container_config` from an `Option`: `None` clears it. See [`Self::custom_container_config`].
+        pub fn set_custom_container_config(
+            mut self,
+            value: ::std::option::Option<super::CustomContainerConfigInput>,
+        ) -> Self {
+            self.custom_container_config = Ok(value);
+            self
+        }
         pub fn custom_dns<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CustomDnsInput>>,
+            T: ::std::convert::TryInto<super::CustomDnsInput>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_dns = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for custom_dns: {e}")
                 });
             self
         }
+        ///Sets `custom_dns` from an `Option`: `None` clears it. See [`Self::custom_dns`].
+        pub fn set_custom_dns(
+            mut self,
+            value: ::std::option::Option<super::CustomDnsInput>,
+        ) -> Self {
+            self.custom_dns = Ok(value);
+            self
+        }
         pub fn custom_runtime_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomRuntimeConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::CustomRuntimeConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_runtime_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_runtime_config: {e}"
@@ -19704,27 +24801,44 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_runtime_config` from an `Option`: `None` clears it. See [`Self::custom_runtime_config`].
+        pub fn set_custom_runtime_config(
+            mut self,
+            value: ::std::option::Option<super::CustomRuntimeConfigInput>,
+        ) -> Self {
+            self.custom_runtime_config = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
         pub fn disable_inject_credentials<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::DisableInjectCredentials>,
-            >,
+            T: ::std::convert::TryInto<fc_models::DisableInjectCredentials>,
             T::Error: ::std::fmt::Display,
         {
             self.disable_inject_credentials = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for disable_inject_credentials: {e}"
@@ -19732,37 +24846,62 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `disable_inject_credentials` from an `Option`: `None` clears it. See [`Self::disable_inject_credentials`].
+        pub fn set_disable_inject_credentials(
+            mut self,
+            value: ::std::option::Option<fc_models::DisableInjectCredentials>,
+        ) -> Self {
+            self.disable_inject_credentials = Ok(value);
+            self
+        }
         pub fn disable_ondemand<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.disable_ondemand = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for disable_ondemand: {e}")
                 });
             self
         }
+        ///Sets `disable_ondemand` from an `Option`: `None` clears it. See [`Self::disable_ondemand`].
+        pub fn set_disable_ondemand(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.disable_ondemand = Ok(value);
+            self
+        }
+        ///Temporary disk in MB: 512 or 10240.
         pub fn disk_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.disk_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for disk_size: {e}")
                 });
             self
         }
+        ///Sets `disk_size` from an `Option`: `None` clears it. See [`Self::disk_size`].
+        pub fn set_disk_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.disk_size = Ok(value);
+            self
+        }
         pub fn enable_long_living<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_long_living = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_long_living: {e}"
@@ -19770,18 +24909,36 @@ pub mod builder {
                 });
             self
         }
-        pub fn environment_variables<T>(mut self, value: T) -> Self
+        ///Sets `enable_long_living` from an `Option`: `None` clears it. See [`Self::enable_long_living`].
+        pub fn set_enable_long_living(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_long_living = Ok(value);
+            self
+        }
+        ///Environment variables of the instance.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn environment_variables<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.environment_variables = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for environment_variables: {e}"
@@ -19791,47 +24948,75 @@ pub mod builder {
         }
         pub fn gpu_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::GpuConfigInput>>,
+            T: ::std::convert::TryInto<super::GpuConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.gpu_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for gpu_config: {e}")
                 });
             self
         }
+        ///Sets `gpu_config` from an `Option`: `None` clears it. See [`Self::gpu_config`].
+        pub fn set_gpu_config(
+            mut self,
+            value: ::std::option::Option<super::GpuConfigInput>,
+        ) -> Self {
+            self.gpu_config = Ok(value);
+            self
+        }
+        ///Entry point, format depends on the runtime (e.g. index.handler).
         pub fn handler<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.handler = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for handler: {e}")
                 });
             self
         }
+        ///Sets `handler` from an `Option`: `None` clears it. See [`Self::handler`].
+        pub fn set_handler(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.handler = Ok(value);
+            self
+        }
+        ///Seconds an idle instance is kept before release.
         pub fn idle_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.idle_timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for idle_timeout: {e}")
                 });
             self
         }
+        ///Sets `idle_timeout` from an `Option`: `None` clears it. See [`Self::idle_timeout`].
+        pub fn set_idle_timeout(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.idle_timeout = Ok(value);
+            self
+        }
+        ///Requests one instance may serve at the same time.
         pub fn instance_concurrency<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_concurrency = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_concurrency: {e}"
@@ -19839,13 +25024,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_concurrency` from an `Option`: `None` clears it. See [`Self::instance_concurrency`].
+        pub fn set_instance_concurrency(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.instance_concurrency = Ok(value);
+            self
+        }
+        ///Instance isolation mode.
         pub fn instance_isolation_mode<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_isolation_mode = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_isolation_mode: {e}"
@@ -19853,15 +25048,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_isolation_mode` from an `Option`: `None` clears it. See [`Self::instance_isolation_mode`].
+        pub fn set_instance_isolation_mode(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_isolation_mode = Ok(value);
+            self
+        }
         pub fn instance_lifecycle_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::InstanceLifecycleConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::InstanceLifecycleConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_lifecycle_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_lifecycle_config: {e}"
@@ -19869,71 +25071,123 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_lifecycle_config` from an `Option`: `None` clears it. See [`Self::instance_lifecycle_config`].
+        pub fn set_instance_lifecycle_config(
+            mut self,
+            value: ::std::option::Option<super::InstanceLifecycleConfigInput>,
+        ) -> Self {
+            self.instance_lifecycle_config = Ok(value);
+            self
+        }
+        ///Whether instances may reach the Internet.
         pub fn internet_access<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.internet_access = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for internet_access: {e}")
                 });
             self
         }
+        ///Sets `internet_access` from an `Option`: `None` clears it. See [`Self::internet_access`].
+        pub fn set_internet_access(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.internet_access = Ok(value);
+            self
+        }
         pub fn juice_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::JuiceFsConfig>>,
+            T: ::std::convert::TryInto<super::JuiceFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.juice_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for juice_fs_config: {e}")
                 });
             self
         }
-        pub fn layers<T>(mut self, value: T) -> Self
+        ///Sets `juice_fs_config` from an `Option`: `None` clears it. See [`Self::juice_fs_config`].
+        pub fn set_juice_fs_config(
+            mut self,
+            value: ::std::option::Option<super::JuiceFsConfig>,
+        ) -> Self {
+            self.juice_fs_config = Ok(value);
+            self
+        }
+        ///ARNs of layer versions, in priority order.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn layers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.layers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for layers: {e}"));
             self
         }
         pub fn log_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LogConfigInput>>,
+            T: ::std::convert::TryInto<super::LogConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.log_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for log_config: {e}")
                 });
             self
         }
+        ///Sets `log_config` from an `Option`: `None` clears it. See [`Self::log_config`].
+        pub fn set_log_config(
+            mut self,
+            value: ::std::option::Option<super::LogConfigInput>,
+        ) -> Self {
+            self.log_config = Ok(value);
+            self
+        }
+        ///Memory in MB, a multiple of 64. CPU instances take up to 32768 with memory (GB) 1 to 4 times cpu; GPU instances take more (their table depends on the GPU type and card count), so the upper bound is left to the service.
         pub fn memory_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.memory_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for memory_size: {e}")
                 });
             self
         }
+        ///Sets `memory_size` from an `Option`: `None` clears it. See [`Self::memory_size`].
+        pub fn set_memory_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.memory_size = Ok(value);
+            self
+        }
         pub fn micro_sandbox_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::MicroSandboxConfig>>,
+            T: ::std::convert::TryInto<super::MicroSandboxConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.micro_sandbox_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for micro_sandbox_config: {e}"
@@ -19941,85 +25195,149 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `micro_sandbox_config` from an `Option`: `None` clears it. See [`Self::micro_sandbox_config`].
+        pub fn set_micro_sandbox_config(
+            mut self,
+            value: ::std::option::Option<super::MicroSandboxConfig>,
+        ) -> Self {
+            self.micro_sandbox_config = Ok(value);
+            self
+        }
         pub fn nas_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::NasConfigInput>>,
+            T: ::std::convert::TryInto<super::NasConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.nas_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for nas_config: {e}")
                 });
             self
         }
+        ///Sets `nas_config` from an `Option`: `None` clears it. See [`Self::nas_config`].
+        pub fn set_nas_config(
+            mut self,
+            value: ::std::option::Option<super::NasConfigInput>,
+        ) -> Self {
+            self.nas_config = Ok(value);
+            self
+        }
         pub fn oss_mount_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::OssMountConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::OssMountConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_mount_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_mount_config: {e}")
                 });
             self
         }
+        ///Sets `oss_mount_config` from an `Option`: `None` clears it. See [`Self::oss_mount_config`].
+        pub fn set_oss_mount_config(
+            mut self,
+            value: ::std::option::Option<super::OssMountConfigInput>,
+        ) -> Self {
+            self.oss_mount_config = Ok(value);
+            self
+        }
         pub fn polar_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::PolarFsConfig>>,
+            T: ::std::convert::TryInto<super::PolarFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.polar_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for polar_fs_config: {e}")
                 });
             self
         }
+        ///Sets `polar_fs_config` from an `Option`: `None` clears it. See [`Self::polar_fs_config`].
+        pub fn set_polar_fs_config(
+            mut self,
+            value: ::std::option::Option<super::PolarFsConfig>,
+        ) -> Self {
+            self.polar_fs_config = Ok(value);
+            self
+        }
+        ///ARN of the RAM role the function assumes.
         pub fn role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for role: {e}"));
+            self
+        }
+        ///Sets `role` from an `Option`: `None` clears it. See [`Self::role`].
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.role = Ok(value);
             self
         }
         pub fn runtime<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::Runtime>>,
+            T: ::std::convert::TryInto<fc_models::Runtime>,
             T::Error: ::std::fmt::Display,
         {
             self.runtime = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for runtime: {e}")
                 });
             self
         }
+        ///Sets `runtime` from an `Option`: `None` clears it. See [`Self::runtime`].
+        pub fn set_runtime(
+            mut self,
+            value: ::std::option::Option<fc_models::Runtime>,
+        ) -> Self {
+            self.runtime = Ok(value);
+            self
+        }
+        ///Session affinity mode, e.g. MCP_SSE, GENERATED_COOKIE, HEADER_FIELD or NONE.
         pub fn session_affinity<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.session_affinity = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for session_affinity: {e}")
                 });
             self
         }
+        ///Sets `session_affinity` from an `Option`: `None` clears it. See [`Self::session_affinity`].
+        pub fn set_session_affinity(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.session_affinity = Ok(value);
+            self
+        }
+        ///Affinity settings as a JSON-encoded string matching sessionAffinity.
         pub fn session_affinity_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.session_affinity_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for session_affinity_config: {e}"
@@ -20027,40 +25345,73 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `session_affinity_config` from an `Option`: `None` clears it. See [`Self::session_affinity_config`].
+        pub fn set_session_affinity_config(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.session_affinity_config = Ok(value);
+            self
+        }
+        ///Time limit in seconds (at most 86400).
         pub fn timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout: {e}")
                 });
             self
         }
+        ///Sets `timeout` from an `Option`: `None` clears it. See [`Self::timeout`].
+        pub fn set_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout = Ok(value);
+            self
+        }
         pub fn tracing_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TracingConfig>>,
+            T: ::std::convert::TryInto<super::TracingConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.tracing_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tracing_config: {e}")
                 });
             self
         }
+        ///Sets `tracing_config` from an `Option`: `None` clears it. See [`Self::tracing_config`].
+        pub fn set_tracing_config(
+            mut self,
+            value: ::std::option::Option<super::TracingConfig>,
+        ) -> Self {
+            self.tracing_config = Ok(value);
+            self
+        }
         pub fn vpc_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VpcConfigInput>>,
+            T: ::std::convert::TryInto<super::VpcConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for vpc_config: {e}")
                 });
+            self
+        }
+        ///Sets `vpc_config` from an `Option`: `None` clears it. See [`Self::vpc_config`].
+        pub fn set_vpc_config(
+            mut self,
+            value: ::std::option::Option<super::VpcConfigInput>,
+        ) -> Self {
+            self.vpc_config = Ok(value);
             self
         }
     }
@@ -20212,11 +25563,12 @@ pub mod builder {
     impl UpdateSessionInput {
         pub fn allow_internet_access<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_internet_access = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for allow_internet_access: {e}"
@@ -20224,13 +25576,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `allow_internet_access` from an `Option`: `None` clears it. See [`Self::allow_internet_access`].
+        pub fn set_allow_internet_access(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.allow_internet_access = Ok(value);
+            self
+        }
         pub fn disable_session_id_reuse<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.disable_session_id_reuse = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for disable_session_id_reuse: {e}"
@@ -20238,25 +25599,43 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `disable_session_id_reuse` from an `Option`: `None` clears it. See [`Self::disable_session_id_reuse`].
+        pub fn set_disable_session_id_reuse(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.disable_session_id_reuse = Ok(value);
+            self
+        }
         pub fn enable_auto_pause<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_auto_pause = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for enable_auto_pause: {e}")
                 });
             self
         }
+        ///Sets `enable_auto_pause` from an `Option`: `None` clears it. See [`Self::enable_auto_pause`].
+        pub fn set_enable_auto_pause(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_auto_pause = Ok(value);
+            self
+        }
         pub fn enable_auto_resume<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_auto_resume = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_auto_resume: {e}"
@@ -20264,77 +25643,128 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_auto_resume` from an `Option`: `None` clears it. See [`Self::enable_auto_resume`].
+        pub fn set_enable_auto_resume(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_auto_resume = Ok(value);
+            self
+        }
         pub fn juice_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::JuiceFsConfig>>,
+            T: ::std::convert::TryInto<super::JuiceFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.juice_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for juice_fs_config: {e}")
                 });
             self
         }
+        ///Sets `juice_fs_config` from an `Option`: `None` clears it. See [`Self::juice_fs_config`].
+        pub fn set_juice_fs_config(
+            mut self,
+            value: ::std::option::Option<super::JuiceFsConfig>,
+        ) -> Self {
+            self.juice_fs_config = Ok(value);
+            self
+        }
         pub fn nas_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::NasConfigInput>>,
+            T: ::std::convert::TryInto<super::NasConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.nas_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for nas_config: {e}")
                 });
             self
         }
+        ///Sets `nas_config` from an `Option`: `None` clears it. See [`Self::nas_config`].
+        pub fn set_nas_config(
+            mut self,
+            value: ::std::option::Option<super::NasConfigInput>,
+        ) -> Self {
+            self.nas_config = Ok(value);
+            self
+        }
         pub fn network<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::UpdateSessionNetworkConfig>,
-            >,
+            T: ::std::convert::TryInto<super::UpdateSessionNetworkConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.network = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for network: {e}")
                 });
             self
         }
+        ///Sets `network` from an `Option`: `None` clears it. See [`Self::network`].
+        pub fn set_network(
+            mut self,
+            value: ::std::option::Option<super::UpdateSessionNetworkConfig>,
+        ) -> Self {
+            self.network = Ok(value);
+            self
+        }
         pub fn oss_mount_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::OssMountConfigInput>,
-            >,
+            T: ::std::convert::TryInto<super::OssMountConfigInput>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_mount_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_mount_config: {e}")
                 });
             self
         }
+        ///Sets `oss_mount_config` from an `Option`: `None` clears it. See [`Self::oss_mount_config`].
+        pub fn set_oss_mount_config(
+            mut self,
+            value: ::std::option::Option<super::OssMountConfigInput>,
+        ) -> Self {
+            self.oss_mount_config = Ok(value);
+            self
+        }
         pub fn polar_fs_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::PolarFsConfig>>,
+            T: ::std::convert::TryInto<super::PolarFsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.polar_fs_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for polar_fs_config: {e}")
                 });
             self
         }
+        ///Sets `polar_fs_config` from an `Option`: `None` clears it. See [`Self::polar_fs_config`].
+        pub fn set_polar_fs_config(
+            mut self,
+            value: ::std::option::Option<super::PolarFsConfig>,
+        ) -> Self {
+            self.polar_fs_config = Ok(value);
+            self
+        }
+        ///Idle time in seconds after which the session ends.
         pub fn session_idle_timeout_in_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.session_idle_timeout_in_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for session_idle_timeout_in_seconds: {e}"
@@ -20342,18 +25772,36 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `session_idle_timeout_in_seconds` from an `Option`: `None` clears it. See [`Self::session_idle_timeout_in_seconds`].
+        pub fn set_session_idle_timeout_in_seconds(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.session_idle_timeout_in_seconds = Ok(value);
+            self
+        }
+        ///Maximum session lifetime in seconds.
         pub fn session_ttl_in_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.session_ttl_in_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for session_ttl_in_seconds: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `session_ttl_in_seconds` from an `Option`: `None` clears it. See [`Self::session_ttl_in_seconds`].
+        pub fn set_session_ttl_in_seconds(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.session_ttl_in_seconds = Ok(value);
             self
         }
     }
@@ -20424,42 +25872,65 @@ pub mod builder {
         }
     }
     impl UpdateSessionNetworkConfig {
-        pub fn allow_out<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn allow_out<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_out = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for allow_out: {e}")
                 });
             self
         }
-        pub fn deny_out<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn deny_out<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.deny_out = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for deny_out: {e}")
                 });
             self
         }
-        pub fn rules<T>(mut self, value: T) -> Self
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn rules<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::vec::Vec<super::SessionNetworkRule>,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::vec::Vec<super::SessionNetworkRule>>,
             T::Error: ::std::fmt::Display,
         {
             self.rules = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::vec::Vec<super::SessionNetworkRule>,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| format!("error converting supplied value for rules: {e}"));
             self
         }
@@ -20517,52 +25988,91 @@ pub mod builder {
         }
     }
     impl UpdateTriggerInput {
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
         pub fn invocation_role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.invocation_role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for invocation_role: {e}")
                 });
             self
         }
+        ///Sets `invocation_role` from an `Option`: `None` clears it. See [`Self::invocation_role`].
+        pub fn set_invocation_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.invocation_role = Ok(value);
+            self
+        }
+        ///Version ID or alias name (LATEST when empty).
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
+        ///Trigger settings as a JSON-encoded string; its shape depends on triggerType.
         pub fn trigger_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.trigger_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for trigger_config: {e}")
                 });
+            self
+        }
+        ///Sets `trigger_config` from an `Option`: `None` clears it. See [`Self::trigger_config`].
+        pub fn set_trigger_config(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.trigger_config = Ok(value);
             self
         }
     }
@@ -20619,37 +26129,59 @@ pub mod builder {
         }
     }
     impl Version {
+        ///Creation time (ISO 8601, UTC).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601, UTC).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -20657,16 +26189,34 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
+        ///Version ID.
         pub fn version_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.version_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for version_id: {e}")
                 });
+            self
+        }
+        ///Sets `version_id` from an `Option`: `None` clears it. See [`Self::version_id`].
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.version_id = Ok(value);
             self
         }
     }
@@ -20723,48 +26273,86 @@ pub mod builder {
         }
     }
     impl VpcConfig {
+        ///ARN of the RAM role the function assumes.
         pub fn role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for role: {e}"));
             self
         }
+        ///Sets `role` from an `Option`: `None` clears it. See [`Self::role`].
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.role = Ok(value);
+            self
+        }
+        ///Security group ID.
         pub fn security_group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.security_group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for security_group_id: {e}")
                 });
             self
         }
-        pub fn v_switch_ids<T>(mut self, value: T) -> Self
+        ///Sets `security_group_id` from an `Option`: `None` clears it. See [`Self::security_group_id`].
+        pub fn set_security_group_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.security_group_id = Ok(value);
+            self
+        }
+        ///vSwitch IDs (at most 10).
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn v_switch_ids<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.v_switch_ids = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for v_switch_ids: {e}")
                 });
             self
         }
+        ///VPC ID.
         pub fn vpc_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for vpc_id: {e}"));
+            self
+        }
+        ///Sets `vpc_id` from an `Option`: `None` clears it. See [`Self::vpc_id`].
+        pub fn set_vpc_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.vpc_id = Ok(value);
             self
         }
     }
@@ -20821,48 +26409,86 @@ pub mod builder {
         }
     }
     impl VpcConfigInput {
+        ///ARN of the RAM role the function assumes.
         pub fn role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for role: {e}"));
             self
         }
+        ///Sets `role` from an `Option`: `None` clears it. See [`Self::role`].
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.role = Ok(value);
+            self
+        }
+        ///Security group ID.
         pub fn security_group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.security_group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for security_group_id: {e}")
                 });
             self
         }
-        pub fn v_switch_ids<T>(mut self, value: T) -> Self
+        ///Sets `security_group_id` from an `Option`: `None` clears it. See [`Self::security_group_id`].
+        pub fn set_security_group_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.security_group_id = Ok(value);
+            self
+        }
+        ///vSwitch IDs (at most 10).
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn v_switch_ids<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.v_switch_ids = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for v_switch_ids: {e}")
                 });
             self
         }
+        ///VPC ID.
         pub fn vpc_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for vpc_id: {e}"));
+            self
+        }
+        ///Sets `vpc_id` from an `Option`: `None` clears it. See [`Self::vpc_id`].
+        pub fn set_vpc_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.vpc_id = Ok(value);
             self
         }
     }
@@ -20906,14 +26532,20 @@ pub mod builder {
     impl WafConfig {
         pub fn enable_waf<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_waf = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for enable_waf: {e}")
                 });
+            self
+        }
+        ///Sets `enable_waf` from an `Option`: `None` clears it. See [`Self::enable_waf`].
+        pub fn set_enable_waf(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.enable_waf = Ok(value);
             self
         }
     }
@@ -20956,24 +26588,42 @@ pub mod builder {
     impl WildcardRule {
         pub fn match_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.match_ = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for match_: {e}"));
+            self
+        }
+        ///Sets `match_` from an `Option`: `None` clears it. See [`Self::match_`].
+        pub fn set_match_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.match_ = Ok(value);
             self
         }
         pub fn replacement<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.replacement = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for replacement: {e}")
                 });
+            self
+        }
+        ///Sets `replacement` from an `Option`: `None` clears it. See [`Self::replacement`].
+        pub fn set_replacement(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.replacement = Ok(value);
             self
         }
     }

@@ -306,9 +306,3 @@ pub enum CodeError {
         actual: String,
     },
 }
-
-impl From<crate::SendError> for CodeError {
-    fn from(error: crate::SendError) -> Self {
-        CodeError::Api(crate::Error::from(error))
-    }
-}

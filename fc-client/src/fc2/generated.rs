@@ -2,8 +2,9 @@
 // Do not edit by hand: change the spec or codegen/ and run `cargo xtask regen`.
 
 #![allow(clippy::all, missing_docs)]
+pub use progenitor_client::{ByteStream, ResponseValue};
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::{ClientInfo, Error};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// The request and response types, from the `fc-models` crate.
@@ -25,6 +26,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new(baseurl: &str, inner: crate::ClientConfig) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -41,6 +43,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -74,408 +77,8 @@ const _: () = {
         Client: ClientHooks<crate::ClientConfig>,
     {}
 };
+///**Service**: Services: groups of functions with shared role, log, network and storage settings.
 impl Client {
-    /**Get account settings
-
-Sends a `GET` request to `/2021-04-06/account-settings`
-
-Arguments:
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_account_settings()
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn get_account_settings(&self) -> builder::GetAccountSettings<'_> {
-        builder::GetAccountSettings::new(self)
-    }
-    /**List custom domains
-
-Sends a `GET` request to `/2021-04-06/custom-domains`
-
-Arguments:
-- `limit`: Maximum number of items per page (0 to 100).
-- `next_token`: Token from the previous page (nextToken of its answer).
-- `prefix`: Only return names starting with this prefix.
-- `start_key`: Only return names that sort at or after this one.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_custom_domains()
-    .limit(limit)
-    .next_token(next_token)
-    .prefix(prefix)
-    .start_key(start_key)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn list_custom_domains(&self) -> builder::ListCustomDomains<'_> {
-        builder::ListCustomDomains::new(self)
-    }
-    /**Add a custom domain
-
-Sends a `POST` request to `/2021-04-06/custom-domains`
-
-Arguments:
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.create_custom_domain()
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_custom_domain(&self) -> builder::CreateCustomDomain<'_> {
-        builder::CreateCustomDomain::new(self)
-    }
-    /**Get a custom domain
-
-Sends a `GET` request to `/2021-04-06/custom-domains/{domainName}`
-
-Arguments:
-- `domain_name`: Custom domain name.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_custom_domain()
-    .domain_name(domain_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn get_custom_domain(&self) -> builder::GetCustomDomain<'_> {
-        builder::GetCustomDomain::new(self)
-    }
-    /**Update a custom domain
-
-Sends a `PUT` request to `/2021-04-06/custom-domains/{domainName}`
-
-Arguments:
-- `domain_name`: Custom domain name.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.update_custom_domain()
-    .domain_name(domain_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn update_custom_domain(&self) -> builder::UpdateCustomDomain<'_> {
-        builder::UpdateCustomDomain::new(self)
-    }
-    /**Remove a custom domain
-
-Sends a `DELETE` request to `/2021-04-06/custom-domains/{domainName}`
-
-Arguments:
-- `domain_name`: Custom domain name.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.delete_custom_domain()
-    .domain_name(domain_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_custom_domain(&self) -> builder::DeleteCustomDomain<'_> {
-        builder::DeleteCustomDomain::new(self)
-    }
-    /**Create a GPU rendering instance
-
-Sends a `POST` request to `/2021-04-06/gpuInstances`
-
-Arguments:
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.claim_gpu_instance()
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn claim_gpu_instance(&self) -> builder::ClaimGpuInstance<'_> {
-        builder::ClaimGpuInstance::new(self)
-    }
-    /**Release a GPU rendering instance
-
-Sends a `DELETE` request to `/2021-04-06/gpuInstances/{instanceId}`
-
-Arguments:
-- `instance_id`: ID of the GPU instance.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.release_gpu_instance()
-    .instance_id(instance_id)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn release_gpu_instance(&self) -> builder::ReleaseGpuInstance<'_> {
-        builder::ReleaseGpuInstance::new(self)
-    }
-    /**List layers
-
-Sends a `GET` request to `/2021-04-06/layers`
-
-Arguments:
-- `limit`: Maximum number of items per page (at most 100).
-- `next_token`: Token from the previous page (nextToken of its answer).
-- `official`: Only return official public layers (then public is ignored).
-- `prefix`: Only return names starting with this prefix.
-- `public`: Only return public layers.
-- `start_key`: Only return names that sort at or after this one.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_layers()
-    .limit(limit)
-    .next_token(next_token)
-    .official(official)
-    .prefix(prefix)
-    .public(public)
-    .start_key(start_key)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn list_layers(&self) -> builder::ListLayers<'_> {
-        builder::ListLayers::new(self)
-    }
-    /**Make a layer public or private
-
-Sends a `PUT` request to `/2021-04-06/layers/{layerName}/acl`
-
-Arguments:
-- `layer_name`: Layer name.
-- `public`: true to make the layer public, false to make it private.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.put_layer_acl()
-    .layer_name(layer_name)
-    .public(public)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn put_layer_acl(&self) -> builder::PutLayerAcl<'_> {
-        builder::PutLayerAcl::new(self)
-    }
-    /**List versions of a layer
-
-Sends a `GET` request to `/2021-04-06/layers/{layerName}/versions`
-
-Arguments:
-- `layer_name`: Layer name.
-- `limit`: Maximum number of items per page (at most 100).
-- `start_version`: First version to return (nextVersion of the previous page).
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_layer_versions()
-    .layer_name(layer_name)
-    .limit(limit)
-    .start_version(start_version)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn list_layer_versions(&self) -> builder::ListLayerVersions<'_> {
-        builder::ListLayerVersions::new(self)
-    }
-    /**Publish a layer version
-
-Creates a new version of the layer (and the layer itself if it does not exist).
-
-Sends a `POST` request to `/2021-04-06/layers/{layerName}/versions`
-
-Arguments:
-- `layer_name`: Layer name.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.create_layer_version()
-    .layer_name(layer_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_layer_version(&self) -> builder::CreateLayerVersion<'_> {
-        builder::CreateLayerVersion::new(self)
-    }
-    /**Get a layer version
-
-Sends a `GET` request to `/2021-04-06/layers/{layerName}/versions/{version}`
-
-Arguments:
-- `layer_name`: Layer name.
-- `version`: Layer version number.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_layer_version()
-    .layer_name(layer_name)
-    .version(version)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn get_layer_version(&self) -> builder::GetLayerVersion<'_> {
-        builder::GetLayerVersion::new(self)
-    }
-    /**Delete a layer version
-
-Sends a `DELETE` request to `/2021-04-06/layers/{layerName}/versions/{version}`
-
-Arguments:
-- `layer_name`: Layer name.
-- `version`: Layer version number.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.delete_layer_version()
-    .layer_name(layer_name)
-    .version(version)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_layer_version(&self) -> builder::DeleteLayerVersion<'_> {
-        builder::DeleteLayerVersion::new(self)
-    }
-    /**List on-demand instance limits
-
-Sends a `GET` request to `/2021-04-06/on-demand-configs`
-
-Arguments:
-- `limit`: Maximum number of items per page.
-- `next_token`: Token from the previous page (nextToken of its answer).
-- `prefix`: Only return names starting with this prefix.
-- `start_key`: Only return names that sort at or after this one.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_on_demand_configs()
-    .limit(limit)
-    .next_token(next_token)
-    .prefix(prefix)
-    .start_key(start_key)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn list_on_demand_configs(&self) -> builder::ListOnDemandConfigs<'_> {
-        builder::ListOnDemandConfigs::new(self)
-    }
-    /**List provisioned-instance settings
-
-Sends a `GET` request to `/2021-04-06/provision-configs`
-
-Arguments:
-- `limit`: Maximum number of items per page (at most 100).
-- `next_token`: Token from the previous page (nextToken of its answer).
-- `qualifier`: Only return settings of this alias (needs serviceName).
-- `service_name`: Only return settings of this service.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_provision_configs()
-    .limit(limit)
-    .next_token(next_token)
-    .qualifier(qualifier)
-    .service_name(service_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn list_provision_configs(&self) -> builder::ListProvisionConfigs<'_> {
-        builder::ListProvisionConfigs::new(self)
-    }
-    /**List subscription instances
-
-Sends a `GET` request to `/2021-04-06/reserved-capacities`
-
-Arguments:
-- `limit`: Maximum number of items per page (1 to 100), sent as text.
-- `next_token`: Token from the previous page (nextToken of its answer).
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_reserved_capacities()
-    .limit(limit)
-    .next_token(next_token)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn list_reserved_capacities(&self) -> builder::ListReservedCapacities<'_> {
-        builder::ListReservedCapacities::new(self)
-    }
     /**List services
 
 Sends a `GET` request to `/2021-04-06/services`
@@ -488,17 +91,16 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_services()
-    .limit(limit)
-    .next_token(next_token)
-    .prefix(prefix)
-    .start_key(start_key)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_services()
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn list_services(&self) -> builder::ListServices<'_> {
         builder::ListServices::new(self)
@@ -512,14 +114,17 @@ Arguments:
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
 - `body`
-```ignore
-let response = client.create_service()
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_service()
+    .body(fc_client::fc2::types::CreateServiceInput::builder().service_name("my-service"))
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn create_service(&self) -> builder::CreateService<'_> {
         builder::CreateService::new(self)
@@ -536,15 +141,17 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_service()
-    .service_name(service_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_service()
+    .service_name("my-service")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn get_service(&self) -> builder::GetService<'_> {
         builder::GetService::new(self)
@@ -562,16 +169,18 @@ Arguments:
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
 - `body`
-```ignore
-let response = client.update_service()
-    .service_name(service_name)
-    .if_match(if_match)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .update_service()
+    .service_name("my-service")
+    .body(fc_client::fc2::types::UpdateServiceInput::builder())
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn update_service(&self) -> builder::UpdateService<'_> {
         builder::UpdateService::new(self)
@@ -588,213 +197,24 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.delete_service()
-    .service_name(service_name)
-    .if_match(if_match)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_service()
+    .service_name("my-service")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn delete_service(&self) -> builder::DeleteService<'_> {
         builder::DeleteService::new(self)
     }
-    /**List aliases
-
-Sends a `GET` request to `/2021-04-06/services/{serviceName}/aliases`
-
-Arguments:
-- `service_name`: Service name.
-- `limit`: Maximum number of items per page (at most 100).
-- `next_token`: Token from the previous page (nextToken of its answer).
-- `prefix`: Only return names starting with this prefix.
-- `start_key`: Only return names that sort at or after this one.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_aliases()
-    .service_name(service_name)
-    .limit(limit)
-    .next_token(next_token)
-    .prefix(prefix)
-    .start_key(start_key)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn list_aliases(&self) -> builder::ListAliases<'_> {
-        builder::ListAliases::new(self)
-    }
-    /**Create an alias
-
-Sends a `POST` request to `/2021-04-06/services/{serviceName}/aliases`
-
-Arguments:
-- `service_name`: Service name.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.create_alias()
-    .service_name(service_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_alias(&self) -> builder::CreateAlias<'_> {
-        builder::CreateAlias::new(self)
-    }
-    /**Get an alias
-
-Sends a `GET` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
-
-Arguments:
-- `service_name`: Service name.
-- `alias_name`: Alias name.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_alias()
-    .service_name(service_name)
-    .alias_name(alias_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn get_alias(&self) -> builder::GetAlias<'_> {
-        builder::GetAlias::new(self)
-    }
-    /**Update an alias
-
-Sends a `PUT` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
-
-Arguments:
-- `service_name`: Service name.
-- `alias_name`: Alias name.
-- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.update_alias()
-    .service_name(service_name)
-    .alias_name(alias_name)
-    .if_match(if_match)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn update_alias(&self) -> builder::UpdateAlias<'_> {
-        builder::UpdateAlias::new(self)
-    }
-    /**Delete an alias
-
-Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
-
-Arguments:
-- `service_name`: Service name.
-- `alias_name`: Alias name.
-- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.delete_alias()
-    .service_name(service_name)
-    .alias_name(alias_name)
-    .if_match(if_match)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_alias(&self) -> builder::DeleteAlias<'_> {
-        builder::DeleteAlias::new(self)
-    }
-    /**List the VPCs bound to a service
-
-Sends a `GET` request to `/2021-04-06/services/{serviceName}/bindings`
-
-Arguments:
-- `service_name`: Service name.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_vpc_bindings()
-    .service_name(service_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn list_vpc_bindings(&self) -> builder::ListVpcBindings<'_> {
-        builder::ListVpcBindings::new(self)
-    }
-    /**Bind a VPC to a service
-
-Sends a `POST` request to `/2021-04-06/services/{serviceName}/bindings`
-
-Arguments:
-- `service_name`: Service name.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.create_vpc_binding()
-    .service_name(service_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_vpc_binding(&self) -> builder::CreateVpcBinding<'_> {
-        builder::CreateVpcBinding::new(self)
-    }
-    /**Unbind a VPC from a service
-
-Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/bindings/{vpcId}`
-
-Arguments:
-- `service_name`: Service name.
-- `vpc_id`: VPC ID.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.delete_vpc_binding()
-    .service_name(service_name)
-    .vpc_id(vpc_id)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_vpc_binding(&self) -> builder::DeleteVpcBinding<'_> {
-        builder::DeleteVpcBinding::new(self)
-    }
+}
+///**Function**: Create, configure, inspect, invoke and delete functions.
+impl Client {
     /**List functions
 
 Lists the functions of a service, of LATEST or of a qualifier.
@@ -811,19 +231,17 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_functions()
-    .service_name(service_name)
-    .limit(limit)
-    .next_token(next_token)
-    .prefix(prefix)
-    .qualifier(qualifier)
-    .start_key(start_key)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_functions()
+    .service_name("my-service")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn list_functions(&self) -> builder::ListFunctions<'_> {
         builder::ListFunctions::new(self)
@@ -841,16 +259,18 @@ Arguments:
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
 - `body`
-```ignore
-let response = client.create_function()
-    .service_name(service_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_code_checksum(x_fc_code_checksum)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_function()
+    .service_name("my-service")
+    .body(fc_client::fc2::types::CreateFunctionInput::builder().function_name("my-function").handler("my-handler"))
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn create_function(&self) -> builder::CreateFunction<'_> {
         builder::CreateFunction::new(self)
@@ -866,16 +286,18 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_function()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_function()
+    .service_name("my-service")
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn get_function(&self) -> builder::GetFunction<'_> {
         builder::GetFunction::new(self)
@@ -895,18 +317,19 @@ Arguments:
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
 - `body`
-```ignore
-let response = client.update_function()
-    .service_name(service_name)
-    .function_name(function_name)
-    .if_match(if_match)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_code_checksum(x_fc_code_checksum)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .update_function()
+    .service_name("my-service")
+    .function_name("my-function")
+    .body(fc_client::fc2::types::UpdateFunctionInput::builder())
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn update_function(&self) -> builder::UpdateFunction<'_> {
         builder::UpdateFunction::new(self)
@@ -922,20 +345,750 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.delete_function()
-    .service_name(service_name)
-    .function_name(function_name)
-    .if_match(if_match)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_function()
+    .service_name("my-service")
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn delete_function(&self) -> builder::DeleteFunction<'_> {
         builder::DeleteFunction::new(self)
     }
+    /**Get a download URL for a function's code
+
+Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/code`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_function_code()
+    .service_name("my-service")
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_function_code(&self) -> builder::GetFunctionCode<'_> {
+        builder::GetFunctionCode::new(self)
+    }
+    /**Invoke a function
+
+Runs the function with the request body as its event, synchronously (default) or asynchronously. Failures of the function itself come back with a 2xx status and the x-fc-error-type header; 4xx/5xx mean the call itself was rejected.
+
+Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/invocations`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_invocation_type`: Sync or Async.
+- `x_fc_log_type`: Tail to get the end of the log in x-fc-log-result.
+- `x_fc_stateful_async_invocation_enable`: true to run this asynchronous invocation as a stateful task, false for a plain one (only for Async invocations).
+- `x_fc_stateful_async_invocation_id`: Caller-chosen ID of the stateful asynchronous invocation (task mode must be enabled).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`: Event passed to the function unchanged.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .invoke_function()
+    .service_name("my-service")
+    .function_name("my-function")
+    .body(r#"{"hello": "fc-rs"}"#)
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn invoke_function(&self) -> builder::InvokeFunction<'_> {
+        builder::InvokeFunction::new(self)
+    }
+}
+///**Trigger**: Event sources (OSS, SLS, timer, HTTP, ...) that invoke a function.
+impl Client {
+    /**List triggers
+
+Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `limit`: Maximum number of items per page (at most 100).
+- `next_token`: Token from the previous page (nextToken of its answer).
+- `prefix`: Only return names starting with this prefix.
+- `start_key`: Only return names that sort at or after this one.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_triggers()
+    .service_name("my-service")
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_triggers(&self) -> builder::ListTriggers<'_> {
+        builder::ListTriggers::new(self)
+    }
+    /**Create a trigger
+
+Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_trigger()
+    .service_name("my-service")
+    .function_name("my-function")
+    .body(fc_client::fc2::types::CreateTriggerInput::builder().trigger_config("my-trigger-config").trigger_name("my-trigger").trigger_type("oss"))
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn create_trigger(&self) -> builder::CreateTrigger<'_> {
+        builder::CreateTrigger::new(self)
+    }
+    /**Get a trigger
+
+Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `trigger_name`: Trigger name.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_trigger()
+    .service_name("my-service")
+    .function_name("my-function")
+    .trigger_name("my-trigger")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_trigger(&self) -> builder::GetTrigger<'_> {
+        builder::GetTrigger::new(self)
+    }
+    /**Update a trigger
+
+Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `trigger_name`: Trigger name.
+- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .update_trigger()
+    .service_name("my-service")
+    .function_name("my-function")
+    .trigger_name("my-trigger")
+    .body(fc_client::fc2::types::UpdateTriggerInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn update_trigger(&self) -> builder::UpdateTrigger<'_> {
+        builder::UpdateTrigger::new(self)
+    }
+    /**Delete a trigger
+
+Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `trigger_name`: Trigger name.
+- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_trigger()
+    .service_name("my-service")
+    .function_name("my-function")
+    .trigger_name("my-trigger")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_trigger(&self) -> builder::DeleteTrigger<'_> {
+        builder::DeleteTrigger::new(self)
+    }
+}
+///**Version**: Immutable published versions of a service.
+impl Client {
+    /**List service versions
+
+Sends a `GET` request to `/2021-04-06/services/{serviceName}/versions`
+
+Arguments:
+- `service_name`: Service name.
+- `direction`
+- `limit`: Maximum number of items per page (at most 100).
+- `next_token`: Token from the previous page (nextToken of its answer).
+- `start_key`: Only return versions from this version on (in the listing order).
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_service_versions()
+    .service_name("my-service")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_service_versions(&self) -> builder::ListServiceVersions<'_> {
+        builder::ListServiceVersions::new(self)
+    }
+    /**Publish a service version
+
+Freezes the current LATEST configuration and code of the service and its functions into a new version.
+
+Sends a `POST` request to `/2021-04-06/services/{serviceName}/versions`
+
+Arguments:
+- `service_name`: Service name.
+- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .publish_service_version()
+    .service_name("my-service")
+    .body(fc_client::fc2::types::PublishServiceVersionInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn publish_service_version(&self) -> builder::PublishServiceVersion<'_> {
+        builder::PublishServiceVersion::new(self)
+    }
+    /**Delete a service version
+
+Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/versions/{versionId}`
+
+Arguments:
+- `service_name`: Service name.
+- `version_id`: Service version ID.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_service_version()
+    .service_name("my-service")
+    .version_id("my-version-id")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_service_version(&self) -> builder::DeleteServiceVersion<'_> {
+        builder::DeleteServiceVersion::new(self)
+    }
+}
+///**Alias**: Named pointers to a service version, optionally splitting traffic with a second version.
+impl Client {
+    /**List aliases
+
+Sends a `GET` request to `/2021-04-06/services/{serviceName}/aliases`
+
+Arguments:
+- `service_name`: Service name.
+- `limit`: Maximum number of items per page (at most 100).
+- `next_token`: Token from the previous page (nextToken of its answer).
+- `prefix`: Only return names starting with this prefix.
+- `start_key`: Only return names that sort at or after this one.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_aliases()
+    .service_name("my-service")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_aliases(&self) -> builder::ListAliases<'_> {
+        builder::ListAliases::new(self)
+    }
+    /**Create an alias
+
+Sends a `POST` request to `/2021-04-06/services/{serviceName}/aliases`
+
+Arguments:
+- `service_name`: Service name.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_alias()
+    .service_name("my-service")
+    .body(fc_client::fc2::types::CreateAliasInput::builder().alias_name("my-alias").version_id("my-version-id"))
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn create_alias(&self) -> builder::CreateAlias<'_> {
+        builder::CreateAlias::new(self)
+    }
+    /**Get an alias
+
+Sends a `GET` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
+
+Arguments:
+- `service_name`: Service name.
+- `alias_name`: Alias name.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_alias()
+    .service_name("my-service")
+    .alias_name("my-alias")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_alias(&self) -> builder::GetAlias<'_> {
+        builder::GetAlias::new(self)
+    }
+    /**Update an alias
+
+Sends a `PUT` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
+
+Arguments:
+- `service_name`: Service name.
+- `alias_name`: Alias name.
+- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .update_alias()
+    .service_name("my-service")
+    .alias_name("my-alias")
+    .body(fc_client::fc2::types::UpdateAliasInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn update_alias(&self) -> builder::UpdateAlias<'_> {
+        builder::UpdateAlias::new(self)
+    }
+    /**Delete an alias
+
+Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
+
+Arguments:
+- `service_name`: Service name.
+- `alias_name`: Alias name.
+- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_alias()
+    .service_name("my-service")
+    .alias_name("my-alias")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_alias(&self) -> builder::DeleteAlias<'_> {
+        builder::DeleteAlias::new(self)
+    }
+}
+///**CustomDomain**: Custom domain names routed to functions.
+impl Client {
+    /**List custom domains
+
+Sends a `GET` request to `/2021-04-06/custom-domains`
+
+Arguments:
+- `limit`: Maximum number of items per page (0 to 100).
+- `next_token`: Token from the previous page (nextToken of its answer).
+- `prefix`: Only return names starting with this prefix.
+- `start_key`: Only return names that sort at or after this one.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_custom_domains()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_custom_domains(&self) -> builder::ListCustomDomains<'_> {
+        builder::ListCustomDomains::new(self)
+    }
+    /**Add a custom domain
+
+Sends a `POST` request to `/2021-04-06/custom-domains`
+
+Arguments:
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_custom_domain()
+    .body(fc_client::fc2::types::CreateCustomDomainInput::builder().domain_name("my-domain"))
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn create_custom_domain(&self) -> builder::CreateCustomDomain<'_> {
+        builder::CreateCustomDomain::new(self)
+    }
+    /**Get a custom domain
+
+Sends a `GET` request to `/2021-04-06/custom-domains/{domainName}`
+
+Arguments:
+- `domain_name`: Custom domain name.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_custom_domain()
+    .domain_name("my-domain")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_custom_domain(&self) -> builder::GetCustomDomain<'_> {
+        builder::GetCustomDomain::new(self)
+    }
+    /**Update a custom domain
+
+Sends a `PUT` request to `/2021-04-06/custom-domains/{domainName}`
+
+Arguments:
+- `domain_name`: Custom domain name.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .update_custom_domain()
+    .domain_name("my-domain")
+    .body(fc_client::fc2::types::UpdateCustomDomainInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn update_custom_domain(&self) -> builder::UpdateCustomDomain<'_> {
+        builder::UpdateCustomDomain::new(self)
+    }
+    /**Remove a custom domain
+
+Sends a `DELETE` request to `/2021-04-06/custom-domains/{domainName}`
+
+Arguments:
+- `domain_name`: Custom domain name.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_custom_domain()
+    .domain_name("my-domain")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_custom_domain(&self) -> builder::DeleteCustomDomain<'_> {
+        builder::DeleteCustomDomain::new(self)
+    }
+}
+///**Layer**: Shared code packages and their versions and visibility.
+impl Client {
+    /**List layers
+
+Sends a `GET` request to `/2021-04-06/layers`
+
+Arguments:
+- `limit`: Maximum number of items per page (at most 100).
+- `next_token`: Token from the previous page (nextToken of its answer).
+- `official`: Only return official public layers (then public is ignored).
+- `prefix`: Only return names starting with this prefix.
+- `public`: Only return public layers.
+- `start_key`: Only return names that sort at or after this one.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_layers()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_layers(&self) -> builder::ListLayers<'_> {
+        builder::ListLayers::new(self)
+    }
+    /**Make a layer public or private
+
+Sends a `PUT` request to `/2021-04-06/layers/{layerName}/acl`
+
+Arguments:
+- `layer_name`: Layer name.
+- `public`: true to make the layer public, false to make it private.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .put_layer_acl()
+    .layer_name("my-layer")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn put_layer_acl(&self) -> builder::PutLayerAcl<'_> {
+        builder::PutLayerAcl::new(self)
+    }
+    /**List versions of a layer
+
+Sends a `GET` request to `/2021-04-06/layers/{layerName}/versions`
+
+Arguments:
+- `layer_name`: Layer name.
+- `limit`: Maximum number of items per page (at most 100).
+- `start_version`: First version to return (nextVersion of the previous page).
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_layer_versions()
+    .layer_name("my-layer")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_layer_versions(&self) -> builder::ListLayerVersions<'_> {
+        builder::ListLayerVersions::new(self)
+    }
+    /**Publish a layer version
+
+Creates a new version of the layer (and the layer itself if it does not exist).
+
+Sends a `POST` request to `/2021-04-06/layers/{layerName}/versions`
+
+Arguments:
+- `layer_name`: Layer name.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_layer_version()
+    .layer_name("my-layer")
+    .body(fc_client::fc2::types::CreateLayerVersionInput::builder().code(fc_client::fc2::types::Code::builder()))
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn create_layer_version(&self) -> builder::CreateLayerVersion<'_> {
+        builder::CreateLayerVersion::new(self)
+    }
+    /**Get a layer version
+
+Sends a `GET` request to `/2021-04-06/layers/{layerName}/versions/{version}`
+
+Arguments:
+- `layer_name`: Layer name.
+- `version`: Layer version number.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_layer_version()
+    .layer_name("my-layer")
+    .version("my-version")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_layer_version(&self) -> builder::GetLayerVersion<'_> {
+        builder::GetLayerVersion::new(self)
+    }
+    /**Delete a layer version
+
+Sends a `DELETE` request to `/2021-04-06/layers/{layerName}/versions/{version}`
+
+Arguments:
+- `layer_name`: Layer name.
+- `version`: Layer version number.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_layer_version()
+    .layer_name("my-layer")
+    .version("my-version")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_layer_version(&self) -> builder::DeleteLayerVersion<'_> {
+        builder::DeleteLayerVersion::new(self)
+    }
+}
+///**AsyncInvokeConfig**: Retry, expiry and destination settings for asynchronous invocations.
+impl Client {
     /**Get the asynchronous invocation settings of a function
 
 Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-config`
@@ -947,16 +1100,18 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_function_async_invoke_config()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_function_async_invoke_config()
+    .service_name("my-service")
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn get_function_async_invoke_config(
         &self,
@@ -975,17 +1130,19 @@ Arguments:
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
 - `body`
-```ignore
-let response = client.put_function_async_invoke_config()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .put_function_async_invoke_config()
+    .service_name("my-service")
+    .function_name("my-function")
+    .body(fc_client::fc2::types::PutFunctionAsyncInvokeConfigInput::builder())
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn put_function_async_invoke_config(
         &self,
@@ -1003,16 +1160,18 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.delete_function_async_invoke_config()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_function_async_invoke_config()
+    .service_name("my-service")
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn delete_function_async_invoke_config(
         &self,
@@ -1036,333 +1195,27 @@ Arguments:
 - `x_fc_invocation_type`: Sync or Async.
 - `x_fc_log_type`: Tail to get the end of the log in x-fc-log-result.
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_function_async_invoke_configs()
-    .service_name(service_name)
-    .function_name(function_name)
-    .limit(limit)
-    .next_token(next_token)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_code_checksum(x_fc_code_checksum)
-    .x_fc_date(x_fc_date)
-    .x_fc_invocation_type(x_fc_invocation_type)
-    .x_fc_log_type(x_fc_log_type)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_function_async_invoke_configs()
+    .service_name("my-service")
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn list_function_async_invoke_configs(
         &self,
     ) -> builder::ListFunctionAsyncInvokeConfigs<'_> {
         builder::ListFunctionAsyncInvokeConfigs::new(self)
     }
-    /**Get a download URL for a function's code
-
-Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/code`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_function_code()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn get_function_code(&self) -> builder::GetFunctionCode<'_> {
-        builder::GetFunctionCode::new(self)
-    }
-    /**List the event sources of a function
-
-Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_event_sources()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn list_event_sources(&self) -> builder::ListEventSources<'_> {
-        builder::ListEventSources::new(self)
-    }
-    /**Register an event source with a function
-
-Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.register_event_source()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn register_event_source(&self) -> builder::RegisterEventSource<'_> {
-        builder::RegisterEventSource::new(self)
-    }
-    /**Deregister an event source
-
-Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources/{sourceArn}`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `source_arn`: ARN of the event source, percent-encoded as one path segment.
-- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.deregister_event_source()
-    .service_name(service_name)
-    .function_name(function_name)
-    .source_arn(source_arn)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn deregister_event_source(&self) -> builder::DeregisterEventSource<'_> {
-        builder::DeregisterEventSource::new(self)
-    }
-    /**List the instances of a function
-
-Lists the instances that are serving or can serve invocations of the function and qualifier.
-
-Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/instances`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `instance_ids`: Only return these instances. Sent as numbered keys instanceIds.1, instanceIds.2, ...
-- `limit`: Maximum number of instances to return (0 to 1000).
-- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-```ignore
-let response = client.list_instances()
-    .service_name(service_name)
-    .function_name(function_name)
-    .instance_ids(instance_ids)
-    .limit(limit)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .send()
-    .await;
-```*/
-    pub fn list_instances(&self) -> builder::ListInstances<'_> {
-        builder::ListInstances::new(self)
-    }
-    /**Invoke a function
-
-Runs the function with the request body as its event, synchronously (default) or asynchronously. Failures of the function itself come back with a 2xx status and the x-fc-error-type header; 4xx/5xx mean the call itself was rejected.
-
-Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/invocations`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_invocation_type`: Sync or Async.
-- `x_fc_log_type`: Tail to get the end of the log in x-fc-log-result.
-- `x_fc_stateful_async_invocation_enable`: true to run this asynchronous invocation as a stateful task, false for a plain one (only for Async invocations).
-- `x_fc_stateful_async_invocation_id`: Caller-chosen ID of the stateful asynchronous invocation (task mode must be enabled).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`: Event passed to the function unchanged.
-```ignore
-let response = client.invoke_function()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_invocation_type(x_fc_invocation_type)
-    .x_fc_log_type(x_fc_log_type)
-    .x_fc_stateful_async_invocation_enable(x_fc_stateful_async_invocation_enable)
-    .x_fc_stateful_async_invocation_id(x_fc_stateful_async_invocation_id)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn invoke_function(&self) -> builder::InvokeFunction<'_> {
-        builder::InvokeFunction::new(self)
-    }
-    /**Get the on-demand instance limit of a function
-
-Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_function_on_demand_config()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn get_function_on_demand_config(
-        &self,
-    ) -> builder::GetFunctionOnDemandConfig<'_> {
-        builder::GetFunctionOnDemandConfig::new(self)
-    }
-    /**Set the on-demand instance limit of a function
-
-Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
-- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.put_function_on_demand_config()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .if_match(if_match)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn put_function_on_demand_config(
-        &self,
-    ) -> builder::PutFunctionOnDemandConfig<'_> {
-        builder::PutFunctionOnDemandConfig::new(self)
-    }
-    /**Delete the on-demand instance limit of a function
-
-Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
-- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.delete_function_on_demand_config()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .if_match(if_match)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_function_on_demand_config(
-        &self,
-    ) -> builder::DeleteFunctionOnDemandConfig<'_> {
-        builder::DeleteFunctionOnDemandConfig::new(self)
-    }
-    /**Get the provisioned instances of a function
-
-Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/provision-config`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_provision_config()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn get_provision_config(&self) -> builder::GetProvisionConfig<'_> {
-        builder::GetProvisionConfig::new(self)
-    }
-    /**Set the provisioned instances of a function
-
-Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/provision-config`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.put_provision_config()
-    .service_name(service_name)
-    .function_name(function_name)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn put_provision_config(&self) -> builder::PutProvisionConfig<'_> {
-        builder::PutProvisionConfig::new(self)
-    }
+}
+///**StatefulAsyncInvocation**: Asynchronous invocations run as stateful (trackable, stoppable) tasks.
+impl Client {
     /**List stateful asynchronous invocations of a function
 
 Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/stateful-async-invocations`
@@ -1385,27 +1238,18 @@ Arguments:
 - `x_fc_invocation_type`: Sync or Async.
 - `x_fc_log_type`: Tail to get the end of the log in x-fc-log-result.
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_stateful_async_invocations()
-    .service_name(service_name)
-    .function_name(function_name)
-    .include_payload(include_payload)
-    .invocation_id_prefix(invocation_id_prefix)
-    .limit(limit)
-    .next_token(next_token)
-    .qualifier(qualifier)
-    .sort_order_by_time(sort_order_by_time)
-    .started_time_begin(started_time_begin)
-    .started_time_end(started_time_end)
-    .status(status)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_code_checksum(x_fc_code_checksum)
-    .x_fc_date(x_fc_date)
-    .x_fc_invocation_type(x_fc_invocation_type)
-    .x_fc_log_type(x_fc_log_type)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_stateful_async_invocations()
+    .service_name("my-service")
+    .function_name("my-function")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn list_stateful_async_invocations(
         &self,
@@ -1427,20 +1271,19 @@ Arguments:
 - `x_fc_invocation_type`: Sync or Async.
 - `x_fc_log_type`: Tail to get the end of the log in x-fc-log-result.
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_stateful_async_invocation()
-    .service_name(service_name)
-    .function_name(function_name)
-    .invocation_id(invocation_id)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_code_checksum(x_fc_code_checksum)
-    .x_fc_date(x_fc_date)
-    .x_fc_invocation_type(x_fc_invocation_type)
-    .x_fc_log_type(x_fc_log_type)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_stateful_async_invocation()
+    .service_name("my-service")
+    .function_name("my-function")
+    .invocation_id("my-invocation-id")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn get_stateful_async_invocation(
         &self,
@@ -1459,238 +1302,24 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.stop_stateful_async_invocation()
-    .service_name(service_name)
-    .function_name(function_name)
-    .invocation_id(invocation_id)
-    .qualifier(qualifier)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .stop_stateful_async_invocation()
+    .service_name("my-service")
+    .function_name("my-function")
+    .invocation_id("my-invocation-id")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn stop_stateful_async_invocation(
         &self,
     ) -> builder::StopStatefulAsyncInvocation<'_> {
         builder::StopStatefulAsyncInvocation::new(self)
-    }
-    /**List triggers
-
-Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `limit`: Maximum number of items per page (at most 100).
-- `next_token`: Token from the previous page (nextToken of its answer).
-- `prefix`: Only return names starting with this prefix.
-- `start_key`: Only return names that sort at or after this one.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_triggers()
-    .service_name(service_name)
-    .function_name(function_name)
-    .limit(limit)
-    .next_token(next_token)
-    .prefix(prefix)
-    .start_key(start_key)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn list_triggers(&self) -> builder::ListTriggers<'_> {
-        builder::ListTriggers::new(self)
-    }
-    /**Create a trigger
-
-Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.create_trigger()
-    .service_name(service_name)
-    .function_name(function_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_trigger(&self) -> builder::CreateTrigger<'_> {
-        builder::CreateTrigger::new(self)
-    }
-    /**Get a trigger
-
-Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `trigger_name`: Trigger name.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_trigger()
-    .service_name(service_name)
-    .function_name(function_name)
-    .trigger_name(trigger_name)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn get_trigger(&self) -> builder::GetTrigger<'_> {
-        builder::GetTrigger::new(self)
-    }
-    /**Update a trigger
-
-Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `trigger_name`: Trigger name.
-- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.update_trigger()
-    .service_name(service_name)
-    .function_name(function_name)
-    .trigger_name(trigger_name)
-    .if_match(if_match)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn update_trigger(&self) -> builder::UpdateTrigger<'_> {
-        builder::UpdateTrigger::new(self)
-    }
-    /**Delete a trigger
-
-Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
-
-Arguments:
-- `service_name`: Service name.
-- `function_name`: Function name.
-- `trigger_name`: Trigger name.
-- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.delete_trigger()
-    .service_name(service_name)
-    .function_name(function_name)
-    .trigger_name(trigger_name)
-    .if_match(if_match)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_trigger(&self) -> builder::DeleteTrigger<'_> {
-        builder::DeleteTrigger::new(self)
-    }
-    /**List service versions
-
-Sends a `GET` request to `/2021-04-06/services/{serviceName}/versions`
-
-Arguments:
-- `service_name`: Service name.
-- `direction`
-- `limit`: Maximum number of items per page (at most 100).
-- `next_token`: Token from the previous page (nextToken of its answer).
-- `start_key`: Only return versions from this version on (in the listing order).
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_service_versions()
-    .service_name(service_name)
-    .direction(direction)
-    .limit(limit)
-    .next_token(next_token)
-    .start_key(start_key)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn list_service_versions(&self) -> builder::ListServiceVersions<'_> {
-        builder::ListServiceVersions::new(self)
-    }
-    /**Publish a service version
-
-Freezes the current LATEST configuration and code of the service and its functions into a new version.
-
-Sends a `POST` request to `/2021-04-06/services/{serviceName}/versions`
-
-Arguments:
-- `service_name`: Service name.
-- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-- `body`
-```ignore
-let response = client.publish_service_version()
-    .service_name(service_name)
-    .if_match(if_match)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn publish_service_version(&self) -> builder::PublishServiceVersion<'_> {
-        builder::PublishServiceVersion::new(self)
-    }
-    /**Delete a service version
-
-Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/versions/{versionId}`
-
-Arguments:
-- `service_name`: Service name.
-- `version_id`: Service version ID.
-- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
-- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
-- `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.delete_service_version()
-    .service_name(service_name)
-    .version_id(version_id)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_service_version(&self) -> builder::DeleteServiceVersion<'_> {
-        builder::DeleteServiceVersion::new(self)
     }
     /**List functions with stateful asynchronous invocation enabled
 
@@ -1702,21 +1331,507 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_stateful_async_invocation_functions()
-    .limit(limit)
-    .next_token(next_token)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_stateful_async_invocation_functions()
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn list_stateful_async_invocation_functions(
         &self,
     ) -> builder::ListStatefulAsyncInvocationFunctions<'_> {
         builder::ListStatefulAsyncInvocationFunctions::new(self)
     }
+}
+///**OnDemandConfig**: Limits on on-demand instances.
+impl Client {
+    /**List on-demand instance limits
+
+Sends a `GET` request to `/2021-04-06/on-demand-configs`
+
+Arguments:
+- `limit`: Maximum number of items per page.
+- `next_token`: Token from the previous page (nextToken of its answer).
+- `prefix`: Only return names starting with this prefix.
+- `start_key`: Only return names that sort at or after this one.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_on_demand_configs()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_on_demand_configs(&self) -> builder::ListOnDemandConfigs<'_> {
+        builder::ListOnDemandConfigs::new(self)
+    }
+    /**Get the on-demand instance limit of a function
+
+Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_function_on_demand_config()
+    .service_name("my-service")
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_function_on_demand_config(
+        &self,
+    ) -> builder::GetFunctionOnDemandConfig<'_> {
+        builder::GetFunctionOnDemandConfig::new(self)
+    }
+    /**Set the on-demand instance limit of a function
+
+Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
+- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .put_function_on_demand_config()
+    .service_name("my-service")
+    .function_name("my-function")
+    .body(fc_client::fc2::types::PutFunctionOnDemandConfigInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn put_function_on_demand_config(
+        &self,
+    ) -> builder::PutFunctionOnDemandConfig<'_> {
+        builder::PutFunctionOnDemandConfig::new(self)
+    }
+    /**Delete the on-demand instance limit of a function
+
+Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
+- `if_match`: ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_function_on_demand_config()
+    .service_name("my-service")
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_function_on_demand_config(
+        &self,
+    ) -> builder::DeleteFunctionOnDemandConfig<'_> {
+        builder::DeleteFunctionOnDemandConfig::new(self)
+    }
+}
+///**ProvisionConfig**: Provisioned (pre-warmed) instances and their scaling rules.
+impl Client {
+    /**List provisioned-instance settings
+
+Sends a `GET` request to `/2021-04-06/provision-configs`
+
+Arguments:
+- `limit`: Maximum number of items per page (at most 100).
+- `next_token`: Token from the previous page (nextToken of its answer).
+- `qualifier`: Only return settings of this alias (needs serviceName).
+- `service_name`: Only return settings of this service.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_provision_configs()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_provision_configs(&self) -> builder::ListProvisionConfigs<'_> {
+        builder::ListProvisionConfigs::new(self)
+    }
+    /**Get the provisioned instances of a function
+
+Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/provision-config`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_provision_config()
+    .service_name("my-service")
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_provision_config(&self) -> builder::GetProvisionConfig<'_> {
+        builder::GetProvisionConfig::new(self)
+    }
+    /**Set the provisioned instances of a function
+
+Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/provision-config`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .put_provision_config()
+    .service_name("my-service")
+    .function_name("my-function")
+    .body(fc_client::fc2::types::PutProvisionConfigInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn put_provision_config(&self) -> builder::PutProvisionConfig<'_> {
+        builder::PutProvisionConfig::new(self)
+    }
+}
+///**ReservedCapacity**: Subscription (reserved capacity) instances.
+impl Client {
+    /**List subscription instances
+
+Sends a `GET` request to `/2021-04-06/reserved-capacities`
+
+Arguments:
+- `limit`: Maximum number of items per page (1 to 100), sent as text.
+- `next_token`: Token from the previous page (nextToken of its answer).
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_reserved_capacities()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_reserved_capacities(&self) -> builder::ListReservedCapacities<'_> {
+        builder::ListReservedCapacities::new(self)
+    }
+}
+///**Instance**: Function instances.
+impl Client {
+    /**List the instances of a function
+
+Lists the instances that are serving or can serve invocations of the function and qualifier.
+
+Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/instances`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `instance_ids`: Only return these instances. Sent as numbered keys instanceIds.1, instanceIds.2, ...
+- `limit`: Maximum number of instances to return (0 to 1000).
+- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_instances()
+    .service_name("my-service")
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_instances(&self) -> builder::ListInstances<'_> {
+        builder::ListInstances::new(self)
+    }
+}
+///**GPUInstance**: GPU rendering instances.
+impl Client {
+    /**Create a GPU rendering instance
+
+Sends a `POST` request to `/2021-04-06/gpuInstances`
+
+Arguments:
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .claim_gpu_instance()
+    .body(fc_client::fc2::types::ClaimGpuInstanceInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn claim_gpu_instance(&self) -> builder::ClaimGpuInstance<'_> {
+        builder::ClaimGpuInstance::new(self)
+    }
+    /**Release a GPU rendering instance
+
+Sends a `DELETE` request to `/2021-04-06/gpuInstances/{instanceId}`
+
+Arguments:
+- `instance_id`: ID of the GPU instance.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .release_gpu_instance()
+    .instance_id("my-instance-id")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn release_gpu_instance(&self) -> builder::ReleaseGpuInstance<'_> {
+        builder::ReleaseGpuInstance::new(self)
+    }
+}
+///**EventSource**: Event sources registered with a function.
+impl Client {
+    /**List the event sources of a function
+
+Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_event_sources()
+    .service_name("my-service")
+    .function_name("my-function")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_event_sources(&self) -> builder::ListEventSources<'_> {
+        builder::ListEventSources::new(self)
+    }
+    /**Register an event source with a function
+
+Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .register_event_source()
+    .service_name("my-service")
+    .function_name("my-function")
+    .body(fc_client::fc2::types::RegisterEventSourceInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn register_event_source(&self) -> builder::RegisterEventSource<'_> {
+        builder::RegisterEventSource::new(self)
+    }
+    /**Deregister an event source
+
+Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources/{sourceArn}`
+
+Arguments:
+- `service_name`: Service name.
+- `function_name`: Function name.
+- `source_arn`: ARN of the event source, percent-encoded as one path segment.
+- `qualifier`: Version ID or alias name of the service; LATEST when omitted.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .deregister_event_source()
+    .service_name("my-service")
+    .function_name("my-function")
+    .source_arn("my-source-arn")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn deregister_event_source(&self) -> builder::DeregisterEventSource<'_> {
+        builder::DeregisterEventSource::new(self)
+    }
+}
+///**VpcBinding**: VPCs allowed to reach a service through its private endpoint.
+impl Client {
+    /**List the VPCs bound to a service
+
+Sends a `GET` request to `/2021-04-06/services/{serviceName}/bindings`
+
+Arguments:
+- `service_name`: Service name.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_vpc_bindings()
+    .service_name("my-service")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn list_vpc_bindings(&self) -> builder::ListVpcBindings<'_> {
+        builder::ListVpcBindings::new(self)
+    }
+    /**Bind a VPC to a service
+
+Sends a `POST` request to `/2021-04-06/services/{serviceName}/bindings`
+
+Arguments:
+- `service_name`: Service name.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+- `body`
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .create_vpc_binding()
+    .service_name("my-service")
+    .body(fc_client::fc2::types::CreateVpcBindingInput::builder())
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn create_vpc_binding(&self) -> builder::CreateVpcBinding<'_> {
+        builder::CreateVpcBinding::new(self)
+    }
+    /**Unbind a VPC from a service
+
+Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/bindings/{vpcId}`
+
+Arguments:
+- `service_name`: Service name.
+- `vpc_id`: VPC ID.
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .delete_vpc_binding()
+    .service_name("my-service")
+    .vpc_id("my-vpc-id")
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn delete_vpc_binding(&self) -> builder::DeleteVpcBinding<'_> {
+        builder::DeleteVpcBinding::new(self)
+    }
+}
+///**Tag**: Key/value tags on services.
+impl Client {
     /**Get the tags of a resource
 
 Sends a `GET` request to `/2021-04-06/tag`
@@ -1726,14 +1841,17 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.get_resource_tags()
-    .resource_arn(resource_arn)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_resource_tags()
+    .resource_arn("my-resource-arn")
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn get_resource_tags(&self) -> builder::GetResourceTags<'_> {
         builder::GetResourceTags::new(self)
@@ -1747,14 +1865,17 @@ Arguments:
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
 - `body`
-```ignore
-let response = client.untag_resource()
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .untag_resource()
+    .body(fc_client::fc2::types::UntagResourceInput::builder().resource_arn("my-resource-arn"))
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn untag_resource(&self) -> builder::UntagResource<'_> {
         builder::UntagResource::new(self)
@@ -1768,14 +1889,17 @@ Arguments:
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
 - `body`
-```ignore
-let response = client.tag_resource()
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
-    .body(body)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .tag_resource()
+    .body(fc_client::fc2::types::TagResourceInput::builder().resource_arn("my-resource-arn").tags([("key", "my-value")]))
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn tag_resource(&self) -> builder::TagResource<'_> {
         builder::TagResource::new(self)
@@ -1790,18 +1914,44 @@ Arguments:
 - `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
 - `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
 - `x_fc_trace_id`: Caller-chosen ID to trace the request.
-```ignore
-let response = client.list_tagged_resources()
-    .limit(limit)
-    .next_token(next_token)
-    .x_fc_account_id(x_fc_account_id)
-    .x_fc_date(x_fc_date)
-    .x_fc_trace_id(x_fc_trace_id)
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .list_tagged_resources()
     .send()
-    .await;
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
 ```*/
     pub fn list_tagged_resources(&self) -> builder::ListTaggedResources<'_> {
         builder::ListTaggedResources::new(self)
+    }
+}
+///**Account**: Account-level settings.
+impl Client {
+    /**Get account settings
+
+Sends a `GET` request to `/2021-04-06/account-settings`
+
+Arguments:
+- `x_fc_account_id`: ID of the Alibaba Cloud account that owns the resources.
+- `x_fc_date`: Time the request was sent, in RFC 1123 format (GMT).
+- `x_fc_trace_id`: Caller-chosen ID to trace the request.
+```no_run
+# async fn example(client: &fc_client::fc2::Client) -> Result<(), fc_client::Error> {
+let output = client
+    .get_account_settings()
+    .send()
+    .await?
+    .into_inner();
+# let _ = output;
+# Ok(())
+# }
+```*/
+    pub fn get_account_settings(&self) -> builder::GetAccountSettings<'_> {
+        builder::GetAccountSettings::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -1818,20 +1968,22 @@ pub mod builder {
 [`Client::get_account_settings`]: super::Client::get_account_settings*/
     #[derive(Debug, Clone)]
     pub struct GetAccountSettings<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetAccountSettings<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1845,6 +1997,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1858,6 +2011,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1871,8 +2025,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/account-settings`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::GetAccountSettingsOutput>,
@@ -1936,13 +2089,48 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/account-settings`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetAccountSettingsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetAccountSettings<'static> {
+            let Self { client, x_fc_account_id, x_fc_date, x_fc_trace_id } = self;
+            GetAccountSettings {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_custom_domains`]
 
 [`Client::list_custom_domains`]: super::Client::list_custom_domains*/
     #[derive(Debug, Clone)]
     pub struct ListCustomDomains<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         prefix: Result<Option<::std::string::String>, String>,
@@ -1952,9 +2140,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListCustomDomains<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 limit: Ok(None),
                 next_token: Ok(None),
                 prefix: Ok(None),
@@ -1964,6 +2153,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Maximum number of items per page (0 to 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -1974,6 +2164,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1987,6 +2178,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2000,6 +2192,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names that sort at or after this one.
         pub fn start_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2013,6 +2206,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2026,6 +2220,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2039,6 +2234,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2052,8 +2248,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/custom-domains`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListCustomDomainsOutput>,
@@ -2134,28 +2329,78 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/custom-domains`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListCustomDomainsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListCustomDomains<'static> {
+            let Self {
+                client,
+                limit,
+                next_token,
+                prefix,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListCustomDomains {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                limit,
+                next_token,
+                prefix,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_custom_domain`]
 
 [`Client::create_custom_domain`]: super::Client::create_custom_domain*/
     #[derive(Debug, Clone)]
     pub struct CreateCustomDomain<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CreateCustomDomainInput, String>,
     }
     impl<'a> CreateCustomDomain<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
                 x_fc_trace_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2169,6 +2414,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2182,6 +2428,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2195,6 +2442,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateCustomDomainInput>,
@@ -2212,6 +2460,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2221,8 +2470,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/custom-domains`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CustomDomain>, Error<fc_models::ErrorBody>> {
             let Self { client, x_fc_account_id, x_fc_date, x_fc_trace_id, body } = self;
@@ -2290,28 +2538,63 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/custom-domains`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::CustomDomain>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateCustomDomain<'static> {
+            let Self { client, x_fc_account_id, x_fc_date, x_fc_trace_id, body } = self;
+            CreateCustomDomain {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_custom_domain`]
 
 [`Client::get_custom_domain`]: super::Client::get_custom_domain*/
     #[derive(Debug, Clone)]
     pub struct GetCustomDomain<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         domain_name: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetCustomDomain<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 domain_name: Err("domain_name was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Custom domain name.
         pub fn domain_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2324,6 +2607,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2337,6 +2621,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2350,6 +2635,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2363,8 +2649,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/custom-domains/{domainName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CustomDomain>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -2435,13 +2720,52 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/custom-domains/{domainName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::CustomDomain>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetCustomDomain<'static> {
+            let Self {
+                client,
+                domain_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            GetCustomDomain {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                domain_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::update_custom_domain`]
 
 [`Client::update_custom_domain`]: super::Client::update_custom_domain*/
     #[derive(Debug, Clone)]
     pub struct UpdateCustomDomain<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         domain_name: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
@@ -2449,9 +2773,10 @@ pub mod builder {
         body: Result<types::builder::UpdateCustomDomainInput, String>,
     }
     impl<'a> UpdateCustomDomain<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 domain_name: Err("domain_name was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
@@ -2459,6 +2784,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Custom domain name.
         pub fn domain_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2471,6 +2797,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2484,6 +2811,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2497,6 +2825,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2510,6 +2839,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateCustomDomainInput>,
@@ -2527,6 +2857,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2536,8 +2867,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2021-04-06/custom-domains/{domainName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CustomDomain>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -2616,28 +2946,71 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2021-04-06/custom-domains/{domainName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::CustomDomain>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UpdateCustomDomain<'static> {
+            let Self {
+                client,
+                domain_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            UpdateCustomDomain {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                domain_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_custom_domain`]
 
 [`Client::delete_custom_domain`]: super::Client::delete_custom_domain*/
     #[derive(Debug, Clone)]
     pub struct DeleteCustomDomain<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         domain_name: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteCustomDomain<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 domain_name: Err("domain_name was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Custom domain name.
         pub fn domain_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2650,6 +3023,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2663,6 +3037,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2676,6 +3051,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2689,8 +3065,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/custom-domains/{domainName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -2761,28 +3136,69 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/custom-domains/{domainName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteCustomDomain<'static> {
+            let Self {
+                client,
+                domain_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            DeleteCustomDomain {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                domain_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::claim_gpu_instance`]
 
 [`Client::claim_gpu_instance`]: super::Client::claim_gpu_instance*/
     #[derive(Debug, Clone)]
     pub struct ClaimGpuInstance<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::ClaimGpuInstanceInput, String>,
     }
     impl<'a> ClaimGpuInstance<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
                 x_fc_trace_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2796,6 +3212,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2809,6 +3226,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2822,6 +3240,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ClaimGpuInstanceInput>,
@@ -2839,6 +3258,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2848,8 +3268,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/gpuInstances`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::GpuInstance>, Error<fc_models::ErrorBody>> {
             let Self { client, x_fc_account_id, x_fc_date, x_fc_trace_id, body } = self;
@@ -2916,28 +3335,63 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/gpuInstances`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::GpuInstance>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ClaimGpuInstance<'static> {
+            let Self { client, x_fc_account_id, x_fc_date, x_fc_trace_id, body } = self;
+            ClaimGpuInstance {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::release_gpu_instance`]
 
 [`Client::release_gpu_instance`]: super::Client::release_gpu_instance*/
     #[derive(Debug, Clone)]
     pub struct ReleaseGpuInstance<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         instance_id: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ReleaseGpuInstance<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 instance_id: Err("instance_id was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///ID of the GPU instance.
         pub fn instance_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2950,6 +3404,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2963,6 +3418,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2976,6 +3432,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2989,8 +3446,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/gpuInstances/{instanceId}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -3061,13 +3517,52 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/gpuInstances/{instanceId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ReleaseGpuInstance<'static> {
+            let Self {
+                client,
+                instance_id,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ReleaseGpuInstance {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                instance_id,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_layers`]
 
 [`Client::list_layers`]: super::Client::list_layers*/
     #[derive(Debug, Clone)]
     pub struct ListLayers<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         official: Result<Option<bool>, String>,
@@ -3079,9 +3574,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListLayers<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 limit: Ok(None),
                 next_token: Ok(None),
                 official: Ok(None),
@@ -3093,6 +3589,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Maximum number of items per page (at most 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -3103,6 +3600,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3116,6 +3614,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return official public layers (then public is ignored).
         pub fn official<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -3126,6 +3625,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for official failed".to_string());
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3139,6 +3639,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return public layers.
         pub fn public<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -3149,6 +3650,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for public failed".to_string());
             self
         }
+        ///Only return names that sort at or after this one.
         pub fn start_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3162,6 +3664,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3175,6 +3678,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3188,6 +3692,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3201,8 +3706,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/layers`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListLayersOutput>,
@@ -3289,13 +3793,65 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/layers`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListLayersOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListLayers<'static> {
+            let Self {
+                client,
+                limit,
+                next_token,
+                official,
+                prefix,
+                public,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListLayers {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                limit,
+                next_token,
+                official,
+                prefix,
+                public,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::put_layer_acl`]
 
 [`Client::put_layer_acl`]: super::Client::put_layer_acl*/
     #[derive(Debug, Clone)]
     pub struct PutLayerAcl<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         layer_name: Result<::std::string::String, String>,
         public: Result<Option<bool>, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -3303,9 +3859,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> PutLayerAcl<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 layer_name: Err("layer_name was not initialized".to_string()),
                 public: Ok(None),
                 x_fc_account_id: Ok(None),
@@ -3313,6 +3870,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Layer name.
         pub fn layer_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3325,6 +3883,7 @@ pub mod builder {
                 });
             self
         }
+        ///true to make the layer public, false to make it private.
         pub fn public<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -3335,6 +3894,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for public failed".to_string());
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3348,6 +3908,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3361,6 +3922,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3374,8 +3936,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/2021-04-06/layers/{layerName}/acl`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -3449,13 +4010,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2021-04-06/layers/{layerName}/acl`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PutLayerAcl<'static> {
+            let Self {
+                client,
+                layer_name,
+                public,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            PutLayerAcl {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                layer_name,
+                public,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_layer_versions`]
 
 [`Client::list_layer_versions`]: super::Client::list_layer_versions*/
     #[derive(Debug, Clone)]
     pub struct ListLayerVersions<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         layer_name: Result<::std::string::String, String>,
         limit: Result<Option<i32>, String>,
         start_version: Result<Option<i32>, String>,
@@ -3464,9 +4066,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListLayerVersions<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 layer_name: Err("layer_name was not initialized".to_string()),
                 limit: Ok(None),
                 start_version: Ok(None),
@@ -3475,6 +4078,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Layer name.
         pub fn layer_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3487,6 +4091,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page (at most 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -3497,6 +4102,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///First version to return (nextVersion of the previous page).
         pub fn start_version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -3507,6 +4113,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for start_version failed".to_string());
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3520,6 +4127,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3533,6 +4141,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3546,8 +4155,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/layers/{layerName}/versions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListLayerVersionsOutput>,
@@ -3629,13 +4237,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/layers/{layerName}/versions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListLayerVersionsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListLayerVersions<'static> {
+            let Self {
+                client,
+                layer_name,
+                limit,
+                start_version,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListLayerVersions {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                layer_name,
+                limit,
+                start_version,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_layer_version`]
 
 [`Client::create_layer_version`]: super::Client::create_layer_version*/
     #[derive(Debug, Clone)]
     pub struct CreateLayerVersion<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         layer_name: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
@@ -3643,9 +4297,10 @@ pub mod builder {
         body: Result<types::builder::CreateLayerVersionInput, String>,
     }
     impl<'a> CreateLayerVersion<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 layer_name: Err("layer_name was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
@@ -3653,6 +4308,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Layer name.
         pub fn layer_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3665,6 +4321,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3678,6 +4335,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3691,6 +4349,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3704,6 +4363,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateLayerVersionInput>,
@@ -3721,6 +4381,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -3730,8 +4391,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/layers/{layerName}/versions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Layer>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -3810,13 +4470,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/layers/{layerName}/versions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Layer>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateLayerVersion<'static> {
+            let Self {
+                client,
+                layer_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            CreateLayerVersion {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                layer_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_layer_version`]
 
 [`Client::get_layer_version`]: super::Client::get_layer_version*/
     #[derive(Debug, Clone)]
     pub struct GetLayerVersion<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         layer_name: Result<::std::string::String, String>,
         version: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -3824,9 +4525,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetLayerVersion<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 layer_name: Err("layer_name was not initialized".to_string()),
                 version: Err("version was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
@@ -3834,6 +4536,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Layer name.
         pub fn layer_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3846,6 +4549,7 @@ pub mod builder {
                 });
             self
         }
+        ///Layer version number.
         pub fn version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3858,6 +4562,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3871,6 +4576,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3884,6 +4590,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3897,8 +4604,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/layers/{layerName}/versions/{version}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Layer>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -3971,13 +4677,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/layers/{layerName}/versions/{version}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Layer>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetLayerVersion<'static> {
+            let Self {
+                client,
+                layer_name,
+                version,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            GetLayerVersion {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                layer_name,
+                version,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_layer_version`]
 
 [`Client::delete_layer_version`]: super::Client::delete_layer_version*/
     #[derive(Debug, Clone)]
     pub struct DeleteLayerVersion<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         layer_name: Result<::std::string::String, String>,
         version: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -3985,9 +4732,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteLayerVersion<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 layer_name: Err("layer_name was not initialized".to_string()),
                 version: Err("version was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
@@ -3995,6 +4743,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Layer name.
         pub fn layer_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4007,6 +4756,7 @@ pub mod builder {
                 });
             self
         }
+        ///Layer version number.
         pub fn version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4019,6 +4769,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4032,6 +4783,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4045,6 +4797,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4058,8 +4811,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/layers/{layerName}/versions/{version}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -4132,13 +4884,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/layers/{layerName}/versions/{version}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteLayerVersion<'static> {
+            let Self {
+                client,
+                layer_name,
+                version,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            DeleteLayerVersion {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                layer_name,
+                version,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_on_demand_configs`]
 
 [`Client::list_on_demand_configs`]: super::Client::list_on_demand_configs*/
     #[derive(Debug, Clone)]
     pub struct ListOnDemandConfigs<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         prefix: Result<Option<::std::string::String>, String>,
@@ -4148,9 +4941,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListOnDemandConfigs<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 limit: Ok(None),
                 next_token: Ok(None),
                 prefix: Ok(None),
@@ -4160,6 +4954,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -4170,6 +4965,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4183,6 +4979,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4196,6 +4993,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names that sort at or after this one.
         pub fn start_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4209,6 +5007,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4222,6 +5021,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4235,6 +5035,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4248,8 +5049,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/on-demand-configs`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListOnDemandConfigsOutput>,
@@ -4330,13 +5130,61 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/on-demand-configs`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListOnDemandConfigsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListOnDemandConfigs<'static> {
+            let Self {
+                client,
+                limit,
+                next_token,
+                prefix,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListOnDemandConfigs {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                limit,
+                next_token,
+                prefix,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_provision_configs`]
 
 [`Client::list_provision_configs`]: super::Client::list_provision_configs*/
     #[derive(Debug, Clone)]
     pub struct ListProvisionConfigs<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         limit: Result<Option<i64>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -4346,9 +5194,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListProvisionConfigs<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 limit: Ok(None),
                 next_token: Ok(None),
                 qualifier: Ok(None),
@@ -4358,6 +5207,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Maximum number of items per page (at most 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4368,6 +5218,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4381,6 +5232,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return settings of this alias (needs serviceName).
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4394,6 +5246,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return settings of this service.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4407,6 +5260,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4420,6 +5274,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4433,6 +5288,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4446,8 +5302,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/provision-configs`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListProvisionConfigsOutput>,
@@ -4528,13 +5383,61 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/provision-configs`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListProvisionConfigsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListProvisionConfigs<'static> {
+            let Self {
+                client,
+                limit,
+                next_token,
+                qualifier,
+                service_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListProvisionConfigs {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                limit,
+                next_token,
+                qualifier,
+                service_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_reserved_capacities`]
 
 [`Client::list_reserved_capacities`]: super::Client::list_reserved_capacities*/
     #[derive(Debug, Clone)]
     pub struct ListReservedCapacities<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         limit: Result<Option<::std::string::String>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -4542,9 +5445,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListReservedCapacities<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 limit: Ok(None),
                 next_token: Ok(None),
                 x_fc_account_id: Ok(None),
@@ -4552,6 +5456,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Maximum number of items per page (1 to 100), sent as text.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4565,6 +5470,7 @@ pub mod builder {
                 });
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4578,6 +5484,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4591,6 +5498,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4604,6 +5512,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4617,8 +5526,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/reserved-capacities`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListReservedCapacitiesOutput>,
@@ -4693,13 +5601,57 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/reserved-capacities`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListReservedCapacitiesOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListReservedCapacities<'static> {
+            let Self {
+                client,
+                limit,
+                next_token,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListReservedCapacities {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                limit,
+                next_token,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_services`]
 
 [`Client::list_services`]: super::Client::list_services*/
     #[derive(Debug, Clone)]
     pub struct ListServices<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         prefix: Result<Option<::std::string::String>, String>,
@@ -4709,9 +5661,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListServices<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 limit: Ok(None),
                 next_token: Ok(None),
                 prefix: Ok(None),
@@ -4721,6 +5674,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Maximum number of items per page (at most 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -4731,6 +5685,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4744,6 +5699,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4757,6 +5713,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names that sort at or after this one.
         pub fn start_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4770,6 +5727,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4783,6 +5741,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4796,6 +5755,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4809,8 +5769,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListServicesOutput>,
@@ -4891,28 +5850,78 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListServicesOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListServices<'static> {
+            let Self {
+                client,
+                limit,
+                next_token,
+                prefix,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListServices {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                limit,
+                next_token,
+                prefix,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_service`]
 
 [`Client::create_service`]: super::Client::create_service*/
     #[derive(Debug, Clone)]
     pub struct CreateService<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CreateServiceInput, String>,
     }
     impl<'a> CreateService<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
                 x_fc_trace_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4926,6 +5935,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4939,6 +5949,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4952,6 +5963,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateServiceInput>,
@@ -4967,6 +5979,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -4976,8 +5989,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/services`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Service>, Error<fc_models::ErrorBody>> {
             let Self { client, x_fc_account_id, x_fc_date, x_fc_trace_id, body } = self;
@@ -5044,13 +6056,46 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/services`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Service>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateService<'static> {
+            let Self { client, x_fc_account_id, x_fc_date, x_fc_trace_id, body } = self;
+            CreateService {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_service`]
 
 [`Client::get_service`]: super::Client::get_service*/
     #[derive(Debug, Clone)]
     pub struct GetService<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -5058,9 +6103,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetService<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 qualifier: Ok(None),
                 x_fc_account_id: Ok(None),
@@ -5068,6 +6114,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5080,6 +6127,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5093,6 +6141,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5106,6 +6155,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5119,6 +6169,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5132,8 +6183,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Service>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -5207,13 +6257,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Service>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetService<'static> {
+            let Self {
+                client,
+                service_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            GetService {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::update_service`]
 
 [`Client::update_service`]: super::Client::update_service*/
     #[derive(Debug, Clone)]
     pub struct UpdateService<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         if_match: Result<Option<::std::string::String>, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -5222,9 +6313,10 @@ pub mod builder {
         body: Result<types::builder::UpdateServiceInput, String>,
     }
     impl<'a> UpdateService<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 if_match: Ok(None),
                 x_fc_account_id: Ok(None),
@@ -5233,6 +6325,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5245,6 +6338,7 @@ pub mod builder {
                 });
             self
         }
+        ///ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5258,6 +6352,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5271,6 +6366,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5284,6 +6380,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5297,6 +6394,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateServiceInput>,
@@ -5312,6 +6410,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -5321,8 +6420,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Service>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -5405,13 +6503,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Service>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UpdateService<'static> {
+            let Self {
+                client,
+                service_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            UpdateService {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_service`]
 
 [`Client::delete_service`]: super::Client::delete_service*/
     #[derive(Debug, Clone)]
     pub struct DeleteService<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         if_match: Result<Option<::std::string::String>, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -5419,9 +6560,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteService<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 if_match: Ok(None),
                 x_fc_account_id: Ok(None),
@@ -5429,6 +6571,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5441,6 +6584,7 @@ pub mod builder {
                 });
             self
         }
+        ///ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5454,6 +6598,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5467,6 +6612,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5480,6 +6626,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5493,8 +6640,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -5570,13 +6716,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteService<'static> {
+            let Self {
+                client,
+                service_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            DeleteService {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_aliases`]
 
 [`Client::list_aliases`]: super::Client::list_aliases*/
     #[derive(Debug, Clone)]
     pub struct ListAliases<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
@@ -5587,9 +6774,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListAliases<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 limit: Ok(None),
                 next_token: Ok(None),
@@ -5600,6 +6788,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5612,6 +6801,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page (at most 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -5622,6 +6812,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5635,6 +6826,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5648,6 +6840,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names that sort at or after this one.
         pub fn start_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5661,6 +6854,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5674,6 +6868,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5687,6 +6882,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5700,8 +6896,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/aliases`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListAliasesOutput>,
@@ -5787,13 +6982,63 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/aliases`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListAliasesOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListAliases<'static> {
+            let Self {
+                client,
+                service_name,
+                limit,
+                next_token,
+                prefix,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListAliases {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                limit,
+                next_token,
+                prefix,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_alias`]
 
 [`Client::create_alias`]: super::Client::create_alias*/
     #[derive(Debug, Clone)]
     pub struct CreateAlias<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
@@ -5801,9 +7046,10 @@ pub mod builder {
         body: Result<types::builder::CreateAliasInput, String>,
     }
     impl<'a> CreateAlias<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
@@ -5811,6 +7057,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5823,6 +7070,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5836,6 +7084,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5849,6 +7098,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5862,6 +7112,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateAliasInput>,
@@ -5877,6 +7128,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -5886,8 +7138,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/aliases`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Alias>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -5965,13 +7216,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/aliases`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Alias>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateAlias<'static> {
+            let Self {
+                client,
+                service_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            CreateAlias {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_alias`]
 
 [`Client::get_alias`]: super::Client::get_alias*/
     #[derive(Debug, Clone)]
     pub struct GetAlias<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         alias_name: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -5979,9 +7271,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetAlias<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 alias_name: Err("alias_name was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
@@ -5989,6 +7282,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6001,6 +7295,7 @@ pub mod builder {
                 });
             self
         }
+        ///Alias name.
         pub fn alias_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6013,6 +7308,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6026,6 +7322,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6039,6 +7336,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6052,8 +7350,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Alias>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -6126,13 +7423,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Alias>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetAlias<'static> {
+            let Self {
+                client,
+                service_name,
+                alias_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            GetAlias {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                alias_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::update_alias`]
 
 [`Client::update_alias`]: super::Client::update_alias*/
     #[derive(Debug, Clone)]
     pub struct UpdateAlias<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         alias_name: Result<::std::string::String, String>,
         if_match: Result<Option<::std::string::String>, String>,
@@ -6142,9 +7480,10 @@ pub mod builder {
         body: Result<types::builder::UpdateAliasInput, String>,
     }
     impl<'a> UpdateAlias<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 alias_name: Err("alias_name was not initialized".to_string()),
                 if_match: Ok(None),
@@ -6154,6 +7493,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6166,6 +7506,7 @@ pub mod builder {
                 });
             self
         }
+        ///Alias name.
         pub fn alias_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6178,6 +7519,7 @@ pub mod builder {
                 });
             self
         }
+        ///ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6191,6 +7533,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6204,6 +7547,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6217,6 +7561,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6230,6 +7575,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateAliasInput>,
@@ -6245,6 +7591,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -6254,8 +7601,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Alias>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -6340,13 +7686,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Alias>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UpdateAlias<'static> {
+            let Self {
+                client,
+                service_name,
+                alias_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            UpdateAlias {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                alias_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_alias`]
 
 [`Client::delete_alias`]: super::Client::delete_alias*/
     #[derive(Debug, Clone)]
     pub struct DeleteAlias<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         alias_name: Result<::std::string::String, String>,
         if_match: Result<Option<::std::string::String>, String>,
@@ -6355,9 +7746,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteAlias<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 alias_name: Err("alias_name was not initialized".to_string()),
                 if_match: Ok(None),
@@ -6366,6 +7758,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6378,6 +7771,7 @@ pub mod builder {
                 });
             self
         }
+        ///Alias name.
         pub fn alias_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6390,6 +7784,7 @@ pub mod builder {
                 });
             self
         }
+        ///ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6403,6 +7798,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6416,6 +7812,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6429,6 +7826,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6442,8 +7840,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -6521,28 +7918,73 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/aliases/{aliasName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteAlias<'static> {
+            let Self {
+                client,
+                service_name,
+                alias_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            DeleteAlias {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                alias_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_vpc_bindings`]
 
 [`Client::list_vpc_bindings`]: super::Client::list_vpc_bindings*/
     #[derive(Debug, Clone)]
     pub struct ListVpcBindings<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListVpcBindings<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6555,6 +7997,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6568,6 +8011,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6581,6 +8025,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6594,8 +8039,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/bindings`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListVpcBindingsOutput>,
@@ -6669,13 +8113,55 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/bindings`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListVpcBindingsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListVpcBindings<'static> {
+            let Self {
+                client,
+                service_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListVpcBindings {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_vpc_binding`]
 
 [`Client::create_vpc_binding`]: super::Client::create_vpc_binding*/
     #[derive(Debug, Clone)]
     pub struct CreateVpcBinding<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
@@ -6683,9 +8169,10 @@ pub mod builder {
         body: Result<types::builder::CreateVpcBindingInput, String>,
     }
     impl<'a> CreateVpcBinding<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
@@ -6693,6 +8180,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6705,6 +8193,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6718,6 +8207,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6731,6 +8221,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6744,6 +8235,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateVpcBindingInput>,
@@ -6761,6 +8253,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -6770,8 +8263,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/bindings`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -6849,13 +8341,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/bindings`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateVpcBinding<'static> {
+            let Self {
+                client,
+                service_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            CreateVpcBinding {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_vpc_binding`]
 
 [`Client::delete_vpc_binding`]: super::Client::delete_vpc_binding*/
     #[derive(Debug, Clone)]
     pub struct DeleteVpcBinding<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         vpc_id: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -6863,9 +8396,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteVpcBinding<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 vpc_id: Err("vpc_id was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
@@ -6873,6 +8407,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6885,6 +8420,7 @@ pub mod builder {
                 });
             self
         }
+        ///VPC ID.
         pub fn vpc_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6897,6 +8433,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6910,6 +8447,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6923,6 +8461,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6936,8 +8475,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/bindings/{vpcId}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -7010,13 +8548,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/bindings/{vpcId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteVpcBinding<'static> {
+            let Self {
+                client,
+                service_name,
+                vpc_id,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            DeleteVpcBinding {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                vpc_id,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_functions`]
 
 [`Client::list_functions`]: super::Client::list_functions*/
     #[derive(Debug, Clone)]
     pub struct ListFunctions<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
@@ -7028,9 +8607,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListFunctions<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 limit: Ok(None),
                 next_token: Ok(None),
@@ -7042,6 +8622,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7054,6 +8635,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page (at most 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -7064,6 +8646,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7077,6 +8660,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7090,6 +8674,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7103,6 +8688,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names that sort at or after this one.
         pub fn start_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7116,6 +8702,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7129,6 +8716,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7142,6 +8730,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7155,8 +8744,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListFunctionsOutput>,
@@ -7245,13 +8833,65 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListFunctionsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListFunctions<'static> {
+            let Self {
+                client,
+                service_name,
+                limit,
+                next_token,
+                prefix,
+                qualifier,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListFunctions {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                limit,
+                next_token,
+                prefix,
+                qualifier,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_function`]
 
 [`Client::create_function`]: super::Client::create_function*/
     #[derive(Debug, Clone)]
     pub struct CreateFunction<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_code_checksum: Result<Option<::std::string::String>, String>,
@@ -7260,9 +8900,10 @@ pub mod builder {
         body: Result<types::builder::CreateFunctionInput, String>,
     }
     impl<'a> CreateFunction<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
                 x_fc_code_checksum: Ok(None),
@@ -7271,6 +8912,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7283,6 +8925,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7296,6 +8939,7 @@ pub mod builder {
                 });
             self
         }
+        ///CRC-64 (ECMA-182, decimal) of the code package; the service checks the package against it.
         pub fn x_fc_code_checksum<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7309,6 +8953,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7322,6 +8967,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7335,6 +8981,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateFunctionInput>,
@@ -7350,6 +8997,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -7359,8 +9007,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Function>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -7443,13 +9090,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Function>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateFunction<'static> {
+            let Self {
+                client,
+                service_name,
+                x_fc_account_id,
+                x_fc_code_checksum,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            CreateFunction {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                x_fc_account_id,
+                x_fc_code_checksum,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_function`]
 
 [`Client::get_function`]: super::Client::get_function*/
     #[derive(Debug, Clone)]
     pub struct GetFunction<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -7458,9 +9148,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetFunction<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -7469,6 +9160,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7481,6 +9173,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7493,6 +9186,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7506,6 +9200,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7519,6 +9214,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7532,6 +9228,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7545,8 +9242,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Function>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -7622,13 +9318,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Function>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetFunction<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            GetFunction {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::update_function`]
 
 [`Client::update_function`]: super::Client::update_function*/
     #[derive(Debug, Clone)]
     pub struct UpdateFunction<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         if_match: Result<Option<::std::string::String>, String>,
@@ -7639,9 +9378,10 @@ pub mod builder {
         body: Result<types::builder::UpdateFunctionInput, String>,
     }
     impl<'a> UpdateFunction<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 if_match: Ok(None),
@@ -7652,6 +9392,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7664,6 +9405,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7676,6 +9418,7 @@ pub mod builder {
                 });
             self
         }
+        ///ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7689,6 +9432,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7702,6 +9446,7 @@ pub mod builder {
                 });
             self
         }
+        ///CRC-64 (ECMA-182, decimal) of the code package; the service checks the package against it.
         pub fn x_fc_code_checksum<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7715,6 +9460,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7728,6 +9474,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7741,6 +9488,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateFunctionInput>,
@@ -7756,6 +9504,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -7765,8 +9514,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Function>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -7856,13 +9604,60 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Function>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UpdateFunction<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_code_checksum,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            UpdateFunction {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_code_checksum,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_function`]
 
 [`Client::delete_function`]: super::Client::delete_function*/
     #[derive(Debug, Clone)]
     pub struct DeleteFunction<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         if_match: Result<Option<::std::string::String>, String>,
@@ -7871,9 +9666,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteFunction<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 if_match: Ok(None),
@@ -7882,6 +9678,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7894,6 +9691,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7906,6 +9704,7 @@ pub mod builder {
                 });
             self
         }
+        ///ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7919,6 +9718,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7932,6 +9732,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7945,6 +9746,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -7958,8 +9760,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -8037,13 +9838,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteFunction<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            DeleteFunction {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_function_async_invoke_config`]
 
 [`Client::get_function_async_invoke_config`]: super::Client::get_function_async_invoke_config*/
     #[derive(Debug, Clone)]
     pub struct GetFunctionAsyncInvokeConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -8052,9 +9896,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetFunctionAsyncInvokeConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -8063,6 +9908,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8075,6 +9921,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8087,6 +9934,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8100,6 +9948,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8113,6 +9962,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8126,6 +9976,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8139,8 +9990,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::AsyncInvokeConfig>,
@@ -8220,13 +10070,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AsyncInvokeConfig>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetFunctionAsyncInvokeConfig<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            GetFunctionAsyncInvokeConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::put_function_async_invoke_config`]
 
 [`Client::put_function_async_invoke_config`]: super::Client::put_function_async_invoke_config*/
     #[derive(Debug, Clone)]
     pub struct PutFunctionAsyncInvokeConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -8236,9 +10132,10 @@ pub mod builder {
         body: Result<types::builder::PutFunctionAsyncInvokeConfigInput, String>,
     }
     impl<'a> PutFunctionAsyncInvokeConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -8248,6 +10145,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8260,6 +10158,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8272,6 +10171,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8285,6 +10185,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8298,6 +10199,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8311,6 +10213,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8324,6 +10227,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PutFunctionAsyncInvokeConfigInput>,
@@ -8342,6 +10246,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8351,8 +10256,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::AsyncInvokeConfig>,
@@ -8440,13 +10344,61 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AsyncInvokeConfig>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PutFunctionAsyncInvokeConfig<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            PutFunctionAsyncInvokeConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_function_async_invoke_config`]
 
 [`Client::delete_function_async_invoke_config`]: super::Client::delete_function_async_invoke_config*/
     #[derive(Debug, Clone)]
     pub struct DeleteFunctionAsyncInvokeConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -8455,9 +10407,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteFunctionAsyncInvokeConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -8466,6 +10419,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8478,6 +10432,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8490,6 +10445,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8503,6 +10459,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8516,6 +10473,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8529,6 +10487,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8542,8 +10501,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -8620,13 +10578,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteFunctionAsyncInvokeConfig<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            DeleteFunctionAsyncInvokeConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_function_async_invoke_configs`]
 
 [`Client::list_function_async_invoke_configs`]: super::Client::list_function_async_invoke_configs*/
     #[derive(Debug, Clone)]
     pub struct ListFunctionAsyncInvokeConfigs<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         limit: Result<Option<i32>, String>,
@@ -8639,9 +10640,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListFunctionAsyncInvokeConfigs<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 limit: Ok(None),
@@ -8654,6 +10656,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8666,6 +10669,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8678,6 +10682,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page (at most 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -8688,6 +10693,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8701,6 +10707,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8714,6 +10721,7 @@ pub mod builder {
                 });
             self
         }
+        ///CRC-64 (ECMA-182, decimal) of the code package; the service checks the package against it.
         pub fn x_fc_code_checksum<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8727,6 +10735,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8740,6 +10749,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sync or Async.
         pub fn x_fc_invocation_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::InvocationType>,
@@ -8753,6 +10763,7 @@ pub mod builder {
                 });
             self
         }
+        ///Tail to get the end of the log in x-fc-log-result.
         pub fn x_fc_log_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::LogType>,
@@ -8766,6 +10777,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8779,8 +10791,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-configs`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListFunctionAsyncInvokeConfigsOutput>,
@@ -8879,13 +10890,67 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-configs`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListFunctionAsyncInvokeConfigsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListFunctionAsyncInvokeConfigs<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                limit,
+                next_token,
+                x_fc_account_id,
+                x_fc_code_checksum,
+                x_fc_date,
+                x_fc_invocation_type,
+                x_fc_log_type,
+                x_fc_trace_id,
+            } = self;
+            ListFunctionAsyncInvokeConfigs {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                limit,
+                next_token,
+                x_fc_account_id,
+                x_fc_code_checksum,
+                x_fc_date,
+                x_fc_invocation_type,
+                x_fc_log_type,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_function_code`]
 
 [`Client::get_function_code`]: super::Client::get_function_code*/
     #[derive(Debug, Clone)]
     pub struct GetFunctionCode<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -8894,9 +10959,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetFunctionCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -8905,6 +10971,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8917,6 +10984,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8929,6 +10997,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8942,6 +11011,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8955,6 +11025,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8968,6 +11039,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8981,8 +11053,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/code`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::GetFunctionCodeOutput>,
@@ -9062,13 +11133,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/code`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetFunctionCodeOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetFunctionCode<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            GetFunctionCode {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_event_sources`]
 
 [`Client::list_event_sources`]: super::Client::list_event_sources*/
     #[derive(Debug, Clone)]
     pub struct ListEventSources<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -9077,9 +11194,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListEventSources<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -9088,6 +11206,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9100,6 +11219,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9112,6 +11232,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9125,6 +11246,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9138,6 +11260,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9151,6 +11274,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9164,8 +11288,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListEventSourcesOutput>,
@@ -9245,13 +11368,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListEventSourcesOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListEventSources<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListEventSources {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::register_event_source`]
 
 [`Client::register_event_source`]: super::Client::register_event_source*/
     #[derive(Debug, Clone)]
     pub struct RegisterEventSource<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -9261,9 +11430,10 @@ pub mod builder {
         body: Result<types::builder::RegisterEventSourceInput, String>,
     }
     impl<'a> RegisterEventSource<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -9273,6 +11443,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9285,6 +11456,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9297,6 +11469,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9310,6 +11483,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9323,6 +11497,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9336,6 +11511,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9349,6 +11525,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RegisterEventSourceInput>,
@@ -9366,6 +11543,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9375,8 +11553,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::EventSource>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -9461,13 +11638,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::EventSource>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> RegisterEventSource<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            RegisterEventSource {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::deregister_event_source`]
 
 [`Client::deregister_event_source`]: super::Client::deregister_event_source*/
     #[derive(Debug, Clone)]
     pub struct DeregisterEventSource<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         source_arn: Result<::std::string::String, String>,
@@ -9477,9 +11699,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeregisterEventSource<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 source_arn: Err("source_arn was not initialized".to_string()),
@@ -9489,6 +11712,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9501,6 +11725,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9513,6 +11738,7 @@ pub mod builder {
                 });
             self
         }
+        ///ARN of the event source, percent-encoded as one path segment.
         pub fn source_arn<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9525,6 +11751,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9538,6 +11765,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9551,6 +11779,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9564,6 +11793,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9577,8 +11807,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources/{sourceArn}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -9657,13 +11886,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/event-sources/{sourceArn}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeregisterEventSource<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                source_arn,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            DeregisterEventSource {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                source_arn,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_instances`]
 
 [`Client::list_instances`]: super::Client::list_instances*/
     #[derive(Debug, Clone)]
     pub struct ListInstances<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         instance_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
@@ -9672,9 +11946,10 @@ pub mod builder {
         x_fc_account_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListInstances<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 instance_ids: Ok(None),
@@ -9683,6 +11958,7 @@ pub mod builder {
                 x_fc_account_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9695,6 +11971,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9707,6 +11984,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return these instances. Sent as numbered keys instanceIds.1, instanceIds.2, ...
         pub fn instance_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -9720,6 +11998,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of instances to return (0 to 1000).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -9730,6 +12009,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9743,6 +12023,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9756,8 +12037,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/instances`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListInstancesOutput>,
@@ -9833,13 +12113,59 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/instances`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListInstancesOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListInstances<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                instance_ids,
+                limit,
+                qualifier,
+                x_fc_account_id,
+            } = self;
+            ListInstances {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                instance_ids,
+                limit,
+                qualifier,
+                x_fc_account_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::invoke_function`]
 
 [`Client::invoke_function`]: super::Client::invoke_function*/
     #[derive(Debug)]
     pub struct InvokeFunction<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -9856,9 +12182,10 @@ pub mod builder {
         body: Result<reqwest::Body, String>,
     }
     impl<'a> InvokeFunction<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -9872,6 +12199,7 @@ pub mod builder {
                 body: Err("body was not initialized".to_string()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9884,6 +12212,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9896,6 +12225,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9909,6 +12239,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9922,6 +12253,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9935,6 +12267,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sync or Async.
         pub fn x_fc_invocation_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::InvocationType>,
@@ -9948,6 +12281,7 @@ pub mod builder {
                 });
             self
         }
+        ///Tail to get the end of the log in x-fc-log-result.
         pub fn x_fc_log_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::LogType>,
@@ -9961,6 +12295,7 @@ pub mod builder {
                 });
             self
         }
+        ///true to run this asynchronous invocation as a stateful task, false for a plain one (only for Async invocations).
         pub fn x_fc_stateful_async_invocation_enable<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9974,6 +12309,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID of the stateful asynchronous invocation (task mode must be enabled).
         pub fn x_fc_stateful_async_invocation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -9987,6 +12323,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10000,6 +12337,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<B>(mut self, value: B) -> Self
         where
             B: std::convert::TryInto<reqwest::Body>,
@@ -10011,8 +12349,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/invocations`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -10126,13 +12463,66 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/invocations`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<ByteStream>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> InvokeFunction<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_invocation_type,
+                x_fc_log_type,
+                x_fc_stateful_async_invocation_enable,
+                x_fc_stateful_async_invocation_id,
+                x_fc_trace_id,
+                body,
+            } = self;
+            InvokeFunction {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_invocation_type,
+                x_fc_log_type,
+                x_fc_stateful_async_invocation_enable,
+                x_fc_stateful_async_invocation_id,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_function_on_demand_config`]
 
 [`Client::get_function_on_demand_config`]: super::Client::get_function_on_demand_config*/
     #[derive(Debug, Clone)]
     pub struct GetFunctionOnDemandConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -10141,9 +12531,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetFunctionOnDemandConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -10152,6 +12543,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10164,6 +12556,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10176,6 +12569,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10189,6 +12583,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10202,6 +12597,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10215,6 +12611,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10228,8 +12625,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::OnDemandConfig>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -10306,13 +12702,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::OnDemandConfig>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetFunctionOnDemandConfig<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            GetFunctionOnDemandConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::put_function_on_demand_config`]
 
 [`Client::put_function_on_demand_config`]: super::Client::put_function_on_demand_config*/
     #[derive(Debug, Clone)]
     pub struct PutFunctionOnDemandConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -10323,9 +12762,10 @@ pub mod builder {
         body: Result<types::builder::PutFunctionOnDemandConfigInput, String>,
     }
     impl<'a> PutFunctionOnDemandConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -10336,6 +12776,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10348,6 +12789,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10360,6 +12802,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10373,6 +12816,7 @@ pub mod builder {
                 });
             self
         }
+        ///ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10386,6 +12830,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10399,6 +12844,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10412,6 +12858,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10425,6 +12872,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PutFunctionOnDemandConfigInput>,
@@ -10443,6 +12891,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -10452,8 +12901,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::OnDemandConfig>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -10543,13 +12991,60 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::OnDemandConfig>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PutFunctionOnDemandConfig<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            PutFunctionOnDemandConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_function_on_demand_config`]
 
 [`Client::delete_function_on_demand_config`]: super::Client::delete_function_on_demand_config*/
     #[derive(Debug, Clone)]
     pub struct DeleteFunctionOnDemandConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -10559,9 +13054,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteFunctionOnDemandConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -10571,6 +13067,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10583,6 +13080,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10595,6 +13093,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10608,6 +13107,7 @@ pub mod builder {
                 });
             self
         }
+        ///ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10621,6 +13121,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10634,6 +13135,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10647,6 +13149,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10660,8 +13163,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -10743,13 +13245,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/on-demand-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteFunctionOnDemandConfig<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            DeleteFunctionOnDemandConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_provision_config`]
 
 [`Client::get_provision_config`]: super::Client::get_provision_config*/
     #[derive(Debug, Clone)]
     pub struct GetProvisionConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -10758,9 +13305,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetProvisionConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -10769,6 +13317,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10781,6 +13330,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10793,6 +13343,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10806,6 +13357,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10819,6 +13371,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10832,6 +13385,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10845,8 +13399,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/provision-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ProvisionConfig>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -10923,13 +13476,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/provision-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::ProvisionConfig>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetProvisionConfig<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            GetProvisionConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::put_provision_config`]
 
 [`Client::put_provision_config`]: super::Client::put_provision_config*/
     #[derive(Debug, Clone)]
     pub struct PutProvisionConfig<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         qualifier: Result<Option<::std::string::String>, String>,
@@ -10939,9 +13535,10 @@ pub mod builder {
         body: Result<types::builder::PutProvisionConfigInput, String>,
     }
     impl<'a> PutProvisionConfig<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 qualifier: Ok(None),
@@ -10951,6 +13548,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10963,6 +13561,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10975,6 +13574,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10988,6 +13588,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11001,6 +13602,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11014,6 +13616,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11027,6 +13630,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PutProvisionConfigInput>,
@@ -11044,6 +13648,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -11053,8 +13658,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/provision-config`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ProvisionConfig>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -11139,13 +13743,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/provision-config`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::ProvisionConfig>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PutProvisionConfig<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            PutProvisionConfig {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_stateful_async_invocations`]
 
 [`Client::list_stateful_async_invocations`]: super::Client::list_stateful_async_invocations*/
     #[derive(Debug, Clone)]
     pub struct ListStatefulAsyncInvocations<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         include_payload: Result<Option<bool>, String>,
@@ -11165,9 +13814,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListStatefulAsyncInvocations<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 include_payload: Ok(None),
@@ -11187,6 +13837,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11199,6 +13850,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11211,6 +13863,7 @@ pub mod builder {
                 });
             self
         }
+        ///Whether to include each invocation's event payload.
         pub fn include_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -11223,6 +13876,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return invocations whose ID starts with this prefix.
         pub fn invocation_id_prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11236,6 +13890,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -11246,6 +13901,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11259,6 +13915,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11272,6 +13929,7 @@ pub mod builder {
                 });
             self
         }
+        ///Order by start time, asc or desc.
         pub fn sort_order_by_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11285,6 +13943,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return invocations started at or after this time (Unix milliseconds).
         pub fn started_time_begin<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -11297,6 +13956,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return invocations started before this time (Unix milliseconds).
         pub fn started_time_end<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -11309,6 +13969,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return invocations in this state.
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11322,6 +13983,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11335,6 +13997,7 @@ pub mod builder {
                 });
             self
         }
+        ///CRC-64 (ECMA-182, decimal) of the code package; the service checks the package against it.
         pub fn x_fc_code_checksum<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11348,6 +14011,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11361,6 +14025,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sync or Async.
         pub fn x_fc_invocation_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::InvocationType>,
@@ -11374,6 +14039,7 @@ pub mod builder {
                 });
             self
         }
+        ///Tail to get the end of the log in x-fc-log-result.
         pub fn x_fc_log_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::LogType>,
@@ -11387,6 +14053,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11400,8 +14067,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/stateful-async-invocations`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListStatefulAsyncInvocationsOutput>,
@@ -11547,13 +14213,81 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/stateful-async-invocations`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListStatefulAsyncInvocationsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListStatefulAsyncInvocations<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                include_payload,
+                invocation_id_prefix,
+                limit,
+                next_token,
+                qualifier,
+                sort_order_by_time,
+                started_time_begin,
+                started_time_end,
+                status,
+                x_fc_account_id,
+                x_fc_code_checksum,
+                x_fc_date,
+                x_fc_invocation_type,
+                x_fc_log_type,
+                x_fc_trace_id,
+            } = self;
+            ListStatefulAsyncInvocations {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                include_payload,
+                invocation_id_prefix,
+                limit,
+                next_token,
+                qualifier,
+                sort_order_by_time,
+                started_time_begin,
+                started_time_end,
+                status,
+                x_fc_account_id,
+                x_fc_code_checksum,
+                x_fc_date,
+                x_fc_invocation_type,
+                x_fc_log_type,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_stateful_async_invocation`]
 
 [`Client::get_stateful_async_invocation`]: super::Client::get_stateful_async_invocation*/
     #[derive(Debug, Clone)]
     pub struct GetStatefulAsyncInvocation<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         invocation_id: Result<::std::string::String, String>,
@@ -11566,9 +14300,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetStatefulAsyncInvocation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 invocation_id: Err("invocation_id was not initialized".to_string()),
@@ -11581,6 +14316,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11593,6 +14329,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11605,6 +14342,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the stateful asynchronous invocation.
         pub fn invocation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11617,6 +14355,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11630,6 +14369,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11643,6 +14383,7 @@ pub mod builder {
                 });
             self
         }
+        ///CRC-64 (ECMA-182, decimal) of the code package; the service checks the package against it.
         pub fn x_fc_code_checksum<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11656,6 +14397,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11669,6 +14411,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sync or Async.
         pub fn x_fc_invocation_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::InvocationType>,
@@ -11682,6 +14425,7 @@ pub mod builder {
                 });
             self
         }
+        ///Tail to get the end of the log in x-fc-log-result.
         pub fn x_fc_log_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<fc_models::LogType>,
@@ -11695,6 +14439,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11708,8 +14453,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/stateful-async-invocations/{invocationId}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::StatefulAsyncInvocation>,
@@ -11807,13 +14551,67 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/stateful-async-invocations/{invocationId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::StatefulAsyncInvocation>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetStatefulAsyncInvocation<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                invocation_id,
+                qualifier,
+                x_fc_account_id,
+                x_fc_code_checksum,
+                x_fc_date,
+                x_fc_invocation_type,
+                x_fc_log_type,
+                x_fc_trace_id,
+            } = self;
+            GetStatefulAsyncInvocation {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                invocation_id,
+                qualifier,
+                x_fc_account_id,
+                x_fc_code_checksum,
+                x_fc_date,
+                x_fc_invocation_type,
+                x_fc_log_type,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::stop_stateful_async_invocation`]
 
 [`Client::stop_stateful_async_invocation`]: super::Client::stop_stateful_async_invocation*/
     #[derive(Debug, Clone)]
     pub struct StopStatefulAsyncInvocation<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         invocation_id: Result<::std::string::String, String>,
@@ -11823,9 +14621,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> StopStatefulAsyncInvocation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 invocation_id: Err("invocation_id was not initialized".to_string()),
@@ -11835,6 +14634,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11847,6 +14647,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11859,6 +14660,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the stateful asynchronous invocation.
         pub fn invocation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11871,6 +14673,7 @@ pub mod builder {
                 });
             self
         }
+        ///Version ID or alias name of the service; LATEST when omitted.
         pub fn qualifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11884,6 +14687,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11897,6 +14701,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11910,6 +14715,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -11923,8 +14729,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/stateful-async-invocations/{invocationId}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -12003,13 +14808,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/stateful-async-invocations/{invocationId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> StopStatefulAsyncInvocation<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                invocation_id,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            StopStatefulAsyncInvocation {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                invocation_id,
+                qualifier,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_triggers`]
 
 [`Client::list_triggers`]: super::Client::list_triggers*/
     #[derive(Debug, Clone)]
     pub struct ListTriggers<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         limit: Result<Option<i32>, String>,
@@ -12021,9 +14871,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTriggers<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 limit: Ok(None),
@@ -12035,6 +14886,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12047,6 +14899,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12059,6 +14912,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page (at most 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -12069,6 +14923,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12082,6 +14937,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names starting with this prefix.
         pub fn prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12095,6 +14951,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return names that sort at or after this one.
         pub fn start_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12108,6 +14965,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12121,6 +14979,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12134,6 +14993,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12147,8 +15007,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListTriggersOutput>,
@@ -12237,13 +15096,65 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListTriggersOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListTriggers<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                limit,
+                next_token,
+                prefix,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListTriggers {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                limit,
+                next_token,
+                prefix,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::create_trigger`]
 
 [`Client::create_trigger`]: super::Client::create_trigger*/
     #[derive(Debug, Clone)]
     pub struct CreateTrigger<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -12252,9 +15163,10 @@ pub mod builder {
         body: Result<types::builder::CreateTriggerInput, String>,
     }
     impl<'a> CreateTrigger<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
@@ -12263,6 +15175,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12275,6 +15188,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12287,6 +15201,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12300,6 +15215,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12313,6 +15229,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12326,6 +15243,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateTriggerInput>,
@@ -12341,6 +15259,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -12350,8 +15269,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Trigger>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -12432,13 +15350,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Trigger>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> CreateTrigger<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            CreateTrigger {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_trigger`]
 
 [`Client::get_trigger`]: super::Client::get_trigger*/
     #[derive(Debug, Clone)]
     pub struct GetTrigger<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         trigger_name: Result<::std::string::String, String>,
@@ -12447,9 +15408,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetTrigger<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 trigger_name: Err("trigger_name was not initialized".to_string()),
@@ -12458,6 +15420,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12470,6 +15433,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12482,6 +15446,7 @@ pub mod builder {
                 });
             self
         }
+        ///Trigger name.
         pub fn trigger_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12494,6 +15459,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12507,6 +15473,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12520,6 +15487,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12533,8 +15501,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Trigger>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -12610,13 +15577,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Trigger>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetTrigger<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                trigger_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            GetTrigger {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                trigger_name,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::update_trigger`]
 
 [`Client::update_trigger`]: super::Client::update_trigger*/
     #[derive(Debug, Clone)]
     pub struct UpdateTrigger<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         trigger_name: Result<::std::string::String, String>,
@@ -12627,9 +15637,10 @@ pub mod builder {
         body: Result<types::builder::UpdateTriggerInput, String>,
     }
     impl<'a> UpdateTrigger<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 trigger_name: Err("trigger_name was not initialized".to_string()),
@@ -12640,6 +15651,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12652,6 +15664,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12664,6 +15677,7 @@ pub mod builder {
                 });
             self
         }
+        ///Trigger name.
         pub fn trigger_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12676,6 +15690,7 @@ pub mod builder {
                 });
             self
         }
+        ///ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12689,6 +15704,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12702,6 +15718,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12715,6 +15732,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12728,6 +15746,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateTriggerInput>,
@@ -12743,6 +15762,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -12752,8 +15772,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::Trigger>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -12841,13 +15860,60 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Trigger>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UpdateTrigger<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                trigger_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            UpdateTrigger {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                trigger_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_trigger`]
 
 [`Client::delete_trigger`]: super::Client::delete_trigger*/
     #[derive(Debug, Clone)]
     pub struct DeleteTrigger<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         function_name: Result<::std::string::String, String>,
         trigger_name: Result<::std::string::String, String>,
@@ -12857,9 +15923,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteTrigger<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 function_name: Err("function_name was not initialized".to_string()),
                 trigger_name: Err("trigger_name was not initialized".to_string()),
@@ -12869,6 +15936,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12881,6 +15949,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name.
         pub fn function_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12893,6 +15962,7 @@ pub mod builder {
                 });
             self
         }
+        ///Trigger name.
         pub fn trigger_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12905,6 +15975,7 @@ pub mod builder {
                 });
             self
         }
+        ///ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12918,6 +15989,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12931,6 +16003,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12944,6 +16017,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12957,8 +16031,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -13039,13 +16112,58 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/functions/{functionName}/triggers/{triggerName}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteTrigger<'static> {
+            let Self {
+                client,
+                service_name,
+                function_name,
+                trigger_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            DeleteTrigger {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                function_name,
+                trigger_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_service_versions`]
 
 [`Client::list_service_versions`]: super::Client::list_service_versions*/
     #[derive(Debug, Clone)]
     pub struct ListServiceVersions<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         direction: Result<Option<fc_models::fc2::QualifierDirection>, String>,
         limit: Result<Option<i32>, String>,
@@ -13056,9 +16174,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListServiceVersions<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 direction: Ok(None),
                 limit: Ok(None),
@@ -13069,6 +16188,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13094,6 +16214,7 @@ pub mod builder {
                 });
             self
         }
+        ///Maximum number of items per page (at most 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -13104,6 +16225,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13117,6 +16239,7 @@ pub mod builder {
                 });
             self
         }
+        ///Only return versions from this version on (in the listing order).
         pub fn start_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13130,6 +16253,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13143,6 +16267,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13156,6 +16281,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13169,8 +16295,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/versions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListServiceVersionsOutput>,
@@ -13256,13 +16381,63 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/services/{serviceName}/versions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListServiceVersionsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListServiceVersions<'static> {
+            let Self {
+                client,
+                service_name,
+                direction,
+                limit,
+                next_token,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListServiceVersions {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                direction,
+                limit,
+                next_token,
+                start_key,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::publish_service_version`]
 
 [`Client::publish_service_version`]: super::Client::publish_service_version*/
     #[derive(Debug, Clone)]
     pub struct PublishServiceVersion<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         if_match: Result<Option<::std::string::String>, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -13271,9 +16446,10 @@ pub mod builder {
         body: Result<types::builder::PublishServiceVersionInput, String>,
     }
     impl<'a> PublishServiceVersion<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 if_match: Ok(None),
                 x_fc_account_id: Ok(None),
@@ -13282,6 +16458,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13294,6 +16471,7 @@ pub mod builder {
                 });
             self
         }
+        ///ETag of the version of the resource this change is meant for; if the resource has changed since, the call fails with PreconditionFailed and nothing is changed.
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13307,6 +16485,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13320,6 +16499,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13333,6 +16513,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13346,6 +16527,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PublishServiceVersionInput>,
@@ -13364,6 +16546,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -13373,8 +16556,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/versions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ServiceVersion>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -13458,13 +16640,56 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/services/{serviceName}/versions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::ServiceVersion>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> PublishServiceVersion<'static> {
+            let Self {
+                client,
+                service_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            } = self;
+            PublishServiceVersion {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                if_match,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::delete_service_version`]
 
 [`Client::delete_service_version`]: super::Client::delete_service_version*/
     #[derive(Debug, Clone)]
     pub struct DeleteServiceVersion<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         service_name: Result<::std::string::String, String>,
         version_id: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -13472,9 +16697,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteServiceVersion<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 service_name: Err("service_name was not initialized".to_string()),
                 version_id: Err("version_id was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
@@ -13482,6 +16708,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Service name.
         pub fn service_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13494,6 +16721,7 @@ pub mod builder {
                 });
             self
         }
+        ///Service version ID.
         pub fn version_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13506,6 +16734,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13519,6 +16748,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13532,6 +16762,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13545,8 +16776,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/versions/{versionId}`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -13619,13 +16849,54 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/2021-04-06/services/{serviceName}/versions/{versionId}`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> DeleteServiceVersion<'static> {
+            let Self {
+                client,
+                service_name,
+                version_id,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            DeleteServiceVersion {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                service_name,
+                version_id,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_stateful_async_invocation_functions`]
 
 [`Client::list_stateful_async_invocation_functions`]: super::Client::list_stateful_async_invocation_functions*/
     #[derive(Debug, Clone)]
     pub struct ListStatefulAsyncInvocationFunctions<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -13633,9 +16904,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListStatefulAsyncInvocationFunctions<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 limit: Ok(None),
                 next_token: Ok(None),
                 x_fc_account_id: Ok(None),
@@ -13643,6 +16915,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Maximum number of items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -13653,6 +16926,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13666,6 +16940,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13679,6 +16954,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13692,6 +16968,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13705,8 +16982,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/stateful-async-invocation-functions`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListStatefulAsyncInvocationFunctionsOutput>,
@@ -13783,28 +17059,74 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/stateful-async-invocation-functions`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListStatefulAsyncInvocationFunctionsOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListStatefulAsyncInvocationFunctions<'static> {
+            let Self {
+                client,
+                limit,
+                next_token,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListStatefulAsyncInvocationFunctions {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                limit,
+                next_token,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::get_resource_tags`]
 
 [`Client::get_resource_tags`]: super::Client::get_resource_tags*/
     #[derive(Debug, Clone)]
     pub struct GetResourceTags<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         resource_arn: Result<::std::string::String, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetResourceTags<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 resource_arn: Err("resource_arn was not initialized".to_string()),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///ARN of the resource.
         pub fn resource_arn<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13817,6 +17139,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13830,6 +17153,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13843,6 +17167,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13856,8 +17181,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/tag`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::TaggedResource>, Error<fc_models::ErrorBody>> {
             let Self {
@@ -13926,28 +17250,69 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/2021-04-06/tag`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::TaggedResource>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> GetResourceTags<'static> {
+            let Self {
+                client,
+                resource_arn,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            GetResourceTags {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                resource_arn,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::untag_resource`]
 
 [`Client::untag_resource`]: super::Client::untag_resource*/
     #[derive(Debug, Clone)]
     pub struct UntagResource<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::UntagResourceInput, String>,
     }
     impl<'a> UntagResource<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
                 x_fc_trace_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13961,6 +17326,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13974,6 +17340,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13987,6 +17354,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UntagResourceInput>,
@@ -14002,6 +17370,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -14011,8 +17380,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/2021-04-06/tag`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self { client, x_fc_account_id, x_fc_date, x_fc_trace_id, body } = self;
@@ -14079,28 +17447,63 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/2021-04-06/tag`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> UntagResource<'static> {
+            let Self { client, x_fc_account_id, x_fc_date, x_fc_trace_id, body } = self;
+            UntagResource {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::tag_resource`]
 
 [`Client::tag_resource`]: super::Client::tag_resource*/
     #[derive(Debug, Clone)]
     pub struct TagResource<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
         x_fc_date: Result<Option<::std::string::String>, String>,
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::TagResourceInput, String>,
     }
     impl<'a> TagResource<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 x_fc_account_id: Ok(None),
                 x_fc_date: Ok(None),
                 x_fc_trace_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -14114,6 +17517,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -14127,6 +17531,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -14140,6 +17545,7 @@ pub mod builder {
                 });
             self
         }
+        ///The request body: the value, or its builder.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TagResourceInput>,
@@ -14155,6 +17561,7 @@ pub mod builder {
                 });
             self
         }
+        ///Edits the request body with its builder, keeping what was set before.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -14164,8 +17571,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/2021-04-06/tag`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<fc_models::ErrorBody>> {
             let Self { client, x_fc_account_id, x_fc_date, x_fc_trace_id, body } = self;
@@ -14232,13 +17638,46 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/2021-04-06/tag`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> TagResource<'static> {
+            let Self { client, x_fc_account_id, x_fc_date, x_fc_trace_id, body } = self;
+            TagResource {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+                body,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
+        }
     }
     /**Builder for [`Client::list_tagged_resources`]
 
 [`Client::list_tagged_resources`]: super::Client::list_tagged_resources*/
     #[derive(Debug, Clone)]
     pub struct ListTaggedResources<'a> {
-        client: &'a super::Client,
+        client: ::std::borrow::Cow<'a, super::Client>,
         limit: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         x_fc_account_id: Result<Option<::std::string::String>, String>,
@@ -14246,9 +17685,10 @@ pub mod builder {
         x_fc_trace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTaggedResources<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::borrow::Cow::Borrowed(client),
                 limit: Ok(None),
                 next_token: Ok(None),
                 x_fc_account_id: Ok(None),
@@ -14256,6 +17696,7 @@ pub mod builder {
                 x_fc_trace_id: Ok(None),
             }
         }
+        ///Maximum number of items per page (at most 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -14266,6 +17707,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
+        ///Token from the previous page (nextToken of its answer).
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -14279,6 +17721,7 @@ pub mod builder {
                 });
             self
         }
+        ///ID of the Alibaba Cloud account that owns the resources.
         pub fn x_fc_account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -14292,6 +17735,7 @@ pub mod builder {
                 });
             self
         }
+        ///Time the request was sent, in RFC 1123 format (GMT).
         pub fn x_fc_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -14305,6 +17749,7 @@ pub mod builder {
                 });
             self
         }
+        ///Caller-chosen ID to trace the request.
         pub fn x_fc_trace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -14318,8 +17763,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/2021-04-06/tags`
-        pub async fn send(
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ListTaggedResourcesOutput>,
@@ -14393,6 +17837,50 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/2021-04-06/tags`
+        ///
+        /// Fails with a [`crate::Error`]: the service's code, message, status and
+        /// request id, or what went wrong on the way.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListTaggedResourcesOutput>,
+            crate::Error,
+        > {
+            self.exchange().await.map_err(crate::Error::from)
+        }
+        /// This request with a client of its own (clients are cheap to clone), so that the
+        /// builder, its future and its paging streams are `'static`: they can be returned from a
+        /// function, stored or spawned.
+        pub fn owned(self) -> ListTaggedResources<'static> {
+            let Self {
+                client,
+                limit,
+                next_token,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            } = self;
+            ListTaggedResources {
+                client: ::std::borrow::Cow::Owned(client.into_owned()),
+                limit,
+                next_token,
+                x_fc_account_id,
+                x_fc_date,
+                x_fc_trace_id,
+            }
+        }
+        /// This request with its own timeouts or retry policy; the client's stay as they are.
+        /// See [`crate::RequestOverrides`].
+        pub fn with_overrides(mut self, overrides: &crate::RequestOverrides) -> Self {
+            let client = super::Client {
+                baseurl: self.client.baseurl.clone(),
+                client: self.client.client.clone(),
+                inner: self.client.inner.with_overrides(overrides),
+            };
+            self.client = ::std::borrow::Cow::Owned(client);
+            self
         }
     }
 }

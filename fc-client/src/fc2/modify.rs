@@ -137,7 +137,7 @@ impl ModifyTarget for FunctionKey {
             .get_function()
             .service_name(&self.service)
             .function_name(&self.function);
-        async move { Ok(get.send().await?) }
+        async move { get.send().await }
     }
 
     fn write(
@@ -152,7 +152,7 @@ impl ModifyTarget for FunctionKey {
             .function_name(&self.function)
             .if_match(tag)
             .body(input);
-        async move { Ok(update.send().await?) }
+        async move { update.send().await }
     }
 }
 
@@ -165,7 +165,7 @@ impl ModifyTarget for ServiceKey {
         client: &Client,
     ) -> impl Future<Output = Result<ResponseValue<Service>, Error>> + Send {
         let get = client.get_service().service_name(&self.service);
-        async move { Ok(get.send().await?) }
+        async move { get.send().await }
     }
 
     fn write(
@@ -179,7 +179,7 @@ impl ModifyTarget for ServiceKey {
             .service_name(&self.service)
             .if_match(tag)
             .body(input);
-        async move { Ok(update.send().await?) }
+        async move { update.send().await }
     }
 }
 

@@ -2862,14 +2862,24 @@ pub mod builder {
         }
     }
     impl AccelerationInfo {
+        ///State of the accelerated image.
         pub fn status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+        ///Sets `status` from an `Option`: `None` clears it. See [`Self::status`].
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.status = Ok(value);
             self
         }
     }
@@ -2936,15 +2946,25 @@ pub mod builder {
         }
     }
     impl Alias {
-        pub fn additional_version_weight<T>(mut self, value: T) -> Self
+        ///Share of traffic (0 to 1) sent to an extra version, keyed by version ID.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn additional_version_weight<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<::std::string::String, f64>,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.additional_version_weight = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<::std::string::String, f64>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for additional_version_weight: {e}"
@@ -2952,49 +2972,81 @@ pub mod builder {
                 });
             self
         }
+        ///Alias name.
         pub fn alias_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.alias_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for alias_name: {e}")
                 });
             self
         }
+        ///Sets `alias_name` from an `Option`: `None` clears it. See [`Self::alias_name`].
+        pub fn set_alias_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.alias_name = Ok(value);
+            self
+        }
+        ///Creation time (ISO 8601).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -3002,42 +3054,76 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
         pub fn resolve_policy<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::fc2::ResolvePolicy>,
-            >,
+            T: ::std::convert::TryInto<fc_models::fc2::ResolvePolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.resolve_policy = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resolve_policy: {e}")
                 });
             self
         }
+        ///Sets `resolve_policy` from an `Option`: `None` clears it. See [`Self::resolve_policy`].
+        pub fn set_resolve_policy(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::ResolvePolicy>,
+        ) -> Self {
+            self.resolve_policy = Ok(value);
+            self
+        }
         pub fn route_policy<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RoutePolicy>>,
+            T: ::std::convert::TryInto<super::RoutePolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.route_policy = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for route_policy: {e}")
                 });
             self
         }
+        ///Sets `route_policy` from an `Option`: `None` clears it. See [`Self::route_policy`].
+        pub fn set_route_policy(
+            mut self,
+            value: ::std::option::Option<super::RoutePolicy>,
+        ) -> Self {
+            self.route_policy = Ok(value);
+            self
+        }
+        ///Version the alias points to.
         pub fn version_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.version_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for version_id: {e}")
                 });
+            self
+        }
+        ///Sets `version_id` from an `Option`: `None` clears it. See [`Self::version_id`].
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.version_id = Ok(value);
             self
         }
     }
@@ -3097,40 +3183,70 @@ pub mod builder {
         }
     }
     impl AsyncConfigMeta {
+        ///Function name.
         pub fn function_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_name: {e}")
                 });
             self
         }
+        ///Sets `function_name` from an `Option`: `None` clears it. See [`Self::function_name`].
+        pub fn set_function_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_name = Ok(value);
+            self
+        }
+        ///Version ID or alias name of the service.
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
+        ///Service name.
         pub fn service_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.service_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for service_name: {e}")
                 });
+            self
+        }
+        ///Sets `service_name` from an `Option`: `None` clears it. See [`Self::service_name`].
+        pub fn set_service_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.service_name = Ok(value);
             self
         }
     }
@@ -3210,25 +3326,36 @@ pub mod builder {
         }
     }
     impl AsyncInvokeConfig {
+        ///Creation time (ISO 8601).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
         pub fn destination_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::DestinationConfig>>,
+            T: ::std::convert::TryInto<super::DestinationConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.destination_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for destination_config: {e}"
@@ -3236,25 +3363,45 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `destination_config` from an `Option`: `None` clears it. See [`Self::destination_config`].
+        pub fn set_destination_config(
+            mut self,
+            value: ::std::option::Option<super::DestinationConfig>,
+        ) -> Self {
+            self.destination_config = Ok(value);
+            self
+        }
+        ///Function name.
         pub fn function<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function: {e}")
                 });
             self
         }
+        ///Sets `function` from an `Option`: `None` clears it. See [`Self::function`].
+        pub fn set_function(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -3262,13 +3409,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
+        ///How long a queued asynchronous event stays valid, in seconds.
         pub fn max_async_event_age_in_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_async_event_age_in_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for max_async_event_age_in_seconds: {e}"
@@ -3276,13 +3433,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `max_async_event_age_in_seconds` from an `Option`: `None` clears it. See [`Self::max_async_event_age_in_seconds`].
+        pub fn set_max_async_event_age_in_seconds(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.max_async_event_age_in_seconds = Ok(value);
+            self
+        }
+        ///Retries after a failed asynchronous invocation.
         pub fn max_async_retry_attempts<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_async_retry_attempts = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for max_async_retry_attempts: {e}"
@@ -3290,42 +3457,80 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `max_async_retry_attempts` from an `Option`: `None` clears it. See [`Self::max_async_retry_attempts`].
+        pub fn set_max_async_retry_attempts(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.max_async_retry_attempts = Ok(value);
+            self
+        }
+        ///Version ID or alias name of the service.
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
+        ///Service name.
         pub fn service<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.service = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for service: {e}")
                 });
             self
         }
+        ///Sets `service` from an `Option`: `None` clears it. See [`Self::service`].
+        pub fn set_service(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.service = Ok(value);
+            self
+        }
+        ///Whether asynchronous invocations run as stateful tasks (trackable, stoppable).
         pub fn stateful_invocation<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.stateful_invocation = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for stateful_invocation: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `stateful_invocation` from an `Option`: `None` clears it. See [`Self::stateful_invocation`].
+        pub fn set_stateful_invocation(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.stateful_invocation = Ok(value);
             self
         }
     }
@@ -3387,40 +3592,70 @@ pub mod builder {
         }
     }
     impl CertConfig {
+        ///Certificate name.
         pub fn cert_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.cert_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cert_name: {e}")
                 });
             self
         }
+        ///Sets `cert_name` from an `Option`: `None` clears it. See [`Self::cert_name`].
+        pub fn set_cert_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.cert_name = Ok(value);
+            self
+        }
+        ///Certificate chain (PEM).
         pub fn certificate<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.certificate = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for certificate: {e}")
                 });
             self
         }
+        ///Sets `certificate` from an `Option`: `None` clears it. See [`Self::certificate`].
+        pub fn set_certificate(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.certificate = Ok(value);
+            self
+        }
+        ///Private key (PEM).
         pub fn private_key<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.private_key = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for private_key: {e}")
                 });
+            self
+        }
+        ///Sets `private_key` from an `Option`: `None` clears it. See [`Self::private_key`].
+        pub fn set_private_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.private_key = Ok(value);
             self
         }
     }
@@ -3520,13 +3755,15 @@ pub mod builder {
         }
     }
     impl ClaimGpuInstanceInput {
+        ///Performance level of the system disk.
         pub fn disk_performance_level<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.disk_performance_level = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for disk_performance_level: {e}"
@@ -3534,13 +3771,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `disk_performance_level` from an `Option`: `None` clears it. See [`Self::disk_performance_level`].
+        pub fn set_disk_performance_level(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.disk_performance_level = Ok(value);
+            self
+        }
+        ///System disk size in GB.
         pub fn disk_size_gigabytes<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.disk_size_gigabytes = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for disk_size_gigabytes: {e}"
@@ -3548,37 +3795,67 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `disk_size_gigabytes` from an `Option`: `None` clears it. See [`Self::disk_size_gigabytes`].
+        pub fn set_disk_size_gigabytes(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.disk_size_gigabytes = Ok(value);
+            self
+        }
+        ///Image of the instance.
         pub fn image_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.image_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for image_id: {e}")
                 });
             self
         }
+        ///Sets `image_id` from an `Option`: `None` clears it. See [`Self::image_id`].
+        pub fn set_image_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.image_id = Ok(value);
+            self
+        }
+        ///Instance specification.
         pub fn instance_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_type: {e}")
                 });
             self
         }
+        ///Sets `instance_type` from an `Option`: `None` clears it. See [`Self::instance_type`].
+        pub fn set_instance_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_type = Ok(value);
+            self
+        }
+        ///Outbound Internet bandwidth.
         pub fn internet_bandwidth_out<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.internet_bandwidth_out = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for internet_bandwidth_out: {e}"
@@ -3586,92 +3863,176 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `internet_bandwidth_out` from an `Option`: `None` clears it. See [`Self::internet_bandwidth_out`].
+        pub fn set_internet_bandwidth_out(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.internet_bandwidth_out = Ok(value);
+            self
+        }
+        ///Login password of the instance.
         pub fn password<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.password = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for password: {e}")
                 });
             self
         }
+        ///Sets `password` from an `Option`: `None` clears it. See [`Self::password`].
+        pub fn set_password(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.password = Ok(value);
+            self
+        }
+        ///RAM role of the instance.
         pub fn role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for role: {e}"));
             self
         }
+        ///Sets `role` from an `Option`: `None` clears it. See [`Self::role`].
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.role = Ok(value);
+            self
+        }
+        ///Security group ID.
         pub fn sg_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.sg_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for sg_id: {e}"));
             self
         }
+        ///Sets `sg_id` from an `Option`: `None` clears it. See [`Self::sg_id`].
+        pub fn set_sg_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.sg_id = Ok(value);
+            self
+        }
+        ///Source IPv4 CIDR block allowed by the security group.
         pub fn source_cidr_ip<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.source_cidr_ip = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for source_cidr_ip: {e}")
                 });
             self
         }
-        pub fn tcp_port_range<T>(mut self, value: T) -> Self
+        ///Sets `source_cidr_ip` from an `Option`: `None` clears it. See [`Self::source_cidr_ip`].
+        pub fn set_source_cidr_ip(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.source_cidr_ip = Ok(value);
+            self
+        }
+        ///TCP port ranges opened in the security group.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn tcp_port_range<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.tcp_port_range = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for tcp_port_range: {e}")
                 });
             self
         }
-        pub fn udp_port_range<T>(mut self, value: T) -> Self
+        ///UDP port ranges opened in the security group.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn udp_port_range<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.udp_port_range = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for udp_port_range: {e}")
                 });
             self
         }
+        ///VPC ID.
         pub fn vpc_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for vpc_id: {e}"));
             self
         }
+        ///Sets `vpc_id` from an `Option`: `None` clears it. See [`Self::vpc_id`].
+        pub fn set_vpc_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.vpc_id = Ok(value);
+            self
+        }
+        ///vSwitch ID.
         pub fn vsw_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.vsw_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for vsw_id: {e}"));
+            self
+        }
+        ///Sets `vsw_id` from an `Option`: `None` clears it. See [`Self::vsw_id`].
+        pub fn set_vsw_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.vsw_id = Ok(value);
             self
         }
     }
@@ -3742,40 +4103,70 @@ pub mod builder {
         }
     }
     impl Code {
+        ///OSS bucket holding the ZIP package.
         pub fn oss_bucket_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_bucket_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_bucket_name: {e}")
                 });
             self
         }
+        ///Sets `oss_bucket_name` from an `Option`: `None` clears it. See [`Self::oss_bucket_name`].
+        pub fn set_oss_bucket_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.oss_bucket_name = Ok(value);
+            self
+        }
+        ///OSS object key of the ZIP package.
         pub fn oss_object_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_object_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_object_name: {e}")
                 });
             self
         }
+        ///Sets `oss_object_name` from an `Option`: `None` clears it. See [`Self::oss_object_name`].
+        pub fn set_oss_object_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.oss_object_name = Ok(value);
+            self
+        }
+        ///The ZIP package itself, base64-encoded.
         pub fn zip_file<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.zip_file = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for zip_file: {e}")
                 });
+            self
+        }
+        ///Sets `zip_file` from an `Option`: `None` clears it. See [`Self::zip_file`].
+        pub fn set_zip_file(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.zip_file = Ok(value);
             self
         }
     }
@@ -3834,15 +4225,25 @@ pub mod builder {
         }
     }
     impl CreateAliasInput {
-        pub fn additional_version_weight<T>(mut self, value: T) -> Self
+        ///Share of traffic (0 to 1) sent to an extra version, keyed by version ID.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn additional_version_weight<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<::std::string::String, f64>,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.additional_version_weight = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<::std::string::String, f64>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for additional_version_weight: {e}"
@@ -3850,6 +4251,7 @@ pub mod builder {
                 });
             self
         }
+        ///Alias name: letters, digits, _ and -; must not start with a digit or -; 1 to 128 characters; not LATEST.
         pub fn alias_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3862,44 +4264,71 @@ pub mod builder {
                 });
             self
         }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
         pub fn resolve_policy<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::fc2::ResolvePolicy>,
-            >,
+            T: ::std::convert::TryInto<fc_models::fc2::ResolvePolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.resolve_policy = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resolve_policy: {e}")
                 });
             self
         }
+        ///Sets `resolve_policy` from an `Option`: `None` clears it. See [`Self::resolve_policy`].
+        pub fn set_resolve_policy(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::ResolvePolicy>,
+        ) -> Self {
+            self.resolve_policy = Ok(value);
+            self
+        }
         pub fn route_policy<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RoutePolicy>>,
+            T: ::std::convert::TryInto<super::RoutePolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.route_policy = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for route_policy: {e}")
                 });
             self
         }
+        ///Sets `route_policy` from an `Option`: `None` clears it. See [`Self::route_policy`].
+        pub fn set_route_policy(
+            mut self,
+            value: ::std::option::Option<super::RoutePolicy>,
+        ) -> Self {
+            self.route_policy = Ok(value);
+            self
+        }
+        ///Version the alias points to.
         pub fn version_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3979,16 +4408,26 @@ pub mod builder {
     impl CreateCustomDomainInput {
         pub fn cert_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CertConfig>>,
+            T: ::std::convert::TryInto<super::CertConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.cert_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cert_config: {e}")
                 });
             self
         }
+        ///Sets `cert_config` from an `Option`: `None` clears it. See [`Self::cert_config`].
+        pub fn set_cert_config(
+            mut self,
+            value: ::std::option::Option<super::CertConfig>,
+        ) -> Self {
+            self.cert_config = Ok(value);
+            self
+        }
+        ///The custom domain name.
         pub fn domain_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4003,52 +4442,86 @@ pub mod builder {
         }
         pub fn protocol<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::fc2::CustomDomainProtocol>,
-            >,
+            T: ::std::convert::TryInto<fc_models::fc2::CustomDomainProtocol>,
             T::Error: ::std::fmt::Display,
         {
             self.protocol = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for protocol: {e}")
                 });
             self
         }
+        ///Sets `protocol` from an `Option`: `None` clears it. See [`Self::protocol`].
+        pub fn set_protocol(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::CustomDomainProtocol>,
+        ) -> Self {
+            self.protocol = Ok(value);
+            self
+        }
         pub fn route_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RouteConfig>>,
+            T: ::std::convert::TryInto<super::RouteConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.route_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for route_config: {e}")
                 });
             self
         }
+        ///Sets `route_config` from an `Option`: `None` clears it. See [`Self::route_config`].
+        pub fn set_route_config(
+            mut self,
+            value: ::std::option::Option<super::RouteConfig>,
+        ) -> Self {
+            self.route_config = Ok(value);
+            self
+        }
         pub fn tls_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TlsConfig>>,
+            T: ::std::convert::TryInto<super::TlsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.tls_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tls_config: {e}")
                 });
             self
         }
+        ///Sets `tls_config` from an `Option`: `None` clears it. See [`Self::tls_config`].
+        pub fn set_tls_config(
+            mut self,
+            value: ::std::option::Option<super::TlsConfig>,
+        ) -> Self {
+            self.tls_config = Ok(value);
+            self
+        }
         pub fn waf_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::WafConfig>>,
+            T: ::std::convert::TryInto<super::WafConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.waf_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for waf_config: {e}")
                 });
+            self
+        }
+        ///Sets `waf_config` from an `Option`: `None` clears it. See [`Self::waf_config`].
+        pub fn set_waf_config(
+            mut self,
+            value: ::std::option::Option<super::WafConfig>,
+        ) -> Self {
+            self.waf_config = Ok(value);
             self
         }
     }
@@ -4200,47 +4673,66 @@ pub mod builder {
         }
     }
     impl CreateFunctionInput {
+        ///Port the HTTP server of a custom runtime or custom container listens on.
         pub fn ca_port<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.ca_port = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for ca_port: {e}")
                 });
             self
         }
+        ///Sets `ca_port` from an `Option`: `None` clears it. See [`Self::ca_port`].
+        pub fn set_ca_port(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.ca_port = Ok(value);
+            self
+        }
         pub fn code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::Code>>,
+            T: ::std::convert::TryInto<super::Code>,
             T::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for code: {e}"));
             self
         }
+        ///Sets `code` from an `Option`: `None` clears it. See [`Self::code`].
+        pub fn set_code(mut self, value: ::std::option::Option<super::Code>) -> Self {
+            self.code = Ok(value);
+            self
+        }
+        ///vCPUs of an instance (a multiple of 0.05).
         pub fn cpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.cpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for cpu: {e}"));
+            self
+        }
+        ///Sets `cpu` from an `Option`: `None` clears it. See [`Self::cpu`].
+        pub fn set_cpu(mut self, value: ::std::option::Option<f64>) -> Self {
+            self.cpu = Ok(value);
             self
         }
         pub fn custom_container_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomContainerConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomContainerConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_container_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_container_config: {e}"
@@ -4248,27 +4740,43 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_container_config` from an `Option`: `None` clears it. See [`Self::custom_container_config`].
+        pub fn set_custom_container_config(
+            mut self,
+            value: ::std::option::Option<super::CustomContainerConfig>,
+        ) -> Self {
+            self.custom_container_config = Ok(value);
+            self
+        }
         pub fn custom_dns<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CustomDns>>,
+            T: ::std::convert::TryInto<super::CustomDns>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_dns = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for custom_dns: {e}")
                 });
             self
         }
+        ///Sets `custom_dns` from an `Option`: `None` clears it. See [`Self::custom_dns`].
+        pub fn set_custom_dns(
+            mut self,
+            value: ::std::option::Option<super::CustomDns>,
+        ) -> Self {
+            self.custom_dns = Ok(value);
+            self
+        }
         pub fn custom_health_check_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomHealthCheckConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomHealthCheckConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_health_check_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_health_check_config: {e}"
@@ -4276,15 +4784,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_health_check_config` from an `Option`: `None` clears it. See [`Self::custom_health_check_config`].
+        pub fn set_custom_health_check_config(
+            mut self,
+            value: ::std::option::Option<super::CustomHealthCheckConfig>,
+        ) -> Self {
+            self.custom_health_check_config = Ok(value);
+            self
+        }
         pub fn custom_runtime_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomRuntimeConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomRuntimeConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_runtime_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_runtime_config: {e}"
@@ -4292,42 +4807,77 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_runtime_config` from an `Option`: `None` clears it. See [`Self::custom_runtime_config`].
+        pub fn set_custom_runtime_config(
+            mut self,
+            value: ::std::option::Option<super::CustomRuntimeConfig>,
+        ) -> Self {
+            self.custom_runtime_config = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Disk size of an instance in MB (512 or 10240).
         pub fn disk_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.disk_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for disk_size: {e}")
                 });
             self
         }
-        pub fn environment_variables<T>(mut self, value: T) -> Self
+        ///Sets `disk_size` from an `Option`: `None` clears it. See [`Self::disk_size`].
+        pub fn set_disk_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.disk_size = Ok(value);
+            self
+        }
+        ///Environment variables of the function.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn environment_variables<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.environment_variables = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for environment_variables: {e}"
@@ -4335,6 +4885,7 @@ pub mod builder {
                 });
             self
         }
+        ///Function name: letters, digits, _ and -; must not start with a digit or -; 1 to 128 characters.
         pub fn function_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4347,18 +4898,26 @@ pub mod builder {
                 });
             self
         }
+        ///GPU memory of an instance in MB (a multiple of 1024).
         pub fn gpu_memory_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.gpu_memory_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for gpu_memory_size: {e}")
                 });
             self
         }
+        ///Sets `gpu_memory_size` from an `Option`: `None` clears it. See [`Self::gpu_memory_size`].
+        pub fn set_gpu_memory_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.gpu_memory_size = Ok(value);
+            self
+        }
+        ///Entry point of the function; its format depends on the runtime.
         pub fn handler<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4371,13 +4930,15 @@ pub mod builder {
                 });
             self
         }
+        ///Timeout of the initializer hook in seconds.
         pub fn initialization_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.initialization_timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for initialization_timeout: {e}"
@@ -4385,25 +4946,45 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `initialization_timeout` from an `Option`: `None` clears it. See [`Self::initialization_timeout`].
+        pub fn set_initialization_timeout(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.initialization_timeout = Ok(value);
+            self
+        }
+        ///Entry point of the initializer hook.
         pub fn initializer<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.initializer = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for initializer: {e}")
                 });
             self
         }
+        ///Sets `initializer` from an `Option`: `None` clears it. See [`Self::initializer`].
+        pub fn set_initializer(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.initializer = Ok(value);
+            self
+        }
+        ///How many requests one instance handles at the same time.
         pub fn instance_concurrency<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_concurrency = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_concurrency: {e}"
@@ -4411,15 +4992,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_concurrency` from an `Option`: `None` clears it. See [`Self::instance_concurrency`].
+        pub fn set_instance_concurrency(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.instance_concurrency = Ok(value);
+            self
+        }
         pub fn instance_lifecycle_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::InstanceLifecycleConfig>,
-            >,
+            T: ::std::convert::TryInto<super::InstanceLifecycleConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_lifecycle_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_lifecycle_config: {e}"
@@ -4427,13 +5015,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_lifecycle_config` from an `Option`: `None` clears it. See [`Self::instance_lifecycle_config`].
+        pub fn set_instance_lifecycle_config(
+            mut self,
+            value: ::std::option::Option<super::InstanceLifecycleConfig>,
+        ) -> Self {
+            self.instance_lifecycle_config = Ok(value);
+            self
+        }
+        ///Concurrency per instance above which a new instance is started early (at most instanceConcurrency).
         pub fn instance_soft_concurrency<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_soft_concurrency = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_soft_concurrency: {e}"
@@ -4441,64 +5039,110 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_soft_concurrency` from an `Option`: `None` clears it. See [`Self::instance_soft_concurrency`].
+        pub fn set_instance_soft_concurrency(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.instance_soft_concurrency = Ok(value);
+            self
+        }
         pub fn instance_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::fc2::InstanceType>,
-            >,
+            T: ::std::convert::TryInto<fc_models::fc2::InstanceType>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_type: {e}")
                 });
             self
         }
-        pub fn layers<T>(mut self, value: T) -> Self
+        ///Sets `instance_type` from an `Option`: `None` clears it. See [`Self::instance_type`].
+        pub fn set_instance_type(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::InstanceType>,
+        ) -> Self {
+            self.instance_type = Ok(value);
+            self
+        }
+        ///Layers of the function (layer ARNs, older format); earlier entries win over later ones for files with the same path.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn layers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.layers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for layers: {e}"));
             self
         }
+        ///Memory of an instance in MB (a multiple of 64).
         pub fn memory_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.memory_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for memory_size: {e}")
                 });
             self
         }
+        ///Sets `memory_size` from an `Option`: `None` clears it. See [`Self::memory_size`].
+        pub fn set_memory_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.memory_size = Ok(value);
+            self
+        }
         pub fn runtime<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::fc2::Runtime>>,
+            T: ::std::convert::TryInto<fc_models::fc2::Runtime>,
             T::Error: ::std::fmt::Display,
         {
             self.runtime = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for runtime: {e}")
                 });
             self
         }
+        ///Sets `runtime` from an `Option`: `None` clears it. See [`Self::runtime`].
+        pub fn set_runtime(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::Runtime>,
+        ) -> Self {
+            self.runtime = Ok(value);
+            self
+        }
+        ///Maximum run time of one invocation in seconds.
         pub fn timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout: {e}")
                 });
+            self
+        }
+        ///Sets `timeout` from an `Option`: `None` clears it. See [`Self::timeout`].
+        pub fn set_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout = Ok(value);
             self
         }
     }
@@ -4595,13 +5239,21 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for code: {e}"));
             self
         }
-        pub fn compatible_runtime<T>(mut self, value: T) -> Self
+        ///Runtimes the layer works with.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn compatible_runtime<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<fc_models::fc2::Runtime>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<fc_models::fc2::Runtime>,
             T::Error: ::std::fmt::Display,
         {
             self.compatible_runtime = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<fc_models::fc2::Runtime>, _>,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for compatible_runtime: {e}"
@@ -4609,16 +5261,26 @@ pub mod builder {
                 });
             self
         }
+        ///Free-text description (at most 256 characters).
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
+            self
+        }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
             self
         }
     }
@@ -4700,76 +5362,134 @@ pub mod builder {
         }
     }
     impl CreateServiceInput {
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Whether functions of the service may reach the Internet (default true).
         pub fn internet_access<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.internet_access = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for internet_access: {e}")
                 });
             self
         }
+        ///Sets `internet_access` from an `Option`: `None` clears it. See [`Self::internet_access`].
+        pub fn set_internet_access(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.internet_access = Ok(value);
+            self
+        }
         pub fn log_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LogConfig>>,
+            T: ::std::convert::TryInto<super::LogConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.log_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for log_config: {e}")
                 });
             self
         }
+        ///Sets `log_config` from an `Option`: `None` clears it. See [`Self::log_config`].
+        pub fn set_log_config(
+            mut self,
+            value: ::std::option::Option<super::LogConfig>,
+        ) -> Self {
+            self.log_config = Ok(value);
+            self
+        }
         pub fn nas_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::NasConfig>>,
+            T: ::std::convert::TryInto<super::NasConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.nas_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for nas_config: {e}")
                 });
             self
         }
+        ///Sets `nas_config` from an `Option`: `None` clears it. See [`Self::nas_config`].
+        pub fn set_nas_config(
+            mut self,
+            value: ::std::option::Option<super::NasConfig>,
+        ) -> Self {
+            self.nas_config = Ok(value);
+            self
+        }
         pub fn oss_mount_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::OssMountConfig>>,
+            T: ::std::convert::TryInto<super::OssMountConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_mount_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_mount_config: {e}")
                 });
             self
         }
+        ///Sets `oss_mount_config` from an `Option`: `None` clears it. See [`Self::oss_mount_config`].
+        pub fn set_oss_mount_config(
+            mut self,
+            value: ::std::option::Option<super::OssMountConfig>,
+        ) -> Self {
+            self.oss_mount_config = Ok(value);
+            self
+        }
+        ///ARN of the RAM role Function Compute assumes for the service (log delivery, temporary credentials for the functions).
         pub fn role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for role: {e}"));
             self
         }
+        ///Sets `role` from an `Option`: `None` clears it. See [`Self::role`].
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.role = Ok(value);
+            self
+        }
+        ///Service name: letters, digits, _ and -; must not start with a digit or -; 1 to 128 characters.
         pub fn service_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4784,26 +5504,44 @@ pub mod builder {
         }
         pub fn tracing_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TracingConfig>>,
+            T: ::std::convert::TryInto<super::TracingConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.tracing_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tracing_config: {e}")
                 });
             self
         }
+        ///Sets `tracing_config` from an `Option`: `None` clears it. See [`Self::tracing_config`].
+        pub fn set_tracing_config(
+            mut self,
+            value: ::std::option::Option<super::TracingConfig>,
+        ) -> Self {
+            self.tracing_config = Ok(value);
+            self
+        }
         pub fn vpc_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VpcConfig>>,
+            T: ::std::convert::TryInto<super::VpcConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for vpc_config: {e}")
                 });
+            self
+        }
+        ///Sets `vpc_config` from an `Option`: `None` clears it. See [`Self::vpc_config`].
+        pub fn set_vpc_config(
+            mut self,
+            value: ::std::option::Option<super::VpcConfig>,
+        ) -> Self {
+            self.vpc_config = Ok(value);
             self
         }
     }
@@ -4885,54 +5623,95 @@ pub mod builder {
         }
     }
     impl CreateTriggerInput {
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///ARN of the RAM role the event source uses to invoke the function.
         pub fn invocation_role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.invocation_role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for invocation_role: {e}")
                 });
             self
         }
+        ///Sets `invocation_role` from an `Option`: `None` clears it. See [`Self::invocation_role`].
+        pub fn set_invocation_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.invocation_role = Ok(value);
+            self
+        }
+        ///Version ID or alias name of the service the trigger invokes (LATEST when omitted).
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
+        ///ARN of the event source (not needed for timer and HTTP triggers).
         pub fn source_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.source_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for source_arn: {e}")
                 });
             self
         }
+        ///Sets `source_arn` from an `Option`: `None` clears it. See [`Self::source_arn`].
+        pub fn set_source_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.source_arn = Ok(value);
+            self
+        }
+        ///Type-specific trigger configuration: a JSON document carried in a string.
         pub fn trigger_config<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4945,6 +5724,7 @@ pub mod builder {
                 });
             self
         }
+        ///Trigger name: letters, digits, _ and -; must not start with a digit or -; 1 to 128 characters.
         pub fn trigger_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5014,14 +5794,24 @@ pub mod builder {
         }
     }
     impl CreateVpcBindingInput {
+        ///ID of the VPC allowed to call the service.
         pub fn vpc_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for vpc_id: {e}"));
+            self
+        }
+        ///Sets `vpc_id` from an `Option`: `None` clears it. See [`Self::vpc_id`].
+        pub fn set_vpc_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.vpc_id = Ok(value);
             self
         }
     }
@@ -5079,72 +5869,132 @@ pub mod builder {
         }
     }
     impl CustomContainerConfig {
+        ///Image acceleration: Default (on) or None (off).
         pub fn acceleration_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.acceleration_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for acceleration_type: {e}")
                 });
             self
         }
+        ///Sets `acceleration_type` from an `Option`: `None` clears it. See [`Self::acceleration_type`].
+        pub fn set_acceleration_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.acceleration_type = Ok(value);
+            self
+        }
+        ///Arguments of the container command: a JSON array carried in a string.
         pub fn args<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.args = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for args: {e}"));
             self
         }
+        ///Sets `args` from an `Option`: `None` clears it. See [`Self::args`].
+        pub fn set_args(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.args = Ok(value);
+            self
+        }
+        ///Container entry command: a JSON array carried in a string.
         pub fn command<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.command = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for command: {e}")
                 });
             self
         }
+        ///Sets `command` from an `Option`: `None` clears it. See [`Self::command`].
+        pub fn set_command(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.command = Ok(value);
+            self
+        }
+        ///Container image address.
         pub fn image<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.image = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for image: {e}"));
             self
         }
+        ///Sets `image` from an `Option`: `None` clears it. See [`Self::image`].
+        pub fn set_image(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.image = Ok(value);
+            self
+        }
+        ///ID of the Container Registry Enterprise instance holding the image.
         pub fn instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_id: {e}")
                 });
             self
         }
+        ///Sets `instance_id` from an `Option`: `None` clears it. See [`Self::instance_id`].
+        pub fn set_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Ok(value);
+            self
+        }
+        ///Whether the image runs an HTTP server (rather than an event handler).
         pub fn web_server_mode<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.web_server_mode = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for web_server_mode: {e}")
                 });
+            self
+        }
+        ///Sets `web_server_mode` from an `Option`: `None` clears it. See [`Self::web_server_mode`].
+        pub fn set_web_server_mode(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.web_server_mode = Ok(value);
             self
         }
     }
@@ -5223,82 +6073,151 @@ pub mod builder {
     impl CustomContainerConfigInfo {
         pub fn acceleration_info<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccelerationInfo>>,
+            T: ::std::convert::TryInto<super::AccelerationInfo>,
             T::Error: ::std::fmt::Display,
         {
             self.acceleration_info = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for acceleration_info: {e}")
                 });
             self
         }
+        ///Sets `acceleration_info` from an `Option`: `None` clears it. See [`Self::acceleration_info`].
+        pub fn set_acceleration_info(
+            mut self,
+            value: ::std::option::Option<super::AccelerationInfo>,
+        ) -> Self {
+            self.acceleration_info = Ok(value);
+            self
+        }
+        ///Image acceleration: Default (on) or None (off).
         pub fn acceleration_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.acceleration_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for acceleration_type: {e}")
                 });
             self
         }
+        ///Sets `acceleration_type` from an `Option`: `None` clears it. See [`Self::acceleration_type`].
+        pub fn set_acceleration_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.acceleration_type = Ok(value);
+            self
+        }
+        ///Arguments of the container command: a JSON array carried in a string.
         pub fn args<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.args = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for args: {e}"));
             self
         }
+        ///Sets `args` from an `Option`: `None` clears it. See [`Self::args`].
+        pub fn set_args(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.args = Ok(value);
+            self
+        }
+        ///Container entry command: a JSON array carried in a string.
         pub fn command<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.command = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for command: {e}")
                 });
             self
         }
+        ///Sets `command` from an `Option`: `None` clears it. See [`Self::command`].
+        pub fn set_command(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.command = Ok(value);
+            self
+        }
+        ///Container image address.
         pub fn image<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.image = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for image: {e}"));
             self
         }
+        ///Sets `image` from an `Option`: `None` clears it. See [`Self::image`].
+        pub fn set_image(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.image = Ok(value);
+            self
+        }
+        ///ID of the Container Registry Enterprise instance holding the image.
         pub fn instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_id: {e}")
                 });
             self
         }
+        ///Sets `instance_id` from an `Option`: `None` clears it. See [`Self::instance_id`].
+        pub fn set_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Ok(value);
+            self
+        }
+        ///Whether the image runs an HTTP server (rather than an event handler).
         pub fn web_server_mode<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.web_server_mode = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for web_server_mode: {e}")
                 });
+            self
+        }
+        ///Sets `web_server_mode` from an `Option`: `None` clears it. See [`Self::web_server_mode`].
+        pub fn set_web_server_mode(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.web_server_mode = Ok(value);
             self
         }
     }
@@ -5358,37 +6277,59 @@ pub mod builder {
         }
     }
     impl CustomDns {
-        pub fn dns_options<T>(mut self, value: T) -> Self
+        ///resolv.conf options.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn dns_options<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::DnsOption>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::DnsOption>,
             T::Error: ::std::fmt::Display,
         {
             self.dns_options = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::DnsOption>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for dns_options: {e}")
                 });
             self
         }
-        pub fn name_servers<T>(mut self, value: T) -> Self
+        ///DNS server addresses.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn name_servers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name_servers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for name_servers: {e}")
                 });
             self
         }
-        pub fn searches<T>(mut self, value: T) -> Self
+        ///DNS search domains.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn searches<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.searches = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for searches: {e}")
                 });
@@ -5476,73 +6417,124 @@ pub mod builder {
         }
     }
     impl CustomDomain {
+        ///ID of the owning account.
         pub fn account_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.account_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for account_id: {e}")
                 });
             self
         }
+        ///Sets `account_id` from an `Option`: `None` clears it. See [`Self::account_id`].
+        pub fn set_account_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.account_id = Ok(value);
+            self
+        }
+        ///API version the domain was created with.
         pub fn api_version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.api_version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for api_version: {e}")
                 });
             self
         }
+        ///Sets `api_version` from an `Option`: `None` clears it. See [`Self::api_version`].
+        pub fn set_api_version(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.api_version = Ok(value);
+            self
+        }
         pub fn cert_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CertConfig>>,
+            T: ::std::convert::TryInto<super::CertConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.cert_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cert_config: {e}")
                 });
             self
         }
+        ///Sets `cert_config` from an `Option`: `None` clears it. See [`Self::cert_config`].
+        pub fn set_cert_config(
+            mut self,
+            value: ::std::option::Option<super::CertConfig>,
+        ) -> Self {
+            self.cert_config = Ok(value);
+            self
+        }
+        ///Creation time (ISO 8601).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///The custom domain name.
         pub fn domain_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.domain_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for domain_name: {e}")
                 });
             self
         }
+        ///Sets `domain_name` from an `Option`: `None` clears it. See [`Self::domain_name`].
+        pub fn set_domain_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.domain_name = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -5550,54 +6542,96 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
         pub fn protocol<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::fc2::CustomDomainProtocol>,
-            >,
+            T: ::std::convert::TryInto<fc_models::fc2::CustomDomainProtocol>,
             T::Error: ::std::fmt::Display,
         {
             self.protocol = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for protocol: {e}")
                 });
             self
         }
+        ///Sets `protocol` from an `Option`: `None` clears it. See [`Self::protocol`].
+        pub fn set_protocol(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::CustomDomainProtocol>,
+        ) -> Self {
+            self.protocol = Ok(value);
+            self
+        }
         pub fn route_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RouteConfig>>,
+            T: ::std::convert::TryInto<super::RouteConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.route_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for route_config: {e}")
                 });
             self
         }
+        ///Sets `route_config` from an `Option`: `None` clears it. See [`Self::route_config`].
+        pub fn set_route_config(
+            mut self,
+            value: ::std::option::Option<super::RouteConfig>,
+        ) -> Self {
+            self.route_config = Ok(value);
+            self
+        }
         pub fn tls_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TlsConfig>>,
+            T: ::std::convert::TryInto<super::TlsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.tls_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tls_config: {e}")
                 });
             self
         }
+        ///Sets `tls_config` from an `Option`: `None` clears it. See [`Self::tls_config`].
+        pub fn set_tls_config(
+            mut self,
+            value: ::std::option::Option<super::TlsConfig>,
+        ) -> Self {
+            self.tls_config = Ok(value);
+            self
+        }
         pub fn waf_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::WafConfig>>,
+            T: ::std::convert::TryInto<super::WafConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.waf_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for waf_config: {e}")
                 });
+            self
+        }
+        ///Sets `waf_config` from an `Option`: `None` clears it. See [`Self::waf_config`].
+        pub fn set_waf_config(
+            mut self,
+            value: ::std::option::Option<super::WafConfig>,
+        ) -> Self {
+            self.waf_config = Ok(value);
             self
         }
     }
@@ -5676,37 +6710,59 @@ pub mod builder {
         }
     }
     impl CustomHealthCheckConfig {
+        ///Consecutive failed checks after which the instance counts as unhealthy.
         pub fn failure_threshold<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.failure_threshold = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for failure_threshold: {e}")
                 });
             self
         }
+        ///Sets `failure_threshold` from an `Option`: `None` clears it. See [`Self::failure_threshold`].
+        pub fn set_failure_threshold(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.failure_threshold = Ok(value);
+            self
+        }
+        ///Path of the HTTP GET health check.
         pub fn http_get_url<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.http_get_url = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for http_get_url: {e}")
                 });
             self
         }
+        ///Sets `http_get_url` from an `Option`: `None` clears it. See [`Self::http_get_url`].
+        pub fn set_http_get_url(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.http_get_url = Ok(value);
+            self
+        }
+        ///Wait before the first check, in seconds.
         pub fn initial_delay_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.initial_delay_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for initial_delay_seconds: {e}"
@@ -5714,40 +6770,72 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `initial_delay_seconds` from an `Option`: `None` clears it. See [`Self::initial_delay_seconds`].
+        pub fn set_initial_delay_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.initial_delay_seconds = Ok(value);
+            self
+        }
+        ///Interval between checks, in seconds.
         pub fn period_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.period_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for period_seconds: {e}")
                 });
             self
         }
+        ///Sets `period_seconds` from an `Option`: `None` clears it. See [`Self::period_seconds`].
+        pub fn set_period_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.period_seconds = Ok(value);
+            self
+        }
+        ///Consecutive successful checks after which the instance counts as healthy.
         pub fn success_threshold<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.success_threshold = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for success_threshold: {e}")
                 });
             self
         }
+        ///Sets `success_threshold` from an `Option`: `None` clears it. See [`Self::success_threshold`].
+        pub fn set_success_threshold(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.success_threshold = Ok(value);
+            self
+        }
+        ///Timeout of one check, in seconds.
         pub fn timeout_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout_seconds: {e}")
                 });
+            self
+        }
+        ///Sets `timeout_seconds` from an `Option`: `None` clears it. See [`Self::timeout_seconds`].
+        pub fn set_timeout_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout_seconds = Ok(value);
             self
         }
     }
@@ -5800,23 +6888,39 @@ pub mod builder {
         }
     }
     impl CustomRuntimeConfig {
-        pub fn args<T>(mut self, value: T) -> Self
+        ///Arguments of the bootstrap command.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn args<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.args = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for args: {e}"));
             self
         }
-        pub fn command<T>(mut self, value: T) -> Self
+        ///Bootstrap command of the custom runtime.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn command<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.command = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for command: {e}")
                 });
@@ -5857,16 +6961,26 @@ pub mod builder {
         }
     }
     impl Destination {
+        ///ARN of the destination (MNS queue or topic, function, EventBridge bus).
         pub fn destination<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.destination = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for destination: {e}")
                 });
+            self
+        }
+        ///Sets `destination` from an `Option`: `None` clears it. See [`Self::destination`].
+        pub fn set_destination(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.destination = Ok(value);
             self
         }
     }
@@ -5909,26 +7023,44 @@ pub mod builder {
     impl DestinationConfig {
         pub fn on_failure<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::Destination>>,
+            T: ::std::convert::TryInto<super::Destination>,
             T::Error: ::std::fmt::Display,
         {
             self.on_failure = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for on_failure: {e}")
                 });
             self
         }
+        ///Sets `on_failure` from an `Option`: `None` clears it. See [`Self::on_failure`].
+        pub fn set_on_failure(
+            mut self,
+            value: ::std::option::Option<super::Destination>,
+        ) -> Self {
+            self.on_failure = Ok(value);
+            self
+        }
         pub fn on_success<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::Destination>>,
+            T: ::std::convert::TryInto<super::Destination>,
             T::Error: ::std::fmt::Display,
         {
             self.on_success = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for on_success: {e}")
                 });
+            self
+        }
+        ///Sets `on_success` from an `Option`: `None` clears it. See [`Self::on_success`].
+        pub fn set_on_success(
+            mut self,
+            value: ::std::option::Option<super::Destination>,
+        ) -> Self {
+            self.on_success = Ok(value);
             self
         }
     }
@@ -5971,24 +7103,44 @@ pub mod builder {
         }
     }
     impl DnsOption {
+        ///Option name, e.g. ndots.
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        ///Sets `name` from an `Option`: `None` clears it. See [`Self::name`].
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = Ok(value);
+            self
+        }
+        ///Option value.
         pub fn value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.value = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for value: {e}"));
+            self
+        }
+        ///Sets `value` from an `Option`: `None` clears it. See [`Self::value`].
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.value = Ok(value);
             self
         }
     }
@@ -6031,26 +7183,46 @@ pub mod builder {
         }
     }
     impl EqualRule {
+        ///Path to match.
         pub fn match_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.match_ = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for match_: {e}"));
             self
         }
+        ///Sets `match_` from an `Option`: `None` clears it. See [`Self::match_`].
+        pub fn set_match_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.match_ = Ok(value);
+            self
+        }
+        ///Path to rewrite to.
         pub fn replacement<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.replacement = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for replacement: {e}")
                 });
+            self
+        }
+        ///Sets `replacement` from an `Option`: `None` clears it. See [`Self::replacement`].
+        pub fn set_replacement(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.replacement = Ok(value);
             self
         }
     }
@@ -6093,28 +7265,48 @@ pub mod builder {
         }
     }
     impl EventSource {
+        ///Creation time (ISO 8601).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///ARN of the event source.
         pub fn source_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.source_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for source_arn: {e}")
                 });
+            self
+        }
+        ///Sets `source_arn` from an `Option`: `None` clears it. See [`Self::source_arn`].
+        pub fn set_source_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.source_arn = Ok(value);
             self
         }
     }
@@ -6284,73 +7476,113 @@ pub mod builder {
         }
     }
     impl Function {
+        ///Port the HTTP server of a custom runtime or custom container listens on.
         pub fn ca_port<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.ca_port = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for ca_port: {e}")
                 });
             self
         }
+        ///Sets `ca_port` from an `Option`: `None` clears it. See [`Self::ca_port`].
+        pub fn set_ca_port(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.ca_port = Ok(value);
+            self
+        }
+        ///CRC-64 (ECMA-182, decimal string) of the code package.
         pub fn code_checksum<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.code_checksum = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for code_checksum: {e}")
                 });
             self
         }
+        ///Sets `code_checksum` from an `Option`: `None` clears it. See [`Self::code_checksum`].
+        pub fn set_code_checksum(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.code_checksum = Ok(value);
+            self
+        }
+        ///Size of the code package in bytes.
         pub fn code_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.code_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for code_size: {e}")
                 });
             self
         }
+        ///Sets `code_size` from an `Option`: `None` clears it. See [`Self::code_size`].
+        pub fn set_code_size(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.code_size = Ok(value);
+            self
+        }
+        ///vCPUs of an instance (a multiple of 0.05).
         pub fn cpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.cpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for cpu: {e}"));
             self
         }
+        ///Sets `cpu` from an `Option`: `None` clears it. See [`Self::cpu`].
+        pub fn set_cpu(mut self, value: ::std::option::Option<f64>) -> Self {
+            self.cpu = Ok(value);
+            self
+        }
+        ///Creation time (ISO 8601).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
         pub fn custom_container_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomContainerConfigInfo>,
-            >,
+            T: ::std::convert::TryInto<super::CustomContainerConfigInfo>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_container_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_container_config: {e}"
@@ -6358,27 +7590,43 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_container_config` from an `Option`: `None` clears it. See [`Self::custom_container_config`].
+        pub fn set_custom_container_config(
+            mut self,
+            value: ::std::option::Option<super::CustomContainerConfigInfo>,
+        ) -> Self {
+            self.custom_container_config = Ok(value);
+            self
+        }
         pub fn custom_dns<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CustomDns>>,
+            T: ::std::convert::TryInto<super::CustomDns>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_dns = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for custom_dns: {e}")
                 });
             self
         }
+        ///Sets `custom_dns` from an `Option`: `None` clears it. See [`Self::custom_dns`].
+        pub fn set_custom_dns(
+            mut self,
+            value: ::std::option::Option<super::CustomDns>,
+        ) -> Self {
+            self.custom_dns = Ok(value);
+            self
+        }
         pub fn custom_health_check_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomHealthCheckConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomHealthCheckConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_health_check_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_health_check_config: {e}"
@@ -6386,15 +7634,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_health_check_config` from an `Option`: `None` clears it. See [`Self::custom_health_check_config`].
+        pub fn set_custom_health_check_config(
+            mut self,
+            value: ::std::option::Option<super::CustomHealthCheckConfig>,
+        ) -> Self {
+            self.custom_health_check_config = Ok(value);
+            self
+        }
         pub fn custom_runtime_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomRuntimeConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomRuntimeConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_runtime_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_runtime_config: {e}"
@@ -6402,42 +7657,77 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_runtime_config` from an `Option`: `None` clears it. See [`Self::custom_runtime_config`].
+        pub fn set_custom_runtime_config(
+            mut self,
+            value: ::std::option::Option<super::CustomRuntimeConfig>,
+        ) -> Self {
+            self.custom_runtime_config = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Disk size of an instance in MB (512 or 10240).
         pub fn disk_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.disk_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for disk_size: {e}")
                 });
             self
         }
-        pub fn environment_variables<T>(mut self, value: T) -> Self
+        ///Sets `disk_size` from an `Option`: `None` clears it. See [`Self::disk_size`].
+        pub fn set_disk_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.disk_size = Ok(value);
+            self
+        }
+        ///Environment variables of the function.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn environment_variables<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.environment_variables = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for environment_variables: {e}"
@@ -6445,61 +7735,100 @@ pub mod builder {
                 });
             self
         }
+        ///Unique ID the system assigned to the function.
         pub fn function_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_id: {e}")
                 });
             self
         }
+        ///Sets `function_id` from an `Option`: `None` clears it. See [`Self::function_id`].
+        pub fn set_function_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_id = Ok(value);
+            self
+        }
+        ///Function name.
         pub fn function_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_name: {e}")
                 });
             self
         }
+        ///Sets `function_name` from an `Option`: `None` clears it. See [`Self::function_name`].
+        pub fn set_function_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_name = Ok(value);
+            self
+        }
+        ///GPU memory of an instance in MB (a multiple of 1024).
         pub fn gpu_memory_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.gpu_memory_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for gpu_memory_size: {e}")
                 });
             self
         }
+        ///Sets `gpu_memory_size` from an `Option`: `None` clears it. See [`Self::gpu_memory_size`].
+        pub fn set_gpu_memory_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.gpu_memory_size = Ok(value);
+            self
+        }
+        ///Entry point of the function; its format depends on the runtime.
         pub fn handler<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.handler = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for handler: {e}")
                 });
             self
         }
+        ///Sets `handler` from an `Option`: `None` clears it. See [`Self::handler`].
+        pub fn set_handler(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.handler = Ok(value);
+            self
+        }
+        ///Timeout of the initializer hook in seconds.
         pub fn initialization_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.initialization_timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for initialization_timeout: {e}"
@@ -6507,25 +7836,45 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `initialization_timeout` from an `Option`: `None` clears it. See [`Self::initialization_timeout`].
+        pub fn set_initialization_timeout(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.initialization_timeout = Ok(value);
+            self
+        }
+        ///Entry point of the initializer hook.
         pub fn initializer<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.initializer = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for initializer: {e}")
                 });
             self
         }
+        ///Sets `initializer` from an `Option`: `None` clears it. See [`Self::initializer`].
+        pub fn set_initializer(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.initializer = Ok(value);
+            self
+        }
+        ///How many requests one instance handles at the same time.
         pub fn instance_concurrency<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_concurrency = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_concurrency: {e}"
@@ -6533,15 +7882,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_concurrency` from an `Option`: `None` clears it. See [`Self::instance_concurrency`].
+        pub fn set_instance_concurrency(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.instance_concurrency = Ok(value);
+            self
+        }
         pub fn instance_lifecycle_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::InstanceLifecycleConfig>,
-            >,
+            T: ::std::convert::TryInto<super::InstanceLifecycleConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_lifecycle_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_lifecycle_config: {e}"
@@ -6549,13 +7905,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_lifecycle_config` from an `Option`: `None` clears it. See [`Self::instance_lifecycle_config`].
+        pub fn set_instance_lifecycle_config(
+            mut self,
+            value: ::std::option::Option<super::InstanceLifecycleConfig>,
+        ) -> Self {
+            self.instance_lifecycle_config = Ok(value);
+            self
+        }
+        ///Concurrency per instance above which a new instance is started early (at most instanceConcurrency).
         pub fn instance_soft_concurrency<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_soft_concurrency = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_soft_concurrency: {e}"
@@ -6563,27 +7929,44 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_soft_concurrency` from an `Option`: `None` clears it. See [`Self::instance_soft_concurrency`].
+        pub fn set_instance_soft_concurrency(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.instance_soft_concurrency = Ok(value);
+            self
+        }
         pub fn instance_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::fc2::InstanceType>,
-            >,
+            T: ::std::convert::TryInto<fc_models::fc2::InstanceType>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_type: {e}")
                 });
             self
         }
+        ///Sets `instance_type` from an `Option`: `None` clears it. See [`Self::instance_type`].
+        pub fn set_instance_type(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::InstanceType>,
+        ) -> Self {
+            self.instance_type = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -6591,62 +7974,109 @@ pub mod builder {
                 });
             self
         }
-        pub fn layers<T>(mut self, value: T) -> Self
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
+        ///Layers of the function (layer ARNs, older format); earlier entries win over later ones for files with the same path.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn layers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.layers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for layers: {e}"));
             self
         }
-        pub fn layers_arn_v2<T>(mut self, value: T) -> Self
+        ///Layers of the function in the newer ARN format.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn layers_arn_v2<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.layers_arn_v2 = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for layers_arn_v2: {e}")
                 });
             self
         }
+        ///Memory of an instance in MB (a multiple of 64).
         pub fn memory_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.memory_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for memory_size: {e}")
                 });
             self
         }
+        ///Sets `memory_size` from an `Option`: `None` clears it. See [`Self::memory_size`].
+        pub fn set_memory_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.memory_size = Ok(value);
+            self
+        }
         pub fn runtime<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::fc2::Runtime>>,
+            T: ::std::convert::TryInto<fc_models::fc2::Runtime>,
             T::Error: ::std::fmt::Display,
         {
             self.runtime = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for runtime: {e}")
                 });
             self
         }
+        ///Sets `runtime` from an `Option`: `None` clears it. See [`Self::runtime`].
+        pub fn set_runtime(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::Runtime>,
+        ) -> Self {
+            self.runtime = Ok(value);
+            self
+        }
+        ///Maximum run time of one invocation in seconds.
         pub fn timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout: {e}")
                 });
+            self
+        }
+        ///Sets `timeout` from an `Option`: `None` clears it. See [`Self::timeout`].
+        pub fn set_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout = Ok(value);
             self
         }
     }
@@ -6741,28 +8171,46 @@ pub mod builder {
         }
     }
     impl GetAccountSettingsOutput {
-        pub fn available_a_zs<T>(mut self, value: T) -> Self
+        ///Zones where Function Compute is available to the account.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn available_a_zs<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.available_a_zs = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for available_a_zs: {e}")
                 });
             self
         }
+        ///Default RAM role of the account.
         pub fn default_role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.default_role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for default_role: {e}")
                 });
+            self
+        }
+        ///Sets `default_role` from an `Option`: `None` clears it. See [`Self::default_role`].
+        pub fn set_default_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.default_role = Ok(value);
             self
         }
     }
@@ -6807,26 +8255,46 @@ pub mod builder {
         }
     }
     impl GetFunctionCodeOutput {
+        ///CRC-64 (ECMA-182, decimal string) of the code package.
         pub fn checksum<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.checksum = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for checksum: {e}")
                 });
             self
         }
+        ///Sets `checksum` from an `Option`: `None` clears it. See [`Self::checksum`].
+        pub fn set_checksum(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.checksum = Ok(value);
+            self
+        }
+        ///Temporary URL to download the code package.
         pub fn url<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.url = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for url: {e}"));
+            self
+        }
+        ///Sets `url` from an `Option`: `None` clears it. See [`Self::url`].
+        pub fn set_url(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.url = Ok(value);
             self
         }
     }
@@ -6875,40 +8343,70 @@ pub mod builder {
         }
     }
     impl GpuInstance {
+        ///Creation time (ISO 8601).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///ID of the GPU instance.
         pub fn instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_id: {e}")
                 });
             self
         }
+        ///Sets `instance_id` from an `Option`: `None` clears it. See [`Self::instance_id`].
+        pub fn set_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Ok(value);
+            self
+        }
+        ///Public IP address of the instance.
         pub fn public_ip<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.public_ip = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for public_ip: {e}")
                 });
+            self
+        }
+        ///Sets `public_ip` from an `Option`: `None` clears it. See [`Self::public_ip`].
+        pub fn set_public_ip(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.public_ip = Ok(value);
             self
         }
     }
@@ -6953,28 +8451,48 @@ pub mod builder {
         }
     }
     impl InstanceInfo {
+        ///Instance ID.
         pub fn instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_id: {e}")
                 });
             self
         }
+        ///Sets `instance_id` from an `Option`: `None` clears it. See [`Self::instance_id`].
+        pub fn set_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Ok(value);
+            self
+        }
+        ///Service version the instance runs (0 for LATEST).
         pub fn version_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.version_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for version_id: {e}")
                 });
+            self
+        }
+        ///Sets `version_id` from an `Option`: `None` clears it. See [`Self::version_id`].
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.version_id = Ok(value);
             self
         }
     }
@@ -7019,26 +8537,44 @@ pub mod builder {
     impl InstanceLifecycleConfig {
         pub fn pre_freeze<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LifecycleHook>>,
+            T: ::std::convert::TryInto<super::LifecycleHook>,
             T::Error: ::std::fmt::Display,
         {
             self.pre_freeze = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for pre_freeze: {e}")
                 });
             self
         }
+        ///Sets `pre_freeze` from an `Option`: `None` clears it. See [`Self::pre_freeze`].
+        pub fn set_pre_freeze(
+            mut self,
+            value: ::std::option::Option<super::LifecycleHook>,
+        ) -> Self {
+            self.pre_freeze = Ok(value);
+            self
+        }
         pub fn pre_stop<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LifecycleHook>>,
+            T: ::std::convert::TryInto<super::LifecycleHook>,
             T::Error: ::std::fmt::Display,
         {
             self.pre_stop = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for pre_stop: {e}")
                 });
+            self
+        }
+        ///Sets `pre_stop` from an `Option`: `None` clears it. See [`Self::pre_stop`].
+        pub fn set_pre_stop(
+            mut self,
+            value: ::std::option::Option<super::LifecycleHook>,
+        ) -> Self {
+            self.pre_stop = Ok(value);
             self
         }
     }
@@ -7135,89 +8671,157 @@ pub mod builder {
         }
     }
     impl Layer {
+        ///Visibility of the layer: 0 private, 1 public.
         pub fn acl<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.acl = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for acl: {e}"));
             self
         }
+        ///Sets `acl` from an `Option`: `None` clears it. See [`Self::acl`].
+        pub fn set_acl(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.acl = Ok(value);
+            self
+        }
+        ///ARN of the layer version (older format).
         pub fn arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for arn: {e}"));
             self
         }
+        ///Sets `arn` from an `Option`: `None` clears it. See [`Self::arn`].
+        pub fn set_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.arn = Ok(value);
+            self
+        }
+        ///ARN of the layer version (newer format).
         pub fn arn_v2<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.arn_v2 = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for arn_v2: {e}"));
+            self
+        }
+        ///Sets `arn_v2` from an `Option`: `None` clears it. See [`Self::arn_v2`].
+        pub fn set_arn_v2(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.arn_v2 = Ok(value);
             self
         }
         pub fn code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::OutputCodeLocation>>,
+            T: ::std::convert::TryInto<super::OutputCodeLocation>,
             T::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for code: {e}"));
             self
         }
+        ///Sets `code` from an `Option`: `None` clears it. See [`Self::code`].
+        pub fn set_code(
+            mut self,
+            value: ::std::option::Option<super::OutputCodeLocation>,
+        ) -> Self {
+            self.code = Ok(value);
+            self
+        }
+        ///CRC-64 (ECMA-182, decimal string) of the layer package.
         pub fn code_checksum<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.code_checksum = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for code_checksum: {e}")
                 });
             self
         }
+        ///Sets `code_checksum` from an `Option`: `None` clears it. See [`Self::code_checksum`].
+        pub fn set_code_checksum(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.code_checksum = Ok(value);
+            self
+        }
+        ///Size of the layer package in bytes.
         pub fn code_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.code_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for code_size: {e}")
                 });
             self
         }
+        ///Sets `code_size` from an `Option`: `None` clears it. See [`Self::code_size`].
+        pub fn set_code_size(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.code_size = Ok(value);
+            self
+        }
+        ///Size of the layer package in bytes (spelling used by CreateLayerVersion).
         pub fn codesize<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.codesize = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for codesize: {e}")
                 });
             self
         }
-        pub fn compatible_runtime<T>(mut self, value: T) -> Self
+        ///Sets `codesize` from an `Option`: `None` clears it. See [`Self::codesize`].
+        pub fn set_codesize(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.codesize = Ok(value);
+            self
+        }
+        ///Runtimes the layer works with.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn compatible_runtime<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<fc_models::fc2::Runtime>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<fc_models::fc2::Runtime>,
             T::Error: ::std::fmt::Display,
         {
             self.compatible_runtime = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<fc_models::fc2::Runtime>, _>,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for compatible_runtime: {e}"
@@ -7225,64 +8829,111 @@ pub mod builder {
                 });
             self
         }
+        ///Creation time of the layer version.
         pub fn create_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.create_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for create_time: {e}")
                 });
             self
         }
+        ///Sets `create_time` from an `Option`: `None` clears it. See [`Self::create_time`].
+        pub fn set_create_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.create_time = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Layer name.
         pub fn layer_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.layer_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for layer_name: {e}")
                 });
             self
         }
+        ///Sets `layer_name` from an `Option`: `None` clears it. See [`Self::layer_name`].
+        pub fn set_layer_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.layer_name = Ok(value);
+            self
+        }
+        ///License of the layer.
         pub fn license<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.license = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for license: {e}")
                 });
             self
         }
+        ///Sets `license` from an `Option`: `None` clears it. See [`Self::license`].
+        pub fn set_license(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.license = Ok(value);
+            self
+        }
+        ///Layer version number.
         pub fn version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for version: {e}")
                 });
+            self
+        }
+        ///Sets `version` from an `Option`: `None` clears it. See [`Self::version`].
+        pub fn set_version(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.version = Ok(value);
             self
         }
     }
@@ -7347,28 +8998,45 @@ pub mod builder {
         }
     }
     impl LifecycleHook {
+        ///Entry point of the hook.
         pub fn handler<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.handler = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for handler: {e}")
                 });
             self
         }
+        ///Sets `handler` from an `Option`: `None` clears it. See [`Self::handler`].
+        pub fn set_handler(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.handler = Ok(value);
+            self
+        }
+        ///Timeout of the hook in seconds.
         pub fn timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout: {e}")
                 });
+            self
+        }
+        ///Sets `timeout` from an `Option`: `None` clears it. See [`Self::timeout`].
+        pub fn set_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout = Ok(value);
             self
         }
     }
@@ -7411,28 +9079,44 @@ pub mod builder {
         }
     }
     impl ListAliasesOutput {
-        pub fn aliases<T>(mut self, value: T) -> Self
+        ///Aliases on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn aliases<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Alias>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Alias>,
             T::Error: ::std::fmt::Display,
         {
             self.aliases = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Alias>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for aliases: {e}")
                 });
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -7475,28 +9159,46 @@ pub mod builder {
         }
     }
     impl ListCustomDomainsOutput {
-        pub fn custom_domains<T>(mut self, value: T) -> Self
+        ///Custom domains on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn custom_domains<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::CustomDomain>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::CustomDomain>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_domains = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::CustomDomain>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for custom_domains: {e}")
                 });
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -7536,13 +9238,21 @@ pub mod builder {
         }
     }
     impl ListEventSourcesOutput {
-        pub fn event_sources<T>(mut self, value: T) -> Self
+        ///Registered event sources.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn event_sources<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::EventSource>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::EventSource>,
             T::Error: ::std::fmt::Display,
         {
             self.event_sources = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::EventSource>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for event_sources: {e}")
                 });
@@ -7587,28 +9297,46 @@ pub mod builder {
         }
     }
     impl ListFunctionAsyncInvokeConfigsOutput {
-        pub fn configs<T>(mut self, value: T) -> Self
+        ///Settings on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn configs<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::AsyncInvokeConfig>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::AsyncInvokeConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.configs = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::AsyncInvokeConfig>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for configs: {e}")
                 });
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -7653,28 +9381,44 @@ pub mod builder {
         }
     }
     impl ListFunctionsOutput {
-        pub fn functions<T>(mut self, value: T) -> Self
+        ///Functions on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn functions<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Function>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Function>,
             T::Error: ::std::fmt::Display,
         {
             self.functions = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Function>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for functions: {e}")
                 });
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -7712,13 +9456,21 @@ pub mod builder {
         }
     }
     impl ListInstancesOutput {
-        pub fn instances<T>(mut self, value: T) -> Self
+        ///Instances of the function.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn instances<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::InstanceInfo>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::InstanceInfo>,
             T::Error: ::std::fmt::Display,
         {
             self.instances = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::InstanceInfo>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for instances: {e}")
                 });
@@ -7762,26 +9514,39 @@ pub mod builder {
         }
     }
     impl ListLayerVersionsOutput {
-        pub fn layers<T>(mut self, value: T) -> Self
+        ///Layers on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn layers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Layer>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Layer>,
             T::Error: ::std::fmt::Display,
         {
             self.layers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Layer>, _>>()
                 .map_err(|e| format!("error converting supplied value for layers: {e}"));
             self
         }
+        ///Version to pass as startVersion for the next page; absent on the last page.
         pub fn next_version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.next_version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_version: {e}")
                 });
+            self
+        }
+        ///Sets `next_version` from an `Option`: `None` clears it. See [`Self::next_version`].
+        pub fn set_next_version(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.next_version = Ok(value);
             self
         }
     }
@@ -7826,26 +9591,42 @@ pub mod builder {
         }
     }
     impl ListLayersOutput {
-        pub fn layers<T>(mut self, value: T) -> Self
+        ///Layers on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn layers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Layer>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Layer>,
             T::Error: ::std::fmt::Display,
         {
             self.layers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Layer>, _>>()
                 .map_err(|e| format!("error converting supplied value for layers: {e}"));
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -7888,28 +9669,46 @@ pub mod builder {
         }
     }
     impl ListOnDemandConfigsOutput {
-        pub fn configs<T>(mut self, value: T) -> Self
+        ///Settings on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn configs<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::OnDemandConfig>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::OnDemandConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.configs = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::OnDemandConfig>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for configs: {e}")
                 });
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -7954,25 +9753,43 @@ pub mod builder {
         }
     }
     impl ListProvisionConfigsOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn provision_configs<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///Settings on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn provision_configs<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ProvisionConfig>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ProvisionConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.provision_configs = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ProvisionConfig>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for provision_configs: {e}")
                 });
@@ -8020,25 +9837,43 @@ pub mod builder {
         }
     }
     impl ListReservedCapacitiesOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn reserved_capacities<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///Subscription instances on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn reserved_capacities<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ReservedCapacity>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ReservedCapacity>,
             T::Error: ::std::fmt::Display,
         {
             self.reserved_capacities = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ReservedCapacity>, _>,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for reserved_capacities: {e}"
@@ -8095,37 +9930,62 @@ pub mod builder {
     impl ListServiceVersionsOutput {
         pub fn direction<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::fc2::QualifierDirection>,
-            >,
+            T: ::std::convert::TryInto<fc_models::fc2::QualifierDirection>,
             T::Error: ::std::fmt::Display,
         {
             self.direction = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for direction: {e}")
                 });
             self
         }
+        ///Sets `direction` from an `Option`: `None` clears it. See [`Self::direction`].
+        pub fn set_direction(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::QualifierDirection>,
+        ) -> Self {
+            self.direction = Ok(value);
+            self
+        }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn versions<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///Versions on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn versions<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ServiceVersion>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ServiceVersion>,
             T::Error: ::std::fmt::Display,
         {
             self.versions = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ServiceVersion>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for versions: {e}")
                 });
@@ -8175,25 +10035,41 @@ pub mod builder {
         }
     }
     impl ListServicesOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn services<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///Services on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn services<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Service>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Service>,
             T::Error: ::std::fmt::Display,
         {
             self.services = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Service>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for services: {e}")
                 });
@@ -8239,26 +10115,44 @@ pub mod builder {
         }
     }
     impl ListStatefulAsyncInvocationFunctionsOutput {
-        pub fn data<T>(mut self, value: T) -> Self
+        ///Function qualifiers on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn data<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::AsyncConfigMeta>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::AsyncConfigMeta>,
             T::Error: ::std::fmt::Display,
         {
             self.data = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::AsyncConfigMeta>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for data: {e}"));
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -8303,28 +10197,49 @@ pub mod builder {
         }
     }
     impl ListStatefulAsyncInvocationsOutput {
-        pub fn invocations<T>(mut self, value: T) -> Self
+        ///Invocations on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn invocations<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::StatefulAsyncInvocation>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::StatefulAsyncInvocation>,
             T::Error: ::std::fmt::Display,
         {
             self.invocations = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<
+                        ::std::vec::Vec<super::StatefulAsyncInvocation>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for invocations: {e}")
                 });
             self
         }
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
+            self
+        }
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
             self
         }
     }
@@ -8369,25 +10284,43 @@ pub mod builder {
         }
     }
     impl ListTaggedResourcesOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn resources<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///Resources on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn resources<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::TaggedResource>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::TaggedResource>,
             T::Error: ::std::fmt::Display,
         {
             self.resources = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::TaggedResource>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for resources: {e}")
                 });
@@ -8435,25 +10368,41 @@ pub mod builder {
         }
     }
     impl ListTriggersOutput {
+        ///Token for the next page; absent or empty on the last page.
         pub fn next_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.next_token = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for next_token: {e}")
                 });
             self
         }
-        pub fn triggers<T>(mut self, value: T) -> Self
+        ///Sets `next_token` from an `Option`: `None` clears it. See [`Self::next_token`].
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = Ok(value);
+            self
+        }
+        ///Triggers on this page.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn triggers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Trigger>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::Trigger>,
             T::Error: ::std::fmt::Display,
         {
             self.triggers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::Trigger>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for triggers: {e}")
                 });
@@ -8494,13 +10443,21 @@ pub mod builder {
         }
     }
     impl ListVpcBindingsOutput {
-        pub fn vpc_ids<T>(mut self, value: T) -> Self
+        ///IDs of the bound VPCs.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn vpc_ids<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_ids = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for vpc_ids: {e}")
                 });
@@ -8556,13 +10513,15 @@ pub mod builder {
         }
     }
     impl LogConfig {
+        ///Whether instance-level metrics are collected.
         pub fn enable_instance_metrics<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_instance_metrics = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_instance_metrics: {e}"
@@ -8570,13 +10529,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_instance_metrics` from an `Option`: `None` clears it. See [`Self::enable_instance_metrics`].
+        pub fn set_enable_instance_metrics(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_instance_metrics = Ok(value);
+            self
+        }
+        ///Whether request-level metrics are collected.
         pub fn enable_request_metrics<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_request_metrics = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for enable_request_metrics: {e}"
@@ -8584,40 +10553,78 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `enable_request_metrics` from an `Option`: `None` clears it. See [`Self::enable_request_metrics`].
+        pub fn set_enable_request_metrics(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_request_metrics = Ok(value);
+            self
+        }
+        ///Rule that splits log lines into entries.
         pub fn log_begin_rule<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.log_begin_rule = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for log_begin_rule: {e}")
                 });
             self
         }
+        ///Sets `log_begin_rule` from an `Option`: `None` clears it. See [`Self::log_begin_rule`].
+        pub fn set_log_begin_rule(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.log_begin_rule = Ok(value);
+            self
+        }
+        ///Simple Log Service Logstore.
         pub fn logstore<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.logstore = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for logstore: {e}")
                 });
             self
         }
+        ///Sets `logstore` from an `Option`: `None` clears it. See [`Self::logstore`].
+        pub fn set_logstore(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.logstore = Ok(value);
+            self
+        }
+        ///Simple Log Service project.
         pub fn project<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.project = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for project: {e}")
                 });
+            self
+        }
+        ///Sets `project` from an `Option`: `None` clears it. See [`Self::project`].
+        pub fn set_project(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.project = Ok(value);
             self
         }
     }
@@ -8671,40 +10678,62 @@ pub mod builder {
         }
     }
     impl NasConfig {
+        ///Group ID used for NAS access.
         pub fn group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for group_id: {e}")
                 });
             self
         }
-        pub fn mount_points<T>(mut self, value: T) -> Self
+        ///Sets `group_id` from an `Option`: `None` clears it. See [`Self::group_id`].
+        pub fn set_group_id(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.group_id = Ok(value);
+            self
+        }
+        ///NAS mount points.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn mount_points<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::NasMountPoint>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::NasMountPoint>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_points = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::NasMountPoint>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for mount_points: {e}")
                 });
             self
         }
+        ///User ID used for NAS access.
         pub fn user_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.user_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for user_id: {e}")
                 });
+            self
+        }
+        ///Sets `user_id` from an `Option`: `None` clears it. See [`Self::user_id`].
+        pub fn set_user_id(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.user_id = Ok(value);
             self
         }
     }
@@ -8754,40 +10783,67 @@ pub mod builder {
         }
     }
     impl NasMountPoint {
+        ///Whether the mount uses TLS.
         pub fn enable_tls<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_tls = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for enable_tls: {e}")
                 });
             self
         }
+        ///Sets `enable_tls` from an `Option`: `None` clears it. See [`Self::enable_tls`].
+        pub fn set_enable_tls(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.enable_tls = Ok(value);
+            self
+        }
+        ///Local directory of the mount.
         pub fn mount_dir<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_dir = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for mount_dir: {e}")
                 });
             self
         }
+        ///Sets `mount_dir` from an `Option`: `None` clears it. See [`Self::mount_dir`].
+        pub fn set_mount_dir(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.mount_dir = Ok(value);
+            self
+        }
+        ///NAS server address and path.
         pub fn server_addr<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.server_addr = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for server_addr: {e}")
                 });
+            self
+        }
+        ///Sets `server_addr` from an `Option`: `None` clears it. See [`Self::server_addr`].
+        pub fn set_server_addr(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.server_addr = Ok(value);
             self
         }
     }
@@ -8832,13 +10888,15 @@ pub mod builder {
         }
     }
     impl OnDemandConfig {
+        ///Maximum number of on-demand instances.
         pub fn maximum_instance_count<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.maximum_instance_count = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for maximum_instance_count: {e}"
@@ -8846,16 +10904,34 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `maximum_instance_count` from an `Option`: `None` clears it. See [`Self::maximum_instance_count`].
+        pub fn set_maximum_instance_count(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.maximum_instance_count = Ok(value);
+            self
+        }
+        ///The resource the configuration applies to (service, qualifier and function).
         pub fn resource<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource: {e}")
                 });
+            self
+        }
+        ///Sets `resource` from an `Option`: `None` clears it. See [`Self::resource`].
+        pub fn set_resource(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource = Ok(value);
             self
         }
     }
@@ -8893,13 +10969,21 @@ pub mod builder {
         }
     }
     impl OssMountConfig {
-        pub fn mount_points<T>(mut self, value: T) -> Self
+        ///OSS mount points.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn mount_points<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::OssMountPoint>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::OssMountPoint>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_points = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::OssMountPoint>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for mount_points: {e}")
                 });
@@ -8958,64 +11042,111 @@ pub mod builder {
         }
     }
     impl OssMountPoint {
+        ///OSS bucket name.
         pub fn bucket_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.bucket_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for bucket_name: {e}")
                 });
             self
         }
+        ///Sets `bucket_name` from an `Option`: `None` clears it. See [`Self::bucket_name`].
+        pub fn set_bucket_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.bucket_name = Ok(value);
+            self
+        }
+        ///Path inside the bucket.
         pub fn bucket_path<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.bucket_path = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for bucket_path: {e}")
                 });
             self
         }
+        ///Sets `bucket_path` from an `Option`: `None` clears it. See [`Self::bucket_path`].
+        pub fn set_bucket_path(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.bucket_path = Ok(value);
+            self
+        }
+        ///OSS endpoint.
         pub fn endpoint<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.endpoint = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for endpoint: {e}")
                 });
             self
         }
+        ///Sets `endpoint` from an `Option`: `None` clears it. See [`Self::endpoint`].
+        pub fn set_endpoint(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.endpoint = Ok(value);
+            self
+        }
+        ///Local directory of the mount.
         pub fn mount_dir<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.mount_dir = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for mount_dir: {e}")
                 });
             self
         }
+        ///Sets `mount_dir` from an `Option`: `None` clears it. See [`Self::mount_dir`].
+        pub fn set_mount_dir(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.mount_dir = Ok(value);
+            self
+        }
+        ///Whether the mount is read-only.
         pub fn read_only<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.read_only = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for read_only: {e}")
                 });
+            self
+        }
+        ///Sets `read_only` from an `Option`: `None` clears it. See [`Self::read_only`].
+        pub fn set_read_only(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.read_only = Ok(value);
             self
         }
     }
@@ -9064,28 +11195,48 @@ pub mod builder {
         }
     }
     impl OutputCodeLocation {
+        ///Temporary URL to download the package.
         pub fn location<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.location = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for location: {e}")
                 });
             self
         }
+        ///Sets `location` from an `Option`: `None` clears it. See [`Self::location`].
+        pub fn set_location(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.location = Ok(value);
+            self
+        }
+        ///Where the package is stored, e.g. OSS.
         pub fn repository_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.repository_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for repository_type: {e}")
                 });
+            self
+        }
+        ///Sets `repository_type` from an `Option`: `None` clears it. See [`Self::repository_type`].
+        pub fn set_repository_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.repository_type = Ok(value);
             self
         }
     }
@@ -9148,74 +11299,131 @@ pub mod builder {
         }
     }
     impl PathConfig {
+        ///Function the path is routed to.
         pub fn function_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_name: {e}")
                 });
             self
         }
-        pub fn methods<T>(mut self, value: T) -> Self
+        ///Sets `function_name` from an `Option`: `None` clears it. See [`Self::function_name`].
+        pub fn set_function_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_name = Ok(value);
+            self
+        }
+        ///HTTP methods the route accepts.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn methods<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.methods = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for methods: {e}")
                 });
             self
         }
+        ///Request path (may end with a wildcard).
         pub fn path<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.path = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for path: {e}"));
             self
         }
+        ///Sets `path` from an `Option`: `None` clears it. See [`Self::path`].
+        pub fn set_path(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.path = Ok(value);
+            self
+        }
+        ///Version ID or alias name of the service.
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
         pub fn rewrite_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RewriteConfig>>,
+            T: ::std::convert::TryInto<super::RewriteConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.rewrite_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for rewrite_config: {e}")
                 });
             self
         }
+        ///Sets `rewrite_config` from an `Option`: `None` clears it. See [`Self::rewrite_config`].
+        pub fn set_rewrite_config(
+            mut self,
+            value: ::std::option::Option<super::RewriteConfig>,
+        ) -> Self {
+            self.rewrite_config = Ok(value);
+            self
+        }
+        ///Service of the target function.
         pub fn service_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.service_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for service_name: {e}")
                 });
+            self
+        }
+        ///Sets `service_name` from an `Option`: `None` clears it. See [`Self::service_name`].
+        pub fn set_service_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.service_name = Ok(value);
             self
         }
     }
@@ -9276,46 +11484,86 @@ pub mod builder {
         }
     }
     impl PolicyItem {
+        ///Name of the request attribute to match.
         pub fn key<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.key = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for key: {e}"));
             self
         }
+        ///Sets `key` from an `Option`: `None` clears it. See [`Self::key`].
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.key = Ok(value);
+            self
+        }
+        ///Comparison operator.
         pub fn operator<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.operator = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for operator: {e}")
                 });
             self
         }
+        ///Sets `operator` from an `Option`: `None` clears it. See [`Self::operator`].
+        pub fn set_operator(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.operator = Ok(value);
+            self
+        }
+        ///Where the attribute is taken from (e.g. Header, Cookie).
         pub fn type_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.type_ = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for type_: {e}"));
             self
         }
+        ///Sets `type_` from an `Option`: `None` clears it. See [`Self::type_`].
+        pub fn set_type_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.type_ = Ok(value);
+            self
+        }
+        ///Value to compare with.
         pub fn value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.value = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for value: {e}"));
+            self
+        }
+        ///Sets `value` from an `Option`: `None` clears it. See [`Self::value`].
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.value = Ok(value);
             self
         }
     }
@@ -9384,13 +11632,15 @@ pub mod builder {
         }
     }
     impl ProvisionConfig {
+        ///Whether provisioned instances keep their CPU between requests.
         pub fn always_allocate_cpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.always_allocate_cpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for always_allocate_cpu: {e}"
@@ -9398,71 +11648,132 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `always_allocate_cpu` from an `Option`: `None` clears it. See [`Self::always_allocate_cpu`].
+        pub fn set_always_allocate_cpu(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.always_allocate_cpu = Ok(value);
+            self
+        }
+        ///Provisioned instances that currently exist.
         pub fn current<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.current = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for current: {e}")
                 });
             self
         }
+        ///Sets `current` from an `Option`: `None` clears it. See [`Self::current`].
+        pub fn set_current(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.current = Ok(value);
+            self
+        }
+        ///Why provisioned instances could not be created, if they could not.
         pub fn current_error<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.current_error = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for current_error: {e}")
                 });
             self
         }
+        ///Sets `current_error` from an `Option`: `None` clears it. See [`Self::current_error`].
+        pub fn set_current_error(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.current_error = Ok(value);
+            self
+        }
+        ///The resource the configuration applies to (service, qualifier and function).
         pub fn resource<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource: {e}")
                 });
             self
         }
-        pub fn scheduled_actions<T>(mut self, value: T) -> Self
+        ///Sets `resource` from an `Option`: `None` clears it. See [`Self::resource`].
+        pub fn set_resource(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource = Ok(value);
+            self
+        }
+        ///Scheduled changes of the target.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn scheduled_actions<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ScheduledAction>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ScheduledAction>,
             T::Error: ::std::fmt::Display,
         {
             self.scheduled_actions = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ScheduledAction>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for scheduled_actions: {e}")
                 });
             self
         }
+        ///Requested number of provisioned instances.
         pub fn target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for target: {e}"));
             self
         }
-        pub fn target_tracking_policies<T>(mut self, value: T) -> Self
+        ///Sets `target` from an `Option`: `None` clears it. See [`Self::target`].
+        pub fn set_target(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.target = Ok(value);
+            self
+        }
+        ///Metric-based scaling policies.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn target_tracking_policies<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::TargetTrackingPolicy>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::TargetTrackingPolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.target_tracking_policies = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<
+                        ::std::vec::Vec<super::TargetTrackingPolicy>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for target_tracking_policies: {e}"
@@ -9515,16 +11826,26 @@ pub mod builder {
         }
     }
     impl PublishServiceVersionInput {
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
+            self
+        }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
             self
         }
     }
@@ -9579,11 +11900,12 @@ pub mod builder {
     impl PutFunctionAsyncInvokeConfigInput {
         pub fn destination_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::DestinationConfig>>,
+            T: ::std::convert::TryInto<super::DestinationConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.destination_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for destination_config: {e}"
@@ -9591,13 +11913,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `destination_config` from an `Option`: `None` clears it. See [`Self::destination_config`].
+        pub fn set_destination_config(
+            mut self,
+            value: ::std::option::Option<super::DestinationConfig>,
+        ) -> Self {
+            self.destination_config = Ok(value);
+            self
+        }
+        ///How long a queued asynchronous event stays valid, in seconds.
         pub fn max_async_event_age_in_seconds<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_async_event_age_in_seconds = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for max_async_event_age_in_seconds: {e}"
@@ -9605,13 +11937,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `max_async_event_age_in_seconds` from an `Option`: `None` clears it. See [`Self::max_async_event_age_in_seconds`].
+        pub fn set_max_async_event_age_in_seconds(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.max_async_event_age_in_seconds = Ok(value);
+            self
+        }
+        ///Retries after a failed asynchronous invocation.
         pub fn max_async_retry_attempts<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_async_retry_attempts = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for max_async_retry_attempts: {e}"
@@ -9619,18 +11961,36 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `max_async_retry_attempts` from an `Option`: `None` clears it. See [`Self::max_async_retry_attempts`].
+        pub fn set_max_async_retry_attempts(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.max_async_retry_attempts = Ok(value);
+            self
+        }
+        ///Whether asynchronous invocations run as stateful tasks (trackable, stoppable).
         pub fn stateful_invocation<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.stateful_invocation = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for stateful_invocation: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `stateful_invocation` from an `Option`: `None` clears it. See [`Self::stateful_invocation`].
+        pub fn set_stateful_invocation(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.stateful_invocation = Ok(value);
             self
         }
     }
@@ -9674,18 +12034,28 @@ pub mod builder {
         }
     }
     impl PutFunctionOnDemandConfigInput {
+        ///Maximum number of on-demand instances.
         pub fn maximum_instance_count<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.maximum_instance_count = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for maximum_instance_count: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `maximum_instance_count` from an `Option`: `None` clears it. See [`Self::maximum_instance_count`].
+        pub fn set_maximum_instance_count(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.maximum_instance_count = Ok(value);
             self
         }
     }
@@ -9735,13 +12105,15 @@ pub mod builder {
         }
     }
     impl PutProvisionConfigInput {
+        ///Whether provisioned instances keep their CPU between requests.
         pub fn always_allocate_cpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.always_allocate_cpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for always_allocate_cpu: {e}"
@@ -9749,35 +12121,69 @@ pub mod builder {
                 });
             self
         }
-        pub fn scheduled_actions<T>(mut self, value: T) -> Self
+        ///Sets `always_allocate_cpu` from an `Option`: `None` clears it. See [`Self::always_allocate_cpu`].
+        pub fn set_always_allocate_cpu(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.always_allocate_cpu = Ok(value);
+            self
+        }
+        ///Scheduled changes of the target.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn scheduled_actions<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ScheduledAction>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::ScheduledAction>,
             T::Error: ::std::fmt::Display,
         {
             self.scheduled_actions = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::ScheduledAction>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for scheduled_actions: {e}")
                 });
             self
         }
+        ///Provisioned instances to keep (0 to 10000).
         pub fn target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for target: {e}"));
             self
         }
-        pub fn target_tracking_policies<T>(mut self, value: T) -> Self
+        ///Sets `target` from an `Option`: `None` clears it. See [`Self::target`].
+        pub fn set_target(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.target = Ok(value);
+            self
+        }
+        ///Metric-based scaling policies.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn target_tracking_policies<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::TargetTrackingPolicy>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::TargetTrackingPolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.target_tracking_policies = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<
+                        ::std::vec::Vec<super::TargetTrackingPolicy>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for target_tracking_policies: {e}"
@@ -9831,26 +12237,46 @@ pub mod builder {
         }
     }
     impl RegexRule {
+        ///Regular expression to match.
         pub fn match_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.match_ = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for match_: {e}"));
             self
         }
+        ///Sets `match_` from an `Option`: `None` clears it. See [`Self::match_`].
+        pub fn set_match_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.match_ = Ok(value);
+            self
+        }
+        ///Path to rewrite to.
         pub fn replacement<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.replacement = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for replacement: {e}")
                 });
+            self
+        }
+        ///Sets `replacement` from an `Option`: `None` clears it. See [`Self::replacement`].
+        pub fn set_replacement(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.replacement = Ok(value);
             self
         }
     }
@@ -9888,16 +12314,26 @@ pub mod builder {
         }
     }
     impl RegisterEventSourceInput {
+        ///ARN of the event source to register.
         pub fn source_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.source_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for source_arn: {e}")
                 });
+            self
+        }
+        ///Sets `source_arn` from an `Option`: `None` clears it. See [`Self::source_arn`].
+        pub fn set_source_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.source_arn = Ok(value);
             self
         }
     }
@@ -9957,76 +12393,133 @@ pub mod builder {
         }
     }
     impl ReservedCapacity {
+        ///Creation time (ISO 8601).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///Size of the subscription in compute units.
         pub fn cu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.cu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for cu: {e}"));
             self
         }
+        ///Sets `cu` from an `Option`: `None` clears it. See [`Self::cu`].
+        pub fn set_cu(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.cu = Ok(value);
+            self
+        }
+        ///Expiry time of the subscription.
         pub fn deadline<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.deadline = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for deadline: {e}")
                 });
             self
         }
+        ///Sets `deadline` from an `Option`: `None` clears it. See [`Self::deadline`].
+        pub fn set_deadline(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.deadline = Ok(value);
+            self
+        }
+        ///ID of the subscription instance.
         pub fn instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_id: {e}")
                 });
             self
         }
+        ///Sets `instance_id` from an `Option`: `None` clears it. See [`Self::instance_id`].
+        pub fn set_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Ok(value);
+            self
+        }
+        ///Whether the subscription was refunded.
         pub fn is_refunded<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.is_refunded = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for is_refunded: {e}")
                 });
             self
         }
+        ///Sets `is_refunded` from an `Option`: `None` clears it. See [`Self::is_refunded`].
+        pub fn set_is_refunded(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.is_refunded = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
                     )
                 });
+            self
+        }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
             self
         }
     }
@@ -10082,37 +12575,57 @@ pub mod builder {
         }
     }
     impl RewriteConfig {
-        pub fn equal_rules<T>(mut self, value: T) -> Self
+        ///Exact-match rewrite rules.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn equal_rules<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::EqualRule>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::EqualRule>,
             T::Error: ::std::fmt::Display,
         {
             self.equal_rules = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::EqualRule>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for equal_rules: {e}")
                 });
             self
         }
-        pub fn regex_rules<T>(mut self, value: T) -> Self
+        ///Regular-expression rewrite rules.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn regex_rules<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::RegexRule>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::RegexRule>,
             T::Error: ::std::fmt::Display,
         {
             self.regex_rules = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<super::RegexRule>, _>>()
                 .map_err(|e| {
                     format!("error converting supplied value for regex_rules: {e}")
                 });
             self
         }
-        pub fn wildcard_rules<T>(mut self, value: T) -> Self
+        ///Wildcard rewrite rules.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn wildcard_rules<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::WildcardRule>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::WildcardRule>,
             T::Error: ::std::fmt::Display,
         {
             self.wildcard_rules = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::WildcardRule>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for wildcard_rules: {e}")
                 });
@@ -10155,13 +12668,21 @@ pub mod builder {
         }
     }
     impl RouteConfig {
-        pub fn routes<T>(mut self, value: T) -> Self
+        ///Routes of the domain.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn routes<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::PathConfig>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::PathConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.routes = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::PathConfig>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for routes: {e}"));
             self
         }
@@ -10199,25 +12720,43 @@ pub mod builder {
         }
     }
     impl RoutePolicy {
+        ///How the policy items are combined (e.g. AND, OR).
         pub fn condition<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.condition = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for condition: {e}")
                 });
             self
         }
-        pub fn policy_items<T>(mut self, value: T) -> Self
+        ///Sets `condition` from an `Option`: `None` clears it. See [`Self::condition`].
+        pub fn set_condition(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.condition = Ok(value);
+            self
+        }
+        ///Matching rules.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn policy_items<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyItem>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::PolicyItem>,
             T::Error: ::std::fmt::Display,
         {
             self.policy_items = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<super::PolicyItem>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for policy_items: {e}")
                 });
@@ -10275,35 +12814,57 @@ pub mod builder {
         }
     }
     impl ScheduledAction {
+        ///End of the schedule (ISO 8601).
         pub fn end_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.end_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for end_time: {e}")
                 });
             self
         }
+        ///Sets `end_time` from an `Option`: `None` clears it. See [`Self::end_time`].
+        pub fn set_end_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.end_time = Ok(value);
+            self
+        }
+        ///Name of the action.
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        ///Sets `name` from an `Option`: `None` clears it. See [`Self::name`].
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = Ok(value);
+            self
+        }
+        ///When to apply the target (cron or at expression).
         pub fn schedule_expression<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.schedule_expression = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for schedule_expression: {e}"
@@ -10311,26 +12872,51 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `schedule_expression` from an `Option`: `None` clears it. See [`Self::schedule_expression`].
+        pub fn set_schedule_expression(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.schedule_expression = Ok(value);
+            self
+        }
+        ///Start of the schedule (ISO 8601).
         pub fn start_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.start_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for start_time: {e}")
                 });
             self
         }
+        ///Sets `start_time` from an `Option`: `None` clears it. See [`Self::start_time`].
+        pub fn set_start_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.start_time = Ok(value);
+            self
+        }
+        ///Provisioned instances to keep while the action applies.
         pub fn target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for target: {e}"));
+            self
+        }
+        ///Sets `target` from an `Option`: `None` clears it. See [`Self::target`].
+        pub fn set_target(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.target = Ok(value);
             self
         }
     }
@@ -10434,49 +13020,81 @@ pub mod builder {
         }
     }
     impl Service {
+        ///Creation time (ISO 8601).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Whether functions of the service may reach the Internet (default true).
         pub fn internet_access<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.internet_access = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for internet_access: {e}")
                 });
             self
         }
+        ///Sets `internet_access` from an `Option`: `None` clears it. See [`Self::internet_access`].
+        pub fn set_internet_access(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.internet_access = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -10484,95 +13102,171 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
         pub fn log_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LogConfig>>,
+            T: ::std::convert::TryInto<super::LogConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.log_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for log_config: {e}")
                 });
             self
         }
+        ///Sets `log_config` from an `Option`: `None` clears it. See [`Self::log_config`].
+        pub fn set_log_config(
+            mut self,
+            value: ::std::option::Option<super::LogConfig>,
+        ) -> Self {
+            self.log_config = Ok(value);
+            self
+        }
         pub fn nas_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::NasConfig>>,
+            T: ::std::convert::TryInto<super::NasConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.nas_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for nas_config: {e}")
                 });
             self
         }
+        ///Sets `nas_config` from an `Option`: `None` clears it. See [`Self::nas_config`].
+        pub fn set_nas_config(
+            mut self,
+            value: ::std::option::Option<super::NasConfig>,
+        ) -> Self {
+            self.nas_config = Ok(value);
+            self
+        }
         pub fn oss_mount_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::OssMountConfig>>,
+            T: ::std::convert::TryInto<super::OssMountConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_mount_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_mount_config: {e}")
                 });
             self
         }
+        ///Sets `oss_mount_config` from an `Option`: `None` clears it. See [`Self::oss_mount_config`].
+        pub fn set_oss_mount_config(
+            mut self,
+            value: ::std::option::Option<super::OssMountConfig>,
+        ) -> Self {
+            self.oss_mount_config = Ok(value);
+            self
+        }
+        ///ARN of the RAM role Function Compute assumes for the service (log delivery, temporary credentials for the functions).
         pub fn role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for role: {e}"));
             self
         }
+        ///Sets `role` from an `Option`: `None` clears it. See [`Self::role`].
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.role = Ok(value);
+            self
+        }
+        ///Unique ID the system assigned to the service.
         pub fn service_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.service_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for service_id: {e}")
                 });
             self
         }
+        ///Sets `service_id` from an `Option`: `None` clears it. See [`Self::service_id`].
+        pub fn set_service_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.service_id = Ok(value);
+            self
+        }
+        ///Service name.
         pub fn service_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.service_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for service_name: {e}")
                 });
             self
         }
+        ///Sets `service_name` from an `Option`: `None` clears it. See [`Self::service_name`].
+        pub fn set_service_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.service_name = Ok(value);
+            self
+        }
         pub fn tracing_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TracingConfig>>,
+            T: ::std::convert::TryInto<super::TracingConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.tracing_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tracing_config: {e}")
                 });
             self
         }
+        ///Sets `tracing_config` from an `Option`: `None` clears it. See [`Self::tracing_config`].
+        pub fn set_tracing_config(
+            mut self,
+            value: ::std::option::Option<super::TracingConfig>,
+        ) -> Self {
+            self.tracing_config = Ok(value);
+            self
+        }
+        ///Whether the service-linked role is used for authorization.
         pub fn use_slr_authentication<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.use_slr_authentication = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for use_slr_authentication: {e}"
@@ -10580,16 +13274,33 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `use_slr_authentication` from an `Option`: `None` clears it. See [`Self::use_slr_authentication`].
+        pub fn set_use_slr_authentication(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.use_slr_authentication = Ok(value);
+            self
+        }
         pub fn vpc_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VpcConfig>>,
+            T: ::std::convert::TryInto<super::VpcConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for vpc_config: {e}")
                 });
+            self
+        }
+        ///Sets `vpc_config` from an `Option`: `None` clears it. See [`Self::vpc_config`].
+        pub fn set_vpc_config(
+            mut self,
+            value: ::std::option::Option<super::VpcConfig>,
+        ) -> Self {
+            self.vpc_config = Ok(value);
             self
         }
     }
@@ -10664,37 +13375,59 @@ pub mod builder {
         }
     }
     impl ServiceVersion {
+        ///Creation time (ISO 8601).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -10702,16 +13435,34 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
+        ///Version ID.
         pub fn version_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.version_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for version_id: {e}")
                 });
+            self
+        }
+        ///Sets `version_id` from an `Option`: `None` clears it. See [`Self::version_id`].
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.version_id = Ok(value);
             self
         }
     }
@@ -10828,13 +13579,15 @@ pub mod builder {
         }
     }
     impl StatefulAsyncInvocation {
+        ///Retries performed so far.
         pub fn already_retried_times<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.already_retried_times = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for already_retried_times: {e}"
@@ -10842,13 +13595,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `already_retried_times` from an `Option`: `None` clears it. See [`Self::already_retried_times`].
+        pub fn set_already_retried_times(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.already_retried_times = Ok(value);
+            self
+        }
+        ///State of the delivery to the configured destination.
         pub fn destination_status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.destination_status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for destination_status: {e}"
@@ -10856,73 +13619,126 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `destination_status` from an `Option`: `None` clears it. See [`Self::destination_status`].
+        pub fn set_destination_status(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.destination_status = Ok(value);
+            self
+        }
+        ///Run time in milliseconds.
         pub fn duration_ms<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.duration_ms = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for duration_ms: {e}")
                 });
             self
         }
+        ///Sets `duration_ms` from an `Option`: `None` clears it. See [`Self::duration_ms`].
+        pub fn set_duration_ms(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.duration_ms = Ok(value);
+            self
+        }
+        ///End time in Unix milliseconds.
         pub fn end_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.end_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for end_time: {e}")
                 });
             self
         }
-        pub fn events<T>(mut self, value: T) -> Self
+        ///Sets `end_time` from an `Option`: `None` clears it. See [`Self::end_time`].
+        pub fn set_end_time(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.end_time = Ok(value);
+            self
+        }
+        ///History of the invocation.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn events<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::vec::Vec<super::StatefulAsyncInvocationEvent>,
-            >,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<super::StatefulAsyncInvocationEvent>,
             T::Error: ::std::fmt::Display,
         {
             self.events = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<
+                        ::std::vec::Vec<super::StatefulAsyncInvocationEvent>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| format!("error converting supplied value for events: {e}"));
             self
         }
+        ///Function name.
         pub fn function_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.function_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for function_name: {e}")
                 });
             self
         }
+        ///Sets `function_name` from an `Option`: `None` clears it. See [`Self::function_name`].
+        pub fn set_function_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.function_name = Ok(value);
+            self
+        }
+        ///Instance that ran the invocation.
         pub fn instance_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_id: {e}")
                 });
             self
         }
+        ///Sets `instance_id` from an `Option`: `None` clears it. See [`Self::instance_id`].
+        pub fn set_instance_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Ok(value);
+            self
+        }
+        ///Error message when the invocation failed.
         pub fn invocation_error_message<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.invocation_error_message = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for invocation_error_message: {e}"
@@ -10930,25 +13746,45 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `invocation_error_message` from an `Option`: `None` clears it. See [`Self::invocation_error_message`].
+        pub fn set_invocation_error_message(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.invocation_error_message = Ok(value);
+            self
+        }
+        ///ID of the asynchronous invocation (task).
         pub fn invocation_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.invocation_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for invocation_id: {e}")
                 });
             self
         }
+        ///Sets `invocation_id` from an `Option`: `None` clears it. See [`Self::invocation_id`].
+        pub fn set_invocation_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.invocation_id = Ok(value);
+            self
+        }
+        ///Event the function was invoked with.
         pub fn invocation_payload<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.invocation_payload = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for invocation_payload: {e}"
@@ -10956,74 +13792,139 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `invocation_payload` from an `Option`: `None` clears it. See [`Self::invocation_payload`].
+        pub fn set_invocation_payload(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.invocation_payload = Ok(value);
+            self
+        }
+        ///Version ID or alias name of the service.
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
+        ///Request ID of the invocation.
         pub fn request_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.request_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for request_id: {e}")
                 });
             self
         }
+        ///Sets `request_id` from an `Option`: `None` clears it. See [`Self::request_id`].
+        pub fn set_request_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.request_id = Ok(value);
+            self
+        }
+        ///Start of the function's result.
         pub fn return_payload<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.return_payload = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for return_payload: {e}")
                 });
             self
         }
+        ///Sets `return_payload` from an `Option`: `None` clears it. See [`Self::return_payload`].
+        pub fn set_return_payload(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.return_payload = Ok(value);
+            self
+        }
+        ///Service name.
         pub fn service_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.service_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for service_name: {e}")
                 });
             self
         }
+        ///Sets `service_name` from an `Option`: `None` clears it. See [`Self::service_name`].
+        pub fn set_service_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.service_name = Ok(value);
+            self
+        }
+        ///Start time in Unix milliseconds.
         pub fn started_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.started_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for started_time: {e}")
                 });
             self
         }
+        ///Sets `started_time` from an `Option`: `None` clears it. See [`Self::started_time`].
+        pub fn set_started_time(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.started_time = Ok(value);
+            self
+        }
+        ///State of the invocation, e.g. Running or Succeeded.
         pub fn status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+        ///Sets `status` from an `Option`: `None` clears it. See [`Self::status`].
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.status = Ok(value);
             self
         }
     }
@@ -11106,50 +14007,84 @@ pub mod builder {
         }
     }
     impl StatefulAsyncInvocationEvent {
+        ///Details of the event.
         pub fn event_detail<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.event_detail = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for event_detail: {e}")
                 });
             self
         }
+        ///Sets `event_detail` from an `Option`: `None` clears it. See [`Self::event_detail`].
+        pub fn set_event_detail(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.event_detail = Ok(value);
+            self
+        }
+        ///Event sequence number.
         pub fn event_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.event_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for event_id: {e}")
                 });
             self
         }
+        ///Sets `event_id` from an `Option`: `None` clears it. See [`Self::event_id`].
+        pub fn set_event_id(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.event_id = Ok(value);
+            self
+        }
+        ///State the invocation entered.
         pub fn status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for status: {e}"));
             self
         }
+        ///Sets `status` from an `Option`: `None` clears it. See [`Self::status`].
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.status = Ok(value);
+            self
+        }
+        ///Event time in Unix milliseconds.
         pub fn timestamp<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.timestamp = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timestamp: {e}")
                 });
+            self
+        }
+        ///Sets `timestamp` from an `Option`: `None` clears it. See [`Self::timestamp`].
+        pub fn set_timestamp(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.timestamp = Ok(value);
             self
         }
     }
@@ -11198,6 +14133,7 @@ pub mod builder {
         }
     }
     impl TagResourceInput {
+        ///ARN of the resource to tag (a service).
         pub fn resource_arn<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -11210,18 +14146,28 @@ pub mod builder {
                 });
             self
         }
-        pub fn tags<T>(mut self, value: T) -> Self
+        ///Tags to add, key to value.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn tags<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.tags = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| format!("error converting supplied value for tags: {e}"));
             self
         }
@@ -11265,30 +14211,50 @@ pub mod builder {
         }
     }
     impl TaggedResource {
+        ///ARN of the tagged resource.
         pub fn resource_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resource_arn: {e}")
                 });
             self
         }
-        pub fn tags<T>(mut self, value: T) -> Self
+        ///Sets `resource_arn` from an `Option`: `None` clears it. See [`Self::resource_arn`].
+        pub fn set_resource_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.resource_arn = Ok(value);
+            self
+        }
+        ///Tags as key/value pairs.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn tags<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.tags = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| format!("error converting supplied value for tags: {e}"));
             self
         }
@@ -11357,86 +14323,147 @@ pub mod builder {
         }
     }
     impl TargetTrackingPolicy {
+        ///End of the policy (ISO 8601).
         pub fn end_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.end_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for end_time: {e}")
                 });
             self
         }
+        ///Sets `end_time` from an `Option`: `None` clears it. See [`Self::end_time`].
+        pub fn set_end_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.end_time = Ok(value);
+            self
+        }
+        ///Upper bound of provisioned instances.
         pub fn max_capacity<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.max_capacity = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for max_capacity: {e}")
                 });
             self
         }
+        ///Sets `max_capacity` from an `Option`: `None` clears it. See [`Self::max_capacity`].
+        pub fn set_max_capacity(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.max_capacity = Ok(value);
+            self
+        }
+        ///Target value of the metric (0 to 1 for utilization).
         pub fn metric_target<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.metric_target = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for metric_target: {e}")
                 });
             self
         }
+        ///Sets `metric_target` from an `Option`: `None` clears it. See [`Self::metric_target`].
+        pub fn set_metric_target(mut self, value: ::std::option::Option<f64>) -> Self {
+            self.metric_target = Ok(value);
+            self
+        }
+        ///Metric to track, e.g. ProvisionedConcurrencyUtilization.
         pub fn metric_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.metric_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for metric_type: {e}")
                 });
             self
         }
+        ///Sets `metric_type` from an `Option`: `None` clears it. See [`Self::metric_type`].
+        pub fn set_metric_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.metric_type = Ok(value);
+            self
+        }
+        ///Lower bound of provisioned instances.
         pub fn min_capacity<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.min_capacity = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for min_capacity: {e}")
                 });
             self
         }
+        ///Sets `min_capacity` from an `Option`: `None` clears it. See [`Self::min_capacity`].
+        pub fn set_min_capacity(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.min_capacity = Ok(value);
+            self
+        }
+        ///Name of the policy.
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        ///Sets `name` from an `Option`: `None` clears it. See [`Self::name`].
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = Ok(value);
+            self
+        }
+        ///Start of the policy (ISO 8601).
         pub fn start_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.start_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for start_time: {e}")
                 });
+            self
+        }
+        ///Sets `start_time` from an `Option`: `None` clears it. See [`Self::start_time`].
+        pub fn set_start_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.start_time = Ok(value);
             self
         }
     }
@@ -11494,40 +14521,68 @@ pub mod builder {
         }
     }
     impl TlsConfig {
-        pub fn cipher_suites<T>(mut self, value: T) -> Self
+        ///Allowed TLS cipher suites.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn cipher_suites<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.cipher_suites = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for cipher_suites: {e}")
                 });
             self
         }
+        ///Highest allowed TLS version.
         pub fn max_version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.max_version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for max_version: {e}")
                 });
             self
         }
+        ///Sets `max_version` from an `Option`: `None` clears it. See [`Self::max_version`].
+        pub fn set_max_version(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.max_version = Ok(value);
+            self
+        }
+        ///Lowest allowed TLS version.
         pub fn min_version<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.min_version = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for min_version: {e}")
                 });
+            self
+        }
+        ///Sets `min_version` from an `Option`: `None` clears it. See [`Self::min_version`].
+        pub fn set_min_version(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.min_version = Ok(value);
             self
         }
     }
@@ -11572,29 +14627,49 @@ pub mod builder {
         }
     }
     impl TracingConfig {
-        pub fn params<T>(mut self, value: T) -> Self
+        ///Tracing parameters, e.g. the collector endpoint.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn params<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.params = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| format!("error converting supplied value for params: {e}"));
             self
         }
+        ///Tracing system, e.g. Jaeger.
         pub fn type_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.type_ = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+        ///Sets `type_` from an `Option`: `None` clears it. See [`Self::type_`].
+        pub fn set_type_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.type_ = Ok(value);
             self
         }
     }
@@ -11702,61 +14777,103 @@ pub mod builder {
         }
     }
     impl Trigger {
+        ///Creation time (ISO 8601).
         pub fn created_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for created_time: {e}")
                 });
             self
         }
+        ///Sets `created_time` from an `Option`: `None` clears it. See [`Self::created_time`].
+        pub fn set_created_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.created_time = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Domain prefix for calling an HTTP-triggered function ({domainName}.{region}.fc.aliyuncs.com).
         pub fn domain_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.domain_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for domain_name: {e}")
                 });
             self
         }
+        ///Sets `domain_name` from an `Option`: `None` clears it. See [`Self::domain_name`].
+        pub fn set_domain_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.domain_name = Ok(value);
+            self
+        }
+        ///ARN of the RAM role the event source uses to invoke the function.
         pub fn invocation_role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.invocation_role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for invocation_role: {e}")
                 });
             self
         }
+        ///Sets `invocation_role` from an `Option`: `None` clears it. See [`Self::invocation_role`].
+        pub fn set_invocation_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.invocation_role = Ok(value);
+            self
+        }
+        ///Last modification time (ISO 8601).
         pub fn last_modified_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.last_modified_time = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for last_modified_time: {e}"
@@ -11764,124 +14881,229 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `last_modified_time` from an `Option`: `None` clears it. See [`Self::last_modified_time`].
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.last_modified_time = Ok(value);
+            self
+        }
+        ///Version ID or alias name of the service the trigger invokes.
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
+        ///ARN of the event source.
         pub fn source_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.source_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for source_arn: {e}")
                 });
             self
         }
+        ///Sets `source_arn` from an `Option`: `None` clears it. See [`Self::source_arn`].
+        pub fn set_source_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.source_arn = Ok(value);
+            self
+        }
+        ///State of the trigger.
         pub fn status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for status: {e}"));
             self
         }
+        ///Sets `status` from an `Option`: `None` clears it. See [`Self::status`].
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.status = Ok(value);
+            self
+        }
+        ///ARN of the function the trigger invokes.
         pub fn target_arn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.target_arn = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for target_arn: {e}")
                 });
             self
         }
+        ///Sets `target_arn` from an `Option`: `None` clears it. See [`Self::target_arn`].
+        pub fn set_target_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.target_arn = Ok(value);
+            self
+        }
+        ///Type-specific trigger configuration: a JSON document carried in a string.
         pub fn trigger_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.trigger_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for trigger_config: {e}")
                 });
             self
         }
+        ///Sets `trigger_config` from an `Option`: `None` clears it. See [`Self::trigger_config`].
+        pub fn set_trigger_config(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.trigger_config = Ok(value);
+            self
+        }
+        ///Unique ID the system assigned to the trigger.
         pub fn trigger_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.trigger_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for trigger_id: {e}")
                 });
             self
         }
+        ///Sets `trigger_id` from an `Option`: `None` clears it. See [`Self::trigger_id`].
+        pub fn set_trigger_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.trigger_id = Ok(value);
+            self
+        }
+        ///Trigger name.
         pub fn trigger_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.trigger_name = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for trigger_name: {e}")
                 });
             self
         }
+        ///Sets `trigger_name` from an `Option`: `None` clears it. See [`Self::trigger_name`].
+        pub fn set_trigger_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.trigger_name = Ok(value);
+            self
+        }
         pub fn trigger_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::fc2::TriggerType>,
-            >,
+            T: ::std::convert::TryInto<fc_models::fc2::TriggerType>,
             T::Error: ::std::fmt::Display,
         {
             self.trigger_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for trigger_type: {e}")
                 });
             self
         }
+        ///Sets `trigger_type` from an `Option`: `None` clears it. See [`Self::trigger_type`].
+        pub fn set_trigger_type(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::TriggerType>,
+        ) -> Self {
+            self.trigger_type = Ok(value);
+            self
+        }
+        ///Public URL of an HTTP trigger.
         pub fn url_internet<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.url_internet = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for url_internet: {e}")
                 });
             self
         }
+        ///Sets `url_internet` from an `Option`: `None` clears it. See [`Self::url_internet`].
+        pub fn set_url_internet(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.url_internet = Ok(value);
+            self
+        }
+        ///VPC URL of an HTTP trigger.
         pub fn url_intranet<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.url_intranet = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for url_intranet: {e}")
                 });
+            self
+        }
+        ///Sets `url_intranet` from an `Option`: `None` clears it. See [`Self::url_intranet`].
+        pub fn set_url_intranet(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.url_intranet = Ok(value);
             self
         }
     }
@@ -11952,16 +15174,24 @@ pub mod builder {
         }
     }
     impl UntagResourceInput {
+        ///Remove all tags (only when tagKeys is empty).
         pub fn all<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.all = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for all: {e}"));
             self
         }
+        ///Sets `all` from an `Option`: `None` clears it. See [`Self::all`].
+        pub fn set_all(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.all = Ok(value);
+            self
+        }
+        ///ARN of the tagged resource.
         pub fn resource_arn<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -11974,13 +15204,21 @@ pub mod builder {
                 });
             self
         }
-        pub fn tag_keys<T>(mut self, value: T) -> Self
+        ///Keys of the tags to remove.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn tag_keys<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.tag_keys = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for tag_keys: {e}")
                 });
@@ -12043,15 +15281,25 @@ pub mod builder {
         }
     }
     impl UpdateAliasInput {
-        pub fn additional_version_weight<T>(mut self, value: T) -> Self
+        ///Share of traffic (0 to 1) sent to an extra version, keyed by version ID.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn additional_version_weight<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<::std::string::String, f64>,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.additional_version_weight = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<::std::string::String, f64>,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for additional_version_weight: {e}"
@@ -12059,54 +15307,90 @@ pub mod builder {
                 });
             self
         }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
         pub fn resolve_policy<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::fc2::ResolvePolicy>,
-            >,
+            T: ::std::convert::TryInto<fc_models::fc2::ResolvePolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.resolve_policy = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for resolve_policy: {e}")
                 });
             self
         }
+        ///Sets `resolve_policy` from an `Option`: `None` clears it. See [`Self::resolve_policy`].
+        pub fn set_resolve_policy(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::ResolvePolicy>,
+        ) -> Self {
+            self.resolve_policy = Ok(value);
+            self
+        }
         pub fn route_policy<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RoutePolicy>>,
+            T: ::std::convert::TryInto<super::RoutePolicy>,
             T::Error: ::std::fmt::Display,
         {
             self.route_policy = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for route_policy: {e}")
                 });
             self
         }
+        ///Sets `route_policy` from an `Option`: `None` clears it. See [`Self::route_policy`].
+        pub fn set_route_policy(
+            mut self,
+            value: ::std::option::Option<super::RoutePolicy>,
+        ) -> Self {
+            self.route_policy = Ok(value);
+            self
+        }
+        ///Version the alias points to.
         pub fn version_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.version_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for version_id: {e}")
                 });
+            self
+        }
+        ///Sets `version_id` from an `Option`: `None` clears it. See [`Self::version_id`].
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.version_id = Ok(value);
             self
         }
     }
@@ -12172,64 +15456,107 @@ pub mod builder {
     impl UpdateCustomDomainInput {
         pub fn cert_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CertConfig>>,
+            T: ::std::convert::TryInto<super::CertConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.cert_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for cert_config: {e}")
                 });
             self
         }
+        ///Sets `cert_config` from an `Option`: `None` clears it. See [`Self::cert_config`].
+        pub fn set_cert_config(
+            mut self,
+            value: ::std::option::Option<super::CertConfig>,
+        ) -> Self {
+            self.cert_config = Ok(value);
+            self
+        }
         pub fn protocol<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::fc2::CustomDomainProtocol>,
-            >,
+            T: ::std::convert::TryInto<fc_models::fc2::CustomDomainProtocol>,
             T::Error: ::std::fmt::Display,
         {
             self.protocol = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for protocol: {e}")
                 });
             self
         }
+        ///Sets `protocol` from an `Option`: `None` clears it. See [`Self::protocol`].
+        pub fn set_protocol(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::CustomDomainProtocol>,
+        ) -> Self {
+            self.protocol = Ok(value);
+            self
+        }
         pub fn route_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::RouteConfig>>,
+            T: ::std::convert::TryInto<super::RouteConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.route_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for route_config: {e}")
                 });
             self
         }
+        ///Sets `route_config` from an `Option`: `None` clears it. See [`Self::route_config`].
+        pub fn set_route_config(
+            mut self,
+            value: ::std::option::Option<super::RouteConfig>,
+        ) -> Self {
+            self.route_config = Ok(value);
+            self
+        }
         pub fn tls_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TlsConfig>>,
+            T: ::std::convert::TryInto<super::TlsConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.tls_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tls_config: {e}")
                 });
             self
         }
+        ///Sets `tls_config` from an `Option`: `None` clears it. See [`Self::tls_config`].
+        pub fn set_tls_config(
+            mut self,
+            value: ::std::option::Option<super::TlsConfig>,
+        ) -> Self {
+            self.tls_config = Ok(value);
+            self
+        }
         pub fn waf_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::WafConfig>>,
+            T: ::std::convert::TryInto<super::WafConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.waf_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for waf_config: {e}")
                 });
+            self
+        }
+        ///Sets `waf_config` from an `Option`: `None` clears it. See [`Self::waf_config`].
+        pub fn set_waf_config(
+            mut self,
+            value: ::std::option::Option<super::WafConfig>,
+        ) -> Self {
+            self.waf_config = Ok(value);
             self
         }
     }
@@ -12377,47 +15704,66 @@ pub mod builder {
         }
     }
     impl UpdateFunctionInput {
+        ///Port the HTTP server of a custom runtime or custom container listens on.
         pub fn ca_port<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.ca_port = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for ca_port: {e}")
                 });
             self
         }
+        ///Sets `ca_port` from an `Option`: `None` clears it. See [`Self::ca_port`].
+        pub fn set_ca_port(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.ca_port = Ok(value);
+            self
+        }
         pub fn code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::Code>>,
+            T: ::std::convert::TryInto<super::Code>,
             T::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for code: {e}"));
             self
         }
+        ///Sets `code` from an `Option`: `None` clears it. See [`Self::code`].
+        pub fn set_code(mut self, value: ::std::option::Option<super::Code>) -> Self {
+            self.code = Ok(value);
+            self
+        }
+        ///vCPUs of an instance (a multiple of 0.05).
         pub fn cpu<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<f64>,
             T::Error: ::std::fmt::Display,
         {
             self.cpu = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for cpu: {e}"));
+            self
+        }
+        ///Sets `cpu` from an `Option`: `None` clears it. See [`Self::cpu`].
+        pub fn set_cpu(mut self, value: ::std::option::Option<f64>) -> Self {
+            self.cpu = Ok(value);
             self
         }
         pub fn custom_container_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomContainerConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomContainerConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_container_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_container_config: {e}"
@@ -12425,27 +15771,43 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_container_config` from an `Option`: `None` clears it. See [`Self::custom_container_config`].
+        pub fn set_custom_container_config(
+            mut self,
+            value: ::std::option::Option<super::CustomContainerConfig>,
+        ) -> Self {
+            self.custom_container_config = Ok(value);
+            self
+        }
         pub fn custom_dns<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::CustomDns>>,
+            T: ::std::convert::TryInto<super::CustomDns>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_dns = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for custom_dns: {e}")
                 });
             self
         }
+        ///Sets `custom_dns` from an `Option`: `None` clears it. See [`Self::custom_dns`].
+        pub fn set_custom_dns(
+            mut self,
+            value: ::std::option::Option<super::CustomDns>,
+        ) -> Self {
+            self.custom_dns = Ok(value);
+            self
+        }
         pub fn custom_health_check_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomHealthCheckConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomHealthCheckConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_health_check_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_health_check_config: {e}"
@@ -12453,15 +15815,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_health_check_config` from an `Option`: `None` clears it. See [`Self::custom_health_check_config`].
+        pub fn set_custom_health_check_config(
+            mut self,
+            value: ::std::option::Option<super::CustomHealthCheckConfig>,
+        ) -> Self {
+            self.custom_health_check_config = Ok(value);
+            self
+        }
         pub fn custom_runtime_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::CustomRuntimeConfig>,
-            >,
+            T: ::std::convert::TryInto<super::CustomRuntimeConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.custom_runtime_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for custom_runtime_config: {e}"
@@ -12469,42 +15838,77 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `custom_runtime_config` from an `Option`: `None` clears it. See [`Self::custom_runtime_config`].
+        pub fn set_custom_runtime_config(
+            mut self,
+            value: ::std::option::Option<super::CustomRuntimeConfig>,
+        ) -> Self {
+            self.custom_runtime_config = Ok(value);
+            self
+        }
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Disk size of an instance in MB (512 or 10240).
         pub fn disk_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.disk_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for disk_size: {e}")
                 });
             self
         }
-        pub fn environment_variables<T>(mut self, value: T) -> Self
+        ///Sets `disk_size` from an `Option`: `None` clears it. See [`Self::disk_size`].
+        pub fn set_disk_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.disk_size = Ok(value);
+            self
+        }
+        ///Environment variables of the function.
+        ///
+        /// Takes any iterable of `(key, value)` pairs: a map, an array of tuples.
+        pub fn environment_variables<I, K, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            I: ::std::iter::IntoIterator<Item = (K, T)>,
+            K: ::std::convert::Into<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.environment_variables = value
-                .try_into()
+                .into_iter()
+                .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                .collect::<
+                    ::std::result::Result<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                        _,
+                    >,
+                >()
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for environment_variables: {e}"
@@ -12512,37 +15916,56 @@ pub mod builder {
                 });
             self
         }
+        ///GPU memory of an instance in MB (a multiple of 1024).
         pub fn gpu_memory_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.gpu_memory_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for gpu_memory_size: {e}")
                 });
             self
         }
+        ///Sets `gpu_memory_size` from an `Option`: `None` clears it. See [`Self::gpu_memory_size`].
+        pub fn set_gpu_memory_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.gpu_memory_size = Ok(value);
+            self
+        }
+        ///Entry point of the function; its format depends on the runtime.
         pub fn handler<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.handler = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for handler: {e}")
                 });
             self
         }
+        ///Sets `handler` from an `Option`: `None` clears it. See [`Self::handler`].
+        pub fn set_handler(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.handler = Ok(value);
+            self
+        }
+        ///Timeout of the initializer hook in seconds.
         pub fn initialization_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.initialization_timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for initialization_timeout: {e}"
@@ -12550,25 +15973,45 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `initialization_timeout` from an `Option`: `None` clears it. See [`Self::initialization_timeout`].
+        pub fn set_initialization_timeout(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.initialization_timeout = Ok(value);
+            self
+        }
+        ///Entry point of the initializer hook.
         pub fn initializer<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.initializer = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for initializer: {e}")
                 });
             self
         }
+        ///Sets `initializer` from an `Option`: `None` clears it. See [`Self::initializer`].
+        pub fn set_initializer(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.initializer = Ok(value);
+            self
+        }
+        ///How many requests one instance handles at the same time (this operation spells the key with a capital I).
         pub fn instance_concurrency<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_concurrency = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_concurrency: {e}"
@@ -12576,15 +16019,22 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_concurrency` from an `Option`: `None` clears it. See [`Self::instance_concurrency`].
+        pub fn set_instance_concurrency(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.instance_concurrency = Ok(value);
+            self
+        }
         pub fn instance_lifecycle_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::InstanceLifecycleConfig>,
-            >,
+            T: ::std::convert::TryInto<super::InstanceLifecycleConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_lifecycle_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_lifecycle_config: {e}"
@@ -12592,13 +16042,23 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_lifecycle_config` from an `Option`: `None` clears it. See [`Self::instance_lifecycle_config`].
+        pub fn set_instance_lifecycle_config(
+            mut self,
+            value: ::std::option::Option<super::InstanceLifecycleConfig>,
+        ) -> Self {
+            self.instance_lifecycle_config = Ok(value);
+            self
+        }
+        ///Concurrency per instance above which a new instance is started early (at most instanceConcurrency).
         pub fn instance_soft_concurrency<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_soft_concurrency = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!(
                         "error converting supplied value for instance_soft_concurrency: {e}"
@@ -12606,64 +16066,110 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `instance_soft_concurrency` from an `Option`: `None` clears it. See [`Self::instance_soft_concurrency`].
+        pub fn set_instance_soft_concurrency(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.instance_soft_concurrency = Ok(value);
+            self
+        }
         pub fn instance_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<fc_models::fc2::InstanceType>,
-            >,
+            T: ::std::convert::TryInto<fc_models::fc2::InstanceType>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_type = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for instance_type: {e}")
                 });
             self
         }
-        pub fn layers<T>(mut self, value: T) -> Self
+        ///Sets `instance_type` from an `Option`: `None` clears it. See [`Self::instance_type`].
+        pub fn set_instance_type(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::InstanceType>,
+        ) -> Self {
+            self.instance_type = Ok(value);
+            self
+        }
+        ///Layers of the function (layer ARNs, older format); earlier entries win over later ones for files with the same path.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn layers<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.layers = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| format!("error converting supplied value for layers: {e}"));
             self
         }
+        ///Memory of an instance in MB (a multiple of 64).
         pub fn memory_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.memory_size = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for memory_size: {e}")
                 });
             self
         }
+        ///Sets `memory_size` from an `Option`: `None` clears it. See [`Self::memory_size`].
+        pub fn set_memory_size(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.memory_size = Ok(value);
+            self
+        }
         pub fn runtime<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<fc_models::fc2::Runtime>>,
+            T: ::std::convert::TryInto<fc_models::fc2::Runtime>,
             T::Error: ::std::fmt::Display,
         {
             self.runtime = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for runtime: {e}")
                 });
             self
         }
+        ///Sets `runtime` from an `Option`: `None` clears it. See [`Self::runtime`].
+        pub fn set_runtime(
+            mut self,
+            value: ::std::option::Option<fc_models::fc2::Runtime>,
+        ) -> Self {
+            self.runtime = Ok(value);
+            self
+        }
+        ///Maximum run time of one invocation in seconds.
         pub fn timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T: ::std::convert::TryInto<i32>,
             T::Error: ::std::fmt::Display,
         {
             self.timeout = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for timeout: {e}")
                 });
+            self
+        }
+        ///Sets `timeout` from an `Option`: `None` clears it. See [`Self::timeout`].
+        pub fn set_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout = Ok(value);
             self
         }
     }
@@ -12776,98 +16282,173 @@ pub mod builder {
         }
     }
     impl UpdateServiceInput {
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///Whether functions of the service may reach the Internet (default true).
         pub fn internet_access<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.internet_access = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for internet_access: {e}")
                 });
             self
         }
+        ///Sets `internet_access` from an `Option`: `None` clears it. See [`Self::internet_access`].
+        pub fn set_internet_access(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.internet_access = Ok(value);
+            self
+        }
         pub fn log_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::LogConfig>>,
+            T: ::std::convert::TryInto<super::LogConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.log_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for log_config: {e}")
                 });
             self
         }
+        ///Sets `log_config` from an `Option`: `None` clears it. See [`Self::log_config`].
+        pub fn set_log_config(
+            mut self,
+            value: ::std::option::Option<super::LogConfig>,
+        ) -> Self {
+            self.log_config = Ok(value);
+            self
+        }
         pub fn nas_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::NasConfig>>,
+            T: ::std::convert::TryInto<super::NasConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.nas_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for nas_config: {e}")
                 });
             self
         }
+        ///Sets `nas_config` from an `Option`: `None` clears it. See [`Self::nas_config`].
+        pub fn set_nas_config(
+            mut self,
+            value: ::std::option::Option<super::NasConfig>,
+        ) -> Self {
+            self.nas_config = Ok(value);
+            self
+        }
         pub fn oss_mount_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::OssMountConfig>>,
+            T: ::std::convert::TryInto<super::OssMountConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.oss_mount_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for oss_mount_config: {e}")
                 });
             self
         }
+        ///Sets `oss_mount_config` from an `Option`: `None` clears it. See [`Self::oss_mount_config`].
+        pub fn set_oss_mount_config(
+            mut self,
+            value: ::std::option::Option<super::OssMountConfig>,
+        ) -> Self {
+            self.oss_mount_config = Ok(value);
+            self
+        }
+        ///ARN of the RAM role Function Compute assumes for the service (log delivery, temporary credentials for the functions).
         pub fn role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for role: {e}"));
+            self
+        }
+        ///Sets `role` from an `Option`: `None` clears it. See [`Self::role`].
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.role = Ok(value);
             self
         }
         pub fn tracing_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::TracingConfig>>,
+            T: ::std::convert::TryInto<super::TracingConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.tracing_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for tracing_config: {e}")
                 });
             self
         }
+        ///Sets `tracing_config` from an `Option`: `None` clears it. See [`Self::tracing_config`].
+        pub fn set_tracing_config(
+            mut self,
+            value: ::std::option::Option<super::TracingConfig>,
+        ) -> Self {
+            self.tracing_config = Ok(value);
+            self
+        }
         pub fn vpc_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VpcConfig>>,
+            T: ::std::convert::TryInto<super::VpcConfig>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for vpc_config: {e}")
                 });
+            self
+        }
+        ///Sets `vpc_config` from an `Option`: `None` clears it. See [`Self::vpc_config`].
+        pub fn set_vpc_config(
+            mut self,
+            value: ::std::option::Option<super::VpcConfig>,
+        ) -> Self {
+            self.vpc_config = Ok(value);
             self
         }
     }
@@ -12932,52 +16513,92 @@ pub mod builder {
         }
     }
     impl UpdateTriggerInput {
+        ///Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for description: {e}")
                 });
             self
         }
+        ///Sets `description` from an `Option`: `None` clears it. See [`Self::description`].
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.description = Ok(value);
+            self
+        }
+        ///ARN of the RAM role the event source uses to invoke the function.
         pub fn invocation_role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.invocation_role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for invocation_role: {e}")
                 });
             self
         }
+        ///Sets `invocation_role` from an `Option`: `None` clears it. See [`Self::invocation_role`].
+        pub fn set_invocation_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.invocation_role = Ok(value);
+            self
+        }
+        ///Version ID or alias name of the service the trigger invokes.
         pub fn qualifier<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qualifier = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for qualifier: {e}")
                 });
             self
         }
+        ///Sets `qualifier` from an `Option`: `None` clears it. See [`Self::qualifier`].
+        pub fn set_qualifier(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.qualifier = Ok(value);
+            self
+        }
+        ///Type-specific trigger configuration: a JSON document carried in a string.
         pub fn trigger_config<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.trigger_config = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for trigger_config: {e}")
                 });
+            self
+        }
+        ///Sets `trigger_config` from an `Option`: `None` clears it. See [`Self::trigger_config`].
+        pub fn set_trigger_config(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.trigger_config = Ok(value);
             self
         }
     }
@@ -13034,48 +16655,86 @@ pub mod builder {
         }
     }
     impl VpcConfig {
+        ///ARN of the RAM role used to attach the network interfaces.
         pub fn role<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.role = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for role: {e}"));
             self
         }
+        ///Sets `role` from an `Option`: `None` clears it. See [`Self::role`].
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.role = Ok(value);
+            self
+        }
+        ///Security group ID.
         pub fn security_group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.security_group_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for security_group_id: {e}")
                 });
             self
         }
-        pub fn v_switch_ids<T>(mut self, value: T) -> Self
+        ///Sets `security_group_id` from an `Option`: `None` clears it. See [`Self::security_group_id`].
+        pub fn set_security_group_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.security_group_id = Ok(value);
+            self
+        }
+        ///vSwitch IDs.
+        ///
+        /// Takes any iterable of items, or of their builders.
+        pub fn v_switch_ids<I, T>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = T>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.v_switch_ids = value
-                .try_into()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
                 .map_err(|e| {
                     format!("error converting supplied value for v_switch_ids: {e}")
                 });
             self
         }
+        ///VPC ID.
         pub fn vpc_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.vpc_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for vpc_id: {e}"));
+            self
+        }
+        ///Sets `vpc_id` from an `Option`: `None` clears it. See [`Self::vpc_id`].
+        pub fn set_vpc_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.vpc_id = Ok(value);
             self
         }
     }
@@ -13117,16 +16776,23 @@ pub mod builder {
         }
     }
     impl WafConfig {
+        ///Whether Web Application Firewall protection is on.
         pub fn enable_waf<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.enable_waf = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for enable_waf: {e}")
                 });
+            self
+        }
+        ///Sets `enable_waf` from an `Option`: `None` clears it. See [`Self::enable_waf`].
+        pub fn set_enable_waf(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.enable_waf = Ok(value);
             self
         }
     }
@@ -13167,26 +16833,46 @@ pub mod builder {
         }
     }
     impl WildcardRule {
+        ///Wildcard pattern to match.
         pub fn match_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.match_ = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| format!("error converting supplied value for match_: {e}"));
             self
         }
+        ///Sets `match_` from an `Option`: `None` clears it. See [`Self::match_`].
+        pub fn set_match_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.match_ = Ok(value);
+            self
+        }
+        ///Path to rewrite to.
         pub fn replacement<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.replacement = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
                     format!("error converting supplied value for replacement: {e}")
                 });
+            self
+        }
+        ///Sets `replacement` from an `Option`: `None` clears it. See [`Self::replacement`].
+        pub fn set_replacement(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.replacement = Ok(value);
             self
         }
     }
