@@ -286,6 +286,8 @@ fn from_error_response(response: ResponseValue<ErrorBody>) -> Error {
 /// Classifies a reqwest failure (timeouts and transport failures are distinct kinds), keeping
 /// it as the source.
 pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
+    // The URL's query may carry anything: it stays out of the message.
+    let error = error.without_url();
     let kind = if error.is_timeout() {
         ErrorKind::Timeout
     } else if error.is_builder() {

@@ -157,23 +157,28 @@ async fn finish(
     started: Instant,
 ) -> reqwest::Result<reqwest::Response> {
     let retry::Finished { outcome, attempts } = finished;
+    let latency_ms = started.elapsed().as_millis() as u64;
     span.record("attempts", attempts);
-    span.record("latency_ms", started.elapsed().as_millis() as u64);
+    span.record("latency_ms", latency_ms);
     let response = match outcome {
         Ok(response) => response,
         Err(error) => {
-            tracing::warn!(error = %error, "call failed");
+            // The URL's query may carry anything: it stays out of logs and errors.
+            let error = error.without_url();
+            tracing::warn!(error = %error, attempts, latency_ms, "call failed");
             return Err(error);
         }
     };
-    span.record("status", response.status().as_u16());
-    if let Some(id) = response
+    let status = response.status().as_u16();
+    span.record("status", status);
+    let request_id = response
         .headers()
         .get(crate::error::REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-    {
+        .and_then(|v| v.to_str().ok());
+    if let Some(id) = request_id {
         span.record("request_id", id);
     }
+    tracing::debug!(status, attempts, latency_ms, request_id, "call finished");
     if response.status().is_client_error() || response.status().is_server_error() {
         return error_body::normalize(response).await;
     }

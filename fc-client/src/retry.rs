@@ -164,7 +164,7 @@ where
                 attempts: attempt,
             };
         };
-        tracing::debug!(
+        tracing::warn!(
             attempt,
             delay_ms = delay.as_millis() as u64,
             outcome = %describe(&outcome),
@@ -185,10 +185,22 @@ fn worth_retrying(outcome: &reqwest::Result<reqwest::Response>, idempotent: bool
     }
 }
 
+/// What went wrong with an attempt, without the URL (its query may carry anything).
 fn describe(outcome: &reqwest::Result<reqwest::Response>) -> String {
-    match outcome {
-        Ok(response) => format!("status {}", response.status()),
-        Err(error) => error.to_string(),
+    let error = match outcome {
+        Ok(response) => return format!("status {}", response.status()),
+        Err(error) => error,
+    };
+    let what = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect"
+    } else {
+        "transport error"
+    };
+    match std::error::Error::source(error) {
+        Some(cause) => format!("{what}: {cause}"),
+        None => what.to_owned(),
     }
 }
 

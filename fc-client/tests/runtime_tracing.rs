@@ -1,5 +1,6 @@
 //! Every call runs in one `fc.call` span carrying the action, attempt count, status, request id
-//! and latency; no secret appears in any span or event field.
+//! and latency, and ends with one DEBUG `call finished` event; each retry is one WARN `retrying`
+//! event; no secret appears in any span or event field.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -23,7 +24,7 @@ type FieldMap = BTreeMap<String, String>;
 #[derive(Default, Clone)]
 struct Capture {
     spans: Arc<Mutex<Vec<(String, FieldMap)>>>,
-    events: Arc<Mutex<Vec<FieldMap>>>,
+    events: Arc<Mutex<Vec<(tracing::Level, FieldMap)>>>,
 }
 
 struct Fields<'a>(&'a mut BTreeMap<String, String>);
@@ -58,7 +59,8 @@ impl Subscriber for Capture {
     fn event(&self, event: &Event<'_>) {
         let mut fields = BTreeMap::new();
         event.record(&mut Fields(&mut fields));
-        self.events.lock().expect("lock").push(fields);
+        let level = *event.metadata().level();
+        self.events.lock().expect("lock").push((level, fields));
     }
     fn enter(&self, _: &Id) {}
     fn exit(&self, _: &Id) {}
@@ -104,7 +106,22 @@ async fn one_span_per_call_with_its_outcome_and_no_secrets() {
     assert!(fields.contains_key("latency_ms"));
 
     let events = capture.events.lock().expect("lock").clone();
-    assert!(!events.is_empty(), "the retry is logged");
+    let named = |level: tracing::Level, message: &str| {
+        events
+            .iter()
+            .filter(|(l, fields)| {
+                *l == level && fields.get("message").map(String::as_str) == Some(message)
+            })
+            .map(|(_, fields)| fields.clone())
+            .collect::<Vec<_>>()
+    };
+    let retries = named(tracing::Level::WARN, "retrying");
+    assert_eq!(retries.len(), 1, "one WARN per retry: {events:?}");
+    assert_eq!(retries[0].get("outcome").map(String::as_str), Some("status 503 Service Unavailable"));
+    let finished = named(tracing::Level::DEBUG, "call finished");
+    assert_eq!(finished.len(), 1, "one DEBUG event per call: {events:?}");
+    assert_eq!(finished[0].get("status").map(String::as_str), Some("200"));
+    assert_eq!(finished[0].get("attempts").map(String::as_str), Some("2"));
     let everything = format!("{spans:?}{events:?}{client:?}");
     for secret in [SECRET, TOKEN] {
         assert!(
@@ -112,4 +129,35 @@ async fn one_span_per_call_with_its_outcome_and_no_secrets() {
             "a secret leaked into tracing or Debug output"
         );
     }
+}
+
+#[tokio::test]
+async fn transport_failures_name_no_url_in_errors_or_events() {
+    let client = Client::builder()
+        .endpoint("http://127.0.0.1:1")
+        .unsigned()
+        .retry_policy(RetryPolicy::standard().with_initial_backoff(Duration::from_millis(1)))
+        .build()
+        .expect("client");
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let error = client
+        .list_functions()
+        .prefix("private-prefix")
+        .send()
+        .await
+        .expect_err("nothing listens on port 1");
+    assert_eq!(error.kind(), fc_client::ErrorKind::Transport, "{error}");
+    let events = capture.events.lock().expect("lock").clone();
+    let spans = capture.spans.lock().expect("lock").clone();
+    let everything = format!("{error} {error:?} {events:?} {spans:?}");
+    assert!(
+        !everything.contains("private-prefix") && !everything.contains("127.0.0.1:1/"),
+        "the URL reached an error or a log line: {everything}"
+    );
+    assert!(
+        events.iter().any(|(level, fields)| *level == tracing::Level::WARN
+            && fields.get("message").map(String::as_str) == Some("retrying")),
+        "connection failures are retried: {events:?}"
+    );
 }

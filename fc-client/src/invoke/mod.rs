@@ -40,6 +40,7 @@
 mod error;
 mod output;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
@@ -47,7 +48,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::types::{InvocationType, LogType};
-use crate::{Client, Error, ErrorKind, fc2};
+use crate::{Client, Error, ErrorKind, RequestOverrides, fc2};
 
 pub use error::{FunctionError, FunctionErrorType, InvokeError};
 pub use output::{InvokeBody, InvokeOutput};
@@ -77,14 +78,15 @@ pub struct Invoke<'a> {
     invocation_type: InvocationType,
     async_task_id: Option<String>,
     log_type: Option<LogType>,
+    overrides: Option<RequestOverrides>,
 }
 
 /// The API version an invocation goes to; FC 2.0 functions live in a service.
 #[derive(Clone)]
 enum Target<'a> {
-    Fc3(&'a Client),
+    Fc3(Cow<'a, Client>),
     Fc2 {
-        client: &'a fc2::Client,
+        client: Cow<'a, fc2::Client>,
         service_name: String,
     },
 }
@@ -131,7 +133,7 @@ impl Client {
     /// # }
     /// ```
     pub fn invoke(&self, function_name: impl Into<String>) -> Invoke<'_> {
-        Invoke::new(Target::Fc3(self), function_name.into())
+        Invoke::new(Target::Fc3(Cow::Borrowed(self)), function_name.into())
     }
 
     /// Invokes `function_name` synchronously with `payload` as JSON and decodes its JSON answer.
@@ -190,7 +192,7 @@ impl fc2::Client {
         function_name: impl Into<String>,
     ) -> Invoke<'_> {
         let target = Target::Fc2 {
-            client: self,
+            client: Cow::Borrowed(self),
             service_name: service_name.into(),
         };
         Invoke::new(target, function_name.into())
@@ -220,6 +222,7 @@ impl<'a> Invoke<'a> {
             invocation_type: InvocationType::Sync,
             async_task_id: None,
             log_type: None,
+            overrides: None,
         }
     }
 
@@ -239,6 +242,46 @@ impl<'a> Invoke<'a> {
 }
 
 impl Invoke<'_> {
+    /// This invocation with a client of its own (clients are cheap to clone), so that it and
+    /// its future are `'static`: it can be spawned, stored or returned from a function.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fc_client::Client) {
+    /// let job = client.invoke("report").payload("nightly").owned();
+    /// let handle = tokio::spawn(job.send());
+    /// # let _ = handle;
+    /// # }
+    /// ```
+    pub fn owned(self) -> Invoke<'static> {
+        let target = match self.target {
+            Target::Fc3(client) => Target::Fc3(Cow::Owned(client.into_owned())),
+            Target::Fc2 {
+                client,
+                service_name,
+            } => Target::Fc2 {
+                client: Cow::Owned(client.into_owned()),
+                service_name,
+            },
+        };
+        Invoke {
+            target,
+            function_name: self.function_name,
+            qualifier: self.qualifier,
+            payload: self.payload,
+            invocation_type: self.invocation_type,
+            async_task_id: self.async_task_id,
+            log_type: self.log_type,
+            overrides: self.overrides,
+        }
+    }
+
+    /// This invocation with its own timeout or retry policy; the client's stay as they are.
+    /// See [`RequestOverrides`].
+    pub fn with_overrides(mut self, overrides: &RequestOverrides) -> Self {
+        self.overrides = Some(*overrides);
+        self
+    }
+
     /// The event passed to the function, unchanged (replaces any earlier payload).
     ///
     /// Takes anything [`Bytes`] can be made from: `Vec<u8>`, `String`, `&'static str`,
@@ -372,6 +415,7 @@ impl Invoke<'_> {
             invocation_type,
             async_task_id,
             log_type,
+            overrides,
             ..
         } = self;
         // Both APIs take the same inputs under the same names, but the task id (FC 2.0 calls it
@@ -387,6 +431,9 @@ impl Invoke<'_> {
                 }
                 if let Some(log_type) = log_type {
                     request = request.x_fc_log_type(log_type);
+                }
+                if let Some(overrides) = &overrides {
+                    request = request.with_overrides(overrides);
                 }
                 request
             }};
