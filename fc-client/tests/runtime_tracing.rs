@@ -117,7 +117,10 @@ async fn one_span_per_call_with_its_outcome_and_no_secrets() {
     };
     let retries = named(tracing::Level::WARN, "retrying");
     assert_eq!(retries.len(), 1, "one WARN per retry: {events:?}");
-    assert_eq!(retries[0].get("outcome").map(String::as_str), Some("status 503 Service Unavailable"));
+    assert_eq!(
+        retries[0].get("outcome").map(String::as_str),
+        Some("status 503 Service Unavailable")
+    );
     let finished = named(tracing::Level::DEBUG, "call finished");
     assert_eq!(finished.len(), 1, "one DEBUG event per call: {events:?}");
     assert_eq!(finished[0].get("status").map(String::as_str), Some("200"));
@@ -156,8 +159,10 @@ async fn transport_failures_name_no_url_in_errors_or_events() {
         "the URL reached an error or a log line: {everything}"
     );
     assert!(
-        events.iter().any(|(level, fields)| *level == tracing::Level::WARN
-            && fields.get("message").map(String::as_str) == Some("retrying")),
+        events
+            .iter()
+            .any(|(level, fields)| *level == tracing::Level::WARN
+                && fields.get("message").map(String::as_str) == Some("retrying")),
         "connection failures are retried: {events:?}"
     );
 }

@@ -57,6 +57,8 @@ pub struct Config {
     pub log_lines_per_function: usize,
     /// Invocations kept in the history the console shows (`--history`).
     pub invocation_history: usize,
+    /// Fault rules in force from the start (`--fault`; `crate::faults`).
+    pub faults: Vec<crate::faults::FaultRule>,
 }
 
 impl fmt::Debug for Config {
@@ -76,6 +78,7 @@ impl fmt::Debug for Config {
             .field("allowed_hosts", &self.allowed_hosts)
             .field("log_lines_per_function", &self.log_lines_per_function)
             .field("invocation_history", &self.invocation_history)
+            .field("faults", &self.faults)
             .finish()
     }
 }
@@ -97,6 +100,7 @@ impl Default for Config {
             allowed_hosts: Vec::new(),
             log_lines_per_function: crate::executor::DEFAULT_LOG_LINES,
             invocation_history: crate::executor::DEFAULT_INVOCATION_HISTORY,
+            faults: Vec::new(),
         }
     }
 }

@@ -36,6 +36,7 @@ pub mod engine;
 pub mod error;
 pub mod executor;
 pub mod extract;
+pub mod faults;
 pub mod fc2;
 mod gate;
 pub mod guard;

@@ -20,7 +20,7 @@ mod terminal;
 const USAGE: &str = "\
 usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET | --access-key-secret-file FILE]
                 [--data-dir DIR] [--no-auth] [--host ADDRESS] [--allow-host NAME]...
-                [--python PATH] [--node PATH] [--log-lines N] [--history N]
+                [--python PATH] [--node PATH] [--log-lines N] [--history N] [--fault RULE]...
        fc-local logs NAME [--follow] | fc-local invocations [NAME]   (see fc-local logs --help)
 
   --port PORT                port to listen on (default 0: pick a free one)
@@ -41,6 +41,13 @@ usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET | -
                              (default: 5000)
   --history N                invocations kept for the console and `fc-local invocations`
                              (default: 1000)
+  --fault RULE               fail some calls on purpose, to test retries (repeatable; off by
+                             default): ACTION:key=value,... with ACTION an API action or *,
+                             and status=N, code=C, retry-after=S, delay-ms=N, drop,
+                             times=N (the next N calls), percent=P (an even P % share);
+                             e.g. GetFunction:status=503,times=2  InvokeFunction:delay-ms=3000
+                             *:status=429,percent=20,retry-after=1  CreateFunction:drop,times=1
+                             (rules can also be listed, added and removed at /__console/api/faults)
   --help                     print this message";
 
 /// The parsed command line.
@@ -57,6 +64,7 @@ struct Args {
     allowed_hosts: Vec<String>,
     log_lines: Option<usize>,
     history: Option<usize>,
+    faults: Vec<fc_local::faults::FaultRule>,
     no_auth: bool,
     help: bool,
 }
@@ -98,6 +106,11 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--node" => parsed.node = Some(PathBuf::from(value("--node")?)),
             "--log-lines" => parsed.log_lines = Some(count("--log-lines", &value("--log-lines")?)?),
             "--history" => parsed.history = Some(count("--history", &value("--history")?)?),
+            "--fault" => parsed.faults.push(
+                value("--fault")?
+                    .parse()
+                    .map_err(|e| format!("--fault: {e}"))?,
+            ),
             "--no-auth" if inline.is_none() => parsed.no_auth = true,
             "--help" | "-h" if inline.is_none() => parsed.help = true,
             other => return Err(format!("unknown argument '{other}'")),
@@ -181,6 +194,9 @@ fn builder(args: &Args) -> FcLocal {
     }
     if let Some(history) = args.history {
         server = server.invocation_history(history);
+    }
+    for rule in &args.faults {
+        server = server.fault(rule.clone());
     }
     server
 }
@@ -291,6 +307,9 @@ async fn main() -> ExitCode {
         }
     );
     println!("storage: {storage}");
+    for active in server.faults().rules() {
+        println!("fault: {} (calls fail on purpose)", active.rule);
+    }
     let exposed = !server.addr().ip().is_loopback();
     let default_keys = server.access_key_id() == fc_local::config::DEFAULT_ACCESS_KEY_ID;
     if exposed && (!server.config().auth || default_keys) {
@@ -420,6 +439,19 @@ mod tests {
         assert!(args(&["--no-auth=1"]).is_err());
         assert!(args(&["--python"]).is_err());
         assert!(args(&["--history", "0"]).is_err());
+        let faulty = args(&[
+            "--fault",
+            "GetFunction:status=503,times=2",
+            "--fault=*:drop,percent=10",
+        ])
+        .unwrap();
+        assert_eq!(faulty.faults.len(), 2);
+        assert_eq!(faulty.faults[0].code.as_deref(), Some("ServiceUnavailable"));
+        let refused = args(&["--fault", "GetFunction:status=200"]).unwrap_err();
+        assert!(
+            refused.contains("--fault") && refused.contains("status"),
+            "{refused}"
+        );
         assert!(args(&["--log-lines", "x"]).is_err());
     }
 }

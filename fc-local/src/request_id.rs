@@ -119,14 +119,17 @@ fn finish(response: Response, id: &str, fc2: bool) -> Response {
     };
     let mut response = match error {
         Some(error) => {
-            let mut rebuilt = Response::new(Body::from(error_body(&error, id, fc2)));
-            *rebuilt.status_mut() = error.status;
-            rebuilt.headers_mut().insert(
+            // The answer's other headers (`Retry-After`, `WWW-Authenticate`, ...) stay.
+            let (mut parts, _) = response.into_parts();
+            parts.status = error.status;
+            parts.headers.remove(header::CONTENT_LENGTH);
+            parts.headers.insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             );
-            rebuilt.extensions_mut().insert(error);
-            rebuilt
+            let body = Body::from(error_body(&error, id, fc2));
+            parts.extensions.insert(error);
+            Response::from_parts(parts, body)
         }
         None => response,
     };

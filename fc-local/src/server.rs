@@ -36,6 +36,9 @@ pub enum StartError {
     /// The executor that runs functions could not be created.
     #[error("cannot create the function executor: {0}")]
     Executor(#[from] ExecError),
+    /// A fault rule was refused.
+    #[error(transparent)]
+    Fault(#[from] crate::faults::FaultRuleError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -147,6 +150,14 @@ impl FcLocal {
         self
     }
 
+    /// Adds a fault rule (see [`crate::faults`]): some calls of one action fail, wait or lose
+    /// their connection, to test retries and error handling. A rule that does not hold is
+    /// refused by [`start`](Self::start), naming its field.
+    pub fn fault(mut self, rule: crate::faults::FaultRule) -> Self {
+        self.config.faults.push(rule);
+        self
+    }
+
     /// The configuration this builder holds.
     pub fn config(&self) -> &Config {
         &self.config
@@ -163,6 +174,9 @@ impl FcLocal {
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;
         let state = AppState::new(self.config.clone(), store.clone())?;
+        for rule in &self.config.faults {
+            state.faults.add(rule.clone())?;
+        }
         let timers = crate::timer::spawn(state.clone());
         let app = crate::api::router(state.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
@@ -305,6 +319,12 @@ impl FcLocalHandle {
                 self.access_key_secret(),
             ))
             .build_fc2()
+    }
+
+    /// The fault rules of this instance (see [`crate::faults`]): add and remove rules while it
+    /// runs, read how many calls they took.
+    pub fn faults(&self) -> &crate::faults::Faults {
+        &self.state.faults
     }
 
     /// The executor that runs this instance's functions: [`Executor::logs`] gives the output

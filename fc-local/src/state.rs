@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::executor::ExecError;
+use crate::faults::Faults;
 use crate::store::Store;
 use crate::tasks;
 
@@ -22,6 +23,9 @@ pub struct AppState {
     pub link_key: Arc<str>,
     /// The token of the console URL (random per process; `crate::console`).
     pub console_token: Arc<str>,
+    /// The fault rules (`crate::faults`): the configuration's, added when the server starts, and
+    /// those added since.
+    pub faults: Faults,
 }
 
 impl AppState {
@@ -38,12 +42,14 @@ impl AppState {
         let link_key = secret();
         let console_token: String = secret().chars().filter(|c| *c != '-').collect();
         let engine = Engine::new(&config)?;
+
         Ok(Self {
             config: Arc::new(config),
             store,
             engine: Arc::new(engine),
             link_key: link_key.into(),
             console_token: console_token.into(),
+            faults: Faults::default(),
         })
     }
 

@@ -137,7 +137,12 @@ pub fn router(state: AppState) -> Router {
             &format!("{}{{*rest}}", crate::http_trigger::PREFIX),
             axum::routing::any(crate::http_trigger::serve),
         )
-        .merge(crate::fc2::routes())
+        .merge(
+            crate::fc2::routes().route_layer(middleware::from_fn_with_state(
+                state.faults.clone(),
+                crate::faults::layer,
+            )),
+        )
         .merge(crate::console::routes(state.clone()))
         .fallback(|| async { FcError::path_not_supported() })
         .layer(middleware::from_fn_with_state(
@@ -160,6 +165,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::guard::layer,
         ))
+        .layer(axum::Extension(state.faults.clone()))
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(crate::request_id::layer))
         .with_state(state)

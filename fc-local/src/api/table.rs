@@ -64,7 +64,10 @@ impl Handlers {
             };
             for path in std::iter::once(op.path.to_owned()).chain(twin(op.path)) {
                 let route = match self.get(op.action) {
-                    Some(handler) => handler(filter).route_layer(Extension(op)),
+                    // Outermost first: the operation, then the fault rules that read it.
+                    Some(handler) => handler(filter)
+                        .route_layer(axum::middleware::from_fn(crate::faults::layer))
+                        .route_layer(Extension(op)),
                     None => not_implemented(filter, op.action),
                 };
                 let merged = match by_path.remove(&path) {

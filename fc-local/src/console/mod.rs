@@ -55,5 +55,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/__console/api/invocations", get(data::invocations))
         .route("/__console/api/logs", get(data::logs))
         .route("/__console/api/invoke", post(data::invoke))
+        .route(
+            crate::faults::admin::PATH,
+            get(crate::faults::admin::list)
+                .post(crate::faults::admin::add)
+                .delete(crate::faults::admin::clear),
+        )
         .route_layer(middleware::from_fn_with_state(state, access::layer))
 }
