@@ -35,6 +35,7 @@ pub(crate) fn split(
 
     let reexport: syn::Item = syn::parse_quote! {
         /// The request and response types, from the `fc-models` crate.
+        #[doc(inline)]
         pub use #models as types;
     };
     client.items.insert(position, reexport);

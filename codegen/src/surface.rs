@@ -66,6 +66,11 @@ pub(crate) fn reshape(client: &mut syn::File, context: &Context<'_>) -> Result<(
                 }
                 items.push(syn::Item::Mod(module));
             }
+            syn::Item::Mod(mut module) if module.ident == "prelude" => {
+                // progenitor's `prelude` re-exports `Client` alone: nothing a user needs.
+                module.attrs.push(syn::parse_quote!(#[doc(hidden)]));
+                items.push(syn::Item::Mod(module));
+            }
             other => items.push(other),
         }
     }

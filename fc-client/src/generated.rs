@@ -8,6 +8,7 @@ use progenitor_client::{ClientInfo, Error};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// The request and response types, from the `fc-models` crate.
+#[doc(inline)]
 pub use fc_models as types;
 #[derive(Clone, Debug)]
 /**Client for Function Compute 3.0 API
@@ -13186,6 +13187,7 @@ pub mod builder {
     }
 }
 /// Items consumers will typically use such as the Client.
+#[doc(hidden)]
 pub mod prelude {
     pub use self::super::Client;
 }

@@ -17,11 +17,12 @@
 //! | error codes and their HTTP statuses | [`ErrorCode`] |
 //! | JSON carried in one query value | [`JsonQuery`] |
 //!
-//! - Structs with required fields have a builder (`fc_models::builder::CreateFunctionInput`).
-//!   Setters of required fields take anything that converts (`&str` included); setters of
-//!   optional fields take the value itself or an `Option` of it, so text goes in as a `String`:
-//!   `.description("nightly build".to_owned())`. A missing required field is reported when the
-//!   request is sent.
+//! - Every struct has a builder (`fc_models::builder::CreateFunctionInput`, from
+//!   `CreateFunctionInput::builder()`). Setters take what converts into the field: `&str` for
+//!   text, a nested struct or its builder, any iterable of items (or their builders) for a list,
+//!   of `(key, value)` pairs for a map; `set_<field>(Option<_>)` sets or clears an optional field
+//!   from an `Option`. Each setter carries the field's description. A missing required field is
+//!   reported when the request is sent.
 //! - Every response field is optional, so a field the service leaves out never fails a call.
 //! - Enums are open: a value added by the service after this release is kept as `Unknown`.
 //! - Query parameters that carry a JSON array in one value use [`JsonQuery`].
@@ -32,9 +33,14 @@
 //!     .runtime("python3.10")
 //!     .handler("index.handler")
 //!     .memory_size(512)
-//!     .description("says hello".to_owned());
+//!     .description("says hello")
+//!     .environment_variables([("GREETING", "hello")])
+//!     .tags([fc_models::Tag::builder().key("team").value("web")])
+//!     .set_disk_size(None);
 //! let input: fc_models::CreateFunctionInput = input.try_into().unwrap();
 //! assert_eq!(input.memory_size, Some(512));
+//! assert_eq!(input.environment_variables["GREETING"], "hello");
+//! assert_eq!(input.tags[0].key.as_deref(), Some("team"));
 //! ```
 //!
 //! ```
@@ -124,3 +130,8 @@ pub use generated::*;
 pub use generated_api::API;
 pub use generated_enums::*;
 pub use json_query::JsonQuery;
+
+/// The crate README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -9,10 +9,12 @@
 //!   counted, not shown again. With `--check`, fail when there is a difference the baseline does
 //!   not list or a baseline line that no longer matches.
 //! - `peer`: the suites that run clients we did not write against fc-local (see [`peer`]).
+//! - `tasks`: the READMEs' common tasks against fc-local (see [`tasks`]).
 //! - `test`: everything the README's test command promises (see [`mod@test`]).
 
 mod peer;
 mod regen;
+mod tasks;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -30,7 +32,10 @@ tasks:
                                are any, or if a baseline line no longer matches)
   peer                         the official Python SDK and schemathesis against fc-local
                                (installs them into a venv under target/)
-  test                         regen --check, cargo test --workspace, and the peer suites";
+  tasks                        run the READMEs' common tasks (the programs they show) against
+                               the fc-local binary
+  test                         regen --check, cargo test --workspace, the common tasks, and
+                               the peer suites";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,6 +48,7 @@ fn main() -> ExitCode {
             None => Err(USAGE.to_owned()),
         },
         ["peer"] => peer::run(),
+        ["tasks"] => tasks::run(),
         ["test"] => test::run(),
         _ => Err(USAGE.to_owned()),
     };
@@ -53,6 +59,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR` (relative to the workspace root) or `target/`.
+fn target_dir() -> PathBuf {
+    let root = workspace_root();
+    std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map_or_else(|| root.join("target"), |dir| root.join(dir))
 }
 
 /// The workspace root (the parent of this crate's directory).

@@ -41,8 +41,8 @@ const PINNED: [&str; 5] = [
     "websocket-client==1.9.2",
 ];
 /// Keys the scenario's instance is started with.
-const ACCESS_KEY_ID: &str = "LTAIpeersuite";
-const ACCESS_KEY_SECRET: &str = "peer-suite-secret";
+pub(crate) const ACCESS_KEY_ID: &str = "LTAIpeersuite";
+pub(crate) const ACCESS_KEY_SECRET: &str = "peer-suite-secret";
 /// Fixture names; they must match `fc-local/tests/peer/schemathesis.toml`.
 const FIXTURE_FUNCTION: &str = "st-fixture";
 const FIXTURE_LAYER: &str = "st-layer";
@@ -58,9 +58,7 @@ const SEED: &str = "20230330";
 
 pub(crate) fn run() -> Result<(), String> {
     let root = workspace_root();
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .filter(|dir| !dir.is_empty())
-        .map_or_else(|| root.join("target"), |dir| root.join(dir));
+    let target = crate::target_dir();
     let venv = target.join("peer-venv");
     prepare_venv(&venv)?;
 
@@ -139,7 +137,7 @@ fn prepare_venv(venv: &Path) -> Result<(), String> {
     std::fs::write(&marker, wanted).map_err(|e| format!("cannot write {}: {e}", marker.display()))
 }
 
-fn run_command(command: &mut Command) -> Result<(), String> {
+pub(crate) fn run_command(command: &mut Command) -> Result<(), String> {
     let shown = format!("{command:?}");
     let status = command
         .status()
@@ -152,7 +150,7 @@ fn run_command(command: &mut Command) -> Result<(), String> {
 }
 
 /// An instance that checks signatures with the suite's keys.
-fn signing_server(binary: &Path) -> Result<Server, String> {
+pub(crate) fn signing_server(binary: &Path) -> Result<Server, String> {
     let keys = [
         "--access-key-id",
         ACCESS_KEY_ID,
@@ -457,9 +455,9 @@ fn create_fixture(addr: &str) -> Result<(), String> {
 }
 
 /// A running `fc-local` process, stopped on drop.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    endpoint: String,
+    pub(crate) endpoint: String,
     console_url: String,
     addr: String,
 }

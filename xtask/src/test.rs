@@ -4,8 +4,8 @@
 //! 2. `cargo test --workspace`, every Rust-only suite (the spec conformance suites included);
 //! 3. the quickstart (`cargo run --example quickstart`), the README's first command, end to end
 //!    against its embedded fc-local;
-//! 4. the FC 2.0 example (`fc2_conditional_update`: UpdateFunction with `If-Match`) against its
-//!    embedded fc-local;
+//! 4. the READMEs' "Common tasks" (see [`crate::tasks`]): every program they show, in order,
+//!    against the fc-local binary;
 //! 5. the peer suites (`cargo xtask peer`): the official SDKs' scenarios (FC 3.0 and FC 2.0,
 //!    Python and Node.js), the console in headless Chromium and schemathesis against the
 //!    fc-local binary, with the peers installed under `target/`.
@@ -24,15 +24,8 @@ pub(crate) fn run() -> Result<(), String> {
     println!("==> cargo run --example quickstart");
     cargo(&["run", "--quiet", "--example", "quickstart"])?;
 
-    println!("==> cargo run -p fc-local --example fc2_conditional_update");
-    cargo(&[
-        "run",
-        "--quiet",
-        "-p",
-        "fc-local",
-        "--example",
-        "fc2_conditional_update",
-    ])?;
+    println!("==> the READMEs' common tasks against fc-local");
+    crate::tasks::run()?;
 
     println!("==> peer suites (official SDKs, Chromium, schemathesis) against fc-local");
     crate::peer::run()

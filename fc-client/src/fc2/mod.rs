@@ -33,11 +33,12 @@
 //! [`Client::modify_function`] / [`Client::modify_service`] run an optimistic
 //! read-modify-write. List operations that page have `.pages()` and `.into_stream()`.
 
+mod modify;
+// After the hand-written helpers: the `Client` page lists methods in module order.
 #[rustfmt::skip]
 mod generated;
 #[rustfmt::skip]
 mod generated_pagination;
-mod modify;
 
 pub use generated::*;
 pub use modify::{FunctionKey, Modify, ModifyTarget, ServiceKey};
