@@ -50,6 +50,10 @@ pub(crate) fn reshape(client: &mut syn::File, context: &Context<'_>) -> Result<(
                     use progenitor_client::{ClientInfo, Error};
                 });
             }
+            syn::Item::Impl(mut block) if is_trait_impl(&block, "ClientInfo") => {
+                block.attrs.push(syn::parse_quote!(#[doc(hidden)]));
+                items.push(syn::Item::Impl(block));
+            }
             syn::Item::Impl(mut block) if is_inherent(&block, "Client") => {
                 if block.items.iter().any(|m| member_named(m, "new")) {
                     hide_public_fns(&mut block);
@@ -60,8 +64,9 @@ pub(crate) fn reshape(client: &mut syn::File, context: &Context<'_>) -> Result<(
             }
             syn::Item::Mod(mut module) if module.ident == "builder" => {
                 if let Some((_, members)) = &mut module.content {
+                    let fields = builder_fields(members);
                     for member in members.iter_mut() {
-                        reshape_builder_item(member, context.spec, &operations)?;
+                        reshape_builder_item(member, context.spec, &operations, &fields)?;
                     }
                 }
                 items.push(syn::Item::Mod(module));
@@ -86,6 +91,14 @@ fn is_progenitor_reexport(import: &syn::ItemUse) -> bool {
 
 fn is_inherent(block: &syn::ItemImpl, name: &str) -> bool {
     block.trait_.is_none() && type_name(&block.self_ty).as_deref() == Some(name)
+}
+
+fn is_trait_impl(block: &syn::ItemImpl, name: &str) -> bool {
+    block
+        .trait_
+        .as_ref()
+        .and_then(|(path, _)| path.segments.last())
+        .is_some_and(|segment| segment.ident == name)
 }
 
 fn member_named(member: &syn::ImplItem, name: &str) -> bool {
@@ -356,6 +369,7 @@ fn reshape_builder_item(
     item: &mut syn::Item,
     spec: &Spec,
     operations: &BTreeMap<String, Operation<'_>>,
+    fields: &BuilderFields,
 ) -> Result<(), CodegenError> {
     match item {
         syn::Item::Struct(s) => {
@@ -379,7 +393,8 @@ fn reshape_builder_item(
                 .ok_or_else(|| {
                     CodegenError::Output(format!("builder::{name} matches no operation"))
                 })?;
-            reshape_builder_impl(block, &name, spec, op)
+            let types = fields.get(&name).cloned().unwrap_or_default();
+            reshape_builder_impl(block, &name, spec, op, &types)
         }
         _ => Ok(()),
     }
@@ -390,6 +405,7 @@ fn reshape_builder_impl(
     name: &str,
     spec: &Spec,
     op: &Operation<'_>,
+    types: &BTreeMap<String, syn::Type>,
 ) -> Result<(), CodegenError> {
     let ident = format_ident!("{name}");
     let mut fields: Vec<syn::Ident> = Vec::new();
@@ -448,8 +464,14 @@ fn reshape_builder_impl(
                 members.push(syn::ImplItem::Fn(function));
             }
             parameter => {
+                if let Some(list) = types
+                    .get(parameter)
+                    .and_then(|ty| list_setter(parameter, ty))
+                {
+                    function = list;
+                }
                 if let Some(doc) = parameter_doc(spec, op, parameter) {
-                    function.attrs.push(syn::parse_quote!(#[doc = #doc]));
+                    function.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
                 }
                 members.push(syn::ImplItem::Fn(function));
             }
@@ -488,6 +510,74 @@ fn reshape_builder_impl(
     });
     block.items = members;
     Ok(())
+}
+
+/// Builder name to `field -> X` for its fields `field: Result<X, String>`.
+type BuilderFields = BTreeMap<String, BTreeMap<String, syn::Type>>;
+
+fn builder_fields(items: &[syn::Item]) -> BuilderFields {
+    let mut out = BuilderFields::new();
+    for item in items {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(named) = &s.fields else {
+            continue;
+        };
+        let fields = named
+            .named
+            .iter()
+            .filter_map(|field| {
+                let inner = generic_args(&field.ty, "Result")?.into_iter().next()?;
+                Some((field.ident.as_ref()?.to_string(), inner))
+            })
+            .collect();
+        out.insert(s.ident.to_string(), fields);
+    }
+    out
+}
+
+/// A setter taking any iterable of items (`["a", "b"]`) for a parameter that is a list
+/// (`Vec<X>`, or a list sent as JSON in one query value, `JsonQuery<Vec<X>>`), optional or not.
+fn list_setter(name: &str, ty: &syn::Type) -> Option<syn::ImplItemFn> {
+    let (value, optional) = match generic_args(ty, "Option").and_then(|a| a.into_iter().next()) {
+        Some(inner) => (inner, true),
+        None => (ty.clone(), false),
+    };
+    let (list, json) = match generic_args(&value, "JsonQuery").and_then(|a| a.into_iter().next()) {
+        Some(inner) => (inner, true),
+        None => (value.clone(), false),
+    };
+    let item = generic_args(&list, "Vec")?.into_iter().next()?;
+    let ident = format_ident!("{name}");
+    let message = format!("conversion of an item of {name} failed: {{e}}");
+    let wrap_json = if json {
+        quote::quote!(.map(::std::convert::From::from))
+    } else {
+        quote::quote!()
+    };
+    let wrap_some = if optional {
+        quote::quote!(.map(::std::option::Option::Some))
+    } else {
+        quote::quote!()
+    };
+    Some(syn::parse_quote! {
+        ///
+        /// Takes any iterable of items.
+        pub fn #ident<I, V>(mut self, value: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::TryInto<#item>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.#ident = value
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<#list, _>>()
+                #wrap_json
+                #wrap_some
+                .map_err(|e| format!(#message));
+            self
+        }
+    })
 }
 
 /// The field names `new` initialises (`Self { client: client, a: .., b: .. }`).

@@ -242,6 +242,8 @@ fn header_request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
     headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok())
 }
 
+/// What every generated `send()` uses to turn progenitor's error into this one.
+#[doc(hidden)]
 impl From<progenitor_client::Error<ErrorBody>> for Error {
     fn from(error: progenitor_client::Error<ErrorBody>) -> Self {
         use progenitor_client::Error as P;

@@ -57,6 +57,7 @@ impl Client {
         }
     }
 }
+#[doc(hidden)]
 impl ClientInfo<crate::ClientConfig> for Client {
     fn api_version() -> &'static str {
         "2023-03-30"
@@ -2990,19 +2991,21 @@ pub mod builder {
             self
         }
         ///JSON array of tags to filter the functions by.
-        pub fn tags<V>(mut self, value: V) -> Self
+        ///
+        /// Takes any iterable of items.
+        pub fn tags<I, V>(mut self, value: I) -> Self
         where
-            V: std::convert::TryInto<
-                fc_models::JsonQuery<::std::vec::Vec<fc_models::Tag>>,
-            >,
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::TryInto<fc_models::Tag>,
+            V::Error: ::std::fmt::Display,
         {
             self.tags = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `fc_models :: JsonQuery < :: std :: vec :: Vec < fc_models :: Tag > >` for tags failed"
-                        .to_string()
-                });
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<fc_models::Tag>, _>>()
+                .map(::std::convert::From::from)
+                .map(::std::option::Option::Some)
+                .map_err(|e| format!("conversion of an item of tags failed: {e}"));
             self
         }
         async fn exchange(
@@ -6037,32 +6040,44 @@ pub mod builder {
             self
         }
         ///JSON array of instance IDs to return.
-        pub fn instance_ids<V>(mut self, value: V) -> Self
+        ///
+        /// Takes any iterable of items.
+        pub fn instance_ids<I, V>(mut self, value: I) -> Self
         where
-            V: std::convert::TryInto<fc_models::JsonQuery<::std::vec::Vec<String>>>,
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::TryInto<String>,
+            V::Error: ::std::fmt::Display,
         {
             self.instance_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `fc_models :: JsonQuery < :: std :: vec :: Vec < String > >` for instance_ids failed"
-                        .to_string()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<String>, _>>()
+                .map(::std::convert::From::from)
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    format!("conversion of an item of instance_ids failed: {e}")
                 });
             self
         }
         ///JSON array of instance states to include.
-        pub fn instance_status<V>(mut self, value: V) -> Self
+        ///
+        /// Takes any iterable of items.
+        pub fn instance_status<I, V>(mut self, value: I) -> Self
         where
-            V: std::convert::TryInto<
-                fc_models::JsonQuery<::std::vec::Vec<fc_models::InstanceStatus>>,
-            >,
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::TryInto<fc_models::InstanceStatus>,
+            V::Error: ::std::fmt::Display,
         {
             self.instance_status = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `fc_models :: JsonQuery < :: std :: vec :: Vec < fc_models :: InstanceStatus > >` for instance_status failed"
-                        .to_string()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<fc_models::InstanceStatus>, _>,
+                >()
+                .map(::std::convert::From::from)
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    format!("conversion of an item of instance_status failed: {e}")
                 });
             self
         }
@@ -12751,16 +12766,22 @@ pub mod builder {
             self
         }
         ///JSON array of resource IDs (function ARNs).
-        pub fn resource_id<V>(mut self, value: V) -> Self
+        ///
+        /// Takes any iterable of items.
+        pub fn resource_id<I, V>(mut self, value: I) -> Self
         where
-            V: std::convert::TryInto<fc_models::JsonQuery<::std::vec::Vec<String>>>,
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::TryInto<String>,
+            V::Error: ::std::fmt::Display,
         {
             self.resource_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `fc_models :: JsonQuery < :: std :: vec :: Vec < String > >` for resource_id failed"
-                        .to_string()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<String>, _>>()
+                .map(::std::convert::From::from)
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    format!("conversion of an item of resource_id failed: {e}")
                 });
             self
         }
@@ -12778,19 +12799,21 @@ pub mod builder {
             self
         }
         ///JSON array of tags (at most 20) the resources must carry.
-        pub fn tag<V>(mut self, value: V) -> Self
+        ///
+        /// Takes any iterable of items.
+        pub fn tag<I, V>(mut self, value: I) -> Self
         where
-            V: std::convert::TryInto<
-                fc_models::JsonQuery<::std::vec::Vec<fc_models::Tag>>,
-            >,
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::TryInto<fc_models::Tag>,
+            V::Error: ::std::fmt::Display,
         {
             self.tag = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `fc_models :: JsonQuery < :: std :: vec :: Vec < fc_models :: Tag > >` for tag failed"
-                        .to_string()
-                });
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<fc_models::Tag>, _>>()
+                .map(::std::convert::From::from)
+                .map(::std::option::Option::Some)
+                .map_err(|e| format!("conversion of an item of tag failed: {e}"));
             self
         }
         async fn exchange(
@@ -13055,15 +13078,21 @@ pub mod builder {
             self
         }
         ///JSON array of resource IDs (function ARNs).
-        pub fn resource_id<V>(mut self, value: V) -> Self
+        ///
+        /// Takes any iterable of items.
+        pub fn resource_id<I, V>(mut self, value: I) -> Self
         where
-            V: std::convert::TryInto<fc_models::JsonQuery<::std::vec::Vec<String>>>,
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::TryInto<String>,
+            V::Error: ::std::fmt::Display,
         {
             self.resource_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `fc_models :: JsonQuery < :: std :: vec :: Vec < String > >` for resource_id failed"
-                        .to_string()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<String>, _>>()
+                .map(::std::convert::From::from)
+                .map_err(|e| {
+                    format!("conversion of an item of resource_id failed: {e}")
                 });
             self
         }
@@ -13081,17 +13110,21 @@ pub mod builder {
             self
         }
         ///JSON array of tag keys to remove.
-        pub fn tag_key<V>(mut self, value: V) -> Self
+        ///
+        /// Takes any iterable of items.
+        pub fn tag_key<I, V>(mut self, value: I) -> Self
         where
-            V: std::convert::TryInto<fc_models::JsonQuery<::std::vec::Vec<String>>>,
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::TryInto<String>,
+            V::Error: ::std::fmt::Display,
         {
             self.tag_key = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `fc_models :: JsonQuery < :: std :: vec :: Vec < String > >` for tag_key failed"
-                        .to_string()
-                });
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<::std::result::Result<::std::vec::Vec<String>, _>>()
+                .map(::std::convert::From::from)
+                .map(::std::option::Option::Some)
+                .map_err(|e| format!("conversion of an item of tag_key failed: {e}"));
             self
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {

@@ -26,6 +26,7 @@ use crate::{Client, ClientConfig, error_body, fc2, signing, validation};
 /// Every generated client (FC 3.0's [`Client`], FC 2.0's [`fc2::Client`]) runs the same hooks.
 macro_rules! shared_hooks {
     ($($client:ty),+) => {$(
+        #[doc(hidden)]
         impl ClientHooks<ClientConfig> for $client {
             async fn pre<E>(
                 &self,

@@ -239,3 +239,43 @@ async fn tag_resources_page_with_capitalised_names() {
     assert_eq!(query(&requests[1], "Limit").as_deref(), Some("1"));
     assert_eq!(query(&requests[1], "NextToken").as_deref(), Some("t2"));
 }
+
+/// A paging stream that owns its client: it outlives the `Client` it came from.
+fn every_name(
+    client: &Client,
+) -> impl futures::Stream<Item = Result<String, fc_client::Error>> + Send + 'static {
+    client
+        .list_functions()
+        .limit(3)
+        .owned()
+        .into_stream()
+        .map_ok(|f| f.function_name.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn owned_streams_and_invocations_can_be_returned_and_spawned() {
+    let served = Arc::new(AtomicUsize::new(0));
+    let server = listing(7, served.clone()).await;
+    let stream = {
+        let client = client(&server);
+        every_name(&client)
+        // `client` is dropped here; the stream keeps a clone.
+    };
+    let names: Vec<String> = tokio::spawn(stream.try_collect())
+        .await
+        .expect("the task ran")
+        .expect("every page");
+    assert_eq!(names.len(), 7);
+    assert_eq!(
+        served.load(Ordering::SeqCst),
+        3,
+        "three pages of at most three"
+    );
+
+    let invocation = client(&server).invoke("anything").payload("x").owned();
+    let answered = tokio::spawn(invocation.send()).await.expect("the task ran");
+    assert!(
+        answered.is_ok(),
+        "the listing server answers 200 to anything: {answered:?}"
+    );
+}

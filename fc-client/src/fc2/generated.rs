@@ -57,6 +57,7 @@ impl Client {
         }
     }
 }
+#[doc(hidden)]
 impl ClientInfo<crate::ClientConfig> for Client {
     fn api_version() -> &'static str {
         "2021-04-06"
@@ -11986,16 +11987,23 @@ pub mod builder {
             self
         }
         ///Only return these instances. Sent as numbered keys instanceIds.1, instanceIds.2, ...
-        pub fn instance_ids<V>(mut self, value: V) -> Self
+        ///
+        /// Takes any iterable of items.
+        pub fn instance_ids<I, V>(mut self, value: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.instance_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for instance_ids failed"
-                        .to_string()
+                .into_iter()
+                .map(::std::convert::TryInto::try_into)
+                .collect::<
+                    ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                >()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    format!("conversion of an item of instance_ids failed: {e}")
                 });
             self
         }
