@@ -57,6 +57,11 @@ pub use client::{
     ClientBuilder, ClientConfig, ConfigError, RequestOverrides, Timeouts, install_crypto_provider,
 };
 pub use error::{Error, ErrorKind, REQUEST_ID_HEADER};
+/// The models crate under its own name, so that the paths rustc prints in its messages
+/// (`fc_client::fc_models::Tag`: it names an indirect dependency through the crate that brings
+/// it) can be imported as written; the documented path is [`types`].
+#[doc(hidden)]
+pub use fc_models;
 pub use fc_models::ErrorCode;
 pub use generated::*;
 pub use invoke::{FunctionError, FunctionErrorType, Invoke, InvokeBody, InvokeError, InvokeOutput};
