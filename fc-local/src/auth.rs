@@ -10,6 +10,8 @@
 //! | `x-acs-date` unparsable, not signed, or more than 15 minutes off | 403 `AccessDenied` |
 //! | `x-acs-content-sha256` differs from the body's hash | 403 `SignatureNotMatch` |
 //! | a signed header missing, or the signature differs | 403 `SignatureNotMatch` |
+//! | a `host`, `x-acs-*` or `x-fc-*` header the signature does not cover | 403 `SignatureNotMatch` naming it |
+//! | an `x-acs-signature-nonce` already used within the date window ([`Nonces`]) | 403 `SignatureNonceUsed` |
 
 use std::time::{Duration, SystemTime};
 
@@ -201,7 +203,72 @@ pub fn verify(
             "check the access key secret and the signing method",
         ));
     }
+    // A header that changes what a request does must be covered: otherwise anyone on the path
+    // could add `x-fc-invocation-type: Async` or `x-fc-log-type: Tail` to a signed request.
+    if let Some(unsigned) = request
+        .headers
+        .keys()
+        .map(|name| name.as_str())
+        .find(|name| {
+            must_be_signed(name) && claimed.binary_search_by(|c| c.as_str().cmp(name)).is_err()
+        })
+    {
+        return Err(mismatch(&format!(
+            "the header {unsigned} is not signed (every host, x-acs-* and x-fc-* header must be in SignedHeaders)"
+        )));
+    }
     Ok(())
+}
+
+/// Whether a request header must be covered by its ACS3 signature.
+fn must_be_signed(name: &str) -> bool {
+    name == "host" || name.starts_with("x-acs-") || name.starts_with("x-fc-")
+}
+
+/// The `x-acs-signature-nonce` values of the signed requests seen within the date window, so a
+/// captured request cannot be sent again (403 `SignatureNonceUsed`). A request's `x-acs-date`
+/// may be up to the skew window old or ahead, so a nonce is kept for twice that; at most
+/// [`Nonces::CAPACITY`] are kept (the oldest go first), which bounds the memory.
+#[derive(Debug, Default)]
+pub struct Nonces {
+    seen: std::sync::Mutex<NonceLog>,
+}
+
+#[derive(Debug, Default)]
+struct NonceLog {
+    /// Nonce to when it was seen.
+    at: std::collections::HashMap<String, SystemTime>,
+    /// The same nonces, oldest first.
+    order: std::collections::VecDeque<(SystemTime, String)>,
+}
+
+impl Nonces {
+    /// How many nonces are kept at most.
+    pub const CAPACITY: usize = 100_000;
+
+    /// Records `nonce`, seen at `now`; 403 `SignatureNonceUsed` when it was seen within the window.
+    pub fn check(&self, nonce: &str, now: SystemTime) -> FcResult<()> {
+        let window = Duration::from_secs(2 * MAX_CLOCK_SKEW_SECS);
+        let mut log = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        while let Some((seen, _)) = log.order.front() {
+            let expired = now.duration_since(*seen).is_ok_and(|age| age > window);
+            if !expired && log.order.len() < Self::CAPACITY {
+                break;
+            }
+            if let Some((_, old)) = log.order.pop_front() {
+                log.at.remove(&old);
+            }
+        }
+        if log.at.contains_key(nonce) {
+            return Err(FcError::new(
+                ErrorCode::SignatureNonceUsed,
+                format!("the signature nonce {nonce:?} was already used; sign every request anew"),
+            ));
+        }
+        log.at.insert(nonce.to_owned(), now);
+        log.order.push_back((now, nonce.to_owned()));
+        Ok(())
+    }
 }
 
 /// Checks a classic FC signature (`Authorization: FC <id>:<signature>`, see

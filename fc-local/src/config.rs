@@ -17,6 +17,11 @@ pub const DEFAULT_ACCOUNT_ID: &str = "1234567890123456";
 
 /// Largest code package accepted in `code.zipFile`, decoded: 100 MiB (limits.md §3).
 pub const MAX_CODE_BYTES: usize = 100 * 1024 * 1024;
+/// Largest code package once unpacked, as its entries declare it: 512 MiB (fc-local's choice:
+/// the service documents no unpacked limit; its instances' disk is 512 MB by default). A package
+/// declaring more is refused at CreateFunction/UpdateFunction/CreateLayerVersion before anything
+/// is inflated, and unpacking never writes more than the entries declared.
+pub const MAX_UNPACKED_CODE_BYTES: u64 = 512 * 1024 * 1024;
 /// Largest request body: a JSON document carrying a base64 package of [`MAX_CODE_BYTES`]
 /// (4 characters per 3 bytes) plus 1 MiB for the rest of the configuration.
 pub const MAX_BODY_BYTES: usize = MAX_CODE_BYTES.div_ceil(3) * 4 + 1024 * 1024;

@@ -145,7 +145,12 @@ fn decode<T: DeserializeOwned>(body: &[u8]) -> FcResult<(T, Value)> {
     } else {
         body
     };
-    let raw: Value = serde_json::from_slice(text).map_err(|e| {
+    // Through serde_path_to_error even here: a number out of range (`"cpu": 1e400`) fails while
+    // the document is read, and the answer must still name the field.
+    let mut reader = serde_json::Deserializer::from_slice(text);
+    let raw: Value = serde_path_to_error::deserialize(&mut reader)
+        .map_err(|e| naming_the_field(e, "the request body is not valid JSON"))?;
+    reader.end().map_err(|e| {
         FcError::invalid_argument(format!("the request body is not valid JSON: {e}"))
     })?;
     if !raw.is_object() {
@@ -153,16 +158,20 @@ fn decode<T: DeserializeOwned>(body: &[u8]) -> FcResult<(T, Value)> {
             "the request body must be a JSON object",
         ));
     }
-    let typed = serde_path_to_error::deserialize(&raw).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." {
-            FcError::invalid_argument(format!("invalid request body: {inner}"))
-        } else {
-            FcError::invalid_argument(format!("invalid value for field '{path}': {inner}"))
-        }
-    })?;
+    let typed = serde_path_to_error::deserialize(&raw)
+        .map_err(|e| naming_the_field(e, "invalid request body"))?;
     Ok((typed, raw))
+}
+
+/// 400 `InvalidArgument` naming the field where decoding failed, or `whole` for the document.
+fn naming_the_field(error: serde_path_to_error::Error<serde_json::Error>, whole: &str) -> FcError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    if path == "." {
+        FcError::invalid_argument(format!("{whole}: {inner}"))
+    } else {
+        FcError::invalid_argument(format!("invalid value for field '{path}': {inner}"))
+    }
 }
 
 #[cfg(test)]
@@ -181,6 +190,22 @@ mod tests {
     }
 
     const FUNCTION: &str = r#""functionName":"f","runtime":"python3.10","handler":"i.h""#;
+
+    #[test]
+    fn a_number_out_of_range_names_its_field() {
+        let json = format!(r#"{{{FUNCTION},"cpu":1e400}}"#);
+        let err = body::<CreateFunctionInput>("CreateFunction", &json).unwrap_err();
+        assert!(err.message.contains("'cpu'"), "{}", err.message);
+        let nested = format!(r#"{{{FUNCTION},"vpcConfig":{{"vSwitchIds":[1e999]}}}}"#);
+        let err = body::<CreateFunctionInput>("CreateFunction", &nested).unwrap_err();
+        assert!(
+            err.message.contains("vpcConfig.vSwitchIds[0]"),
+            "{}",
+            err.message
+        );
+        let trailing = body::<CreateFunctionInput>("CreateFunction", &format!("{{{FUNCTION}}} x"));
+        assert!(trailing.unwrap_err().message.contains("not valid JSON"));
+    }
 
     #[test]
     fn a_bad_body_names_the_field() {

@@ -1,5 +1,8 @@
 //! The gate every API request passes before a handler runs: it reads the whole body (enforcing
-//! the size limit) and checks the request's signature with [`crate::auth`].
+//! the size limit), refuses a query that repeats a key (no operation takes one twice, and a
+//! handler reading the first of two would act on what the signature's sorted pairs do not pin
+//! down), checks the request's signature with [`crate::auth`] and refuses a replayed one (its
+//! `x-acs-signature-nonce` already seen).
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -10,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::auth::{self, SignedRequest, SigningKey};
+use crate::auth::{self, Nonces, SignedRequest, SigningKey};
 use crate::config::Config;
 use crate::error::FcError;
 
@@ -22,6 +25,8 @@ pub struct Gate {
     pub config: Arc<Config>,
     /// Paths under these prefixes are not signature-checked.
     pub unsigned_prefixes: &'static [&'static str],
+    /// The nonces of the signed requests seen within the date window.
+    pub nonces: Arc<Nonces>,
 }
 
 fn too_large(limit: usize) -> Response {
@@ -48,17 +53,49 @@ pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Re
         .any(|prefix| path.starts_with(prefix))
         || crate::fc2::proxy::is_proxy_path(path);
     if !unsigned_path {
+        if let Some(key) = repeated_query_key(parts.uri.query()) {
+            return FcError::invalid_argument(format!(
+                "the query parameter {key:?} appears more than once; no operation takes a repeated parameter"
+            ))
+            .into_response();
+        }
         let checked = if crate::fc2::is_fc2_path(path) {
             check_trigger_signature(config, &parts, &bytes)
         } else {
             check_signature(config, &parts, &bytes)
         };
-        if let Err(err) = checked {
+        if let Err(err) = checked.and_then(|()| not_replayed(config, &gate.nonces, &parts)) {
             return err.into_response();
         }
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The first query key that appears twice (`a=1&a=2`), decoded.
+fn repeated_query_key(query: Option<&str>) -> Option<String> {
+    let mut pairs = fc_client::signing::decode_query(query?);
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    pairs
+        .windows(2)
+        .find(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| pair[0].0.clone())
+}
+
+/// 403 `SignatureNonceUsed` when a signed ACS3 request's nonce was seen before (the classic
+/// scheme has no nonce; an unsigned server checks nothing).
+fn not_replayed(config: &Config, nonces: &Nonces, parts: &Parts) -> Result<(), FcError> {
+    if !config.auth {
+        return Ok(());
+    }
+    match parts
+        .headers
+        .get("x-acs-signature-nonce")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(nonce) => nonces.check(nonce, SystemTime::now()),
+        None => Ok(()),
+    }
 }
 
 /// The request's head and whole body; 413 `EntityTooLarge` past the server's limit (checked

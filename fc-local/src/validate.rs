@@ -363,6 +363,16 @@ pub fn code(code: &InputCodeLocation, max_bytes: usize) -> FcResult<Option<CodeP
     if !bytes.starts_with(b"PK\x03\x04") && !bytes.starts_with(b"PK\x05\x06") {
         return Err(invalid("code.zipFile is not a ZIP archive".to_owned()));
     }
+    // Structure, entry names and the declared unpacked size, before anything is inflated: a
+    // corrupt, path-escaping or bomb package is refused here, not at its first invocation.
+    fc_client::code::ZipArchive::inspect(&bytes, crate::config::MAX_UNPACKED_CODE_BYTES).map_err(
+        |e| {
+            invalid(format!(
+                "code.zipFile is not a package fc-local can unpack (at most {} MiB unpacked): {e}",
+                crate::config::MAX_UNPACKED_CODE_BYTES >> 20
+            ))
+        },
+    )?;
     let checksum = crc64(&bytes);
     if let Some(claimed) = code.checksum.as_deref()
         && claimed.trim() != checksum

@@ -150,3 +150,121 @@ async fn no_auth_mode_accepts_unsigned_requests() {
     };
     assert_eq!(api.call("GET", LIST, &[], None).await.status, 200);
 }
+
+#[tokio::test]
+async fn unsigned_fc_and_acs_headers_on_a_signed_request_are_refused_by_name() {
+    let (_server, api) = start().await;
+    for (name, value) in [
+        ("x-fc-log-type", "Tail"),
+        ("x-fc-invocation-type", "Async"),
+        ("x-acs-extra", "1"),
+    ] {
+        let mut request = api.prepare("GET", LIST, &[], b"");
+        request.set_header(name, value);
+        let reply = api.send(&request).await;
+        assert_eq!(
+            (reply.status, reply.code().as_str()),
+            (403, "SignatureNotMatch"),
+            "{name}"
+        );
+        let message = reply.json()["Message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(message.contains(name), "the answer names {name}: {message}");
+    }
+}
+
+/// Signs only `x-acs-date`: the rest of the request (host, action, body hash) is not covered.
+fn date_only(
+    request: &mut fc_test_support::raw_client::Prepared,
+    signing: &fc_test_support::raw_client::Signing<'_>,
+) {
+    let hash = fc_client::signing::hash_payload(&request.body);
+    let date = fc_client::timestamp::format_iso8601(signing.when);
+    request
+        .headers
+        .push(("x-acs-date".to_owned(), date.clone()));
+    request
+        .headers
+        .push(("x-acs-content-sha256".to_owned(), hash.clone()));
+    let canonical = fc_client::signing::CanonicalRequest::new(
+        &request.method,
+        &request.path,
+        signing.query.iter().copied(),
+        [("x-acs-date", date.as_str())],
+        &hash,
+    );
+    if let Some((id, secret)) = signing.key {
+        request.headers.push((
+            "authorization".to_owned(),
+            canonical.authorization(id, secret),
+        ));
+    }
+    request.path = canonical.path().to_owned();
+    request.query = canonical.query();
+}
+
+#[tokio::test]
+async fn a_signature_over_the_date_alone_is_refused() {
+    let (server, _api) = start().await;
+    let partial = fc_test_support::raw_client::RawClient::new(
+        server.addr(),
+        server.access_key_id(),
+        server.access_key_secret(),
+        date_only,
+    );
+    let reply = partial.call("GET", LIST, &[], None).await;
+    assert_eq!(
+        (reply.status, reply.code().as_str()),
+        (403, "SignatureNotMatch"),
+        "{:?}",
+        reply.json()
+    );
+}
+
+#[tokio::test]
+async fn a_replayed_request_is_refused_with_signature_nonce_used() {
+    let (_server, api) = start().await;
+    let list = api.prepare("GET", LIST, &[], b"");
+    let first = api.send(&list).await;
+    assert_eq!(first.status, 200, "{:?}", first.json());
+    let again = api.send(&list).await;
+    assert_eq!(
+        (again.status, again.code().as_str()),
+        (403, "SignatureNonceUsed"),
+        "{:?}",
+        again.json()
+    );
+
+    api.create_function("once").await;
+    let delete = api.prepare("DELETE", &format!("{LIST}/once"), &[], b"");
+    let deleted = api.send(&delete).await.status;
+    assert!(matches!(deleted, 200 | 204), "{deleted}");
+    let replayed = api.send(&delete).await;
+    assert_eq!(
+        replayed.code(),
+        "SignatureNonceUsed",
+        "not FunctionNotFound: the replay never reached the handler"
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_query_key_is_refused() {
+    let (_server, api) = start().await;
+    let reply = api
+        .call("GET", LIST, &[("prefix", "zzz"), ("prefix", "auth")], None)
+        .await;
+    assert_eq!(
+        (reply.status, reply.code().as_str()),
+        (400, "InvalidArgument"),
+        "{:?}",
+        reply.json()
+    );
+    assert!(
+        reply.json()["Message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("prefix")
+    );
+}

@@ -100,3 +100,98 @@ async fn fc_local_support_get(addr: std::net::SocketAddr) -> String {
     stream.read_to_end(&mut out).await.unwrap();
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Whether a process with this pid exists (and is not a zombie reaped already).
+fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state is the field after the parenthesised name; `Z` is a zombie.
+        Ok(stat) => stat
+            .rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn no_instance_outlives_a_server_killed_with_sigkill() {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0", "--no-auth"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let endpoint = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| line.strip_prefix("endpoint: ").map(str::to_owned))
+        .expect("endpoint line");
+    std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+
+    let pid_file = std::env::temp_dir().join(format!("fc-local-orphan-{}", std::process::id()));
+    let _ = std::fs::remove_file(&pid_file);
+    let source = format!(
+        "import os, subprocess\n\
+         child = subprocess.Popen(['sleep', '600'])\n\
+         def handler(event, context):\n    \
+             open({path:?}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n    \
+             return 'ok'\n",
+        path = pid_file.display().to_string()
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = fc_client::Client::builder()
+            .endpoint(endpoint)
+            .unsigned()
+            .build()
+            .unwrap();
+        let code = fc_client::code::CodePackage::from_entries([fc_client::code::ZipEntry::file(
+            "index.py",
+            source.into_bytes(),
+            0o644,
+        )])
+        .unwrap();
+        client
+            .create_function()
+            .body(
+                fc_client::types::CreateFunctionInput::builder()
+                    .function_name("orphan")
+                    .runtime("python3.10")
+                    .handler("index.handler")
+                    .code(code.into_input().unwrap()),
+            )
+            .send()
+            .await
+            .expect("create");
+        client.invoke("orphan").send().await.expect("invoke");
+    });
+    let pids: Vec<u32> = std::fs::read_to_string(&pid_file)
+        .expect("the function wrote its pids")
+        .split_whitespace()
+        .map(|p| p.parse().unwrap())
+        .collect();
+    assert!(
+        pids.iter().all(|pid| alive(*pid)),
+        "the instance and its child run"
+    );
+
+    Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while pids.iter().any(|pid| alive(*pid)) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = std::fs::remove_file(&pid_file);
+    let survivors: Vec<_> = pids.iter().filter(|pid| alive(**pid)).collect();
+    assert!(
+        survivors.is_empty(),
+        "processes outlived fc-local: {survivors:?}"
+    );
+}

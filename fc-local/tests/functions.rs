@@ -8,11 +8,14 @@ use support::start;
 
 const FUNCTIONS: &str = "/2023-03-30/functions";
 
+/// A one-file package holding `payload` (fc-local checks a package's structure on upload).
 fn zip_with(payload: &[u8]) -> Vec<u8> {
-    // A stored (uncompressed) single-entry ZIP is not needed: fc-local checks only the magic.
-    let mut bytes = b"PK\x03\x04".to_vec();
-    bytes.extend_from_slice(payload);
-    bytes
+    fc_client::code::zip_entries(vec![fc_client::code::ZipEntry::file(
+        "index.py",
+        payload.to_vec(),
+        0o644,
+    )])
+    .expect("a package")
 }
 
 fn b64(bytes: &[u8]) -> String {

@@ -4,7 +4,7 @@
 mod client;
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use client::{code_of, create, function, invoke_text, python, start};
 use fc_client::FunctionErrorType;
@@ -284,11 +284,12 @@ async fn limits_headers_and_missing_functions_are_api_errors() {
         ("x-fc-log-type", "Head"),
         ("x-fc-async-task-id", "9-starts-with-a-digit"),
     ] {
-        let mut request = api.prepare("POST", path, &[], b"{}");
-        request.set_header(header, value);
+        let mut headers = vec![(header, value)];
         if header == "x-fc-async-task-id" {
-            request.set_header("x-fc-invocation-type", "Async");
+            headers.push(("x-fc-invocation-type", "Async"));
         }
+        let request =
+            api.prepare_with_headers("POST", path, &[], b"{}", SystemTime::now(), &headers);
         let reply = api.send(&request).await;
         assert_eq!(reply.status, 400, "{header}: {value}");
         assert_eq!(reply.code(), "InvalidArgument");

@@ -91,6 +91,9 @@ error_codes! {
     /// The security token of temporary credentials is missing or wrong (fc-local's choice: no
     /// vendor page names the code).
     InvalidSecurityToken = 403,
+    /// A signed request was sent again: its `x-acs-signature-nonce` was already used within the
+    /// date window (the ACS gateway's code for a replay).
+    SignatureNonceUsed = 403,
     /// No such function.
     FunctionNotFound = 404,
     /// No such service (FC 2.0; its error-code page).

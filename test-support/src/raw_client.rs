@@ -214,11 +214,28 @@ impl RawClient {
         body: &[u8],
         when: SystemTime,
     ) -> Prepared {
-        let nonce = SystemTime::now()
+        self.prepare_with_headers(method, path, query, body, when, &[])
+    }
+
+    /// Builds (and signs) a request at time `when` carrying `headers` besides the usual ones;
+    /// they are signed with the rest.
+    pub fn prepare_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: &[u8],
+        when: SystemTime,
+        headers: &[(&str, &str)],
+    ) -> Prepared {
+        // Unique per request, also for requests prepared in the same nanosecond.
+        static SENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let count = SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos())
-            .unwrap_or(0)
-            .to_string();
+            .unwrap_or(0);
+        let nonce = format!("{nanos}-{count}");
         let mut prepared = Prepared {
             method: method.to_owned(),
             path: path.to_owned(),
@@ -231,6 +248,9 @@ impl RawClient {
             ],
             body: body.to_vec(),
         };
+        for (name, value) in headers {
+            prepared.set_header(name, value);
+        }
         let signing = Signing {
             query,
             when,

@@ -42,5 +42,5 @@ pub use download::{CodeExt, DownloadedCode};
 pub use entry::{EntryKind, ZipEntry};
 pub use error::{CodeError, ExtractError, ZipReadError, ZipWriteError};
 pub use package::{CodePackage, INLINE_ZIP_BASE64_LIMIT};
-pub use zip_reader::{DEFAULT_MAX_UNCOMPRESSED, ZipArchive};
+pub use zip_reader::{DEFAULT_MAX_UNCOMPRESSED, ZipArchive, ZipSummary};
 pub use zip_writer::{ZipWriter, zip_entries};

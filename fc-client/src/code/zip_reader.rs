@@ -64,44 +64,40 @@ impl ZipArchive {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn read(bytes: &[u8], max_uncompressed: u64) -> Result<Self, ZipReadError> {
-        let fields = Fields::new(bytes);
-        let end = find_end_record(bytes)?;
-        let archive_len = bytes.len() as u64;
-        let field = |at: usize| fields.u16(end + at).unwrap_or(u16::MAX);
-        let (this_disk, central_disk, on_disk, total) = (field(4), field(6), field(8), field(10));
-        let central_len = fields.u32(end + 12).unwrap_or(u32::MAX) as usize;
-        let central_offset = fields.u32(end + 16).unwrap_or(u32::MAX) as usize;
-        if end >= 20 && fields.u32(end - 20) == Some(ZIP64_LOCATOR_SIG) {
-            return Err(unsupported("the archive", "zip64"));
-        }
-        if this_disk != 0 || central_disk != 0 || on_disk != total {
-            return Err(unsupported("the archive", "multiple disks"));
-        }
-        let central = match central_offset.checked_add(central_len) {
-            Some(central_end) if central_end <= end => &bytes[central_offset..central_end],
-            _ => {
-                return Err(ZipReadError::Truncated {
-                    what: "the central directory".to_owned(),
-                    offset: central_offset as u64,
-                    len: archive_len,
-                });
-            }
-        };
-
-        let mut entries = Vec::with_capacity(usize::from(total));
-        let mut budget = Budget {
-            used: 0,
-            limit: max_uncompressed,
-        };
-        let mut at = 0usize;
-        for index in 0..usize::from(total) {
-            let header = CentralHeader::parse(central, at, central_offset, index, archive_len)?;
-            at = header.next;
-            if let Some(entry) = read_entry(bytes, &header, &mut budget)? {
+        let headers = checked_headers(bytes, max_uncompressed)?;
+        let mut entries = Vec::with_capacity(headers.len());
+        for header in &headers {
+            if let Some(entry) = read_entry(bytes, header)? {
                 entries.push(entry);
             }
         }
         Ok(ZipArchive { entries })
+    }
+
+    /// Checks the archive's structure without inflating anything: every header parses, every
+    /// entry name is a safe relative path, the compression methods are supported, and the sizes
+    /// the entries declare add up to at most `max_uncompressed` bytes. What a server does with
+    /// an upload before accepting it; [`read`](Self::read) runs the same checks first.
+    ///
+    /// ```
+    /// use fc_client::code::{ZipArchive, ZipEntry, ZipReadError, zip_entries};
+    ///
+    /// let zip = zip_entries(vec![
+    ///     ZipEntry::file("a.txt", vec![b'a'; 600], 0o644),
+    ///     ZipEntry::file("b.txt", vec![b'b'; 600], 0o644),
+    /// ])?;
+    /// let summary = ZipArchive::inspect(&zip, 2_000)?;
+    /// assert_eq!((summary.entries, summary.declared_bytes), (2, 1_200));
+    /// // Each entry fits, together they do not: refused before inflating either.
+    /// assert!(matches!(ZipArchive::inspect(&zip, 1_000), Err(ZipReadError::SizeCapExceeded { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn inspect(bytes: &[u8], max_uncompressed: u64) -> Result<ZipSummary, ZipReadError> {
+        let headers = checked_headers(bytes, max_uncompressed)?;
+        Ok(ZipSummary {
+            entries: headers.len(),
+            declared_bytes: headers.iter().map(|h| u64::from(h.uncompressed_len)).sum(),
+        })
     }
 
     /// The entries in archive order.
@@ -144,10 +140,86 @@ impl ZipArchive {
     }
 }
 
-/// The running total of declared uncompressed sizes against the caller's cap.
-struct Budget {
-    used: u64,
-    limit: u64,
+/// What [`ZipArchive::inspect`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ZipSummary {
+    /// Entries in the central directory (directories included).
+    pub entries: usize,
+    /// The uncompressed sizes the entries declare, added up.
+    pub declared_bytes: u64,
+}
+
+/// Every central directory header of `bytes`, each checked (see [`check_header`]), with the
+/// declared uncompressed sizes added up against `max_uncompressed`.
+fn checked_headers(
+    bytes: &[u8],
+    max_uncompressed: u64,
+) -> Result<Vec<CentralHeader>, ZipReadError> {
+    let fields = Fields::new(bytes);
+    let end = find_end_record(bytes)?;
+    let archive_len = bytes.len() as u64;
+    let field = |at: usize| fields.u16(end + at).unwrap_or(u16::MAX);
+    let (this_disk, central_disk, on_disk, total) = (field(4), field(6), field(8), field(10));
+    let central_len = fields.u32(end + 12).unwrap_or(u32::MAX) as usize;
+    let central_offset = fields.u32(end + 16).unwrap_or(u32::MAX) as usize;
+    if end >= 20 && fields.u32(end - 20) == Some(ZIP64_LOCATOR_SIG) {
+        return Err(unsupported("the archive", "zip64"));
+    }
+    if this_disk != 0 || central_disk != 0 || on_disk != total {
+        return Err(unsupported("the archive", "multiple disks"));
+    }
+    let central = match central_offset.checked_add(central_len) {
+        Some(central_end) if central_end <= end => &bytes[central_offset..central_end],
+        _ => {
+            return Err(ZipReadError::Truncated {
+                what: "the central directory".to_owned(),
+                offset: central_offset as u64,
+                len: archive_len,
+            });
+        }
+    };
+    let mut headers = Vec::with_capacity(usize::from(total));
+    let mut declared: u64 = 0;
+    let mut at = 0usize;
+    for index in 0..usize::from(total) {
+        let header = CentralHeader::parse(central, at, central_offset, index, archive_len)?;
+        at = header.next;
+        check_header(&header)?;
+        declared = declared.saturating_add(u64::from(header.uncompressed_len));
+        if declared > max_uncompressed {
+            return Err(ZipReadError::SizeCapExceeded {
+                path: header.name.clone(),
+                limit: max_uncompressed,
+            });
+        }
+        headers.push(header);
+    }
+    Ok(headers)
+}
+
+/// The checks of one entry that need no inflating: a safe path, no encryption, a supported
+/// compression method.
+fn check_header(header: &CentralHeader) -> Result<(), ZipReadError> {
+    let (path, name_is_dir) = normalise_archive_name(&header.name);
+    if path.is_empty() && name_is_dir {
+        return Ok(());
+    }
+    if let Some(reason) = path_problem(&path) {
+        return Err(ZipReadError::UnsafePath {
+            path: header.name.clone(),
+            reason,
+        });
+    }
+    if header.flags & FLAG_ENCRYPTED != 0 {
+        return Err(unsupported(&header.describe(), "encryption"));
+    }
+    if header.method != METHOD_STORED && header.method != METHOD_DEFLATE {
+        return Err(unsupported(
+            &header.describe(),
+            &format!("compression method {}", header.method),
+        ));
+    }
+    Ok(())
 }
 
 /// The fields of one central directory header that the reader uses.
@@ -254,30 +326,13 @@ impl CentralHeader {
     }
 }
 
-/// Reads, checks and inflates one entry; `None` for a directory entry for the root (`./`).
-fn read_entry(
-    bytes: &[u8],
-    header: &CentralHeader,
-    budget: &mut Budget,
-) -> Result<Option<ZipEntry>, ZipReadError> {
+/// Inflates and verifies one entry whose header passed [`check_header`] (its declared size is
+/// within the cap, and no more than that is ever inflated); `None` for a directory entry for
+/// the root (`./`).
+fn read_entry(bytes: &[u8], header: &CentralHeader) -> Result<Option<ZipEntry>, ZipReadError> {
     let (path, name_is_dir) = normalise_archive_name(&header.name);
     if path.is_empty() && name_is_dir {
         return Ok(None);
-    }
-    if let Some(reason) = path_problem(&path) {
-        return Err(ZipReadError::UnsafePath {
-            path: header.name.clone(),
-            reason,
-        });
-    }
-    if header.flags & FLAG_ENCRYPTED != 0 {
-        return Err(unsupported(&header.describe(), "encryption"));
-    }
-    if header.method != METHOD_STORED && header.method != METHOD_DEFLATE {
-        return Err(unsupported(
-            &header.describe(),
-            &format!("compression method {}", header.method),
-        ));
     }
     let (kind, mode) = header.kind_and_mode(name_is_dir);
     if kind == EntryKind::Directory {
@@ -290,13 +345,6 @@ fn read_entry(
     }
 
     let declared = u64::from(header.uncompressed_len);
-    budget.used = budget.used.saturating_add(declared);
-    if budget.used > budget.limit {
-        return Err(ZipReadError::SizeCapExceeded {
-            path: header.name.clone(),
-            limit: budget.limit,
-        });
-    }
 
     let stored = local_data(bytes, header)?;
     let data = match header.method {

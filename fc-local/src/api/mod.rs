@@ -154,6 +154,7 @@ pub fn router(state: AppState) -> Router {
                     crate::http_trigger::PREFIX,
                     crate::console::PREFIX,
                 ],
+                nonces: std::sync::Arc::default(),
             },
             crate::gate::layer,
         ))

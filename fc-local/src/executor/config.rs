@@ -70,7 +70,7 @@ impl ExecutorConfig {
             python: PathBuf::from("python3"),
             node: PathBuf::from("node"),
             startup_timeout: DEFAULT_STARTUP_TIMEOUT,
-            max_code_size: fc_client::code::DEFAULT_MAX_UNCOMPRESSED,
+            max_code_size: crate::config::MAX_UNPACKED_CODE_BYTES,
             log_lines_per_function: DEFAULT_LOG_LINES,
             invocation_history: DEFAULT_INVOCATION_HISTORY,
         }

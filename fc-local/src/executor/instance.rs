@@ -80,25 +80,7 @@ impl Instance {
         let (reader, writer) = std::io::pipe().map_err(pipe_error)?;
         let writer_too = writer.try_clone().map_err(pipe_error)?;
 
-        let mut command = tokio::process::Command::new(&program);
-        command
-            .args(&args)
-            .current_dir(&code.code_dir)
-            .stdin(Stdio::null())
-            .stdout(writer)
-            .stderr(writer_too)
-            .kill_on_drop(true);
-        for name in env.remove {
-            command.env_remove(name);
-        }
-        command.envs(&env.set);
-        #[cfg(unix)]
-        command.process_group(0);
-        let spawned = command.spawn();
-        // The command holds the pipe's write ends; only the child may keep them open, so that
-        // the reader sees end of file when the instance exits.
-        drop(command);
-        let child = spawned.map_err(|source| match kind {
+        let missing = |source: std::io::Error| match kind {
             RuntimeKind::Python | RuntimeKind::Node
                 if source.kind() == std::io::ErrorKind::NotFound =>
             {
@@ -113,6 +95,28 @@ impl Instance {
                 command: program.display().to_string(),
                 source,
             },
+        };
+        let mut command = watched(&find_program(&program, &code.code_dir).map_err(missing)?);
+        command
+            .args(&args)
+            .current_dir(&code.code_dir)
+            .stdout(writer)
+            .stderr(writer_too)
+            .kill_on_drop(true);
+        for name in env.remove {
+            command.env_remove(name);
+        }
+        command.envs(&env.set);
+        #[cfg(unix)]
+        command.process_group(0);
+        let spawned = command.spawn();
+        // The command holds the pipe's write ends; only the child may keep them open, so that
+        // the reader sees end of file when the instance exits.
+        drop(command);
+        let child = spawned.map_err(|source| ExecError::SpawnFailed {
+            function: spec.name.clone(),
+            command: program.display().to_string(),
+            source,
         })?;
         let log = InstanceLog::new(instance_id.clone(), function_logs);
         log.spawn_reader(reader);
@@ -264,6 +268,63 @@ impl Drop for Instance {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// The watchdog every instance runs beside it (on Unix): the program is started by `/bin/sh`,
+/// which first forks a subshell that reads the instance's stdin (as fd 3: a shell gives a
+/// background list `/dev/null` for its fd 0), a pipe whose only writer is this process, then
+/// execs the program with stdin from `/dev/null` and fd 3 closed. When fc-local exits by any
+/// means, `kill -9` included, the kernel closes the pipe, the subshell reads end of file and
+/// kills the instance's process group (itself included), so no instance outlives its server.
+#[cfg(unix)]
+const WATCHDOG: &str = "exec 3<&0; ( while read -r _ <&3; do :; done; kill -KILL 0 ) & exec \"$0\" \"$@\" </dev/null 3<&-";
+
+/// The command that starts `program` under the watchdog (its arguments follow).
+fn watched(program: &std::path::Path) -> tokio::process::Command {
+    #[cfg(unix)]
+    {
+        let mut command = tokio::process::Command::new("/bin/sh");
+        command
+            .arg("-c")
+            .arg(WATCHDOG)
+            .arg(program)
+            .stdin(Stdio::piped());
+        command
+    }
+    #[cfg(not(unix))]
+    {
+        let mut command = tokio::process::Command::new(program);
+        command.stdin(Stdio::null());
+        command
+    }
+}
+
+/// `program` as it will be run: a path (relative ones from `dir`, where the instance starts),
+/// or a name found on `PATH`; `NotFound` when there is no such file, `PermissionDenied` when it
+/// may not be executed (the shell would only say so in the instance's output).
+fn find_program(program: &std::path::Path, dir: &std::path::Path) -> std::io::Result<PathBuf> {
+    let not_found = || std::io::Error::new(std::io::ErrorKind::NotFound, "no such program");
+    let found = if program.components().count() > 1 || program.is_absolute() {
+        Some(dir.join(program)).filter(|path| path.is_file())
+    } else {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(program))
+            .find(|candidate| candidate.is_file())
+    };
+    let found = found.ok_or_else(not_found)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&found)?.permissions().mode();
+        if mode & 0o111 == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "the program is not executable",
+            ));
+        }
+    }
+    Ok(found)
 }
 
 /// Sends SIGKILL to the process group `pgid` (the instance was made a group leader), so that
