@@ -44,7 +44,7 @@ pub(crate) fn canonical(bytes: &[u8], header_request_id: Option<String>) -> Erro
     let parsed: Option<serde_json::Map<String, Value>> = serde_json::from_slice(bytes).ok();
     let text = |object: &serde_json::Map<String, Value>, keys: &[&str]| {
         keys.iter().find_map(|key| match object.get(*key) {
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::String(s)) => Some(one_line(s)),
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         })
@@ -60,7 +60,7 @@ pub(crate) fn canonical(bytes: &[u8], header_request_id: Option<String>) -> Erro
                 .or(header_request_id),
         },
         None => {
-            let body = String::from_utf8_lossy(bytes);
+            let body = one_line(&String::from_utf8_lossy(bytes));
             let body = body.trim();
             let message = match body.char_indices().nth(MAX_MESSAGE) {
                 Some((cut, _)) => format!("{}…", &body[..cut]),
@@ -75,9 +75,30 @@ pub(crate) fn canonical(bytes: &[u8], header_request_id: Option<String>) -> Erro
     }
 }
 
+/// `text` on one line: control characters (newlines included) become spaces, runs of spaces one,
+/// so that an error's `Display` stays one line whatever the server sent.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = if c.is_control() { ' ' } else { c };
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::canonical;
+
+    #[test]
+    fn messages_are_kept_on_one_line() {
+        let json = canonical(br#"{"Code":"X","Message":"first\n\tsecond"}"#, None);
+        assert_eq!(json.message.as_deref(), Some("first second"));
+        let binary = canonical(b"\x00bad\r\ngateway\x1b[31m", None);
+        assert_eq!(binary.message.as_deref(), Some("bad gateway [31m"));
+    }
 
     #[test]
     fn all_spellings_map_to_the_canonical_fields() {

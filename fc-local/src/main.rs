@@ -43,7 +43,8 @@ usage: fc-local [--port PORT] [--access-key-id ID --access-key-secret SECRET | -
                              (default: 1000)
   --fault RULE               fail some calls on purpose, to test retries (repeatable; off by
                              default): ACTION:key=value,... with ACTION an API action or *,
-                             and status=N, code=C, retry-after=S, delay-ms=N, drop,
+                             and status=N, code=C, retry-after=S, delay-ms=N, drop (before
+                             the call is handled), drop-after (after: its answer is lost),
                              times=N (the next N calls), percent=P (an even P % share);
                              e.g. GetFunction:status=503,times=2  InvokeFunction:delay-ms=3000
                              *:status=429,percent=20,retry-after=1  CreateFunction:drop,times=1

@@ -195,3 +195,158 @@ fn no_instance_outlives_a_server_killed_with_sigkill() {
         "processes outlived fc-local: {survivors:?}"
     );
 }
+
+/// Starts the binary with `args`, returns it and its endpoint.
+fn spawn_server(args: &[&str]) -> (std::process::Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let endpoint = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| line.strip_prefix("endpoint: ").map(str::to_owned))
+        .expect("endpoint line");
+    std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+    (child, endpoint)
+}
+
+#[test]
+fn every_acknowledged_write_survives_a_sigkill_under_load() {
+    use std::collections::BTreeMap;
+    use std::sync::{Arc, Mutex};
+
+    let data = std::env::temp_dir().join(format!("fc-local-kill9-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let data_arg = data.display().to_string();
+    let (mut child, endpoint) = spawn_server(&["--no-auth", "--data-dir", &data_arg]);
+    // name -> (the last description acknowledged, the one being written when the server died)
+    let acknowledged: Arc<Mutex<BTreeMap<String, (u32, u32)>>> = Arc::default();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = fc_client::Client::builder()
+        .endpoint(endpoint)
+        .unsigned()
+        .retry_policy(fc_client::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let code = fc_client::code::CodePackage::from_entries([fc_client::code::ZipEntry::file(
+        "index.py",
+        b"def handler(event, context):\n    return 'ok'\n".to_vec(),
+        0o644,
+    )])
+    .unwrap()
+    .into_input()
+    .unwrap();
+    let writers: Vec<_> = (0..8)
+        .map(|writer| {
+            let (client, code, acknowledged) = (client.clone(), code.clone(), acknowledged.clone());
+            runtime.spawn(async move {
+                for round in 0.. {
+                    let name = format!("w{writer}-{round}");
+                    let created = client
+                        .create_function()
+                        .body(
+                            fc_client::types::CreateFunctionInput::builder()
+                                .function_name(name.as_str())
+                                .runtime("python3.10")
+                                .handler("index.handler")
+                                .description("0")
+                                .code(code.clone()),
+                        )
+                        .send()
+                        .await;
+                    if created.is_err() {
+                        return;
+                    }
+                    acknowledged.lock().unwrap().insert(name.clone(), (0, 0));
+                    for version in 1..=3u32 {
+                        acknowledged
+                            .lock()
+                            .unwrap()
+                            .insert(name.clone(), (version - 1, version));
+                        let updated = client
+                            .update_function()
+                            .function_name(name.as_str())
+                            .body(
+                                fc_client::types::UpdateFunctionInput::builder()
+                                    .description(version.to_string()),
+                            )
+                            .send()
+                            .await;
+                        if updated.is_err() {
+                            return;
+                        }
+                        acknowledged
+                            .lock()
+                            .unwrap()
+                            .insert(name.clone(), (version, version));
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    runtime.block_on(async {
+        for writer in writers {
+            let _ = writer.await;
+        }
+    });
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() > 10,
+        "the load ran: {} functions",
+        acknowledged.len()
+    );
+
+    let (mut restarted, endpoint) = spawn_server(&["--no-auth", "--data-dir", &data_arg]);
+    let client = fc_client::Client::builder()
+        .endpoint(endpoint)
+        .unsigned()
+        .build()
+        .unwrap();
+    let lost: Vec<String> = runtime.block_on(async {
+        let mut lost = Vec::new();
+        for (name, (done, in_flight)) in &acknowledged {
+            let found = client
+                .get_function()
+                .function_name(name.as_str())
+                .send()
+                .await;
+            let description = found.ok().and_then(|f| f.description.clone());
+            let seen: Option<u32> = description.and_then(|d| d.parse().ok());
+            if !seen.is_some_and(|seen| seen == *done || seen == *in_flight) {
+                lost.push(format!("{name}: acknowledged {done}, found {seen:?}"));
+            }
+        }
+        lost
+    });
+    Command::new("kill")
+        .args(["-TERM", &restarted.id().to_string()])
+        .status()
+        .unwrap();
+    restarted.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&data);
+    let writes: u32 = acknowledged.values().map(|(done, _)| done + 1).sum();
+    println!(
+        "kill -9 under load: {} functions, {writes} acknowledged writes, {} lost",
+        acknowledged.len(),
+        lost.len()
+    );
+    assert!(
+        lost.is_empty(),
+        "acknowledged writes lost after kill -9: {lost:?}"
+    );
+}

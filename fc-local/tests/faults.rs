@@ -218,3 +218,125 @@ async fn the_admin_endpoint_lists_adds_and_clears_rules() {
     assert_eq!(cleared.status(), 204);
     assert!(server.faults().rules().is_empty());
 }
+
+/// The proxy storm, from fc-local's own fault rules: 503 bursts, 429s with `Retry-After`,
+/// connections dropped before and after the call was handled, stalls past the attempt timeout;
+/// eight clients create, update and invoke at once. Every operation succeeds once or fails with
+/// a typed error; no create is repeated (which would answer `FunctionAlreadyExists`), no
+/// invocation runs twice (each prints its id; fc-local's logs are counted).
+#[tokio::test]
+async fn a_fault_storm_never_repeats_a_create_or_an_invocation() {
+    let server = FcLocal::new()
+        .fault(FaultRule::error("*", 503, "ServiceUnavailable").percent(8))
+        .fault(
+            FaultRule::error("*", 429, "ResourceThrottled")
+                .percent(6)
+                .retry_after(1),
+        )
+        .fault(FaultRule::drop_connection("*").percent(5))
+        .fault(FaultRule::drop_answer("*").percent(5))
+        .fault(FaultRule::delay("*", Duration::from_millis(400)).percent(4))
+        .start()
+        .await
+        .expect("start");
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .credentials(fc_client::credentials::Credentials::new(
+            server.access_key_id(),
+            server.access_key_secret(),
+        ))
+        .retry_policy(RetryPolicy::standard().with_initial_backoff(Duration::from_millis(5)))
+        .attempt_timeout(Duration::from_millis(250))
+        .invoke_timeout(Duration::from_secs(5))
+        .build()
+        .expect("client");
+    let source =
+        "def handler(event, context):\n    print('ran ' + event.decode())\n    return 'ok'\n";
+    let tasks: Vec<_> = (0..8)
+        .map(|worker| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let mut outcomes = Vec::new();
+                for round in 0..6 {
+                    let name = format!("storm-{worker}-{round}");
+                    let created = client
+                        .create_function()
+                        .body(client::function(
+                            &name,
+                            "python3.10",
+                            10,
+                            &[("index.py", source)],
+                        ))
+                        .send()
+                        .await
+                        .map(|_| ());
+                    outcomes.push(("create", name.clone(), created));
+                    let updated = client
+                        .update_function()
+                        .function_name(name.as_str())
+                        .body(fc_client::types::UpdateFunctionInput::builder().description("storm"))
+                        .send()
+                        .await
+                        .map(|_| ());
+                    outcomes.push(("update", name.clone(), updated));
+                    let id = format!("{worker}-{round}");
+                    let invoked = client
+                        .invoke(name.as_str())
+                        .payload(id.clone())
+                        .send()
+                        .await
+                        .map(|_| ());
+                    outcomes.push(("invoke", id, invoked));
+                }
+                outcomes
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.extend(task.await.expect("worker"));
+    }
+    let failed: Vec<_> = outcomes.iter().filter(|(_, _, r)| r.is_err()).collect();
+    assert!(
+        !failed.is_empty() && failed.len() < outcomes.len(),
+        "the storm hit some calls: {} of {}",
+        failed.len(),
+        outcomes.len()
+    );
+    for (what, name, result) in &outcomes {
+        if let Err(error) = result {
+            assert!(
+                matches!(
+                    error.kind(),
+                    ErrorKind::Service | ErrorKind::Transport | ErrorKind::Timeout
+                ),
+                "{what} {name}: {error}"
+            );
+            assert!(
+                !(*what == "create" && error.is_already_exists()),
+                "{name} was created twice: the client repeated a create that had succeeded"
+            );
+        }
+    }
+    for (what, id, _) in outcomes.iter().filter(|(what, _, _)| *what == "invoke") {
+        let function = format!("storm-{id}");
+        let runs = server
+            .executor()
+            .logs(&function)
+            .iter()
+            .filter(|record| record.line == format!("ran {id}"))
+            .count();
+        assert!(runs <= 1, "{what} {id} ran {runs} times");
+    }
+    assert!(
+        server.faults().injected() > 10,
+        "{} faults",
+        server.faults().injected()
+    );
+    println!(
+        "fault storm: {} operations, {} failed typed, {} faults injected",
+        outcomes.len(),
+        failed.len(),
+        server.faults().injected()
+    );
+}

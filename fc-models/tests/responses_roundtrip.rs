@@ -226,10 +226,88 @@ fn documentation_samples_round_trip(suite: &Suite) {
     );
 }
 
+/// A JSON value to put where another was: of any type, including extremes.
+fn random_value(rng: &mut fc_test_support::rng::Rng, depth: usize) -> Value {
+    match rng.below(if depth > 2 { 6 } else { 8 }) {
+        0 => Value::Null,
+        1 => Value::Bool(rng.chance(1, 2)),
+        2 => serde_json::json!(*rng.pick(&[0i64, -1, i64::MAX, i64::MIN, 65536])),
+        3 => serde_json::json!(*rng.pick(&[0.5f64, -1e300, 1e300, f64::MIN_POSITIVE])),
+        4 => Value::String(
+            rng.pick(&["", "Active", "\u{0}", "ünïcode", "9999999999999999999999"])
+                .to_string(),
+        ),
+        5 => serde_json::json!(u64::MAX),
+        6 => Value::Array(
+            (0..rng.below(3))
+                .map(|_| random_value(rng, depth + 1))
+                .collect(),
+        ),
+        _ => {
+            let mut object = serde_json::Map::new();
+            for _ in 0..rng.below(3) {
+                let key = rng
+                    .pick(&["functionName", "state", "x", "nextToken"])
+                    .to_string();
+                object.insert(key, random_value(rng, depth + 1));
+            }
+            Value::Object(object)
+        }
+    }
+}
+
+/// `value` with one node, picked at random, replaced by a random value.
+fn mutate_json(rng: &mut fc_test_support::rng::Rng, value: &mut Value) {
+    let children: Vec<&mut Value> = match value {
+        Value::Object(map) => map.values_mut().collect(),
+        Value::Array(items) => items.iter_mut().collect(),
+        _ => Vec::new(),
+    };
+    if children.is_empty() || rng.chance(1, 4) {
+        *value = random_value(rng, 0);
+        return;
+    }
+    let index = rng.below(children.len());
+    if let Some(child) = children.into_iter().nth(index) {
+        mutate_json(rng, child);
+    }
+}
+
+/// Bounded fuzzing: every recorded body, mutated a hundred ways (a node of any depth replaced by
+/// a value of another type, out of range or huge), decodes into its response type or fails with
+/// an error; nothing panics.
+fn mutated_responses_never_panic(suite: &Suite) {
+    let spec = load_spec(suite);
+    let mut rng = fc_test_support::rng::Rng::new(0xb0d1e5);
+    let (mut decoded, mut refused) = (0, 0);
+    for (action, body) in fixtures(suite.responses) {
+        let Some(schema) = response_schema(&spec, &action) else {
+            continue;
+        };
+        for _ in 0..100 {
+            let mut mutated = body.clone();
+            mutate_json(&mut rng, &mut mutated);
+            match (suite.round_trip_as)(&schema, &mutated) {
+                Some(Ok(_)) => decoded += 1,
+                Some(Err(message)) => {
+                    assert!(!message.is_empty());
+                    refused += 1;
+                }
+                None => {}
+            }
+        }
+    }
+    assert!(
+        decoded > 0 && refused > 0,
+        "{decoded} decoded, {refused} refused"
+    );
+}
+
 fc_test_support::per_api!(
     crate::FC3, crate::FC2;
     recorded_responses_round_trip,
     documentation_samples_round_trip,
+    mutated_responses_never_panic,
 );
 
 #[test]

@@ -9,6 +9,7 @@
 //!   number (fc-client's wire suite and fc-models' round-trip suite);
 //! * [`spec_values`]: values built from a spec alone (every field filled in), for operations
 //!   with no official recording (fc-client's request suites, fc-models' response suite);
+//! * [`rng`]: a deterministic random source for the property and fuzz suites;
 //! * [`per_api!`]: one test per API version (`fc3::`, `fc2::`) from one `fn(&Suite)` (the
 //!   conformance suites of fc-client and fc-models).
 //!
@@ -24,6 +25,7 @@
 
 pub mod json;
 pub mod raw_client;
+pub mod rng;
 pub mod server;
 pub mod spec_values;
 

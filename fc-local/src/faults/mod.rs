@@ -155,6 +155,9 @@ pub async fn layer(request: Request, next: Next) -> Response {
         tokio::time::sleep(delay).await;
     }
     if rule.drop {
+        if rule.after {
+            let _answer_lost = next.run(request).await;
+        }
         return dropped();
     }
     let Some(status) = rule.status.and_then(|s| StatusCode::from_u16(s).ok()) else {

@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 /// four for 25, counted, not random, so a test sees the same sequence every run). A call it
 /// takes waits [`delay`](Self::delay) first, if any, then gets the error answer (FC-shaped JSON
 /// body with a request id, and `Retry-After` if set), or loses its connection before any byte of
-/// an answer, or (with only a delay) the real answer.
+/// an answer (`drop`; with `drop-after`, once the call was handled), or (with only a delay) the
+/// real answer.
 ///
 /// The command line writes a rule as `ACTION:key=value,...` (`--fault`), the admin endpoint
 /// (`/__console/api/faults`) takes it as JSON with the same names in camelCase:
@@ -56,6 +57,10 @@ pub struct FaultRule {
     /// Close the connection without answering.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub drop: bool,
+    /// With `drop`: handle the call first, then lose the answer (the write happened; the client
+    /// cannot know).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub after: bool,
     /// Take only the next this many matching calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub times: Option<u32>,
@@ -90,6 +95,7 @@ impl FaultRule {
             retry_after: None,
             delay_ms: None,
             drop: false,
+            after: false,
             times: None,
             percent: None,
         }
@@ -116,6 +122,16 @@ impl FaultRule {
     pub fn drop_connection(action: &str) -> Self {
         FaultRule {
             drop: true,
+            ..Self::on(action)
+        }
+    }
+
+    /// Handles the calls of `action`, then closes the connection before the answer: the call's
+    /// effect happens, the client sees a transport error.
+    pub fn drop_answer(action: &str) -> Self {
+        FaultRule {
+            drop: true,
+            after: true,
             ..Self::on(action)
         }
     }
@@ -165,6 +181,9 @@ impl FaultRule {
         }
         if self.status.is_some() && self.drop {
             return Err(refuse("drop", "cannot be combined with status"));
+        }
+        if self.after && !self.drop {
+            return Err(refuse("after", "needs drop (drop-after)"));
         }
         if self.status.is_none() && !self.drop && self.delay_ms.is_none() {
             return Err(refuse("rule", "needs an effect: status, delay-ms or drop"));
@@ -235,6 +254,10 @@ impl FromStr for FaultRule {
                 }
                 "delay-ms" => rule.delay_ms = Some(number("delay-ms")?),
                 "drop" if value.is_empty() || value == "true" => rule.drop = true,
+                "drop-after" if value.is_empty() || value == "true" => {
+                    rule.drop = true;
+                    rule.after = true;
+                }
                 "times" => rule.times = Some(narrow("times", number("times")?)?),
                 "percent" => {
                     let n = number("percent")?;
@@ -268,7 +291,7 @@ impl fmt::Display for FaultRule {
             parts.push(format!("delay-ms={delay}"));
         }
         if self.drop {
-            parts.push("drop".to_owned());
+            parts.push(if self.after { "drop-after" } else { "drop" }.to_owned());
         }
         if let Some(times) = self.times {
             parts.push(format!("times={times}"));
@@ -305,6 +328,7 @@ mod tests {
         for text in [
             "GetFunction:status=429,code=ResourceThrottled,times=2,retry-after=1",
             "*:delay-ms=20,drop,percent=50",
+            "CreateFunction:drop-after,times=1",
         ] {
             let rule: FaultRule = text.parse().unwrap();
             assert_eq!(rule.to_string().parse::<FaultRule>().unwrap(), rule);
