@@ -620,3 +620,84 @@ fn unzip_restores_modes_and_links_when_available() {
     );
     assert_eq!(fs::read(out.join("data")).unwrap(), b"data ".repeat(400));
 }
+
+mod streamed_unpack {
+    use fc_client::code::{UnpackError, ZipArchive, ZipEntry, ZipReadError, zip_entries};
+
+    fn temp(label: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("fc-unpack-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn listing(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(current) = pending.pop() {
+            for entry in std::fs::read_dir(&current).unwrap() {
+                let path = entry.unwrap().path();
+                let meta = std::fs::symlink_metadata(&path).unwrap();
+                let name = path.strip_prefix(dir).unwrap().display().to_string();
+                if meta.file_type().is_symlink() {
+                    let target = std::fs::read_link(&path).unwrap();
+                    out.push((name, target.display().to_string().into_bytes()));
+                } else if meta.is_dir() {
+                    pending.push(path);
+                } else {
+                    out.push((name, std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn unpack_writes_what_read_and_extract_write() {
+        let zip = zip_entries(vec![
+            ZipEntry::directory("lib", 0o755),
+            ZipEntry::file("lib/big.txt", b"0123456789".repeat(50_000), 0o644),
+            ZipEntry::file("bootstrap", b"#!/bin/sh\n".to_vec(), 0o755),
+            ZipEntry::symlink("link", "lib/big.txt"),
+        ])
+        .unwrap();
+        let (streamed, buffered) = (temp("streamed"), temp("buffered"));
+        ZipArchive::unpack(&zip, 1 << 20, &streamed).unwrap();
+        ZipArchive::read(&zip, 1 << 20)
+            .unwrap()
+            .extract_to(&buffered)
+            .unwrap();
+        assert_eq!(listing(&streamed), listing(&buffered));
+        assert_eq!(listing(&streamed).len(), 3);
+        for dir in [streamed, buffered] {
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_lying_header_is_caught_and_its_file_removed_and_a_bomb_writes_nothing() {
+        let mut zip = zip_entries(vec![ZipEntry::file("a.txt", vec![b'a'; 5_000], 0o644)]).unwrap();
+        let central = zip.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        zip[central + 24..central + 28].copy_from_slice(&100u32.to_le_bytes());
+        let dir = temp("liar");
+        let error = ZipArchive::unpack(&zip, 1 << 20, &dir).unwrap_err();
+        assert!(
+            matches!(error, UnpackError::Read(ZipReadError::SizeMismatch { .. })),
+            "{error}"
+        );
+        assert!(!dir.join("a.txt").exists(), "the partial file is removed");
+
+        zip[central + 24..central + 28].copy_from_slice(&(2u32 << 20).to_le_bytes());
+        let bomb = temp("bomb");
+        let error = ZipArchive::unpack(&zip, 1 << 20, &bomb).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                UnpackError::Read(ZipReadError::SizeCapExceeded { .. })
+            ),
+            "{error}"
+        );
+        assert!(!bomb.exists(), "refused before anything is written");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -53,6 +53,7 @@ pub mod sts;
 pub mod tasks;
 pub mod timer;
 pub mod validate;
+pub mod wire_errors;
 
 pub use api::router;
 pub use config::Config;

@@ -184,7 +184,8 @@ impl FcLocal {
             let stopped = async move {
                 let _ = stop_rx.await;
             };
-            let app = app.into_make_service_with_connect_info::<SocketAddr>();
+            let app = app.into_make_service_with_connect_info::<crate::wire_errors::PeerAddr>();
+            let listener = crate::wire_errors::FcListener(listener);
             if let Err(err) = axum::serve(listener, app)
                 .with_graceful_shutdown(stopped)
                 .await

@@ -225,6 +225,18 @@ pub enum ExtractError {
     },
 }
 
+/// Why [`ZipArchive::unpack`](super::ZipArchive::unpack) stopped: the archive (a header, an
+/// entry's data) or the disk.
+#[derive(Debug, thiserror::Error)]
+pub enum UnpackError {
+    /// The archive is refused: structure, names, sizes, checksums.
+    #[error(transparent)]
+    Read(#[from] ZipReadError),
+    /// Writing to the target directory failed or would escape it.
+    #[error(transparent)]
+    Write(#[from] ExtractError),
+}
+
 /// Why a code package could not be built, uploaded inline, or downloaded.
 ///
 /// ```

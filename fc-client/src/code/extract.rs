@@ -59,7 +59,7 @@ impl ZipArchive {
 /// Checks that no existing component of the entry's parent path is a symlink, creates the parent
 /// directories, removes a symlink or file already at the entry's own path (a directory there is
 /// kept), and returns the destination path.
-fn prepare(root: &Path, entry: &ZipEntry) -> Result<PathBuf, ExtractError> {
+pub(super) fn prepare(root: &Path, entry: &ZipEntry) -> Result<PathBuf, ExtractError> {
     let components: Vec<&str> = entry.path.split('/').collect();
     let mut current = root.to_path_buf();
     let parents = components.len().saturating_sub(1);
@@ -123,7 +123,7 @@ fn link_problem(path: &str, target: &str) -> Option<&'static str> {
 }
 
 #[cfg(unix)]
-fn make_symlink(entry: &ZipEntry, destination: &Path) -> Result<(), ExtractError> {
+pub(super) fn make_symlink(entry: &ZipEntry, destination: &Path) -> Result<(), ExtractError> {
     let Some(target) = entry.symlink_target() else {
         return Err(ExtractError::Escapes {
             path: entry.path.clone(),
@@ -140,25 +140,25 @@ fn make_symlink(entry: &ZipEntry, destination: &Path) -> Result<(), ExtractError
 }
 
 #[cfg(not(unix))]
-fn make_symlink(entry: &ZipEntry, _destination: &Path) -> Result<(), ExtractError> {
+pub(super) fn make_symlink(entry: &ZipEntry, _destination: &Path) -> Result<(), ExtractError> {
     Err(ExtractError::SymlinkUnsupported {
         path: entry.path.clone(),
     })
 }
 
 #[cfg(unix)]
-fn set_mode(path: &Path, mode: u32) -> Result<(), ExtractError> {
+pub(super) fn set_mode(path: &Path, mode: u32) -> Result<(), ExtractError> {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(path, fs::Permissions::from_mode(mode))
         .map_err(|source| io_error(path, source))
 }
 
 #[cfg(not(unix))]
-fn set_mode(_path: &Path, _mode: u32) -> Result<(), ExtractError> {
+pub(super) fn set_mode(_path: &Path, _mode: u32) -> Result<(), ExtractError> {
     Ok(())
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> ExtractError {
+pub(super) fn io_error(path: &Path, source: std::io::Error) -> ExtractError {
     ExtractError::Io {
         path: path.to_path_buf(),
         source,

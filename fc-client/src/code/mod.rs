@@ -4,8 +4,9 @@
 //!   entries sorted by path, fixed timestamps, Unix permissions kept (an executable `bootstrap`
 //!   stays `0o755`), `.git` skipped, deflate where it helps.
 //! - [`ZipArchive`] reads a ZIP from untrusted bytes (bounds-checked, CRC-32 verified, zip-slip
-//!   refused, total size capped) and [`ZipArchive::extract_to`] unpacks it without leaving the
-//!   target directory.
+//!   refused, total size capped before anything is inflated; [`ZipArchive::inspect`] checks just
+//!   that) and [`ZipArchive::extract_to`] unpacks it without leaving the target directory;
+//!   [`ZipArchive::unpack`] does both in one pass, each file inflated straight to disk.
 //! - [`crc64_xz`] and [`checksum_string`] compute the CRC-64 the API uses as `checksum`.
 //! - [`CodePackage`] turns a directory or files into the `code` input of CreateFunction,
 //!   UpdateFunction or CreateLayerVersion, refusing packages over the inline limit.
@@ -33,6 +34,7 @@ mod extract;
 mod format;
 mod package;
 mod path;
+mod unpack;
 mod zip_reader;
 mod zip_writer;
 
@@ -40,7 +42,7 @@ pub use checksum::{Crc64Hasher, checksum_string, crc64_xz};
 pub use dir_source::{entries_from_dir, zip_dir};
 pub use download::{CodeExt, DownloadedCode};
 pub use entry::{EntryKind, ZipEntry};
-pub use error::{CodeError, ExtractError, ZipReadError, ZipWriteError};
+pub use error::{CodeError, ExtractError, UnpackError, ZipReadError, ZipWriteError};
 pub use package::{CodePackage, INLINE_ZIP_BASE64_LIMIT};
 pub use zip_reader::{DEFAULT_MAX_UNCOMPRESSED, ZipArchive, ZipSummary};
 pub use zip_writer::{ZipWriter, zip_entries};

@@ -15,7 +15,7 @@ use super::error::ZipReadError;
 use super::format::*;
 use super::path::{normalise_archive_name, path_problem};
 
-const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+pub(super) const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
 /// Signature of the zip64 end of central directory locator, found just before the end record
 /// of zip64 archives.
 const ZIP64_LOCATOR_SIG: u32 = 0x0706_4b50;
@@ -151,7 +151,7 @@ pub struct ZipSummary {
 
 /// Every central directory header of `bytes`, each checked (see [`check_header`]), with the
 /// declared uncompressed sizes added up against `max_uncompressed`.
-fn checked_headers(
+pub(super) fn checked_headers(
     bytes: &[u8],
     max_uncompressed: u64,
 ) -> Result<Vec<CentralHeader>, ZipReadError> {
@@ -223,15 +223,15 @@ fn check_header(header: &CentralHeader) -> Result<(), ZipReadError> {
 }
 
 /// The fields of one central directory header that the reader uses.
-struct CentralHeader {
+pub(super) struct CentralHeader {
     /// The stored name, UTF-8.
-    name: String,
+    pub(super) name: String,
     made_by_unix: bool,
     flags: u16,
-    method: u16,
-    crc: u32,
+    pub(super) method: u16,
+    pub(super) crc: u32,
     compressed_len: u32,
-    uncompressed_len: u32,
+    pub(super) uncompressed_len: u32,
     external: u32,
     local_offset: u32,
     /// Offset of the next header inside the central directory.
@@ -303,12 +303,12 @@ impl CentralHeader {
         Ok(header)
     }
 
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         format!("entry {:?}", self.name)
     }
 
     /// The entry kind and permission bits from the external attributes.
-    fn kind_and_mode(&self, name_is_dir: bool) -> (EntryKind, u32) {
+    pub(super) fn kind_and_mode(&self, name_is_dir: bool) -> (EntryKind, u32) {
         let st_mode = self.external >> 16;
         if self.made_by_unix && st_mode != 0 {
             let kind = match st_mode & S_IFMT {
@@ -329,7 +329,10 @@ impl CentralHeader {
 /// Inflates and verifies one entry whose header passed [`check_header`] (its declared size is
 /// within the cap, and no more than that is ever inflated); `None` for a directory entry for
 /// the root (`./`).
-fn read_entry(bytes: &[u8], header: &CentralHeader) -> Result<Option<ZipEntry>, ZipReadError> {
+pub(super) fn read_entry(
+    bytes: &[u8],
+    header: &CentralHeader,
+) -> Result<Option<ZipEntry>, ZipReadError> {
     let (path, name_is_dir) = normalise_archive_name(&header.name);
     if path.is_empty() && name_is_dir {
         return Ok(None);
@@ -395,7 +398,10 @@ fn read_entry(bytes: &[u8], header: &CentralHeader) -> Result<Option<ZipEntry>, 
 }
 
 /// The compressed bytes of an entry, found through its local header.
-fn local_data<'a>(bytes: &'a [u8], header: &CentralHeader) -> Result<&'a [u8], ZipReadError> {
+pub(super) fn local_data<'a>(
+    bytes: &'a [u8],
+    header: &CentralHeader,
+) -> Result<&'a [u8], ZipReadError> {
     let fields = Fields::new(bytes);
     let offset = header.local_offset as usize;
     let what = || format!("local header of entry {:?}", header.name);

@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use fc_client::code::ZipArchive;
+use fc_client::code::{UnpackError, ZipArchive};
 
 use super::error::ExecError;
 use super::spec::{FunctionSpec, RuntimeKind};
@@ -117,20 +117,21 @@ pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + use<
     move |source| ExecError::Io { path, source }
 }
 
-/// Unpacks the ZIP `zip` (at most `max_size` bytes uncompressed) into `dir`; `owner` names the
-/// function (or layer) in the errors.
+/// Unpacks the ZIP `zip` (at most `max_size` bytes uncompressed, as its entries declare and as
+/// inflated) into `dir`, each file streamed to disk; `owner` names the function (or layer) in
+/// the errors.
 pub(crate) fn extract(zip: &[u8], max_size: u64, owner: &str, dir: &Path) -> Result<(), ExecError> {
-    let archive = ZipArchive::read(zip, max_size).map_err(|source| ExecError::CodeRead {
-        function: owner.to_owned(),
-        source,
-    })?;
-    archive
-        .extract_to(dir)
-        .map_err(|source| ExecError::CodeExtract {
+    ZipArchive::unpack(zip, max_size, dir).map_err(|error| match error {
+        UnpackError::Read(source) => ExecError::CodeRead {
+            function: owner.to_owned(),
+            source,
+        },
+        UnpackError::Write(source) => ExecError::CodeExtract {
             function: owner.to_owned(),
             dir: dir.to_path_buf(),
             source,
-        })
+        },
+    })
 }
 
 /// What changes when a file below `dir` changes: every path with its size and modification

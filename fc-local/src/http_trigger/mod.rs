@@ -17,8 +17,6 @@ pub mod custom_domain;
 mod event;
 mod reply;
 
-use std::net::SocketAddr;
-
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
@@ -205,8 +203,8 @@ pub(crate) async fn run(
     .await?;
     let source_ip = parts
         .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+        .get::<ConnectInfo<crate::wire_errors::PeerAddr>>()
+        .map(|info| info.0.0.ip().to_string())
         .unwrap_or_else(|| "127.0.0.1".to_owned());
     let custom = RuntimeKind::of(&prepared.spec.runtime).ok() == Some(RuntimeKind::Custom);
     let (payload, http) = if custom {
