@@ -144,3 +144,41 @@ async fn cancelled_invocations_stop_their_instance_and_shutdown_refuses_calls() 
         .expect_err("shut down");
     assert!(matches!(error, ExecError::ShutDown));
 }
+
+/// The directories under the function's part of the work directory.
+fn code_dirs(work: &std::path::Path, function: &str) -> Vec<String> {
+    std::fs::read_dir(work.join(function))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn superseded_code_is_removed_once_its_instances_are_gone() {
+    let (executor, dir) = executor("pool-superseded", 2);
+    let work = dir.path().join("work");
+    let first = spec("pool-superseded");
+    executor
+        .invoke(&first, Invocation::new("s-1", "0"))
+        .await
+        .expect("v1");
+    assert_eq!(code_dirs(&work, "pool-superseded").len(), 1);
+    let second = FunctionSpec::new(
+        "pool-superseded",
+        "python3",
+        "index.handler",
+        zip(&[("index.py", "def handler(e, c):\n    return 'v2'\n", 0o644)]),
+    );
+    let outcome = executor
+        .invoke(&second, Invocation::new("s-2", ""))
+        .await
+        .expect("v2");
+    assert_eq!(&outcome.body[..], b"v2");
+    let dirs = code_dirs(&work, "pool-superseded");
+    assert_eq!(dirs.len(), 1, "only the code in use is kept: {dirs:?}");
+    executor.shutdown();
+}

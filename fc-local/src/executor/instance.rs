@@ -397,6 +397,7 @@ mod tests {
     #[test]
     fn code_and_layer_paths_are_mapped() {
         let mut code = PreparedCode {
+            root: PathBuf::from("/work/f"),
             code_dir: PathBuf::from("/work/f/code"),
             bootstrap: None,
             opt_dir: None,
@@ -417,6 +418,7 @@ mod tests {
         let config = ExecutorConfig::new("/tmp/w");
         let mut spec = FunctionSpec::new("f", "custom", "h", Vec::new());
         let code = PreparedCode {
+            root: PathBuf::from("/w"),
             code_dir: PathBuf::from("/w/code"),
             bootstrap: None,
             opt_dir: None,

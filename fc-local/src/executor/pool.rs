@@ -257,6 +257,19 @@ fn kill_all(slots: Vec<Slot>) {
     }
 }
 
+impl Drop for Pool {
+    /// The pool is gone (replaced and its last instance stopped, or its function deleted): its
+    /// unpacked code goes too.
+    fn drop(&mut self) {
+        if let Some(code) = self.code.get()
+            && let Err(error) = std::fs::remove_dir_all(&code.root)
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::debug!(dir = %code.root.display(), %error, "cannot remove superseded code");
+        }
+    }
+}
+
 /// Permission to start one instance; dropping it unused gives the place back.
 pub(crate) struct StartPermit {
     pool: Arc<Pool>,

@@ -19,6 +19,9 @@ const NODE_BOOTSTRAP: &str = include_str!("shims/node_bootstrap.js");
 /// Where a function version's files are.
 #[derive(Clone, Debug)]
 pub(crate) struct PreparedCode {
+    /// The directory this preparation owns (unpacked code, bootstrap, `/opt`), one per pool:
+    /// removed when the pool is gone, so superseded code does not pile up.
+    pub(crate) root: PathBuf,
     /// The unpacked code: instances' working directory and `FC_FUNC_CODE_PATH`.
     pub(crate) code_dir: PathBuf,
     /// fc-local's bootstrap script for Python and Node.js runtimes.
@@ -69,6 +72,10 @@ pub(crate) fn prepare(
         }
         version_dir.push_str(&format!("-{:016x}", std::hash::Hasher::finish(&hasher)));
     }
+    // One directory per preparation: a pool that replaces another with the same code (other
+    // settings) never shares, or deletes, the directory the old pool's instances still run in.
+    let preparation = NEXT_PREPARATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    version_dir.push_str(&format!("-p{preparation}"));
     let root = work_dir.join(path_segment(&spec.name)).join(version_dir);
     if root.exists() {
         fs::remove_dir_all(&root).map_err(io(&root))?;
@@ -105,11 +112,15 @@ pub(crate) fn prepare(
         Some(opt.canonicalize().map_err(io(&opt))?)
     };
     Ok(PreparedCode {
+        root,
         code_dir,
         bootstrap,
         opt_dir,
     })
 }
+
+/// Numbers the preparations of one process (see [`prepare`]).
+static NEXT_PREPARATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Maps an I/O error on `path` to [`ExecError::Io`].
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + use<> {
