@@ -10,7 +10,7 @@
 //! | `x-acs-date` unparsable, not signed, or more than 15 minutes off | 403 `AccessDenied` |
 //! | `x-acs-content-sha256` differs from the body's hash | 403 `SignatureNotMatch` |
 //! | a signed header missing, or the signature differs | 403 `SignatureNotMatch` |
-//! | a `host`, `x-acs-*` or `x-fc-*` header the signature does not cover | 403 `SignatureNotMatch` naming it |
+//! | a `host` or `x-acs-*` header the signature does not cover, or an `x-fc-*` one from a signer that signs every header | 403 `SignatureNotMatch` naming it |
 //! | an `x-acs-signature-nonce` already used within the date window ([`Nonces`]) | 403 `SignatureNonceUsed` |
 
 use std::time::{Duration, SystemTime};
@@ -205,24 +205,35 @@ pub fn verify(
     }
     // A header that changes what a request does must be covered: otherwise anyone on the path
     // could add `x-fc-invocation-type: Async` or `x-fc-log-type: Tail` to a signed request.
+    // `host` and `x-acs-*` always are. `x-fc-*` are whenever the signer signs headers beyond
+    // `host`, `content-type` and `x-acs-*` (fc-client and the official Python SDK sign every
+    // header present); the official Node.js SDK's signer (`@alicloud/openapi-util`,
+    // `getAuthorizationHeaders`) signs only those three kinds, so its `x-fc-*` headers cannot be
+    // covered and are taken unsigned.
+    let signs_every_header = claimed
+        .iter()
+        .any(|name| !(name == "host" || name == "content-type" || name.starts_with("x-acs-")));
     if let Some(unsigned) = request
         .headers
         .keys()
         .map(|name| name.as_str())
         .find(|name| {
-            must_be_signed(name) && claimed.binary_search_by(|c| c.as_str().cmp(name)).is_err()
+            must_be_signed(name, signs_every_header)
+                && claimed.binary_search_by(|c| c.as_str().cmp(name)).is_err()
         })
     {
         return Err(mismatch(&format!(
-            "the header {unsigned} is not signed (every host, x-acs-* and x-fc-* header must be in SignedHeaders)"
+            "the header {unsigned} is not signed (host, x-acs-* and, with a signer that signs every header, x-fc-* headers must be in SignedHeaders)"
         )));
     }
     Ok(())
 }
 
-/// Whether a request header must be covered by its ACS3 signature.
-fn must_be_signed(name: &str) -> bool {
-    name == "host" || name.starts_with("x-acs-") || name.starts_with("x-fc-")
+/// Whether a request header must be covered by its ACS3 signature (see [`verify`]).
+fn must_be_signed(name: &str, signs_every_header: bool) -> bool {
+    name == "host"
+        || name.starts_with("x-acs-")
+        || (signs_every_header && name.starts_with("x-fc-"))
 }
 
 /// The `x-acs-signature-nonce` values of the signed requests seen within the date window, so a

@@ -268,3 +268,67 @@ async fn a_repeated_query_key_is_refused() {
             .contains("prefix")
     );
 }
+
+/// Signs as the official Node.js SDK's `@alicloud/openapi-util` does: only `host`,
+/// `content-type` and the `x-acs-*` headers, whatever else the request carries.
+fn node_style(
+    request: &mut fc_test_support::raw_client::Prepared,
+    signing: &fc_test_support::raw_client::Signing<'_>,
+) {
+    let hash = fc_client::signing::hash_payload(&request.body);
+    request.headers.push((
+        "x-acs-date".to_owned(),
+        fc_client::timestamp::format_iso8601(signing.when),
+    ));
+    request
+        .headers
+        .push(("x-acs-content-sha256".to_owned(), hash.clone()));
+    let signed: Vec<(String, String)> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| name == "host" || name == "content-type" || name.starts_with("x-acs-"))
+        .cloned()
+        .collect();
+    let canonical = fc_client::signing::CanonicalRequest::new(
+        &request.method,
+        &request.path,
+        signing.query.iter().copied(),
+        signed.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        &hash,
+    );
+    if let Some((id, secret)) = signing.key {
+        request.headers.push((
+            "authorization".to_owned(),
+            canonical.authorization(id, secret),
+        ));
+    }
+    request.path = canonical.path().to_owned();
+    request.query = canonical.query();
+}
+
+#[tokio::test]
+async fn the_node_sdks_signature_is_accepted_with_its_unsigned_fc_headers() {
+    let (server, _api) = start().await;
+    let node = fc_test_support::raw_client::RawClient::new(
+        server.addr(),
+        server.access_key_id(),
+        server.access_key_secret(),
+        node_style,
+    );
+    let request = node.prepare_with_headers(
+        "GET",
+        LIST,
+        &[],
+        b"",
+        SystemTime::now(),
+        &[("x-fc-trace-id", "t-1")],
+    );
+    let reply = node.send(&request).await;
+    assert_eq!(reply.status, 200, "{:?}", reply.json());
+
+    // Its host and x-acs-* headers are signed; one added unsigned is still refused.
+    let mut tampered = node.prepare("GET", LIST, &[], b"");
+    tampered.set_header("x-acs-extra", "1");
+    let reply = node.send(&tampered).await;
+    assert_eq!(reply.code(), "SignatureNotMatch");
+}

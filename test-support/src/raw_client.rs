@@ -1,7 +1,7 @@
 //! A minimal HTTP/1.1 client over a real socket, so tests control every byte on the wire.
 //!
 //! [`RawClient`] builds a request with the headers of the Function Compute API (`host`,
-//! `x-acs-version`, a fresh `x-acs-signature-nonce`, `content-type`), hands it to its
+//! `x-acs-version`, a fresh `x-acs-signature-nonce`, `content-type`, `accept`), hands it to its
 //! [`Signer`] for the ACS3 part, and returns it as a [`Prepared`] that a test may tamper with
 //! before [`RawClient::send`] puts it on the wire. Each request goes over a new connection with
 //! `connection: close`, and the answer is read until the server closes it ([`send_raw`]).
@@ -245,6 +245,7 @@ impl RawClient {
                 ("x-acs-version".to_owned(), "2023-03-30".to_owned()),
                 ("x-acs-signature-nonce".to_owned(), nonce),
                 ("content-type".to_owned(), "application/json".to_owned()),
+                ("accept".to_owned(), "application/json".to_owned()),
             ],
             body: body.to_vec(),
         };
