@@ -6,10 +6,12 @@
 //! 2. `cargo build -p fc-local`, then `target/debug/fc-local --port 0 ...`; the endpoint is read
 //!    from the `endpoint: ` line it prints.
 //! 3. `fc-local/tests/peer/official_sdk_scenario.py` runs against a signing instance.
-//! 4. The FC 2.0 scenarios: `fc2_open_sdk_scenario.py` (`alibabacloud-fc-open20210406`, ACS3,
-//!    `/2021-04-06`), `fc2_classic_sdk_scenario.py` (`aliyun-fc2`, the classic signature,
-//!    `/2016-08-15`, an HTTP trigger) and `node/fc2_node_scenario.js` (npm `@alicloud/fc2`,
-//!    installed with `npm install` into `target/peer-node` from `node/package.json`).
+//! 4. The scenarios of the other official SDKs: `fc2_open_sdk_scenario.py`
+//!    (`alibabacloud-fc-open20210406`, ACS3, `/2021-04-06`), `fc2_classic_sdk_scenario.py`
+//!    (`aliyun-fc2`, the classic signature, `/2016-08-15`, an HTTP trigger),
+//!    `node/fc2_node_scenario.js` (npm `@alicloud/fc2`) and `node/fc3_node_scenario.js` (npm
+//!    `@alicloud/fc20230330`, FC 3.0, whose signer leaves `x-fc-*` headers unsigned), the npm
+//!    packages installed with `npm install` into `target/peer-node` from `node/package.json`.
 //! 5. `fc-local/tests/peer/console_browser.py` loads fc-local's console in headless Chromium
 //!    (Debian's `chromium`, installed with `apt-get` when missing) after the SDK created and
 //!    invoked a function, and drives an invocation from the page; its screenshot is saved as
@@ -76,7 +78,7 @@ pub(crate) fn run() -> Result<(), String> {
         eprintln!("{e}");
         failed.push("official SDK scenario");
     }
-    for (name, outcome) in fc2_scenarios(&root, &venv, &binary, &target.join("peer-node")) {
+    for (name, outcome) in other_sdk_scenarios(&root, &venv, &binary, &target.join("peer-node")) {
         if let Err(e) = outcome {
             eprintln!("{e}");
             failed.push(name);
@@ -183,8 +185,9 @@ fn sdk_scenario(root: &Path, venv: &Path, binary: &Path) -> Result<(), String> {
     .map_err(|e| format!("official SDK scenario: {e}"))
 }
 
-/// The three FC 2.0 scenarios, each against its own signing instance.
-fn fc2_scenarios(
+/// The scenarios of the official SDKs other than the FC 3.0 Python one (FC 2.0 in Python and
+/// Node.js, FC 3.0 in Node.js), each against its own signing instance.
+fn other_sdk_scenarios(
     root: &Path,
     venv: &Path,
     binary: &Path,
@@ -196,19 +199,19 @@ fn fc2_scenarios(
         run_command(&mut peer_script(root, venv, script, &server))
             .map_err(|e| format!("{script}: {e}"))
     };
-    let node = || {
+    let node = |script: &'static str| {
         prepare_node(root, node_dir)?;
         let server = signing_server(binary)?;
-        println!("==> node/fc2_node_scenario.js against {}", server.endpoint);
+        println!("==> node/{script} against {}", server.endpoint);
         run_command(
             Command::new("node")
-                .arg(root.join("fc-local/tests/peer/node/fc2_node_scenario.js"))
+                .arg(root.join("fc-local/tests/peer/node").join(script))
                 .args(["--endpoint", &server.endpoint])
                 .args(["--access-key-id", ACCESS_KEY_ID])
                 .args(["--access-key-secret", ACCESS_KEY_SECRET])
                 .env("NODE_PATH", node_dir.join("node_modules")),
         )
-        .map_err(|e| format!("FC 2.0 Node.js scenario: {e}"))
+        .map_err(|e| format!("{script}: {e}"))
     };
     vec![
         (
@@ -219,7 +222,8 @@ fn fc2_scenarios(
             "FC 2.0 classic SDK scenario",
             python("fc2_classic_sdk_scenario.py"),
         ),
-        ("FC 2.0 Node.js scenario", node()),
+        ("FC 2.0 Node.js scenario", node("fc2_node_scenario.js")),
+        ("FC 3.0 Node.js scenario", node("fc3_node_scenario.js")),
     ]
 }
 
