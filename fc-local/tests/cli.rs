@@ -115,19 +115,7 @@ fn alive(pid: u32) -> bool {
 #[cfg(target_os = "linux")]
 #[test]
 fn no_instance_outlives_a_server_killed_with_sigkill() {
-    let mut child = Command::new(BIN)
-        .args(["--port", "0", "--no-auth"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let endpoint = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| line.strip_prefix("endpoint: ").map(str::to_owned))
-        .expect("endpoint line");
-    std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+    let (mut child, endpoint) = spawn_server(&["--no-auth"]);
 
     let pid_file = std::env::temp_dir().join(format!("fc-local-orphan-{}", std::process::id()));
     let _ = std::fs::remove_file(&pid_file);
