@@ -271,6 +271,7 @@ pub async fn list(
     let after = decode_token(params.get("nextToken"))?;
     let prefix = params.get("prefix").map(str::to_owned);
     let runtime = params.get("runtime").map(Runtime::from);
+    let group = params.get("resourceGroupId").map(str::to_owned);
     let tags: Vec<Tag> = params.json("tags")?.unwrap_or_default();
     let all = state
         .store
@@ -279,6 +280,7 @@ pub async fn list(
     let mut page: Vec<Function> = all
         .into_iter()
         .filter(|f| runtime.is_none() || f.runtime == runtime)
+        .filter(|f| group.is_none() || f.resource_group_id == group)
         .filter(|f| matches_tags(f, &tags))
         .take(limit + 1)
         .collect();

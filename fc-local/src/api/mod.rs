@@ -12,6 +12,7 @@ pub mod functions;
 pub mod instances;
 pub mod invoke;
 pub mod layers;
+pub mod resource_groups;
 pub mod table;
 pub mod tags;
 pub mod triggers;
@@ -109,6 +110,7 @@ const HANDLERS: Handlers = Handlers(&[
     ("CreateVpcBinding", |m| on(m, account::create_vpc_binding)),
     ("ListVpcBindings", |m| on(m, account::list_vpc_bindings)),
     ("DeleteVpcBinding", |m| on(m, account::delete_vpc_binding)),
+    ("ChangeResourceGroup", |m| on(m, resource_groups::change)),
 ]);
 
 /// The actions this build emulates, in the order of the operation table (the others answer
