@@ -2,6 +2,7 @@
 //! GetFunction and in ListFunctions' `resourceGroupId` filter.
 
 mod client;
+mod support;
 
 use client::{python, start};
 use fc_client::types::ChangeResourceGroupInput;
@@ -94,4 +95,32 @@ async fn a_function_moves_between_resource_groups() {
         .await
         .expect_err("no such function");
     assert!(missing.is_not_found(), "{missing}");
+}
+
+#[tokio::test]
+async fn the_camel_case_field_names_of_the_vendor_metadata_are_read_too() {
+    let (server, client) = start().await;
+    python(&client, "camel", 10, SOURCE).await;
+    let api = support::client_for(&server);
+    let reply = api
+        .call(
+            "PUT",
+            "/2023-03-30/resource-groups",
+            &[],
+            Some(serde_json::json!({
+                "resourceType": "function",
+                "resourceId": "camel",
+                "newResourceGroupId": "rg-camel",
+            })),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.json());
+    assert_eq!(reply.json()["NewResourceGroupId"], "rg-camel");
+    let function = client
+        .get_function()
+        .function_name("camel")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(function.resource_group_id.as_deref(), Some("rg-camel"));
 }

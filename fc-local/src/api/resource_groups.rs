@@ -4,7 +4,9 @@
 //! `function` or `ALIYUN::FC::FUNCTION` (any case), the only kind of resource fc-local keeps in
 //! groups; `ResourceId` is the function's name or ARN; the move shows at once in the function's
 //! `resourceGroupId` and in ListFunctions' `resourceGroupId` filter. A function that was never
-//! put in a group is in none (`OldResourceGroupId` absent).
+//! put in a group is in none (`OldResourceGroupId` absent). The official SDK sends the fields
+//! capitalised (`ResourceId`), the vendor's metadata names them in camel case (`resourceId`):
+//! both are read.
 
 use axum::Json;
 use axum::extract::State;
@@ -21,9 +23,14 @@ const FUNCTION_TYPES: [&str; 2] = ["function", "ALIYUN::FC::FUNCTION"];
 /// `PUT /2023-03-30/resource-groups`.
 pub async fn change(
     State(state): State<AppState>,
-    FcJson(input, _): FcJson<ChangeResourceGroupInput>,
+    FcJson(input, raw): FcJson<ChangeResourceGroupInput>,
 ) -> FcResult<Json<ChangeResourceGroupOutput>> {
-    let kind = input.resource_type.as_deref().unwrap_or_default();
+    let camel = |key: &str| raw.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let kind = input
+        .resource_type
+        .or_else(|| camel("resourceType"))
+        .unwrap_or_default();
+    let kind = kind.as_str();
     if !FUNCTION_TYPES.iter().any(|t| t.eq_ignore_ascii_case(kind)) {
         return Err(FcError::invalid_argument(format!(
             "ResourceType {kind:?} is not one fc-local moves; use one of {FUNCTION_TYPES:?}"
@@ -31,10 +38,12 @@ pub async fn change(
     }
     let group = input
         .new_resource_group_id
+        .or_else(|| camel("newResourceGroupId"))
         .filter(|g| !g.trim().is_empty())
         .ok_or_else(|| FcError::invalid_argument("NewResourceGroupId is required"))?;
     let resource = input
         .resource_id
+        .or_else(|| camel("resourceId"))
         .filter(|r| !r.trim().is_empty())
         .ok_or_else(|| FcError::invalid_argument("ResourceId is required"))?;
     let prefix = state.function_arn("");
