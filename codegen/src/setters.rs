@@ -16,7 +16,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::CodegenError;
-use crate::syntax::{generic_args, type_name};
+use crate::syntax::{builder_fields, generic_args, type_name};
 
 /// Rewrites the setters of the builders in `models` (see the module docs).
 pub(crate) fn reshape(models: &mut syn::File) -> Result<(), CodegenError> {
@@ -33,7 +33,7 @@ pub(crate) fn reshape(models: &mut syn::File) -> Result<(), CodegenError> {
         // An API without request bodies has no builders to reshape.
         return Ok(());
     };
-    let fields = builder_fields(items)?;
+    let fields = builder_fields(items, &[])?;
     for item in items.iter_mut() {
         let syn::Item::Impl(block) = item else {
             continue;
@@ -91,34 +91,6 @@ fn field_docs(items: &[syn::Item]) -> BTreeMap<(String, String), Vec<syn::Attrib
         }
     }
     docs
-}
-
-/// Builder name to `field -> X` for its fields `field: Result<X, String>`.
-fn builder_fields(
-    items: &[syn::Item],
-) -> Result<BTreeMap<String, BTreeMap<String, syn::Type>>, CodegenError> {
-    let mut out = BTreeMap::new();
-    for item in items {
-        let syn::Item::Struct(s) = item else { continue };
-        let syn::Fields::Named(named) = &s.fields else {
-            continue;
-        };
-        let mut fields = BTreeMap::new();
-        for field in &named.named {
-            let Some(ident) = &field.ident else { continue };
-            let inner = generic_args(&field.ty, "Result")
-                .and_then(|args| args.into_iter().next())
-                .ok_or_else(|| {
-                    CodegenError::Output(format!(
-                        "builder::{}::{ident} is not a `Result<_, String>`",
-                        s.ident
-                    ))
-                })?;
-            fields.insert(ident.to_string(), inner);
-        }
-        out.insert(s.ident.to_string(), fields);
-    }
-    Ok(out)
 }
 
 /// The setters that replace typify's setter `original` of `field: ty`.

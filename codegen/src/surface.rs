@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::CodegenError;
 use crate::spec::{Operation, Spec};
-use crate::syntax::{generic_args, type_name};
+use crate::syntax::{BuilderFields, builder_fields, generic_args, type_name};
 
 /// What the reshaping needs to know besides progenitor's output.
 pub(crate) struct Context<'a> {
@@ -64,7 +64,7 @@ pub(crate) fn reshape(client: &mut syn::File, context: &Context<'_>) -> Result<(
             }
             syn::Item::Mod(mut module) if module.ident == "builder" => {
                 if let Some((_, members)) = &mut module.content {
-                    let fields = builder_fields(members);
+                    let fields = builder_fields(members, &["client"])?;
                     for member in members.iter_mut() {
                         reshape_builder_item(member, context.spec, &operations, &fields)?;
                     }
@@ -510,29 +510,6 @@ fn reshape_builder_impl(
     });
     block.items = members;
     Ok(())
-}
-
-/// Builder name to `field -> X` for its fields `field: Result<X, String>`.
-type BuilderFields = BTreeMap<String, BTreeMap<String, syn::Type>>;
-
-fn builder_fields(items: &[syn::Item]) -> BuilderFields {
-    let mut out = BuilderFields::new();
-    for item in items {
-        let syn::Item::Struct(s) = item else { continue };
-        let syn::Fields::Named(named) = &s.fields else {
-            continue;
-        };
-        let fields = named
-            .named
-            .iter()
-            .filter_map(|field| {
-                let inner = generic_args(&field.ty, "Result")?.into_iter().next()?;
-                Some((field.ident.as_ref()?.to_string(), inner))
-            })
-            .collect();
-        out.insert(s.ident.to_string(), fields);
-    }
-    out
 }
 
 /// A setter taking any iterable of items (`["a", "b"]`) for a parameter that is a list

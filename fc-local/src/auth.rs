@@ -247,9 +247,9 @@ pub struct Nonces {
 
 #[derive(Debug, Default)]
 struct NonceLog {
-    /// Nonce to when it was seen.
-    at: std::collections::HashMap<String, SystemTime>,
-    /// The same nonces, oldest first.
+    /// The nonces seen.
+    seen: std::collections::HashSet<String>,
+    /// The same nonces with when they were seen, oldest first.
     order: std::collections::VecDeque<(SystemTime, String)>,
 }
 
@@ -267,16 +267,16 @@ impl Nonces {
                 break;
             }
             if let Some((_, old)) = log.order.pop_front() {
-                log.at.remove(&old);
+                log.seen.remove(&old);
             }
         }
-        if log.at.contains_key(nonce) {
+        if log.seen.contains(nonce) {
             return Err(FcError::new(
                 ErrorCode::SignatureNonceUsed,
                 format!("the signature nonce {nonce:?} was already used; sign every request anew"),
             ));
         }
-        log.at.insert(nonce.to_owned(), now);
+        log.seen.insert(nonce.to_owned());
         log.order.push_back((now, nonce.to_owned()));
         Ok(())
     }

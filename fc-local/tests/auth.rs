@@ -175,47 +175,12 @@ async fn unsigned_fc_and_acs_headers_on_a_signed_request_are_refused_by_name() {
     }
 }
 
-/// Signs a request as the test support does, but covering only the headers `covered` keeps.
-fn sign_only(
-    request: &mut fc_test_support::raw_client::Prepared,
-    signing: &fc_test_support::raw_client::Signing<'_>,
-    covered: fn(&str) -> bool,
-) {
-    let hash = fc_client::signing::hash_payload(&request.body);
-    let date = fc_client::timestamp::format_iso8601(signing.when);
-    request.headers.push(("x-acs-date".to_owned(), date));
-    request
-        .headers
-        .push(("x-acs-content-sha256".to_owned(), hash.clone()));
-    let signed: Vec<(String, String)> = request
-        .headers
-        .iter()
-        .filter(|(name, _)| covered(name))
-        .cloned()
-        .collect();
-    let canonical = fc_client::signing::CanonicalRequest::new(
-        &request.method,
-        &request.path,
-        signing.query.iter().copied(),
-        signed.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        &hash,
-    );
-    if let Some((id, secret)) = signing.key {
-        request.headers.push((
-            "authorization".to_owned(),
-            canonical.authorization(id, secret),
-        ));
-    }
-    request.path = canonical.path().to_owned();
-    request.query = canonical.query();
-}
-
 /// Signs only `x-acs-date`: the rest of the request (host, action, body hash) is not covered.
 fn date_only(
     request: &mut fc_test_support::raw_client::Prepared,
     signing: &fc_test_support::raw_client::Signing<'_>,
 ) {
-    sign_only(request, signing, |name| name == "x-acs-date");
+    support::sign_only(request, signing, |name| name == "x-acs-date");
 }
 
 #[tokio::test]
@@ -288,7 +253,7 @@ fn node_style(
     request: &mut fc_test_support::raw_client::Prepared,
     signing: &fc_test_support::raw_client::Signing<'_>,
 ) {
-    sign_only(request, signing, |name| {
+    support::sign_only(request, signing, |name| {
         name == "host" || name == "content-type" || name.starts_with("x-acs-")
     });
 }

@@ -112,10 +112,7 @@ impl FaultRule {
 
     /// Delays the calls of `action` by `delay`, then answers them as usual.
     pub fn delay(action: &str, delay: Duration) -> Self {
-        FaultRule {
-            delay_ms: Some(delay.as_millis().try_into().unwrap_or(u64::MAX)),
-            ..Self::on(action)
-        }
+        Self::on(action).with_delay(delay)
     }
 
     /// Closes the connection of the calls of `action` without answering.
