@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::config::{ClientConfig, Settings};
+use super::config::ClientConfig;
 use crate::RetryPolicy;
 
 /// Timeouts and a retry policy for one request, leaving the client's as they are (what
@@ -74,16 +74,14 @@ impl ClientConfig {
         timeouts.attempt = overrides.attempt.unwrap_or(timeouts.attempt);
         timeouts.operation = overrides.operation.unwrap_or(timeouts.operation);
         timeouts.invoke = overrides.invoke.unwrap_or(timeouts.invoke);
-        ClientConfig {
-            settings: std::sync::Arc::new(Settings {
-                api: current.api,
-                fc2_base_url: current.fc2_base_url.clone(),
-                credentials: current.credentials.clone(),
-                retry: overrides.retry.unwrap_or(current.retry),
-                timeouts,
-                validate_input: current.validate_input,
-            }),
-        }
+        ClientConfig::new(
+            current.api,
+            current.fc2_base_url.clone(),
+            current.credentials.clone(),
+            overrides.retry.unwrap_or(current.retry),
+            timeouts,
+            current.validate_input,
+        )
     }
 }
 
