@@ -55,6 +55,10 @@ async fn pre<C: ClientInfo<ClientConfig>, E>(
     info: &OperationInfo,
 ) -> Result<(), Error<E>> {
     request.headers_mut().remove("api-version");
+    let extra = &client.inner().settings.headers;
+    if !extra.is_empty() {
+        request.headers_mut().extend(extra.clone());
+    }
     let operation = client.inner().settings.api.operation(info.operation_id);
     let numbered = operation.map_or(&[][..], |op| op.numbered_query);
     canonicalize_url(request.url_mut(), numbered);

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::Config;
 use crate::executor::{ExecError, Executor, ExecutorConfig, FunctionCredentials};
+use crate::sessions::Sessions;
 use crate::tasks::Registry;
 
 /// Numbers the work directories of the servers of one process.
@@ -27,6 +28,9 @@ pub struct Engine {
     pub executor: Executor,
     /// Asynchronous tasks running in this process.
     pub tasks: Arc<Registry>,
+    /// The sessions of functions with session affinity, and their snapshots.
+    pub sessions: Arc<Sessions>,
+    sweeper: Option<tokio::task::JoinHandle<()>>,
     work_dir: WorkDir,
 }
 
@@ -49,9 +53,16 @@ impl Engine {
             access_key_secret: config.issued.access_key_secret.clone(),
             security_token: Some(config.issued.security_token.clone()),
         });
+        let executor = Executor::new(executor_config)?;
+        let sessions = Arc::new(Sessions::new(dir.join("sessions"), executor.clone()));
+        let sweeper = tokio::runtime::Handle::try_current()
+            .ok()
+            .map(|runtime| runtime.spawn(sweep_forever(Arc::downgrade(&sessions))));
         Ok(Self {
-            executor: Executor::new(executor_config)?,
+            executor,
             tasks: Arc::new(Registry::new()),
+            sessions,
+            sweeper,
             work_dir,
         })
     }
@@ -64,9 +75,26 @@ impl Engine {
     /// Stops the running tasks and every instance (running invocations end as crashed),
     /// refuses further invocations, and removes the work directory.
     pub fn shutdown(&self) {
+        if let Some(sweeper) = &self.sweeper {
+            sweeper.abort();
+        }
         self.tasks.abort_all();
         self.executor.shutdown();
         self.work_dir.remove();
+    }
+}
+
+/// How often the sessions' clocks are looked at without a request.
+const SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Ends the sessions whose time is up every [`SWEEP_INTERVAL`], until the engine is gone.
+async fn sweep_forever(sessions: std::sync::Weak<Sessions>) {
+    loop {
+        tokio::time::sleep(SWEEP_INTERVAL).await;
+        let Some(sessions) = sessions.upgrade() else {
+            return;
+        };
+        sessions.sweep();
     }
 }
 

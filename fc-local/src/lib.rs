@@ -46,6 +46,7 @@ pub mod paging;
 pub mod params;
 pub mod request_id;
 mod server;
+pub mod sessions;
 pub mod shape;
 pub mod state;
 pub mod store;

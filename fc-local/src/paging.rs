@@ -31,6 +31,17 @@ pub fn decode_token(token: Option<&str>) -> FcResult<Option<String>> {
         .transpose()
 }
 
+/// The page of `items` (sorted by key) that a list request's `limit` (default
+/// [`DEFAULT_PAGE_SIZE`]) and `nextToken` ask for, and the token of the next page.
+pub fn requested_page<T>(
+    params: &crate::params::Params,
+    items: impl IntoIterator<Item = (String, T)>,
+) -> FcResult<(Vec<T>, Option<String>)> {
+    let limit = params.count("limit")?.unwrap_or(DEFAULT_PAGE_SIZE);
+    let after = decode_token(params.get("nextToken"))?;
+    Ok(paginate(items, after.as_deref(), limit))
+}
+
 /// One page of `items` (sorted by key) after the key `after`, and the token of the next page.
 pub fn paginate<T>(
     items: impl IntoIterator<Item = (String, T)>,

@@ -237,6 +237,7 @@ pub fn function(function: &Function) -> FcResult<()> {
     }
     env_vars(function)?;
     process_text(function)?;
+    crate::sessions::affinity::check(function)?;
     tag_list(&function.tags)
 }
 

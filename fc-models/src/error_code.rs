@@ -122,6 +122,11 @@ error_codes! {
     ScalingConfigNotFound = 404,
     /// No such VPC binding.
     VpcBindingNotFound = 404,
+    /// No such session, or it is no longer active (fc-local's choice of code: the session
+    /// references name none).
+    SessionNotFound = 404,
+    /// No such snapshot for the function, or it expired (the GetSnapshot reference).
+    SnapshotNotFound = 404,
     /// A function of that name exists.
     FunctionAlreadyExists = 409,
     /// A service of that name exists (FC 2.0; the status by analogy with
@@ -135,6 +140,10 @@ error_codes! {
     DomainNameAlreadyExists = 409,
     /// An asynchronous task with that id exists (fc-local's choice of code and status).
     AsyncTaskAlreadyExists = 409,
+    /// A session of that id is active (fc-local's choice of code and status).
+    SessionAlreadyExists = 409,
+    /// A session created from the snapshot is still using it (the DeleteSnapshot reference).
+    SnapshotInUse = 409,
     /// Another update of the resource is in progress.
     ConcurrentUpdateError = 409,
     /// The EventBridge trigger conflicts with an existing one.

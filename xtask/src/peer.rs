@@ -9,6 +9,7 @@
 //! 4. The scenarios of the other official SDKs: `fc2_open_sdk_scenario.py`
 //!    (`alibabacloud-fc-open20210406`, ACS3, `/2021-04-06`), `fc2_classic_sdk_scenario.py`
 //!    (`aliyun-fc2`, the classic signature, `/2016-08-15`, an HTTP trigger),
+//!    `fc3_sessions_scenario.py` (the FC 3.0 SDK on sessions, pause/resume and snapshots),
 //!    `node/fc2_node_scenario.js` (npm `@alicloud/fc2`) and `node/fc3_node_scenario.js` (npm
 //!    `@alicloud/fc20230330`, FC 3.0, whose signer leaves `x-fc-*` headers unsigned), the npm
 //!    packages installed with `npm install` into `target/peer-node` from `node/package.json`.
@@ -221,6 +222,10 @@ fn other_sdk_scenarios(
         (
             "FC 2.0 classic SDK scenario",
             python("fc2_classic_sdk_scenario.py"),
+        ),
+        (
+            "FC 3.0 sessions scenario",
+            python("fc3_sessions_scenario.py"),
         ),
         ("FC 2.0 Node.js scenario", node("fc2_node_scenario.js")),
         ("FC 3.0 Node.js scenario", node("fc3_node_scenario.js")),

@@ -29,6 +29,9 @@ pub(crate) struct Settings {
     pub(crate) timeouts: Timeouts,
     /// Check inputs against the spec's documented limits before sending.
     pub(crate) validate_input: bool,
+    /// Headers added to every request before it is signed (an invocation's
+    /// [`header`](crate::Invoke::header)s).
+    pub(crate) headers: reqwest::header::HeaderMap,
 }
 
 impl Default for ClientConfig {
@@ -62,6 +65,25 @@ impl ClientConfig {
                 retry,
                 timeouts,
                 validate_input,
+                headers: reqwest::header::HeaderMap::new(),
+            }),
+        }
+    }
+
+    /// These settings with `headers` added to every request (signed with it).
+    pub(crate) fn with_headers(&self, headers: &reqwest::header::HeaderMap) -> ClientConfig {
+        let current = &self.settings;
+        let mut merged = current.headers.clone();
+        merged.extend(headers.clone());
+        ClientConfig {
+            settings: Arc::new(Settings {
+                api: current.api,
+                fc2_base_url: current.fc2_base_url.clone(),
+                credentials: current.credentials.clone(),
+                retry: current.retry,
+                timeouts: current.timeouts,
+                validate_input: current.validate_input,
+                headers: merged,
             }),
         }
     }

@@ -82,6 +82,7 @@ impl ClientConfig {
             timeouts,
             current.validate_input,
         )
+        .with_headers(&current.headers)
     }
 }
 

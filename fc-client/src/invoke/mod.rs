@@ -44,6 +44,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
+use progenitor_client::ClientInfo;
+use reqwest::header::HeaderMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -79,6 +81,8 @@ pub struct Invoke<'a> {
     async_task_id: Option<String>,
     log_type: Option<LogType>,
     overrides: Option<RequestOverrides>,
+    /// Added headers; `Err` holds why one could not be (reported by `send`).
+    headers: Result<HeaderMap, String>,
 }
 
 /// The API version an invocation goes to; FC 2.0 functions live in a service.
@@ -89,6 +93,35 @@ enum Target<'a> {
         client: Cow<'a, fc2::Client>,
         service_name: String,
     },
+}
+
+impl Target<'_> {
+    /// The target with `headers` added to its requests (itself when there are none).
+    fn with_headers(self, headers: &HeaderMap) -> Self {
+        if headers.is_empty() {
+            return self;
+        }
+        match self {
+            Target::Fc3(client) => {
+                let inner = client.inner().with_headers(headers);
+                let owned =
+                    Client::new_with_client(client.baseurl(), client.client().clone(), inner);
+                Target::Fc3(Cow::Owned(owned))
+            }
+            Target::Fc2 {
+                client,
+                service_name,
+            } => {
+                let inner = client.inner().with_headers(headers);
+                let owned =
+                    fc2::Client::new_with_client(client.baseurl(), client.client().clone(), inner);
+                Target::Fc2 {
+                    client: Cow::Owned(owned),
+                    service_name,
+                }
+            }
+        }
+    }
 }
 
 impl fmt::Debug for Invoke<'_> {
@@ -102,6 +135,10 @@ impl fmt::Debug for Invoke<'_> {
             Target::Fc3(_) => None,
             Target::Fc2 { service_name, .. } => Some(service_name),
         };
+        let header_names: Vec<&str> = match &self.headers {
+            Ok(headers) => headers.keys().map(|name| name.as_str()).collect(),
+            Err(_) => Vec::new(),
+        };
         f.debug_struct("Invoke")
             .field("service_name", &service_name)
             .field("function_name", &self.function_name)
@@ -110,6 +147,8 @@ impl fmt::Debug for Invoke<'_> {
             .field("invocation_type", &self.invocation_type)
             .field("async_task_id", &self.async_task_id)
             .field("log_type", &self.log_type)
+            // Names only: a value can be a secret (a session cookie).
+            .field("headers", &header_names)
             .finish_non_exhaustive()
     }
 }
@@ -223,6 +262,7 @@ impl<'a> Invoke<'a> {
             async_task_id: None,
             log_type: None,
             overrides: None,
+            headers: Ok(HeaderMap::new()),
         }
     }
 
@@ -272,6 +312,7 @@ impl Invoke<'_> {
             async_task_id: self.async_task_id,
             log_type: self.log_type,
             overrides: self.overrides,
+            headers: self.headers,
         }
     }
 
@@ -371,6 +412,41 @@ impl Invoke<'_> {
         self
     }
 
+    /// Adds a header to the request (signed with it): what a function's session affinity reads,
+    /// say, the header its `affinityHeaderFieldName` names (HEADER_FIELD) or the
+    /// `Cookie: x-fc-cookie-session-id=...` the service set (GENERATED_COOKIE). A repeated name
+    /// adds another value. A name or value that is not a valid header makes
+    /// [`send`](Self::send) fail with [`ErrorKind::InvalidRequest`], sending nothing.
+    ///
+    /// ```no_run
+    /// # async fn example(client: fc_client::Client) -> Result<(), fc_client::Error> {
+    /// let first = client.invoke("chat").header("x-chat-session", "user-42").send().await?;
+    /// let again = client.invoke("chat").header("x-chat-session", "user-42").send().await?;
+    /// assert_eq!(first.instance_id(), again.instance_id());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        let parsed = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("{name:?} is not a valid header name"))
+            .and_then(
+                |parsed| match reqwest::header::HeaderValue::from_str(value) {
+                    Ok(value) => Ok((parsed, value)),
+                    Err(_) => Err(format!(
+                        "the value of header {name} is not a valid header value"
+                    )),
+                },
+            );
+        self.headers = match (self.headers, parsed) {
+            (Ok(mut headers), Ok((name, value))) => {
+                headers.append(name, value);
+                Ok(headers)
+            }
+            (Err(reason), _) | (_, Err(reason)) => Err(reason),
+        };
+        self
+    }
+
     /// Asks for the end of the invocation's log (`x-fc-log-type: Tail`); read it with
     /// [`InvokeOutput::log`].
     ///
@@ -408,6 +484,9 @@ impl Invoke<'_> {
                 format!("the payload could not be serialized as JSON: {reason}"),
             )
         })?;
+        let headers = self
+            .headers
+            .map_err(|reason| Error::new(ErrorKind::InvalidRequest, reason))?;
         let Invoke {
             target,
             function_name,
@@ -418,6 +497,7 @@ impl Invoke<'_> {
             overrides,
             ..
         } = self;
+        let target = target.with_headers(&headers);
         // Both APIs take the same inputs under the same names, but the task id (FC 2.0 calls it
         // the stateful async invocation id).
         macro_rules! common {

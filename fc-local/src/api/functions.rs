@@ -248,6 +248,7 @@ pub async fn delete(
         })
         .await?;
     state.engine.tasks.abort_function(&deleted);
+    state.engine.sessions.discard_function(&deleted);
     state.engine.executor.discard_function(&deleted);
     Ok(StatusCode::NO_CONTENT)
 }

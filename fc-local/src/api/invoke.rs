@@ -34,7 +34,7 @@ pub async fn invoke(
     let asked = asked(&headers, body.len())?;
     let arn = state.function_arn(&name);
     let prepared = prepare(&state.store, arn, &name, params.get("qualifier")).await?;
-    run(&state, prepared, asked, body, request_id).await
+    run(&state, prepared, asked, &headers, body, request_id).await
 }
 
 /// What the request's headers ask for (sync or async, log tail, task id), with the payload
@@ -46,11 +46,14 @@ pub(crate) fn asked(headers: &axum::http::HeaderMap, len: usize) -> FcResult<Inv
 }
 
 /// Runs a prepared invocation as `asked`: a task answered `202` for an asynchronous call, else
-/// the function's answer with the service's `x-fc-*` headers. FC 2.0's InvokeFunction shares it.
+/// the function's answer with the service's `x-fc-*` headers, in the session the request's
+/// `headers` name (asynchronous calls have no sessions: the session-affinity restrictions
+/// page). FC 2.0's InvokeFunction shares it.
 pub(crate) async fn run(
     state: &AppState,
-    prepared: Prepared,
+    mut prepared: Prepared,
     asked: InvokeHeaders,
+    headers: &axum::http::HeaderMap,
     body: Bytes,
     request_id: String,
 ) -> FcResult<Response> {
@@ -60,6 +63,7 @@ pub(crate) async fn run(
                 .await?;
         return accepted(&task_id);
     }
+    let bound = crate::sessions::route::bind(state, &mut prepared, headers, &request_id).await?;
     let invocation = Invocation {
         request_id,
         payload: body,
@@ -68,13 +72,17 @@ pub(crate) async fn run(
         retry_count: 0,
         http: None,
         fc2_http: false,
+        session: bound.session.clone(),
     };
     let outcome = state
         .engine
         .executor
         .invoke(&prepared.spec, invocation)
-        .await?;
-    answer(&prepared, outcome)
+        .await;
+    bound.finish(state);
+    let mut response = answer(&prepared, outcome?)?;
+    bound.mark(response.headers_mut());
+    Ok(response)
 }
 
 /// 413 `EntityTooLarge` above 32 MB (synchronous) or 128 KB (asynchronous).

@@ -15,6 +15,9 @@ use super::config::ExecutorConfig;
 use super::error::ExecError;
 use super::logs::{FunctionLogs, InstanceLog, lock};
 use super::protocol::instance_env;
+use super::session::Signal;
+#[cfg(unix)]
+use super::session::signal_group;
 use super::spec::{FunctionSpec, RuntimeKind};
 use super::unpack::PreparedCode;
 
@@ -26,6 +29,8 @@ pub(crate) struct Launch<'a> {
     pub(crate) code: &'a PreparedCode,
     pub(crate) instance_id: String,
     pub(crate) function_logs: Arc<FunctionLogs>,
+    /// The session's directory, the instance's `TMPDIR` (`None`: the instance shares fc-local's).
+    pub(crate) tmp_dir: Option<&'a std::path::Path>,
 }
 
 /// A running instance.
@@ -69,10 +74,16 @@ impl Instance {
             code,
             instance_id,
             function_logs,
+            tmp_dir,
         } = launch;
         let port = free_port().map_err(ExecError::NoPort)?;
         let (program, args) = command_line(config, spec, kind, code);
-        let env = instance_env(config, spec, kind, code, &instance_id, port);
+        let mut env = instance_env(config, spec, kind, code, &instance_id, port);
+        if let Some(dir) = tmp_dir {
+            for name in ["TMPDIR", "TMP", "TEMP"] {
+                env.set.insert(name.to_owned(), dir.display().to_string());
+            }
+        }
         let pipe_error = |source| ExecError::Io {
             path: PathBuf::from("<output pipe>"),
             source,
@@ -250,6 +261,17 @@ impl Instance {
         Some(kilobytes / 1024.0)
     }
 
+    /// Stops (`Signal::Stop`) or continues (`Signal::Continue`) every process of the instance.
+    pub(crate) fn signal(&self, signal: Signal) {
+        if self.killed.load(Ordering::SeqCst) {
+            return;
+        }
+        #[cfg(unix)]
+        if let Some(pid) = self.pid {
+            signal_group(pid, signal);
+        }
+    }
+
     /// Kills the process and everything it started (its process group). Idempotent.
     pub(crate) fn kill(&self) {
         if self.killed.swap(true, Ordering::SeqCst) {
@@ -258,7 +280,7 @@ impl Instance {
         tracing::debug!(instance = %self.id, "stopping instance");
         #[cfg(unix)]
         if let Some(pid) = self.pid {
-            kill_process_group(pid);
+            signal_group(pid, Signal::Kill);
         }
         let _ = lock(&self.child).start_kill();
     }
@@ -325,22 +347,6 @@ fn find_program(program: &std::path::Path, dir: &std::path::Path) -> std::io::Re
         }
     }
     Ok(found)
-}
-
-/// Sends SIGKILL to the process group `pgid` (the instance was made a group leader), so that
-/// children of a shell `bootstrap` go too.
-#[cfg(unix)]
-fn kill_process_group(pgid: u32) {
-    let group = format!("-{pgid}");
-    let result = std::process::Command::new("kill")
-        .args(["-s", "KILL", "--", &group])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    if let Err(error) = result {
-        tracing::debug!(%error, "cannot run kill for the process group");
-    }
 }
 
 /// A port no one listens on right now (bound and released; another program could take it in

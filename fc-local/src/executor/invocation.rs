@@ -5,6 +5,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use fc_client::FunctionErrorType;
 
+use super::session::SessionRef;
+
 /// A call to run: request id, event and the caller's options.
 ///
 /// ```
@@ -37,6 +39,9 @@ pub struct Invocation {
     /// `handler(event, context)`. The instance is told
     /// with the `x-fc-local-http-contract: fc2` header.
     pub fc2_http: bool,
+    /// The session the call belongs to: it runs on the session's instance (started for it if
+    /// it has none), never on another; `None` runs on an instance of no session.
+    pub session: Option<SessionRef>,
 }
 
 /// The HTTP request a custom runtime's server receives for a call through an HTTP trigger.
@@ -61,6 +66,7 @@ impl Invocation {
             retry_count: 0,
             http: None,
             fc2_http: false,
+            session: None,
         }
     }
 
@@ -68,6 +74,13 @@ impl Invocation {
     #[must_use]
     pub fn with_log_tail(mut self, log_tail: bool) -> Self {
         self.log_tail = log_tail;
+        self
+    }
+
+    /// Runs the call on `session`'s instance.
+    #[must_use]
+    pub fn with_session(mut self, session: SessionRef) -> Self {
+        self.session = Some(session);
         self
     }
 

@@ -33,6 +33,7 @@ mod pool;
 mod protocol;
 mod ring;
 mod run;
+mod session;
 mod spec;
 mod unpack;
 
@@ -52,6 +53,7 @@ pub use history::{InvocationRecord, InvocationStatus};
 pub use invocation::{HttpRequest, Invocation, InvocationOutcome};
 pub use logs::{LOG_TAIL_BYTES, LogRecord, log_tail};
 pub use pool::InstanceInfo;
+pub use session::SessionRef;
 pub use spec::{
     CustomRuntimeSpec, DEFAULT_IDLE_TIMEOUT, DEFAULT_TIMEOUT, FunctionSpec, InitializerSpec,
     LayerCode, RuntimeKind, SUPPORTED_RUNTIMES,
@@ -61,6 +63,7 @@ use history::History;
 pub(crate) use history::millis_since_epoch;
 use logs::{FunctionLogs, lock};
 use pool::Pool;
+use session::Signal;
 
 /// How often the background task looks for idle instances.
 const REAP_INTERVAL: Duration = Duration::from_millis(500);
@@ -195,6 +198,59 @@ impl Executor {
         for pool in removed {
             pool.retire();
         }
+    }
+
+    /// Starts (and initializes) the instance of `session` for `spec` if it has none; its id.
+    /// `Ok(Err(outcome))` if the initializer failed: the outcome says how (an invocation with
+    /// `request_id` ran it), and the session has no instance.
+    pub async fn open_session(
+        &self,
+        spec: &FunctionSpec,
+        session: SessionRef,
+        request_id: &str,
+    ) -> Result<Result<String, InvocationOutcome>, ExecError> {
+        let invocation = Invocation::new(request_id, bytes::Bytes::new()).with_session(session);
+        match run::lease(self, spec, &invocation).await? {
+            run::Leased::Ready(_, lease) => {
+                let id = lease.instance.id.clone();
+                lease.release(true);
+                Ok(Ok(id))
+            }
+            run::Leased::Failed(outcome) => Ok(Err(*outcome)),
+        }
+    }
+
+    /// The id of the running instance bound to the session `key` of `function_name`, if any
+    /// (`None` once it exited or was stopped).
+    pub fn session_instance(&self, function_name: &str, key: &str) -> Option<String> {
+        self.pools_where(|name, _| name == function_name)
+            .iter()
+            .find_map(|pool| pool.session_instance(key))
+    }
+
+    /// Stops every process of the session's instance where it is (`SIGSTOP` to its process
+    /// group): it keeps its memory and answers nothing until [`resume_session`](Self::resume_session).
+    /// Whether the session has an instance.
+    pub fn pause_session(&self, function_name: &str, key: &str) -> bool {
+        self.signal_session(function_name, key, Signal::Stop)
+    }
+
+    /// Lets a paused session's instance go on (`SIGCONT`); whether the session has an instance.
+    pub fn resume_session(&self, function_name: &str, key: &str) -> bool {
+        self.signal_session(function_name, key, Signal::Continue)
+    }
+
+    /// Unbinds the session's instance and stops it (at once if idle, else when its invocation
+    /// ends).
+    pub fn end_session(&self, function_name: &str, key: &str) {
+        for pool in self.pools_where(|name, _| name == function_name) {
+            pool.end_session(key);
+        }
+    }
+
+    fn signal_session(&self, function_name: &str, key: &str, signal: Signal) -> bool {
+        let pools = self.pools_where(|name, _| name == function_name);
+        pools.iter().any(|pool| pool.signal_session(key, signal))
     }
 
     /// Stops every instance (running invocations end as crashed) and refuses further

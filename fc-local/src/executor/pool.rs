@@ -1,5 +1,7 @@
 //! The instances of one function version: reuse, per-instance concurrency, the instance cap,
-//! waiting for a free slot, and stopping idle or broken instances.
+//! waiting for a free slot, stopping idle or broken instances, and the instances bound to a
+//! session (one each: only its invocations run there, the cap and the idle timeout do not
+//! apply, and it can be paused).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -9,6 +11,7 @@ use tokio::sync::{Notify, OnceCell};
 use super::error::ExecError;
 use super::instance::Instance;
 use super::logs::lock;
+use super::session::Signal;
 use super::spec::{FunctionSpec, RuntimeKind};
 use super::unpack::{PreparedCode, prepare};
 
@@ -23,6 +26,10 @@ pub struct InstanceInfo {
     pub in_flight: u32,
     /// How long it has been idle (zero while busy).
     pub idle_for: Duration,
+    /// The key of the session it is bound to ([`SessionRef::key`](super::SessionRef::key)).
+    pub session: Option<String>,
+    /// Whether its processes are stopped ([`Executor::pause_session`](super::Executor::pause_session)).
+    pub paused: bool,
 }
 
 #[derive(Debug)]
@@ -30,13 +37,46 @@ struct Slot {
     instance: Arc<Instance>,
     in_flight: u32,
     last_used: Instant,
+    /// The session whose instance this is; no other invocation runs here.
+    session: Option<Arc<str>>,
+    /// Stopped by `SIGSTOP`: no invocation starts here until it is continued.
+    paused: bool,
+    /// Its session ended while an invocation ran: stopped when that ends.
+    ended: bool,
+}
+
+impl Slot {
+    fn serves(&self, session: Option<&str>) -> bool {
+        !self.ended && self.session.as_deref() == session
+    }
 }
 
 #[derive(Debug, Default)]
 struct State {
     slots: Vec<Slot>,
+    /// Instances without a session being started.
     starting: usize,
+    /// The sessions whose instance is being started.
+    starting_sessions: Vec<Arc<str>>,
     retired: bool,
+}
+
+impl State {
+    /// The running instances without a session (those the cap counts).
+    fn unbound(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|slot| slot.session.is_none())
+            .count()
+    }
+
+    /// Counts a start permit's instance as started (or given up).
+    fn started(&mut self, session: Option<&Arc<str>>) {
+        match session {
+            Some(key) => self.starting_sessions.retain(|s| s != key),
+            None => self.starting = self.starting.saturating_sub(1),
+        }
+    }
 }
 
 /// The instances of one (function, version) running one spec.
@@ -97,9 +137,16 @@ impl Pool {
     }
 
     /// A free slot on a running instance, or permission to start one if fewer than `cap` run;
-    /// otherwise waits until an invocation ends.
-    pub(crate) async fn acquire(self: &Arc<Self>, cap: usize) -> Acquired {
+    /// otherwise waits until an invocation ends. With a `session`, only the instance bound to
+    /// it, or permission to start that instance (outside the cap) if it has none; a paused one
+    /// is waited for.
+    pub(crate) async fn acquire(
+        self: &Arc<Self>,
+        cap: usize,
+        session: Option<&Arc<str>>,
+    ) -> Acquired {
         let concurrency = self.spec.instance_concurrency.max(1);
+        let wanted = session.map(|key| &**key);
         loop {
             let freed = self.freed.notified();
             tokio::pin!(freed);
@@ -108,9 +155,11 @@ impl Pool {
                 let stale = take_slots(&mut state.slots, |slot| {
                     slot.in_flight == 0 && slot.instance.exit_status().is_some()
                 });
+                let bound = state.slots.iter().any(|slot| slot.serves(wanted));
                 let best = state
                     .slots
                     .iter_mut()
+                    .filter(|slot| slot.serves(wanted) && !slot.paused)
                     .filter(|slot| slot.in_flight < concurrency)
                     .min_by_key(|slot| (slot.in_flight, std::cmp::Reverse(slot.last_used)));
                 if let Some(slot) = best {
@@ -121,12 +170,22 @@ impl Pool {
                     kill_all(stale);
                     return Acquired::Warm(lease);
                 }
-                if state.slots.len() + state.starting < cap.max(1) {
-                    state.starting += 1;
+                let room = match session {
+                    Some(_) => {
+                        !bound && !state.starting_sessions.iter().any(|s| Some(&**s) == wanted)
+                    }
+                    None => state.unbound() + state.starting < cap.max(1),
+                };
+                if room {
+                    match session {
+                        Some(key) => state.starting_sessions.push(Arc::clone(key)),
+                        None => state.starting += 1,
+                    }
                     drop(state);
                     kill_all(stale);
                     return Acquired::Start(StartPermit {
                         pool: Arc::clone(self),
+                        session: session.cloned(),
                         used: false,
                     });
                 }
@@ -142,11 +201,14 @@ impl Pool {
     pub(crate) fn add_started(&self, mut permit: StartPermit, instance: Arc<Instance>) -> Lease {
         permit.used = true;
         let mut state = lock(&self.state);
-        state.starting = state.starting.saturating_sub(1);
+        state.started(permit.session.as_ref());
         state.slots.push(Slot {
             instance: Arc::clone(&instance),
             in_flight: 1,
             last_used: Instant::now(),
+            session: permit.session.clone(),
+            paused: false,
+            ended: false,
         });
         drop(state);
         Lease::new(Arc::clone(&permit.pool), instance)
@@ -163,7 +225,8 @@ impl Pool {
             .position(|slot| Arc::ptr_eq(&slot.instance, instance));
         let mut removed = None;
         if let Some(position) = position {
-            if !healthy || retired {
+            let ended = state.slots.get(position).is_some_and(|slot| slot.ended);
+            if !healthy || retired || ended {
                 removed = Some(state.slots.remove(position));
             } else if let Some(slot) = state.slots.get_mut(position) {
                 slot.in_flight = slot.in_flight.saturating_sub(1);
@@ -180,12 +243,12 @@ impl Pool {
     }
 
     /// Stops instances idle for the spec's `idle_timeout` and idle ones that exited; returns how
-    /// many were stopped.
+    /// many were stopped. A session's instance lives as long as its session.
     pub(crate) fn reap(&self) -> usize {
         let idle_timeout = self.spec.idle_timeout;
         let stale = take_slots(&mut lock(&self.state).slots, |slot| {
             slot.in_flight == 0
-                && (slot.last_used.elapsed() >= idle_timeout
+                && ((slot.session.is_none() && slot.last_used.elapsed() >= idle_timeout)
                     || slot.instance.exit_status().is_some())
         });
         let count = stale.len();
@@ -218,6 +281,56 @@ impl Pool {
         self.freed.notify_waiters();
     }
 
+    /// The id of the running instance bound to `session`, if there is one.
+    pub(crate) fn session_instance(&self, session: &str) -> Option<String> {
+        lock(&self.state)
+            .slots
+            .iter()
+            .find(|slot| slot.serves(Some(session)) && slot.instance.exit_status().is_none())
+            .map(|slot| slot.instance.id.clone())
+    }
+
+    /// Stops (`Signal::Stop`) or continues (`Signal::Continue`) the instance bound to
+    /// `session`; whether there is one.
+    pub(crate) fn signal_session(&self, session: &str, signal: Signal) -> bool {
+        let mut state = lock(&self.state);
+        let Some(slot) = state
+            .slots
+            .iter_mut()
+            .find(|slot| slot.serves(Some(session)))
+        else {
+            return false;
+        };
+        slot.instance.signal(signal);
+        slot.paused = signal == Signal::Stop;
+        slot.last_used = Instant::now();
+        drop(state);
+        self.freed.notify_waiters();
+        true
+    }
+
+    /// Unbinds and stops the instance of `session`: now if it is idle, else when its invocation
+    /// ends (a stopped one is continued first, so that it can be killed and its invocation end).
+    pub(crate) fn end_session(&self, session: &str) {
+        let stale = {
+            let mut state = lock(&self.state);
+            for slot in state
+                .slots
+                .iter_mut()
+                .filter(|slot| slot.serves(Some(session)))
+            {
+                if slot.paused {
+                    slot.instance.signal(Signal::Continue);
+                    slot.paused = false;
+                }
+                slot.ended = true;
+            }
+            take_slots(&mut state.slots, |slot| slot.ended && slot.in_flight == 0)
+        };
+        kill_all(stale);
+        self.freed.notify_waiters();
+    }
+
     /// The pool's instances.
     pub(crate) fn info(&self) -> Vec<InstanceInfo> {
         lock(&self.state)
@@ -232,6 +345,8 @@ impl Pool {
                 } else {
                     Duration::ZERO
                 },
+                session: slot.session.as_deref().map(str::to_owned),
+                paused: slot.paused,
             })
             .collect()
     }
@@ -273,6 +388,8 @@ impl Drop for Pool {
 /// Permission to start one instance; dropping it unused gives the place back.
 pub(crate) struct StartPermit {
     pool: Arc<Pool>,
+    /// The session the instance is started for.
+    pub(crate) session: Option<Arc<str>>,
     used: bool,
 }
 
@@ -280,7 +397,7 @@ impl Drop for StartPermit {
     fn drop(&mut self) {
         if !self.used {
             let mut state = lock(&self.pool.state);
-            state.starting = state.starting.saturating_sub(1);
+            state.started(self.session.as_ref());
             drop(state);
             self.pool.freed.notify_waiters();
         }

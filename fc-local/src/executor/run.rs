@@ -35,6 +35,33 @@ pub(super) async fn invoke(
     spec: &FunctionSpec,
     invocation: Invocation,
 ) -> Result<InvocationOutcome, ExecError> {
+    let (pool, lease) = match lease(executor, spec, &invocation).await? {
+        Leased::Ready(pool, lease) => (pool, lease),
+        Leased::Failed(outcome) => return Ok(*outcome),
+    };
+    let call = Call {
+        executor,
+        pool: &pool,
+        invocation: &invocation,
+    };
+    Ok(call.run(lease).await)
+}
+
+/// An instance to run `invocation` on, or how its new instance's initializer failed.
+pub(super) enum Leased {
+    /// The instance's pool and the invocation's hold on it.
+    Ready(Arc<Pool>, Lease),
+    /// The initializer of the new instance failed (the instance is gone).
+    Failed(Box<InvocationOutcome>),
+}
+
+/// A slot for `invocation` on a warm instance (the session's, if it names one), or a new
+/// instance, started and initialized.
+pub(super) async fn lease(
+    executor: &Executor,
+    spec: &FunctionSpec,
+    invocation: &Invocation,
+) -> Result<Leased, ExecError> {
     if executor.is_shut_down() {
         return Err(ExecError::ShutDown);
     }
@@ -42,12 +69,11 @@ pub(super) async fn invoke(
     let config = executor.config();
     let pool = executor.pool_for(spec, kind);
     let code = pool.code(&config.work_dir, config.max_code_size).await?;
-    let call = Call {
-        executor,
-        pool: &pool,
-        invocation: &invocation,
-    };
-    let lease = match pool.acquire(config.max_instances_per_function).await {
+    let session = invocation.session.as_ref();
+    let lease = match pool
+        .acquire(config.max_instances_per_function, session.map(|s| &s.key))
+        .await
+    {
         Acquired::Warm(lease) => lease,
         Acquired::Start(permit) => {
             let instance = Instance::start(Launch {
@@ -57,6 +83,7 @@ pub(super) async fn invoke(
                 code,
                 instance_id: Executor::new_instance_id(),
                 function_logs: executor.function_logs(&spec.name),
+                tmp_dir: session.map(|s| s.tmp_dir.as_path()),
             })
             .await?;
             let lease = pool.add_started(permit, Arc::new(instance));
@@ -64,16 +91,21 @@ pub(super) async fn invoke(
                 lease.release(false);
                 return Err(ExecError::ShutDown);
             }
+            let call = Call {
+                executor,
+                pool: &pool,
+                invocation,
+            };
             if let Some(initializer) = &pool.spec.initializer
                 && let Some(failure) = call.initialize(&lease, initializer).await
             {
                 lease.release(false);
-                return Ok(failure);
+                return Ok(Leased::Failed(Box::new(failure)));
             }
             lease
         }
     };
-    Ok(call.run(lease).await)
+    Ok(Leased::Ready(pool, lease))
 }
 
 /// One invocation on its way through an instance.

@@ -50,7 +50,8 @@ pub async fn invoke(
     let label = version.map(|id| id.to_string());
     let arn = state.function_arn(&twin);
     let prepared = crate::invoke::prepare(&state.store, arn, &twin, label.as_deref()).await?;
-    let mut response = crate::api::invoke::run(&state, prepared, asked, body, request_id).await?;
+    let mut response =
+        crate::api::invoke::run(&state, prepared, asked, &headers, body, request_id).await?;
     // FC 2.0 names the task of an asynchronous call in its own header.
     if let Some(id) = response.headers().get(ASYNC_TASK_ID).cloned() {
         response.headers_mut().insert(STATEFUL_ID, id);

@@ -194,13 +194,15 @@ pub(crate) async fn run(
         .map(|id| id.0.clone())
         .unwrap_or_else(crate::request_id::new_request_id);
     let arn = state.function_arn(&route.function);
-    let prepared = prepare(
+    let mut prepared = prepare(
         &state.store,
         arn,
         &route.function,
         route.qualifier.as_deref(),
     )
     .await?;
+    let bound =
+        crate::sessions::route::bind(state, &mut prepared, &parts.headers, &request_id).await?;
     let source_ip = parts
         .extensions
         .get::<ConnectInfo<crate::wire_errors::PeerAddr>>()
@@ -229,17 +231,22 @@ pub(crate) async fn run(
         retry_count: 0,
         http,
         fc2_http: route.fc2 && !custom,
+        session: bound.session.clone(),
     };
     let outcome = state
         .engine
         .executor
         .invoke(&prepared.spec, invocation)
-        .await?;
-    if custom {
+        .await;
+    bound.finish(state);
+    let outcome = outcome?;
+    let mut response = if custom {
         reply::passed_through(outcome)
     } else {
         reply::from_event_result(outcome)
-    }
+    }?;
+    bound.mark(response.headers_mut());
+    Ok(response)
 }
 
 /// 400 `InvalidArgument` past the service's limits on an HTTP trigger request.

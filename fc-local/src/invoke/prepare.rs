@@ -20,6 +20,9 @@ pub struct Prepared {
     pub qualifier: String,
     /// The function's ARN (without qualifier).
     pub function_arn: String,
+    /// The session affinity of the resolved configuration (`None`: none, or one that cannot
+    /// be read).
+    pub affinity: Option<crate::sessions::affinity::Affinity>,
 }
 
 /// Resolves `name` (whose ARN is `function_arn`) at `qualifier` (alias weights drawn at random)
@@ -81,6 +84,9 @@ pub async fn prepare(
         }
         None => Bytes::new(),
     };
+    let affinity = crate::sessions::affinity::Affinity::of(&resolved.function)
+        .ok()
+        .flatten();
     let mut spec = function_spec(
         name,
         &resolved.function,
@@ -109,6 +115,7 @@ pub async fn prepare(
         spec,
         qualifier: resolved.qualifier,
         function_arn,
+        affinity,
     })
 }
 

@@ -145,6 +145,7 @@ async fn attempt(job: &Job, retry: u32) -> Attempt {
         retry_count: retry,
         http: None,
         fc2_http: false,
+        session: None,
     };
     match job
         .context
