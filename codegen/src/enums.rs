@@ -99,7 +99,10 @@ fn one_enum(open: &OpenEnum) -> TokenStream {
 
         impl ::std::convert::From<::std::string::String> for #name {
             fn from(value: ::std::string::String) -> Self {
-                Self::from(value.as_str())
+                match value.as_str() {
+                    #(#values => Self::#variants,)*
+                    _ => Self::Unknown(value),
+                }
             }
         }
 
@@ -124,7 +127,7 @@ fn one_enum(open: &OpenEnum) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                crate::open_enum::deserialize(deserializer)
             }
         }
     }

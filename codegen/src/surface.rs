@@ -436,6 +436,8 @@ fn reshape_builder_impl(
                     .cloned()
                     .collect();
                 function.attrs.retain(|a| !a.path().is_ident("doc"));
+                drop_api_version_header(&mut function)?;
+                decode_without_copying_headers(&mut function);
                 function.sig.ident = format_ident!("exchange");
                 function.vis = syn::Visibility::Inherited;
                 members.push(syn::ImplItem::Fn(function));
@@ -514,6 +516,71 @@ fn reshape_builder_impl(
 
 /// A setter taking any iterable of items (`["a", "b"]`) for a parameter that is a list
 /// (`Vec<X>`, or a list sent as JSON in one query value, `JsonQuery<Vec<X>>`), optional or not.
+/// Points JSON answers at `crate::decode::json_value`, which moves the answer's headers into
+/// the `ResponseValue` where progenitor's `ResponseValue::from_response` copies them.
+fn decode_without_copying_headers(function: &mut syn::ImplItemFn) {
+    struct Decode;
+    impl syn::visit_mut::VisitMut for Decode {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            if let syn::Expr::Path(path) = &*call.func {
+                let names: Vec<String> = path
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                if names.ends_with(&["ResponseValue".to_owned(), "from_response".to_owned()]) {
+                    *call.func = syn::parse_quote!(crate::decode::json_value);
+                }
+            }
+            syn::visit_mut::visit_expr_call_mut(self, call);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_impl_item_fn_mut(&mut Decode, function);
+}
+
+/// Drops the `api-version` header progenitor adds to every request (the version travels as
+/// `x-acs-version`, which the signer sets) and the room it made for it in the header map, so
+/// that an operation without header parameters builds no header map at all.
+fn drop_api_version_header(function: &mut syn::ImplItemFn) -> Result<(), CodegenError> {
+    use quote::ToTokens;
+    let mut dropped = 0;
+    function.block.stmts.retain(|stmt| {
+        let keep = !stmt
+            .to_token_stream()
+            .to_string()
+            .contains("\"api-version\"");
+        dropped += usize::from(!keep);
+        keep
+    });
+    if dropped != 1 {
+        return Err(CodegenError::Output(format!(
+            "{} sets the api-version header {dropped} times; expected once",
+            function.sig.ident
+        )));
+    }
+    for stmt in &mut function.block.stmts {
+        let text = stmt.to_token_stream().to_string();
+        let Some(rest) = text.split("HeaderMap :: with_capacity (").nth(1) else {
+            continue;
+        };
+        let count: usize = rest
+            .split("usize")
+            .next()
+            .and_then(|n| n.trim().parse().ok())
+            .ok_or_else(|| CodegenError::Output(format!("unexpected header map: {text}")))?;
+        let fewer = count.saturating_sub(1);
+        *stmt = if fewer == 0 {
+            syn::parse_quote! { let header_map = ::reqwest::header::HeaderMap::new(); }
+        } else {
+            syn::parse_quote! {
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(#fewer);
+            }
+        };
+    }
+    Ok(())
+}
+
 fn list_setter(name: &str, ty: &syn::Type) -> Option<syn::ImplItemFn> {
     let (value, optional) = match generic_args(ty, "Option").and_then(|a| a.into_iter().next()) {
         Some(inner) => (inner, true),

@@ -3,8 +3,8 @@
 //! progenitor builds a `reqwest::Request`, then calls [`ClientHooks::pre`] and
 //! [`ClientHooks::exec`]:
 //!
-//! - `pre` puts the request into the form Function Compute expects: the `api-version` header
-//!   progenitor adds is removed (the version travels as `x-acs-version`), every path segment is
+//! - `pre` puts the request into the form Function Compute expects (the `api-version` header
+//!   progenitor adds is left out by codegen: the version travels as `x-acs-version`): every path segment is
 //!   percent-encoded the ACS3 way (progenitor leaves `:` and other reserved characters as they
 //!   are, which matters for ARNs in a path), the query is rewritten in canonical form (sorted,
 //!   `%20` for spaces) so the string signed is the string sent; then the input is checked against
@@ -20,7 +20,6 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use tracing::Instrument;
 
 use crate::retry::{self, Budget};
-use crate::sign::{self, Target};
 use crate::{Client, ClientConfig, error_body, fc2, signing, validation};
 
 /// Every generated client (FC 3.0's [`Client`], FC 2.0's [`fc2::Client`]) runs the same hooks.
@@ -54,7 +53,6 @@ async fn pre<C: ClientInfo<ClientConfig>, E>(
     request: &mut reqwest::Request,
     info: &OperationInfo,
 ) -> Result<(), Error<E>> {
-    request.headers_mut().remove("api-version");
     let extra = &client.inner().settings.headers;
     if !extra.is_empty() {
         request.headers_mut().extend(extra.clone());
@@ -133,24 +131,27 @@ async fn sign_request<C: ClientInfo<ClientConfig>>(
 ) -> Result<(), SignFailure> {
     let settings = &client.inner().settings;
     let credentials = match &settings.credentials {
-        Some(provider) => Some(
-            provider
-                .provide_credentials()
-                .await
-                .map_err(|e| SignFailure::Credentials(e.to_string()))?,
-        ),
+        Some(provider) => match provider.current() {
+            Some(current) => Some(current),
+            None => Some(
+                provider
+                    .provide_credentials()
+                    .await
+                    .map_err(|e| SignFailure::Credentials(e.to_string()))?,
+            ),
+        },
         None => None,
     };
-    let target = Target {
+    let target = signing::Target {
         action: action_of(client, info),
         version: settings.api.version,
     };
-    sign::sign(
+    signing::sign_request(
         request,
         target,
         credentials.as_ref(),
         SystemTime::now(),
-        &sign::nonce(),
+        &signing::Nonce::new(),
     )
     .map_err(|e| SignFailure::Request(e.to_string()))
 }
@@ -194,11 +195,13 @@ async fn finish(
 /// `numbered` were sent as repeated keys (`instanceIds=a&instanceIds=b`) and go out as numbered
 /// keys (`instanceIds.1=a&instanceIds.2=b`), as the API takes lists there.
 pub(crate) fn canonicalize_url(url: &mut reqwest::Url, numbered: &[&str]) {
-    let path = signing::canonical_path(url.path());
-    if path != url.path() {
+    if !signing::is_canonical_path(url.path()) {
+        let path = signing::canonical_path(url.path());
         url.set_path(&path);
     }
-    if let Some(query) = url.query() {
+    if let Some(query) = url.query()
+        && !(numbered.is_empty() && !query.is_empty() && signing::is_plain_sorted_query(query))
+    {
         let mut pairs = signing::decode_query(query);
         if !numbered.is_empty() {
             number_lists(&mut pairs, numbered);

@@ -136,7 +136,7 @@ where
     loop {
         // Keep a copy for another attempt before this one consumes the request.
         let spare = (attempt < policy.max_attempts)
-            .then(|| request.try_clone())
+            .then(|| spare_copy(&request))
             .flatten();
         let remaining = deadline.saturating_duration_since(Instant::now());
         *request.timeout_mut() = Some(budget.attempt.min(remaining));
@@ -175,6 +175,20 @@ where
         request = next;
         attempt += 1;
     }
+}
+
+/// A copy of `request` for another attempt. A request without a body is copied by hand
+/// (method, URL, headers, version), which leaves behind the extensions `Request::try_clone`
+/// allocates for: they only hold the attempt's timeout, set anew for every attempt. One with a
+/// body is `try_clone`d, which shares the body rather than copying it (`None` for a stream).
+fn spare_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    Some(copy)
 }
 
 /// Whether `outcome` is worth another attempt of a request that is (or is not) `idempotent`.

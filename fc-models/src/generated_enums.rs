@@ -38,7 +38,11 @@ impl ::std::convert::From<&str> for AccelerationType {
 }
 impl ::std::convert::From<::std::string::String> for AccelerationType {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "Default" => Self::Default,
+            "None" => Self::None,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for AccelerationType {
@@ -64,8 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for AccelerationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Language of the region names returned by DescribeRegions.
@@ -108,7 +111,12 @@ impl ::std::convert::From<&str> for AcceptLanguage {
 }
 impl ::std::convert::From<::std::string::String> for AcceptLanguage {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "zh-CN" => Self::ZhCn,
+            "en-US" => Self::EnUs,
+            "ja" => Self::Ja,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for AcceptLanguage {
@@ -134,8 +142,7 @@ impl<'de> ::serde::Deserialize<'de> for AcceptLanguage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Lifecycle state of an asynchronous task or task event.
@@ -217,7 +224,19 @@ impl ::std::convert::From<&str> for AsyncTaskStatus {
 }
 impl ::std::convert::From<::std::string::String> for AsyncTaskStatus {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "Enqueued" => Self::Enqueued,
+            "Dequeued" => Self::Dequeued,
+            "Running" => Self::Running,
+            "Succeeded" => Self::Succeeded,
+            "Failed" => Self::Failed,
+            "Stopping" => Self::Stopping,
+            "Stopped" => Self::Stopped,
+            "Expired" => Self::Expired,
+            "Invalid" => Self::Invalid,
+            "Retrying" => Self::Retrying,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for AsyncTaskStatus {
@@ -243,8 +262,7 @@ impl<'de> ::serde::Deserialize<'de> for AsyncTaskStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**How a custom domain authenticates callers.
@@ -287,7 +305,12 @@ impl ::std::convert::From<&str> for CustomDomainAuthType {
 }
 impl ::std::convert::From<::std::string::String> for CustomDomainAuthType {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "anonymous" => Self::Anonymous,
+            "function" => Self::Function,
+            "jwt" => Self::Jwt,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for CustomDomainAuthType {
@@ -313,8 +336,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomDomainAuthType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Protocols served on a custom domain.
@@ -357,7 +379,12 @@ impl ::std::convert::From<&str> for CustomDomainProtocol {
 }
 impl ::std::convert::From<::std::string::String> for CustomDomainProtocol {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "HTTP" => Self::Http,
+            "HTTPS" => Self::Https,
+            "HTTP,HTTPS" => Self::HttpHttps,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for CustomDomainProtocol {
@@ -383,8 +410,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomDomainProtocol {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Where the function role's STS credentials are NOT injected: None (inject everywhere), Env, Request (context and headers), All.
@@ -431,7 +457,13 @@ impl ::std::convert::From<&str> for DisableInjectCredentials {
 }
 impl ::std::convert::From<::std::string::String> for DisableInjectCredentials {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "None" => Self::None,
+            "Env" => Self::Env,
+            "Request" => Self::Request,
+            "All" => Self::All,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for DisableInjectCredentials {
@@ -457,8 +489,7 @@ impl<'de> ::serde::Deserialize<'de> for DisableInjectCredentials {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Function Compute generation a function belongs to.
@@ -497,7 +528,11 @@ impl ::std::convert::From<&str> for FcVersion {
 }
 impl ::std::convert::From<::std::string::String> for FcVersion {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "v3" => Self::V3,
+            "v2" => Self::V2,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for FcVersion {
@@ -523,8 +558,7 @@ impl<'de> ::serde::Deserialize<'de> for FcVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Readiness of a function's reserved resources (e.g. a cached container image); only Active functions can be invoked.
@@ -576,7 +610,13 @@ impl ::std::convert::From<&str> for FunctionState {
 }
 impl ::std::convert::From<::std::string::String> for FunctionState {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "Pending" => Self::Pending,
+            "Active" => Self::Active,
+            "Inactive" => Self::Inactive,
+            "Failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for FunctionState {
@@ -602,8 +642,7 @@ impl<'de> ::serde::Deserialize<'de> for FunctionState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**GPU card type of a GPU function.
@@ -670,7 +709,16 @@ impl ::std::convert::From<&str> for GpuType {
 }
 impl ::std::convert::From<::std::string::String> for GpuType {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "fc.gpu.tesla.1" => Self::FcGpuTesla1,
+            "fc.gpu.ampere.1" => Self::FcGpuAmpere1,
+            "fc.gpu.ada.1" => Self::FcGpuAda1,
+            "fc.gpu.ada.2" => Self::FcGpuAda2,
+            "fc.gpu.ada.3" => Self::FcGpuAda3,
+            "fc.gpu.hopper.1" => Self::FcGpuHopper1,
+            "fc.gpu.xpu.1" => Self::FcGpuXpu1,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for GpuType {
@@ -696,8 +744,7 @@ impl<'de> ::serde::Deserialize<'de> for GpuType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**HTTP request method.
@@ -764,7 +811,16 @@ impl ::std::convert::From<&str> for HttpMethod {
 }
 impl ::std::convert::From<::std::string::String> for HttpMethod {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "HEAD" => Self::Head,
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            "PATCH" => Self::Patch,
+            "OPTIONS" => Self::Options,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for HttpMethod {
@@ -790,8 +846,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Lifecycle state of a function instance.
@@ -834,7 +889,12 @@ impl ::std::convert::From<&str> for InstanceStatus {
 }
 impl ::std::convert::From<::std::string::String> for InstanceStatus {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "Running" => Self::Running,
+            "Terminating" => Self::Terminating,
+            "Destroyed" => Self::Destroyed,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for InstanceStatus {
@@ -860,8 +920,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Sync waits for the result; Async queues the event and returns 202 at once.
@@ -900,7 +959,11 @@ impl ::std::convert::From<&str> for InvocationType {
 }
 impl ::std::convert::From<::std::string::String> for InvocationType {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "Sync" => Self::Sync,
+            "Async" => Self::Async,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for InvocationType {
@@ -926,8 +989,7 @@ impl<'de> ::serde::Deserialize<'de> for InvocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Outcome of the most recent update of a function.
@@ -970,7 +1032,12 @@ impl ::std::convert::From<&str> for LastUpdateStatus {
 }
 impl ::std::convert::From<::std::string::String> for LastUpdateStatus {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "Successful" => Self::Successful,
+            "Failed" => Self::Failed,
+            "InProgress" => Self::InProgress,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for LastUpdateStatus {
@@ -996,8 +1063,7 @@ impl<'de> ::serde::Deserialize<'de> for LastUpdateStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Layer visibility: "0" private, "1" public.
@@ -1036,7 +1102,11 @@ impl ::std::convert::From<&str> for LayerAcl {
 }
 impl ::std::convert::From<::std::string::String> for LayerAcl {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for LayerAcl {
@@ -1062,8 +1132,7 @@ impl<'de> ::serde::Deserialize<'de> for LayerAcl {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Tail returns the end of the invocation log in x-fc-log-result; None returns no log.
@@ -1102,7 +1171,11 @@ impl ::std::convert::From<&str> for LogType {
 }
 impl ::std::convert::From<::std::string::String> for LogType {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "None" => Self::None,
+            "Tail" => Self::Tail,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for LogType {
@@ -1128,8 +1201,7 @@ impl<'de> ::serde::Deserialize<'de> for LogType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Metric a target-tracking policy follows.
@@ -1180,7 +1252,14 @@ impl ::std::convert::From<&str> for MetricType {
 }
 impl ::std::convert::From<::std::string::String> for MetricType {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "ProvisionedConcurrencyUtilization" => {
+                Self::ProvisionedConcurrencyUtilization
+            }
+            "CPUUtilization" => Self::CpuUtilization,
+            "GPUMemUtilization" => Self::GpuMemUtilization,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for MetricType {
@@ -1206,8 +1285,7 @@ impl<'de> ::serde::Deserialize<'de> for MetricType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Order in which versions are listed.
@@ -1246,7 +1324,11 @@ impl ::std::convert::From<&str> for QualifierDirection {
 }
 impl ::std::convert::From<::std::string::String> for QualifierDirection {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "FORWARD" => Self::Forward,
+            "BACKWARD" => Self::Backward,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for QualifierDirection {
@@ -1272,8 +1354,7 @@ impl<'de> ::serde::Deserialize<'de> for QualifierDirection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Function runtime identifier.
@@ -1410,7 +1491,30 @@ impl ::std::convert::From<&str> for Runtime {
 }
 impl ::std::convert::From<::std::string::String> for Runtime {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "nodejs8" => Self::Nodejs8,
+            "nodejs10" => Self::Nodejs10,
+            "nodejs12" => Self::Nodejs12,
+            "nodejs14" => Self::Nodejs14,
+            "nodejs16" => Self::Nodejs16,
+            "nodejs18" => Self::Nodejs18,
+            "nodejs20" => Self::Nodejs20,
+            "go1" => Self::Go1,
+            "python3" => Self::Python3,
+            "python3.9" => Self::Python39,
+            "python3.10" => Self::Python310,
+            "python3.12" => Self::Python312,
+            "java8" => Self::Java8,
+            "java11" => Self::Java11,
+            "php7.2" => Self::Php72,
+            "dotnetcore3.1" => Self::Dotnetcore31,
+            "custom" => Self::Custom,
+            "custom.debian10" => Self::CustomDebian10,
+            "custom.debian11" => Self::CustomDebian11,
+            "custom.debian12" => Self::CustomDebian12,
+            "custom-container" => Self::CustomContainer,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for Runtime {
@@ -1436,8 +1540,7 @@ impl<'de> ::serde::Deserialize<'de> for Runtime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Whether a session is still usable (Paused after PauseSession, as the PauseSession reference documents; the SDK's enum lists only Active and Expired).
@@ -1480,7 +1583,12 @@ impl ::std::convert::From<&str> for SessionStatus {
 }
 impl ::std::convert::From<::std::string::String> for SessionStatus {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "Active" => Self::Active,
+            "Paused" => Self::Paused,
+            "Expired" => Self::Expired,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for SessionStatus {
@@ -1506,8 +1614,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Sort direction by time.
@@ -1546,7 +1653,11 @@ impl ::std::convert::From<&str> for SortOrder {
 }
 impl ::std::convert::From<::std::string::String> for SortOrder {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for SortOrder {
@@ -1572,8 +1683,7 @@ impl<'de> ::serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**TLS protocol version.
@@ -1612,7 +1722,11 @@ impl ::std::convert::From<&str> for TlsVersion {
 }
 impl ::std::convert::From<::std::string::String> for TlsVersion {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "TLSv1.2" => Self::TlSv12,
+            "TLSv1.3" => Self::TlSv13,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for TlsVersion {
@@ -1638,8 +1752,7 @@ impl<'de> ::serde::Deserialize<'de> for TlsVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Kind of event source of a trigger.
@@ -1711,7 +1824,17 @@ impl ::std::convert::From<&str> for TriggerType {
 }
 impl ::std::convert::From<::std::string::String> for TriggerType {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "oss" => Self::Oss,
+            "log" => Self::Log,
+            "timer" => Self::Timer,
+            "http" => Self::Http,
+            "tablestore" => Self::Tablestore,
+            "cdn_events" => Self::CdnEvents,
+            "mns_topic" => Self::MnsTopic,
+            "eventbridge" => Self::Eventbridge,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for TriggerType {
@@ -1737,7 +1860,6 @@ impl<'de> ::serde::Deserialize<'de> for TriggerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }

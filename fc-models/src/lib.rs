@@ -123,6 +123,8 @@ mod generated_api;
 #[rustfmt::skip]
 mod generated_enums;
 mod json_query;
+#[doc(hidden)]
+pub mod open_enum;
 pub mod rules;
 
 pub use error_code::ErrorCode;

@@ -10,6 +10,8 @@
 //! * [`spec_values`]: values built from a spec alone (every field filled in), for operations
 //!   with no official recording (fc-client's request suites, fc-models' response suite);
 //! * [`rng`]: a deterministic random source for the property and fuzz suites;
+//! * [`static_responder`]: the server of the benchmarks, one fixed answer to every request
+//!   (also the `static-responder` binary);
 //! * [`per_api!`]: one test per API version (`fc3::`, `fc2::`) from one `fn(&Suite)` (the
 //!   conformance suites of fc-client and fc-models).
 //!
@@ -28,6 +30,7 @@ pub mod raw_client;
 pub mod rng;
 pub mod server;
 pub mod spec_values;
+pub mod static_responder;
 
 /// Runs each listed `fn(&Suite)` as one test per API version: `fc3::<name>` with the suite
 /// `$fc3`, `fc2::<name>` with `$fc2` (write `async` before the list for `#[tokio::test]`s).

@@ -254,9 +254,13 @@ impl ClientBuilder {
             user_agent.push_str(suffix);
         }
         install_crypto_provider();
+        // The API never redirects, and retries are fc-client's own (`crate::retry`): reqwest's
+        // layers for both would only cost every call its allocations.
         let http = reqwest::Client::builder()
             .connect_timeout(self.timeouts.connect)
             .user_agent(user_agent)
+            .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never())
             .build()?;
         let credentials = match self.signing {
             Signing::Unsigned => None,

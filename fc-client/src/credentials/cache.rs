@@ -107,16 +107,8 @@ impl CachingProvider {
     }
 
     async fn load(&self) -> Result<Credentials, CredentialsError> {
-        let now = (self.settings.clock)();
-        if let Some(current) = read(&self.state.current) {
-            match self.freshness(&current, now) {
-                Freshness::Fresh => return Ok(current),
-                Freshness::Expiring => {
-                    self.refresh_in_background(now);
-                    return Ok(current);
-                }
-                Freshness::Expired => {}
-            }
+        if let Some(current) = self.current() {
+            return Ok(current);
         }
         let seen = self.state.generation.load(Ordering::SeqCst);
         let _loading = self.state.loading.lock().await;
@@ -235,5 +227,20 @@ impl fmt::Debug for CachingProvider {
 impl ProvideCredentials for CachingProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(self.load())
+    }
+
+    /// The cached credentials while they are fresh (nearly expired ones also start a
+    /// background refresh, as [`provide_credentials`](Self::provide_credentials) does).
+    fn current(&self) -> Option<Credentials> {
+        let now = (self.settings.clock)();
+        let current = read(&self.state.current)?;
+        match self.freshness(&current, now) {
+            Freshness::Fresh => Some(current),
+            Freshness::Expiring => {
+                self.refresh_in_background(now);
+                Some(current)
+            }
+            Freshness::Expired => None,
+        }
     }
 }

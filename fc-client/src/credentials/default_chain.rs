@@ -64,6 +64,10 @@ impl ProvideCredentials for DefaultCredentialsChain {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         self.cached.provide_credentials()
     }
+
+    fn current(&self) -> Option<Credentials> {
+        self.cached.current()
+    }
 }
 
 /// Builds a [`DefaultCredentialsChain`].

@@ -56,6 +56,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
 use futures::future::BoxFuture;
 
 pub use cache::CachingProvider;
@@ -90,18 +93,34 @@ pub use uri::UriProvider;
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    access_key_id: String,
-    access_key_secret: String,
-    security_token: Option<String>,
+    // Shared, so that the clone a provider hands out per request allocates nothing.
+    access_key_id: Arc<str>,
+    access_key_secret: Arc<Secret>,
+    security_token: Option<Arc<str>>,
     expiry: Option<SystemTime>,
 }
+
+/// The secret, and the HMAC-SHA256 state keyed with it (the key's two padded blocks hashed
+/// once, not on every signature).
+struct Secret {
+    text: Box<str>,
+    key: Hmac<Sha256>,
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Secret {}
 
 impl Credentials {
     /// Long-term credentials: an access key id and its secret, with no token and no expiry.
     pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
         Credentials {
-            access_key_id: access_key_id.into(),
-            access_key_secret: access_key_secret.into(),
+            access_key_id: access_key_id.into().into(),
+            access_key_secret: Arc::new(Secret::new(access_key_secret.into())),
             security_token: None,
             expiry: None,
         }
@@ -109,7 +128,7 @@ impl Credentials {
 
     /// Adds the STS security token that temporary credentials carry.
     pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
-        self.security_token = Some(token.into());
+        self.security_token = Some(token.into().into());
         self
     }
 
@@ -126,7 +145,12 @@ impl Credentials {
 
     /// The access key secret, used only as the signing key.
     pub fn access_key_secret(&self) -> &str {
-        &self.access_key_secret
+        &self.access_key_secret.text
+    }
+
+    /// HMAC-SHA256 keyed with the secret, ready for a message.
+    pub(crate) fn signing_key(&self) -> &Hmac<Sha256> {
+        &self.access_key_secret.key
     }
 
     /// The STS security token, sent as `x-acs-security-token`; `None` for long-term keys.
@@ -142,6 +166,18 @@ impl Credentials {
     /// True when the credentials have an expiry and `now` is at or past it.
     pub fn is_expired_at(&self, now: SystemTime) -> bool {
         self.expiry.is_some_and(|expiry| now >= expiry)
+    }
+}
+
+impl Secret {
+    fn new(text: String) -> Self {
+        // HMAC takes keys of any length: this cannot fail.
+        let key = Hmac::<Sha256>::new_from_slice(text.as_bytes())
+            .unwrap_or_else(|_| unreachable!("HMAC-SHA256 accepts keys of any length"));
+        Secret {
+            text: text.into_boxed_str(),
+            key,
+        }
     }
 }
 
@@ -187,6 +223,14 @@ impl fmt::Debug for Credentials {
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Produces credentials, or says why it cannot.
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
+
+    /// The credentials at hand without waiting, when the provider has them (fixed keys, a
+    /// fresh cached value): every request asks this first and calls
+    /// [`provide_credentials`](Self::provide_credentials) only on `None`, so the common case
+    /// boxes no future. The default is `None`.
+    fn current(&self) -> Option<Credentials> {
+        None
+    }
 }
 
 /// Fixed credentials provide themselves.
@@ -195,16 +239,28 @@ impl ProvideCredentials for Credentials {
         let creds = self.clone();
         Box::pin(async move { Ok(creds) })
     }
+
+    fn current(&self) -> Option<Credentials> {
+        Some(self.clone())
+    }
 }
 
 impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         (**self).provide_credentials()
     }
+
+    fn current(&self) -> Option<Credentials> {
+        (**self).current()
+    }
 }
 
 impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Box<T> {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         (**self).provide_credentials()
+    }
+
+    fn current(&self) -> Option<Credentials> {
+        (**self).current()
     }
 }

@@ -2038,14 +2038,7 @@ pub mod builder {
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/account-settings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -2073,20 +2066,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2274,14 +2259,7 @@ pub mod builder {
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/custom-domains", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -2313,20 +2291,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2486,14 +2456,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/custom-domains", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -2522,20 +2485,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2669,14 +2624,7 @@ pub mod builder {
                 "{}/2021-04-06/custom-domains/{}", client.baseurl, encode_path(&
                 domain_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -2704,20 +2652,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2894,14 +2834,7 @@ pub mod builder {
                 "{}/2021-04-06/custom-domains/{}", client.baseurl, encode_path(&
                 domain_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -2930,20 +2863,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -3085,14 +3010,7 @@ pub mod builder {
                 "{}/2021-04-06/custom-domains/{}", client.baseurl, encode_path(&
                 domain_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -3122,18 +3040,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -3283,14 +3193,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/gpuInstances", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -3319,20 +3222,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -3466,14 +3361,7 @@ pub mod builder {
                 "{}/2021-04-06/gpuInstances/{}", client.baseurl, encode_path(&
                 instance_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -3503,18 +3391,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -3736,14 +3616,7 @@ pub mod builder {
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/layers", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -3777,20 +3650,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -3958,14 +3823,7 @@ pub mod builder {
                 "{}/2021-04-06/layers/{}/acl", client.baseurl, encode_path(& layer_name
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -3996,18 +3854,10 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -4182,14 +4032,7 @@ pub mod builder {
                 "{}/2021-04-06/layers/{}/versions", client.baseurl, encode_path(&
                 layer_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -4221,20 +4064,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -4418,14 +4253,7 @@ pub mod builder {
                 "{}/2021-04-06/layers/{}/versions", client.baseurl, encode_path(&
                 layer_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -4454,20 +4282,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -4626,14 +4446,7 @@ pub mod builder {
                 "{}/2021-04-06/layers/{}/versions/{}", client.baseurl, encode_path(&
                 layer_name.to_string()), encode_path(& version.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -4661,20 +4474,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -4833,14 +4638,7 @@ pub mod builder {
                 "{}/2021-04-06/layers/{}/versions/{}", client.baseurl, encode_path(&
                 layer_name.to_string()), encode_path(& version.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -4870,18 +4668,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5075,14 +4865,7 @@ pub mod builder {
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/on-demand-configs", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -5114,20 +4897,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5328,14 +5103,7 @@ pub mod builder {
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/provision-configs", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -5367,20 +5135,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5548,14 +5308,7 @@ pub mod builder {
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/reserved-capacities", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -5585,20 +5338,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5795,14 +5540,7 @@ pub mod builder {
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/services", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -5834,20 +5572,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6004,14 +5734,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/services", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -6040,20 +5763,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6205,14 +5920,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}", client.baseurl, encode_path(& service_name
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -6241,20 +5949,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6448,14 +6148,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}", client.baseurl, encode_path(& service_name
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
                 header_map.append("if-match", value.to_string().try_into()?);
             }
@@ -6487,20 +6180,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6662,14 +6347,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}", client.baseurl, encode_path(& service_name
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
                 header_map.append("if-match", value.to_string().try_into()?);
             }
@@ -6702,18 +6380,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6927,14 +6597,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/aliases", client.baseurl, encode_path(&
                 service_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -6966,20 +6629,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -7164,14 +6819,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/aliases", client.baseurl, encode_path(&
                 service_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -7200,20 +6848,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -7372,14 +7012,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/aliases/{}", client.baseurl, encode_path(&
                 service_name.to_string()), encode_path(& alias_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -7407,20 +7040,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -7631,14 +7256,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/aliases/{}", client.baseurl, encode_path(&
                 service_name.to_string()), encode_path(& alias_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
                 header_map.append("if-match", value.to_string().try_into()?);
             }
@@ -7670,20 +7288,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -7864,14 +7474,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/aliases/{}", client.baseurl, encode_path(&
                 service_name.to_string()), encode_path(& alias_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
                 header_map.append("if-match", value.to_string().try_into()?);
             }
@@ -7904,18 +7507,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -8062,14 +7657,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/bindings", client.baseurl, encode_path(&
                 service_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -8097,20 +7685,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -8289,14 +7869,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/bindings", client.baseurl, encode_path(&
                 service_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -8327,18 +7900,10 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -8497,14 +8062,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/bindings/{}", client.baseurl, encode_path(&
                 service_name.to_string()), encode_path(& vpc_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -8534,18 +8092,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -8777,14 +8327,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/functions", client.baseurl, encode_path(&
                 service_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -8817,20 +8360,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -9035,14 +8570,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/functions", client.baseurl, encode_path(&
                 service_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -9074,20 +8602,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -9266,14 +8786,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/functions/{}", client.baseurl, encode_path(&
                 service_name.to_string()), encode_path(& function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -9302,20 +8815,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -9546,14 +9051,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/functions/{}", client.baseurl, encode_path(&
                 service_name.to_string()), encode_path(& function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
             if let Some(value) = if_match {
                 header_map.append("if-match", value.to_string().try_into()?);
             }
@@ -9588,20 +9086,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -9784,14 +9274,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/functions/{}", client.baseurl, encode_path(&
                 service_name.to_string()), encode_path(& function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
                 header_map.append("if-match", value.to_string().try_into()?);
             }
@@ -9824,18 +9307,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -10018,14 +9493,7 @@ pub mod builder {
                 .baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -10054,20 +9522,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -10291,14 +9751,7 @@ pub mod builder {
                 .baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -10328,20 +9781,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -10526,14 +9971,7 @@ pub mod builder {
                 .baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -10564,18 +10002,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -10828,14 +10258,7 @@ pub mod builder {
                 .baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(7usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -10874,20 +10297,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -11081,14 +10496,7 @@ pub mod builder {
                 encode_path(& service_name.to_string()), encode_path(& function_name
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -11117,20 +10525,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -11316,14 +10716,7 @@ pub mod builder {
                 encode_path(& service_name.to_string()), encode_path(& function_name
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -11352,20 +10745,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -11585,14 +10970,7 @@ pub mod builder {
                 encode_path(& service_name.to_string()), encode_path(& function_name
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -11622,20 +11000,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -11834,14 +11204,7 @@ pub mod builder {
                 .baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()), encode_path(& source_arn.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -11872,18 +11235,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -12072,14 +11427,7 @@ pub mod builder {
                 encode_path(& service_name.to_string()), encode_path(& function_name
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -12104,20 +11452,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -12394,14 +11734,7 @@ pub mod builder {
                 encode_path(& service_name.to_string()), encode_path(& function_name
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(8usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(7usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -12456,18 +11789,10 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::stream(response)),
                 202u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -12657,14 +11982,7 @@ pub mod builder {
                 .baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -12693,20 +12011,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -12942,14 +12252,7 @@ pub mod builder {
                 .baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
                 header_map.append("if-match", value.to_string().try_into()?);
             }
@@ -12982,20 +12285,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -13197,14 +12492,7 @@ pub mod builder {
                 .baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
                 header_map.append("if-match", value.to_string().try_into()?);
             }
@@ -13238,18 +12526,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -13431,14 +12711,7 @@ pub mod builder {
                 .baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -13467,20 +12740,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -13697,14 +12962,7 @@ pub mod builder {
                 .baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -13734,20 +12992,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -14126,14 +13376,7 @@ pub mod builder {
                 client.baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(7usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -14204,20 +13447,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -14497,14 +13732,7 @@ pub mod builder {
                 client.baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()), encode_path(& invocation_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(7usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -14542,20 +13770,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -14763,14 +13983,7 @@ pub mod builder {
                 client.baseurl, encode_path(& service_name.to_string()), encode_path(&
                 function_name.to_string()), encode_path(& invocation_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -14801,18 +14014,10 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -15048,14 +14253,7 @@ pub mod builder {
                 encode_path(& service_name.to_string()), encode_path(& function_name
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -15087,20 +14285,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -15305,14 +14495,7 @@ pub mod builder {
                 encode_path(& service_name.to_string()), encode_path(& function_name
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -15341,20 +14524,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -15533,14 +14708,7 @@ pub mod builder {
                 encode_path(& service_name.to_string()), encode_path(& function_name
                 .to_string()), encode_path(& trigger_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -15568,20 +14736,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -15812,14 +14972,7 @@ pub mod builder {
                 encode_path(& service_name.to_string()), encode_path(& function_name
                 .to_string()), encode_path(& trigger_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
                 header_map.append("if-match", value.to_string().try_into()?);
             }
@@ -15851,20 +15004,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -16065,14 +15210,7 @@ pub mod builder {
                 encode_path(& service_name.to_string()), encode_path(& function_name
                 .to_string()), encode_path(& trigger_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
                 header_map.append("if-match", value.to_string().try_into()?);
             }
@@ -16105,18 +15243,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -16333,14 +15463,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/versions", client.baseurl, encode_path(&
                 service_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -16372,20 +15495,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -16592,14 +15707,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/versions", client.baseurl, encode_path(&
                 service_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
                 header_map.append("if-match", value.to_string().try_into()?);
             }
@@ -16631,20 +15739,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -16805,14 +15905,7 @@ pub mod builder {
                 "{}/2021-04-06/services/{}/versions/{}", client.baseurl, encode_path(&
                 service_name.to_string()), encode_path(& version_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -16842,18 +15935,10 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -17013,14 +16098,7 @@ pub mod builder {
             let url = format!(
                 "{}/2021-04-06/stateful-async-invocation-functions", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -17050,20 +16128,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -17205,14 +16275,7 @@ pub mod builder {
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/tag", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -17241,20 +16304,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -17402,14 +16457,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/tag", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -17440,18 +16488,10 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -17593,14 +16633,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/tag", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -17631,18 +16664,10 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -17792,14 +16817,7 @@ pub mod builder {
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/2021-04-06/tags", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
             }
@@ -17829,20 +16847,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::json_value(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::decode::json_value(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }

@@ -21,7 +21,7 @@ pub const CONTENT_SHA256_HEADER: &str = "x-acs-content-sha256";
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// True for the RFC 3986 "unreserved" bytes, which are never escaped.
-fn is_unreserved(b: u8) -> bool {
+pub(crate) fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
 

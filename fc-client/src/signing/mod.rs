@@ -6,7 +6,8 @@
 //! ordinary header values supplied by the caller, so the very same code is
 //! used on both sides of the wire:
 //!
-//! * **Client** (signing an outgoing request): build the path from segments
+//! * **Client** (signing an outgoing `reqwest::Request`): [`sign_request`] does it all, in
+//!   place, as fc-client's own clients do. By hand: build the path from segments
 //!   with [`percent_encode`], hash the body with [`hash_payload`], choose the
 //!   headers with [`headers_to_sign`], then build a [`CanonicalRequest`] and
 //!   call [`CanonicalRequest::authorization`]. Send exactly the path that was
@@ -62,7 +63,9 @@
 
 mod canonical;
 pub mod classic;
+mod request;
 mod verify;
 
 pub use canonical::*;
+pub use request::*;
 pub use verify::*;

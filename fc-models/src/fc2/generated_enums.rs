@@ -42,7 +42,12 @@ impl ::std::convert::From<&str> for CustomDomainProtocol {
 }
 impl ::std::convert::From<::std::string::String> for CustomDomainProtocol {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "HTTP" => Self::Http,
+            "HTTPS" => Self::Https,
+            "HTTP,HTTPS" => Self::HttpHttps,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for CustomDomainProtocol {
@@ -68,8 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomDomainProtocol {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Instance type of a function: e1 elastic, c1 performance, GPU types (g1 is an older name of fc.gpu.tesla.1).
@@ -126,7 +130,14 @@ impl ::std::convert::From<&str> for InstanceType {
 }
 impl ::std::convert::From<::std::string::String> for InstanceType {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "e1" => Self::E1,
+            "c1" => Self::C1,
+            "fc.gpu.tesla.1" => Self::FcGpuTesla1,
+            "fc.gpu.ampere.1" => Self::FcGpuAmpere1,
+            "g1" => Self::G1,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for InstanceType {
@@ -152,8 +163,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Listing order of versions: FORWARD ascending, BACKWARD descending (default).
@@ -192,7 +202,11 @@ impl ::std::convert::From<&str> for QualifierDirection {
 }
 impl ::std::convert::From<::std::string::String> for QualifierDirection {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "FORWARD" => Self::Forward,
+            "BACKWARD" => Self::Backward,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for QualifierDirection {
@@ -218,8 +232,7 @@ impl<'de> ::serde::Deserialize<'de> for QualifierDirection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Canary release mode of an alias: Random splits by weight, Content routes by rules.
@@ -258,7 +271,11 @@ impl ::std::convert::From<&str> for ResolvePolicy {
 }
 impl ::std::convert::From<::std::string::String> for ResolvePolicy {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "Random" => Self::Random,
+            "Content" => Self::Content,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for ResolvePolicy {
@@ -284,8 +301,7 @@ impl<'de> ::serde::Deserialize<'de> for ResolvePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Runtime of a function or layer. Known values; the service may accept others.
@@ -427,7 +443,31 @@ impl ::std::convert::From<&str> for Runtime {
 }
 impl ::std::convert::From<::std::string::String> for Runtime {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "nodejs20" => Self::Nodejs20,
+            "nodejs18" => Self::Nodejs18,
+            "nodejs16" => Self::Nodejs16,
+            "nodejs14" => Self::Nodejs14,
+            "nodejs12" => Self::Nodejs12,
+            "nodejs10" => Self::Nodejs10,
+            "nodejs8" => Self::Nodejs8,
+            "nodejs6" => Self::Nodejs6,
+            "nodejs4.4" => Self::Nodejs44,
+            "python3.10" => Self::Python310,
+            "python3.9" => Self::Python39,
+            "python3" => Self::Python3,
+            "python2.7" => Self::Python27,
+            "java11" => Self::Java11,
+            "java8" => Self::Java8,
+            "go1" => Self::Go1,
+            "php7.2" => Self::Php72,
+            "dotnetcore3.1" => Self::Dotnetcore31,
+            "dotnetcore2.1" => Self::Dotnetcore21,
+            "custom.debian10" => Self::CustomDebian10,
+            "custom" => Self::Custom,
+            "custom-container" => Self::CustomContainer,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for Runtime {
@@ -453,8 +493,7 @@ impl<'de> ::serde::Deserialize<'de> for Runtime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
 /**Kind of event source of a trigger.
@@ -526,7 +565,17 @@ impl ::std::convert::From<&str> for TriggerType {
 }
 impl ::std::convert::From<::std::string::String> for TriggerType {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "oss" => Self::Oss,
+            "log" => Self::Log,
+            "timer" => Self::Timer,
+            "http" => Self::Http,
+            "tablestore" => Self::Tablestore,
+            "cdn_events" => Self::CdnEvents,
+            "mns_topic" => Self::MnsTopic,
+            "eventbridge" => Self::Eventbridge,
+            _ => Self::Unknown(value),
+        }
     }
 }
 impl ::std::str::FromStr for TriggerType {
@@ -552,7 +601,6 @@ impl<'de> ::serde::Deserialize<'de> for TriggerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+        crate::open_enum::deserialize(deserializer)
     }
 }
