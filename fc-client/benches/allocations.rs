@@ -16,8 +16,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use fc_client::Client;
 use fc_client::credentials::Credentials;
-use fc_client::signing::{Nonce, Target, sign_request};
+use fc_client::signing::{Nonce, sign_request};
 use fc_test_support::static_responder::StaticResponder;
+mod shared;
+
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 
 #[global_allocator]
@@ -29,11 +31,9 @@ fn allocations() -> u64 {
     (stats.allocations + stats.reallocations) as u64
 }
 
-/// The recorded GetFunction answer (fc-models' fixture), compact.
+/// The recorded GetFunction answer, compact.
 fn get_function_body() -> Vec<u8> {
-    let fixture = include_str!("../../fc-models/tests/fixtures/responses/GetFunction.json");
-    let recorded: serde_json::Value = serde_json::from_str(fixture).expect("fixture");
-    serde_json::to_vec(&recorded["body"]).expect("body")
+    serde_json::to_vec(&shared::recorded_function()).expect("body")
 }
 
 fn report(label: &str, allocations: f64, time: Duration, floor: &str) {
@@ -41,15 +41,7 @@ fn report(label: &str, allocations: f64, time: Duration, floor: &str) {
 }
 
 fn signing() {
-    let credentials = Credentials::new("LTAI5tBenchmarkKeyId", "bench-secret-0123456789abcdef");
-    let url: reqwest::Url =
-        "https://1234567890.cn-hangzhou.fc.aliyuncs.com/2023-03-30/functions/bench"
-            .parse()
-            .expect("url");
-    let target = Target {
-        action: "GetFunction",
-        version: "2023-03-30",
-    };
+    let (credentials, url, target) = shared::signing_case();
     const ROUNDS: u32 = 100_000;
     let mut counted = 0;
     let mut spent = Duration::ZERO;

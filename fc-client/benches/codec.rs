@@ -18,10 +18,12 @@ use std::time::SystemTime;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use fc_client::Client;
 use fc_client::credentials::Credentials;
-use fc_client::signing::{Nonce, Target, sign_request};
+use fc_client::signing::{Nonce, sign_request};
 use fc_client::types::{CreateFunctionInput, ListFunctionsOutput};
 use fc_test_support::static_responder::StaticResponder;
 use futures::StreamExt;
+mod shared;
+
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 
 #[global_allocator]
@@ -38,22 +40,8 @@ fn live_bytes() -> usize {
 const ITEMS: usize = 100_000;
 const PAGE: usize = 100;
 
-fn recorded_function() -> serde_json::Value {
-    let fixture = include_str!("../../fc-models/tests/fixtures/responses/GetFunction.json");
-    let recorded: serde_json::Value = serde_json::from_str(fixture).expect("fixture");
-    recorded["body"].clone()
-}
-
 fn signing(c: &mut Criterion) {
-    let credentials = Credentials::new("LTAI5tBenchmarkKeyId", "bench-secret");
-    let url: reqwest::Url =
-        "https://1234567890.cn-hangzhou.fc.aliyuncs.com/2023-03-30/functions/bench"
-            .parse()
-            .expect("url");
-    let target = Target {
-        action: "GetFunction",
-        version: "2023-03-30",
-    };
+    let (credentials, url, target) = shared::signing_case();
     c.bench_function("sign_request GetFunction", |b| {
         b.iter_batched_ref(
             || reqwest::Request::new(reqwest::Method::GET, url.clone()),
@@ -83,7 +71,7 @@ fn create_function_serialization(c: &mut Criterion) {
 }
 
 fn list_functions_decode(c: &mut Criterion) {
-    let functions: Vec<serde_json::Value> = (0..100).map(|_| recorded_function()).collect();
+    let functions: Vec<serde_json::Value> = (0..100).map(|_| shared::recorded_function()).collect();
     let body = serde_json::to_vec(&serde_json::json!({
         "functions": functions,
         "nextToken": "next",

@@ -20,7 +20,7 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use tracing::Instrument;
 
 use crate::retry::{self, Budget};
-use crate::{Client, ClientConfig, error_body, fc2, signing, validation};
+use crate::{Client, ClientConfig, error_body, signing, validation};
 
 /// Every generated client (FC 3.0's [`Client`], FC 2.0's [`fc2::Client`]) runs the same hooks.
 macro_rules! shared_hooks {
@@ -46,7 +46,9 @@ macro_rules! shared_hooks {
     )+};
 }
 
-shared_hooks!(Client, fc2::Client);
+shared_hooks!(Client);
+#[cfg(feature = "fc2")]
+shared_hooks!(crate::fc2::Client);
 
 async fn pre<C: ClientInfo<ClientConfig>, E>(
     client: &C,

@@ -30,6 +30,8 @@
 pub mod backoff;
 mod client;
 pub mod code;
+#[cfg(feature = "fc2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fc2")))]
 pub mod conditional;
 pub mod credentials;
 mod decode;
@@ -47,6 +49,8 @@ pub mod waiter;
 
 // Last, so that the `Client` pages list the hand-written helpers (declared above) before the
 // generated operations: rustdoc shows a type's methods in the order of their modules.
+#[cfg(feature = "fc2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fc2")))]
 pub mod fc2;
 #[rustfmt::skip]
 mod generated;

@@ -87,6 +87,7 @@ enum Cursor<B> {
 /// A numeric page token (FC 2.0's `ListLayerVersions` sends `startVersion` as an integer) from
 /// the text the paginator carries; that text is always the previous page's number, so a failure
 /// means the service answered something that is not a number.
+#[cfg(feature = "fc2")]
 pub(crate) fn numeric_token<T: std::str::FromStr>(token: &str) -> Result<T, Error> {
     token.parse().map_err(|_| {
         Error::new(

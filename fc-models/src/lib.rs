@@ -115,6 +115,8 @@ extern crate self as fc_models;
 // Generated files keep prettyplease's layout; `cargo xtask regen --check` compares it byte for byte.
 pub mod api;
 mod error_code;
+#[cfg(feature = "fc2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fc2")))]
 pub mod fc2;
 #[rustfmt::skip]
 mod generated;

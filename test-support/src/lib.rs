@@ -2,7 +2,7 @@
 //! normal dependency of a crate of ours.
 //!
 //! * [`server`]: a scripted HTTP/1.1 server on 127.0.0.1 that records each request and answers
-//!   as the test says (fc-client's integration tests and its `per_call` bench);
+//!   as the test says (fc-client's integration tests);
 //! * [`raw_client`]: an HTTP/1.1 client over a plain socket that puts exactly the bytes a test
 //!   wants on the wire, signed or not (fc-local's integration tests);
 //! * [`json`]: [`same_json`](json::same_json), JSON equality where `3` and `3.0` are the same

@@ -8,10 +8,12 @@
 //!   and YAML for what the spec lacks. Differences listed in the API's `spec_diff_baseline` are
 //!   counted, not shown again. With `--check`, fail when there is a difference the baseline does
 //!   not list or a baseline line that no longer matches.
+//! - `bench [--build]`: the peer benchmark, or the build cost (see [`mod@bench`]).
 //! - `peer`: the suites that run clients we did not write against fc-local (see [`peer`]).
 //! - `tasks`: the READMEs' common tasks against fc-local (see [`tasks`]).
 //! - `test`: everything the README's test command promises (see [`mod@test`]).
 
+mod bench;
 mod peer;
 mod regen;
 mod tasks;
@@ -30,6 +32,10 @@ tasks:
                                (default fc3; the names are in spec/apis.yaml); shows only
                                differences its baseline does not list (--check: fail if there
                                are any, or if a baseline line no longer matches)
+  bench [--build]              the peer benchmark: fc-client, a bare signed reqwest client and
+                               the official Python and Node.js SDKs against a static responder,
+                               and fc-local's own throughput (--build: the build cost against
+                               aws-sdk-lambda + aws-config)
   peer                         the official Python SDK and schemathesis against fc-local
                                (installs them into a venv under target/)
   tasks                        run the READMEs' common tasks (the programs they show) against
@@ -47,6 +53,8 @@ fn main() -> ExitCode {
             Some((name, check)) => spec_diff(Path::new(vendor), name, check),
             None => Err(USAGE.to_owned()),
         },
+        ["bench"] => bench::run(false),
+        ["bench", "--build"] => bench::run(true),
         ["peer"] => peer::run(),
         ["tasks"] => tasks::run(),
         ["test"] => test::run(),

@@ -110,12 +110,12 @@ pub(crate) fn run() -> Result<(), String> {
     }
 }
 
-fn bin(venv: &Path, name: &str) -> PathBuf {
+pub(crate) fn bin(venv: &Path, name: &str) -> PathBuf {
     venv.join("bin").join(name)
 }
 
 /// Creates the venv if needed and installs the pinned packages unless the marker says so.
-fn prepare_venv(venv: &Path) -> Result<(), String> {
+pub(crate) fn prepare_venv(venv: &Path) -> Result<(), String> {
     if !bin(venv, "python").exists() {
         println!("==> python3 -m venv {}", venv.display());
         run_command(Command::new("python3").arg("-m").arg("venv").arg(venv))?;
@@ -234,7 +234,7 @@ fn other_sdk_scenarios(
 
 /// Installs `fc-local/tests/peer/node/package.json`'s pinned packages into `dir` unless its
 /// copy there is already the same.
-fn prepare_node(root: &Path, dir: &Path) -> Result<(), String> {
+pub(crate) fn prepare_node(root: &Path, dir: &Path) -> Result<(), String> {
     let wanted = std::fs::read_to_string(root.join("fc-local/tests/peer/node/package.json"))
         .map_err(|e| format!("cannot read the Node.js peer package.json: {e}"))?;
     // Written after a successful install only, so that a failed one is tried again.

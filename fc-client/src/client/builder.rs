@@ -227,6 +227,8 @@ impl ClientBuilder {
     ///     .build_fc2()?;
     /// # Ok::<(), fc_client::ConfigError>(())
     /// ```
+    #[cfg(feature = "fc2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fc2")))]
     pub fn build_fc2(self) -> Result<crate::fc2::Client, ConfigError> {
         self.build()?.fc2()
     }

@@ -91,6 +91,7 @@ impl ClientConfig {
 
 impl ClientConfig {
     /// The same settings (credentials, retries, timeouts) for the API version `api`.
+    #[cfg(feature = "fc2")]
     pub(crate) fn for_api(&self, api: &'static fc_models::api::Api) -> Self {
         let settings = &self.settings;
         ClientConfig::new(

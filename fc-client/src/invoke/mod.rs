@@ -49,8 +49,10 @@ use reqwest::header::HeaderMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+#[cfg(feature = "fc2")]
+use crate::fc2;
 use crate::types::{InvocationType, LogType};
-use crate::{Client, Error, ErrorKind, RequestOverrides, fc2};
+use crate::{Client, Error, ErrorKind, RequestOverrides};
 
 pub use error::{FunctionError, FunctionErrorType, InvokeError};
 pub use output::{InvokeBody, InvokeOutput};
@@ -89,6 +91,7 @@ pub struct Invoke<'a> {
 #[derive(Clone)]
 enum Target<'a> {
     Fc3(Cow<'a, Client>),
+    #[cfg(feature = "fc2")]
     Fc2 {
         client: Cow<'a, fc2::Client>,
         service_name: String,
@@ -108,6 +111,7 @@ impl Target<'_> {
                     Client::new_with_client(client.baseurl(), client.client().clone(), inner);
                 Target::Fc3(Cow::Owned(owned))
             }
+            #[cfg(feature = "fc2")]
             Target::Fc2 {
                 client,
                 service_name,
@@ -131,8 +135,9 @@ impl fmt::Debug for Invoke<'_> {
             Ok(bytes) => format!("{} bytes", bytes.len()),
             Err(reason) => format!("not serializable: {reason}"),
         };
-        let service_name = match &self.target {
+        let service_name: Option<&String> = match &self.target {
             Target::Fc3(_) => None,
+            #[cfg(feature = "fc2")]
             Target::Fc2 { service_name, .. } => Some(service_name),
         };
         let header_names: Vec<&str> = match &self.headers {
@@ -205,6 +210,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "fc2")]
 impl fc2::Client {
     /// Starts an invocation of the FC 2.0 function `function_name` of the service
     /// `service_name`; the builder is the same as FC 3.0's ([`Client::invoke`]). An
@@ -295,6 +301,7 @@ impl Invoke<'_> {
     pub fn owned(self) -> Invoke<'static> {
         let target = match self.target {
             Target::Fc3(client) => Target::Fc3(Cow::Owned(client.into_owned())),
+            #[cfg(feature = "fc2")]
             Target::Fc2 {
                 client,
                 service_name,
@@ -526,6 +533,7 @@ impl Invoke<'_> {
                 }
                 request.send().await?
             }
+            #[cfg(feature = "fc2")]
             Target::Fc2 {
                 client,
                 service_name,
