@@ -186,19 +186,31 @@ pub async fn resume(
 ) -> FcResult<Json<Session>> {
     flag(&params, "fileSystemOnly")?;
     let qualifier = qualifier(&params);
-    let sessions = &state.engine.sessions;
-    let version = sessions.version(&function, &qualifier, &id)?;
-    let prepared = prepare(
-        &state.store,
-        state.function_arn(&function),
-        &function,
-        Some(&version),
-    )
-    .await?;
-    let session = sessions
+    let prepared = session_spec(&state, &function, &qualifier, &id).await?;
+    let session = state
+        .engine
+        .sessions
         .resume(&function, &qualifier, &id, &prepared.spec, &request_id)
         .await?;
     Ok(Json(session))
+}
+
+/// What the live session `id` runs: its function at the version its qualifier resolved to
+/// when it was created (404 `SessionNotFound` for no such session).
+pub(crate) async fn session_spec(
+    state: &AppState,
+    function: &str,
+    qualifier: &str,
+    id: &str,
+) -> FcResult<Prepared> {
+    let version = state.engine.sessions.version(function, qualifier, id)?;
+    prepare(
+        &state.store,
+        state.function_arn(function),
+        function,
+        Some(&version),
+    )
+    .await
 }
 
 /// A boolean query parameter: `true` or `false` in any case (the Python SDK sends `True`).

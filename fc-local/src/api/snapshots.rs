@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use crate::error::{FcError, FcResult};
 use crate::extract::{FcJson, FcQuery};
-use crate::invoke::prepare;
 use crate::invoke::qualifier::LATEST;
 use crate::paging::requested_page;
 use crate::sessions::snapshots::Filter;
@@ -28,16 +27,10 @@ pub async fn create(
         .filter(|id| !id.is_empty())
         .ok_or_else(|| FcError::invalid_argument("sessionId is required"))?;
     let qualifier = params.get("qualifier").unwrap_or(LATEST).to_owned();
-    let sessions = &state.engine.sessions;
-    let version = sessions.version(&function, &qualifier, &session)?;
-    let prepared = prepare(
-        &state.store,
-        state.function_arn(&function),
-        &function,
-        Some(&version),
-    )
-    .await?;
-    let snapshot = sessions
+    let prepared = super::sessions::session_spec(&state, &function, &qualifier, &session).await?;
+    let snapshot = state
+        .engine
+        .sessions
         .snapshot(
             &function,
             &qualifier,

@@ -178,12 +178,12 @@ impl Sessions {
         let ttl = input
             .session_ttl_in_seconds
             .map_or(Ok(affinity.ttl_seconds), |n| {
-                u64::try_from(n).map_err(|_| lifetime_error("sessionTTLInSeconds", n))
+                seconds("sessionTTLInSeconds", n)
             })?;
         let idle = input
             .session_idle_timeout_in_seconds
             .map_or(Ok(affinity.idle_seconds.min(ttl)), |n| {
-                u64::try_from(n).map_err(|_| lifetime_error("sessionIdleTimeoutInSeconds", n))
+                seconds("sessionIdleTimeoutInSeconds", n)
             })?;
         affinity::check_lifetimes(ttl, idle)?;
         let disable_reuse = input
@@ -403,10 +403,8 @@ impl Sessions {
                 .session_idle_timeout_in_seconds
                 .or(record.shape.session_idle_timeout_in_seconds)
                 .unwrap_or_default();
-            let ttl_u =
-                u64::try_from(ttl).map_err(|_| lifetime_error("sessionTTLInSeconds", ttl))?;
-            let idle_u = u64::try_from(idle)
-                .map_err(|_| lifetime_error("sessionIdleTimeoutInSeconds", idle))?;
+            let ttl_u = seconds("sessionTTLInSeconds", ttl)?;
+            let idle_u = seconds("sessionIdleTimeoutInSeconds", idle)?;
             affinity::check_lifetimes(ttl_u, idle_u)?;
             record.ttl = Duration::from_secs(ttl_u);
             record.idle = (idle_u > 0).then(|| Duration::from_secs(idle_u));
@@ -666,6 +664,9 @@ pub(crate) fn spent(id: &str) -> FcError {
     )
 }
 
-fn lifetime_error(field: &str, value: i64) -> FcError {
-    FcError::invalid_argument(format!("{field} must not be negative, got {value}"))
+/// A lifetime field's seconds; a negative value is `InvalidArgument` naming the field.
+fn seconds(field: &str, value: i64) -> FcResult<u64> {
+    u64::try_from(value).map_err(|_| {
+        FcError::invalid_argument(format!("{field} must not be negative, got {value}"))
+    })
 }
