@@ -69,6 +69,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// `cargo build --workspace --bins --examples`: the fc-local binary and every example, built
+/// with the feature set that `cargo test --workspace` resolves (all members, dev-dependencies
+/// included), so that nothing is compiled a second time with other features. `tasks` and
+/// `peer` run what this builds from `target/debug`.
+fn build_binaries() -> Result<(), String> {
+    println!("==> cargo build --workspace --bins --examples");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    peer::run_command(
+        std::process::Command::new(&cargo)
+            .args(["build", "--workspace", "--bins", "--examples"])
+            .current_dir(workspace_root()),
+    )
+}
+
 /// Cargo's target directory: `CARGO_TARGET_DIR` (relative to the workspace root) or `target/`.
 fn target_dir() -> PathBuf {
     let root = workspace_root();

@@ -3,8 +3,8 @@
 //! 1. A Python virtual environment at `target/peer-venv` (created with `python3 -m venv` when
 //!    missing) gets the pinned official SDK and schemathesis; the install is skipped when the
 //!    marker file there already lists exactly the pinned packages.
-//! 2. `cargo build -p fc-local`, then `target/debug/fc-local --port 0 ...`; the endpoint is read
-//!    from the `endpoint: ` line it prints.
+//! 2. `cargo build --workspace --bins --examples`, then `target/debug/fc-local --port 0 ...`; the
+//!    endpoint is read from the `endpoint: ` line it prints.
 //! 3. `fc-local/tests/peer/official_sdk_scenario.py` runs against a signing instance.
 //! 4. The scenarios of the other official SDKs: `fc2_open_sdk_scenario.py`
 //!    (`alibabacloud-fc-open20210406`, ACS3, `/2021-04-06`), `fc2_classic_sdk_scenario.py`
@@ -18,7 +18,7 @@
 //!    invoked a function, and drives an invocation from the page; its screenshot is saved as
 //!    `target/console.png`.
 //! 6. schemathesis runs the operations fc-local emulates (the others answer 501 by design), as
-//!    `cargo run -p fc-local --example emulated_operations` prints them, less
+//!    fc-local's `emulated_operations` example prints them, less
 //!    [`EXCLUDED_OPERATIONS`], each selected with `--include-operation-id`, against a `--no-auth`
 //!    instance holding fixtures (see
 //!    `fc-local/tests/peer/schemathesis.toml`), with the checks `not_a_server_error` and
@@ -65,13 +65,7 @@ pub(crate) fn run() -> Result<(), String> {
     let venv = target.join("peer-venv");
     prepare_venv(&venv)?;
 
-    println!("==> cargo build -p fc-local");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    run_command(
-        Command::new(&cargo)
-            .args(["build", "-p", "fc-local"])
-            .current_dir(&root),
-    )?;
+    crate::build_binaries()?;
     let binary = target.join("debug").join("fc-local");
 
     let mut failed = Vec::new();
@@ -97,7 +91,7 @@ pub(crate) fn run() -> Result<(), String> {
         eprintln!("{e}");
         failed.push("console browser tests");
     }
-    if let Err(e) = emulated_operations(&cargo, &root)
+    if let Err(e) = emulated_operations(&target.join("debug/examples/emulated_operations"), &root)
         .and_then(|operations| schemathesis(&root, &venv, &binary, &operations))
     {
         eprintln!("{e}");
@@ -309,20 +303,10 @@ fn console_browser(
 
 /// The operationIds schemathesis runs: what fc-local's `emulated_operations` example prints,
 /// less [`EXCLUDED_OPERATIONS`].
-fn emulated_operations(cargo: &str, root: &Path) -> Result<Vec<String>, String> {
-    println!("==> cargo run --quiet -p fc-local --example emulated_operations");
-    let mut command = Command::new(cargo);
-    command
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "fc-local",
-            "--example",
-            "emulated_operations",
-        ])
-        .current_dir(root)
-        .stderr(Stdio::inherit());
+fn emulated_operations(example: &Path, root: &Path) -> Result<Vec<String>, String> {
+    println!("==> {}", example.display());
+    let mut command = Command::new(example);
+    command.current_dir(root).stderr(Stdio::inherit());
     let shown = format!("{command:?}");
     let output = command
         .output()

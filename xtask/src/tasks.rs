@@ -23,20 +23,7 @@ pub(crate) fn run() -> Result<(), String> {
         return Err("fc-client/README.md marks no example".to_owned());
     }
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    peer::run_command(
-        Command::new(&cargo)
-            .args([
-                "build",
-                "-p",
-                "fc-local",
-                "-p",
-                "fc-client",
-                "--examples",
-                "--bins",
-            ])
-            .current_dir(&root),
-    )?;
+    crate::build_binaries()?;
     let debug = crate::target_dir().join("debug");
     let server = peer::signing_server(&debug.join("fc-local"))?;
     for program in programs {
