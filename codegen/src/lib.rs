@@ -46,6 +46,7 @@ mod lint;
 mod manifest;
 mod pagination;
 mod prepare;
+mod request_url;
 mod response_types;
 mod setters;
 mod spec;

@@ -437,6 +437,7 @@ fn reshape_builder_impl(
                     .collect();
                 function.attrs.retain(|a| !a.path().is_ident("doc"));
                 drop_api_version_header(&mut function)?;
+                crate::request_url::build_url_in_one_string(&mut function)?;
                 decode_without_copying_headers(&mut function);
                 function.sig.ident = format_ident!("exchange");
                 function.vis = syn::Visibility::Inherited;

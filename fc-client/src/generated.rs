@@ -1931,7 +1931,9 @@ pub mod builder {
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let next_token = next_token.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/async-invoke-configs", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/async-invoke-configs", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -2071,7 +2073,9 @@ pub mod builder {
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let next_token = next_token.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/concurrency-configs", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/concurrency-configs", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -2211,7 +2215,9 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let next_token = next_token.map_err(Error::InvalidRequest)?;
             let prefix = prefix.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/custom-domains", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/custom-domains", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -2334,7 +2340,9 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/custom-domains", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/custom-domains", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -2430,9 +2438,11 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CustomDomain>, Error<types::ErrorBody>> {
             let Self { client, domain_name } = self;
             let domain_name = domain_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/custom-domains/{}", client.baseurl, encode_path(&
-                domain_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/custom-domains/{}", client.baseurl, crate
+                    ::path::Segment(& domain_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -2564,9 +2574,11 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/custom-domains/{}", client.baseurl, encode_path(&
-                domain_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/custom-domains/{}", client.baseurl, crate
+                    ::path::Segment(& domain_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -2662,9 +2674,11 @@ pub mod builder {
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, domain_name } = self;
             let domain_name = domain_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/custom-domains/{}", client.baseurl, encode_path(&
-                domain_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/custom-domains/{}", client.baseurl, crate
+                    ::path::Segment(& domain_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -2929,7 +2943,9 @@ pub mod builder {
             let resource_group_id = resource_group_id.map_err(Error::InvalidRequest)?;
             let runtime = runtime.map_err(Error::InvalidRequest)?;
             let tags = tags.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/functions", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/functions", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3082,7 +3098,9 @@ pub mod builder {
                     types::CreateFunctionInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/functions", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/functions", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3195,9 +3213,11 @@ pub mod builder {
             let Self { client, function_name, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}", client.baseurl, encode_path(& function_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}", client.baseurl, crate ::path::Segment(&
+                    function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -3328,9 +3348,11 @@ pub mod builder {
                     types::UpdateFunctionInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}", client.baseurl, encode_path(& function_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}", client.baseurl, crate ::path::Segment(&
+                    function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -3426,9 +3448,11 @@ pub mod builder {
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}", client.baseurl, encode_path(& function_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}", client.baseurl, crate ::path::Segment(&
+                    function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -3572,9 +3596,11 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let next_token = next_token.map_err(Error::InvalidRequest)?;
             let prefix = prefix.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/aliases", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/aliases", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -3712,9 +3738,11 @@ pub mod builder {
                     types::CreateAliasInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/aliases", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/aliases", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -3828,9 +3856,11 @@ pub mod builder {
             let Self { client, function_name, alias_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let alias_name = alias_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/aliases/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& alias_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/aliases/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(& alias_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -3976,9 +4006,11 @@ pub mod builder {
                     types::UpdateAliasInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/aliases/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& alias_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/aliases/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(& alias_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -4091,9 +4123,11 @@ pub mod builder {
             let Self { client, function_name, alias_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let alias_name = alias_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/aliases/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& alias_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/aliases/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(& alias_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -4207,9 +4241,11 @@ pub mod builder {
             let Self { client, function_name, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/async-invoke-config", client.baseurl,
-                encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/async-invoke-config", client.baseurl,
+                    crate ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -4361,9 +4397,11 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/async-invoke-config", client.baseurl,
-                encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/async-invoke-config", client.baseurl,
+                    crate ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -4478,9 +4516,11 @@ pub mod builder {
             let Self { client, function_name, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/async-invoke-config", client.baseurl,
-                encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/async-invoke-config", client.baseurl,
+                    crate ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -4737,9 +4777,11 @@ pub mod builder {
             let started_time_begin = started_time_begin.map_err(Error::InvalidRequest)?;
             let started_time_end = started_time_end.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/async-tasks", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/async-tasks", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -4921,10 +4963,11 @@ pub mod builder {
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let task_id = task_id.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/async-tasks/{}", client.baseurl,
-                encode_path(& function_name.to_string()), encode_path(& task_id
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/async-tasks/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(& task_id)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -5054,10 +5097,12 @@ pub mod builder {
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let task_id = task_id.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/async-tasks/{}/stop", client.baseurl,
-                encode_path(& function_name.to_string()), encode_path(& task_id
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/async-tasks/{}/stop", client.baseurl,
+                    crate ::path::Segment(& function_name), crate ::path::Segment(&
+                    task_id)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -5173,9 +5218,11 @@ pub mod builder {
             let Self { client, function_name, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/code", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/code", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -5273,9 +5320,11 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ConcurrencyConfig>, Error<types::ErrorBody>> {
             let Self { client, function_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/concurrency", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/concurrency", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -5407,9 +5456,11 @@ pub mod builder {
                     types::PutConcurrencyInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/concurrency", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/concurrency", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -5508,9 +5559,11 @@ pub mod builder {
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, function_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/concurrency", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/concurrency", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -5766,9 +5819,11 @@ pub mod builder {
             let start_key = start_key.map_err(Error::InvalidRequest)?;
             let start_time_ms = start_time_ms.map_err(Error::InvalidRequest)?;
             let with_all_active = with_all_active.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/instances", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/instances", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -5998,9 +6053,11 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let x_fc_log_type = x_fc_log_type.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/invocations", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/invocations", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_async_task_id {
@@ -6163,9 +6220,11 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/invoke/disable", client.baseurl,
-                encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/invoke/disable", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -6269,9 +6328,11 @@ pub mod builder {
         > {
             let Self { client, function_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/invoke/enable", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/invoke/enable", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -6387,9 +6448,11 @@ pub mod builder {
             let Self { client, function_name, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/provision-config", client.baseurl,
-                encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/provision-config", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -6540,9 +6603,11 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/provision-config", client.baseurl,
-                encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/provision-config", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -6657,9 +6722,11 @@ pub mod builder {
             let Self { client, function_name, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/provision-config", client.baseurl,
-                encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/provision-config", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -6774,9 +6841,11 @@ pub mod builder {
             let Self { client, function_name, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/scaling-config", client.baseurl,
-                encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/scaling-config", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -6929,9 +6998,11 @@ pub mod builder {
                     types::PutScalingConfigInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/scaling-config", client.baseurl,
-                encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/scaling-config", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -7049,9 +7120,11 @@ pub mod builder {
             let Self { client, function_name, qualifier } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/scaling-config", client.baseurl,
-                encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/scaling-config", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -7239,9 +7312,11 @@ pub mod builder {
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let session_status = session_status.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/sessions", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/sessions", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -7410,9 +7485,11 @@ pub mod builder {
                     types::CreateSessionInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/sessions", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/sessions", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -7545,9 +7622,11 @@ pub mod builder {
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/sessions/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& session_id.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/sessions/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(& session_id)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -7712,9 +7791,11 @@ pub mod builder {
                     types::UpdateSessionInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/sessions/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& session_id.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/sessions/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(& session_id)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -7846,9 +7927,11 @@ pub mod builder {
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/sessions/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& session_id.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/sessions/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(& session_id)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -8003,10 +8086,11 @@ pub mod builder {
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let file_system_only = file_system_only.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/sessions/{}/pause", client.baseurl,
-                encode_path(& function_name.to_string()), encode_path(& session_id
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/sessions/{}/pause", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(& session_id)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -8173,10 +8257,12 @@ pub mod builder {
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let file_system_only = file_system_only.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/sessions/{}/resume", client.baseurl,
-                encode_path(& function_name.to_string()), encode_path(& session_id
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/sessions/{}/resume", client.baseurl,
+                    crate ::path::Segment(& function_name), crate ::path::Segment(&
+                    session_id)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -8338,9 +8424,11 @@ pub mod builder {
                     types::CreateSnapshotInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/snapshots", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/snapshots", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -8456,9 +8544,12 @@ pub mod builder {
             let Self { client, function_name, snapshot_id } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let snapshot_id = snapshot_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/snapshots/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& snapshot_id.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/snapshots/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(&
+                    snapshot_id)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -8569,9 +8660,12 @@ pub mod builder {
             let Self { client, function_name, snapshot_id } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let snapshot_id = snapshot_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/snapshots/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& snapshot_id.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/snapshots/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(&
+                    snapshot_id)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -8716,9 +8810,11 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let next_token = next_token.map_err(Error::InvalidRequest)?;
             let prefix = prefix.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/triggers", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/triggers", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -8856,9 +8952,11 @@ pub mod builder {
                     types::CreateTriggerInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/triggers", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/triggers", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -8972,9 +9070,12 @@ pub mod builder {
             let Self { client, function_name, trigger_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let trigger_name = trigger_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/triggers/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& trigger_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/triggers/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(&
+                    trigger_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -9120,9 +9221,12 @@ pub mod builder {
                     types::UpdateTriggerInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/triggers/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& trigger_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/triggers/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(&
+                    trigger_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -9235,9 +9339,12 @@ pub mod builder {
             let Self { client, function_name, trigger_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let trigger_name = trigger_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/triggers/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& trigger_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/triggers/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(&
+                    trigger_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -9382,9 +9489,11 @@ pub mod builder {
             let direction = direction.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let next_token = next_token.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/versions", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/versions", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -9522,9 +9631,11 @@ pub mod builder {
                     types::PublishVersionInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/versions", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/versions", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -9636,9 +9747,11 @@ pub mod builder {
             let Self { client, function_name, version_id } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let version_id = version_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/versions/{}", client.baseurl, encode_path(&
-                function_name.to_string()), encode_path(& version_id.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/versions/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(& version_id)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -9738,9 +9851,11 @@ pub mod builder {
         > {
             let Self { client, function_name } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/vpc-bindings", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/vpc-bindings", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -9872,9 +9987,11 @@ pub mod builder {
                     types::CreateVpcBindingInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/vpc-bindings", client.baseurl, encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/vpc-bindings", client.baseurl, crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -9986,10 +10103,11 @@ pub mod builder {
             let Self { client, function_name, vpc_id } = self;
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let vpc_id = vpc_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/functions/{}/vpc-bindings/{}", client.baseurl,
-                encode_path(& function_name.to_string()), encode_path(& vpc_id
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/functions/{}/vpc-bindings/{}", client.baseurl, crate
+                    ::path::Segment(& function_name), crate ::path::Segment(& vpc_id)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -10086,9 +10204,11 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Layer>, Error<types::ErrorBody>> {
             let Self { client, arn } = self;
             let arn = arn.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/layerarn/{}", client.baseurl, encode_path(& arn
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/layerarn/{}", client.baseurl, crate ::path::Segment(&
+                    arn)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -10250,7 +10370,9 @@ pub mod builder {
             let official = official.map_err(Error::InvalidRequest)?;
             let prefix = prefix.map_err(Error::InvalidRequest)?;
             let public = public.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/layers", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/layers", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -10388,9 +10510,11 @@ pub mod builder {
             let layer_name = layer_name.map_err(Error::InvalidRequest)?;
             let acl = acl.map_err(Error::InvalidRequest)?;
             let public = public.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/layers/{}/acl", client.baseurl, encode_path(& layer_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/layers/{}/acl", client.baseurl, crate
+                    ::path::Segment(& layer_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -10524,9 +10648,11 @@ pub mod builder {
             let layer_name = layer_name.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let start_version = start_version.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/layers/{}/versions", client.baseurl, encode_path(&
-                layer_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/layers/{}/versions", client.baseurl, crate
+                    ::path::Segment(& layer_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -10667,9 +10793,11 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/layers/{}/versions", client.baseurl, encode_path(&
-                layer_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/layers/{}/versions", client.baseurl, crate
+                    ::path::Segment(& layer_name)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -10783,9 +10911,11 @@ pub mod builder {
             let Self { client, layer_name, version } = self;
             let layer_name = layer_name.map_err(Error::InvalidRequest)?;
             let version = version.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/layers/{}/versions/{}", client.baseurl, encode_path(&
-                layer_name.to_string()), encode_path(& version.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/layers/{}/versions/{}", client.baseurl, crate
+                    ::path::Segment(& layer_name), crate ::path::Segment(& version)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -10896,9 +11026,11 @@ pub mod builder {
             let Self { client, layer_name, version } = self;
             let layer_name = layer_name.map_err(Error::InvalidRequest)?;
             let version = version.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2023-03-30/layers/{}/versions/{}", client.baseurl, encode_path(&
-                layer_name.to_string()), encode_path(& version.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2023-03-30/layers/{}/versions/{}", client.baseurl, crate
+                    ::path::Segment(& layer_name), crate ::path::Segment(& version)
+                ),
             );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
@@ -11030,7 +11162,9 @@ pub mod builder {
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let next_token = next_token.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/provision-configs", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/provision-configs", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -11139,7 +11273,9 @@ pub mod builder {
         > {
             let Self { client, accept_language } = self;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/regions", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/regions", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -11266,7 +11402,9 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/resource-groups", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/resource-groups", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -11400,7 +11538,9 @@ pub mod builder {
             let function_name = function_name.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let next_token = next_token.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/scaling-configs", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/scaling-configs", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -11578,7 +11718,9 @@ pub mod builder {
             let next_token = next_token.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/snapshots", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/snapshots", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -11778,7 +11920,9 @@ pub mod builder {
             let resource_id = resource_id.map_err(Error::InvalidRequest)?;
             let resource_type = resource_type.map_err(Error::InvalidRequest)?;
             let tag = tag.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/tags-v2", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/tags-v2", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -11902,7 +12046,9 @@ pub mod builder {
                     types::TagResourcesInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/tags-v2", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/tags-v2", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -12053,7 +12199,9 @@ pub mod builder {
             let resource_id = resource_id.map_err(Error::InvalidRequest)?;
             let resource_type = resource_type.map_err(Error::InvalidRequest)?;
             let tag_key = tag_key.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2023-03-30/tags-v2", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2023-03-30/tags-v2", client.baseurl),
+            );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client

@@ -97,7 +97,11 @@ async fn exec<C: ClientInfo<ClientConfig>>(
     let started = Instant::now();
     let finished = retry::send(
         &settings.retry,
-        Budget { attempt, total },
+        Budget {
+            attempt,
+            total,
+            preset: settings.http_timeout,
+        },
         request,
         |request| client.client().execute(request),
         |mut next| async move {

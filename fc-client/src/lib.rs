@@ -41,6 +41,7 @@ mod error_body;
 mod hooks;
 pub mod invoke;
 pub mod pagination;
+mod path;
 mod retry;
 pub mod signing;
 pub mod timestamp;

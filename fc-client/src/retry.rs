@@ -102,6 +102,9 @@ pub(crate) struct Budget {
     pub(crate) attempt: Duration,
     /// The limit of all attempts and the waits between them.
     pub(crate) total: Duration,
+    /// The limit the HTTP client puts on every request itself, if any: an attempt limited to
+    /// exactly that is sent without a timeout of its own.
+    pub(crate) preset: Option<Duration>,
 }
 
 /// How a call ended: the last outcome and how many attempts it took.
@@ -139,7 +142,10 @@ where
             .then(|| spare_copy(&request))
             .flatten();
         let remaining = deadline.saturating_duration_since(Instant::now());
-        *request.timeout_mut() = Some(budget.attempt.min(remaining));
+        let limit = budget.attempt.min(remaining);
+        if budget.preset != Some(limit) {
+            *request.timeout_mut() = Some(limit);
+        }
         let outcome = execute(request).await;
 
         let hint = outcome.as_ref().ok().and_then(|r| server_hint(r.headers()));

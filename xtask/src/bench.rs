@@ -384,10 +384,24 @@ fn machine() -> String {
     format!("{model}, {cores} cores, {memory}; {rustc}")
 }
 
-/// `cargo xtask bench --build`: clean release builds, back to back, of a program using
-/// fc-client (default features, then with `fc2`) and one using
-/// `aws-sdk-lambda` + `aws-config`, each in a target directory of its own under
-/// `target/bench-build/`; prints the user CPU seconds (bash's `time`) and the crates compiled.
+/// Clean builds of each program in `cargo xtask bench --build`; the table shows the median user
+/// CPU of each, the builds taking turns round after round as the load runs do.
+const BUILD_ROUNDS: usize = 3;
+
+/// One clean release build: user, system and wall seconds, and the crates compiled.
+#[derive(Debug, Clone, Copy)]
+struct Build {
+    user: f64,
+    system: f64,
+    wall: f64,
+    crates: usize,
+}
+
+/// `cargo xtask bench --build`: clean release builds, back to back and [`BUILD_ROUNDS`] times in
+/// turn, of a program using fc-client (default features, the minimal set, then with `fc2`) and
+/// one using `aws-sdk-lambda` + `aws-config`, each in a target directory of its own under
+/// `target/bench-build/`; prints the median user CPU seconds (bash's `time`) with the spread of
+/// the rounds, and the crates compiled.
 fn build_cost() -> Result<(), String> {
     let root = workspace_root();
     let dir = crate::target_dir().join("bench-build");
@@ -395,7 +409,7 @@ fn build_cost() -> Result<(), String> {
     let path = format!("{:?}", client.display().to_string());
     let projects: [(&str, String); 3] = [
         (
-            "fc-client, default features (FC 3.0)",
+            "fc-client, default features (FC 3.0; the minimal set)",
             format!("fc-client = {{ path = {path} }}"),
         ),
         (
@@ -407,7 +421,7 @@ fn build_cost() -> Result<(), String> {
             "aws-sdk-lambda = \"1\"\naws-config = \"1\"".to_owned(),
         ),
     ];
-    let mut lines = Vec::new();
+    let mut builds: Vec<Vec<Build>> = vec![Vec::new(); projects.len()];
     for (index, (name, dependencies)) in projects.iter().enumerate() {
         let project = dir.join(format!("project-{index}"));
         std::fs::create_dir_all(project.join("src"))
@@ -419,47 +433,31 @@ fn build_cost() -> Result<(), String> {
         write(&project.join("src/main.rs"), "fn main() {}\n")?;
         println!("==> cargo fetch ({name})");
         peer::run_command(Command::new("cargo").arg("fetch").current_dir(&project))?;
-        let target = project.join("target");
-        let _ = std::fs::remove_dir_all(&target);
-        println!("==> cargo build --release ({name})");
-        let timed = Command::new("bash")
-            .arg("-c")
-            .arg("TIMEFORMAT='%U %S %R'; time cargo build --release --offline 2>build.log")
-            .current_dir(&project)
-            .output()
-            .map_err(|e| format!("cannot run the build of {name}: {e}"))?;
-        if !timed.status.success() {
-            return Err(format!(
-                "the build of {name} failed; see {}",
-                project.join("build.log").display()
-            ));
-        }
-        let times = String::from_utf8_lossy(&timed.stderr);
-        let mut fields = times
-            .split_whitespace()
-            .filter_map(|f| f.parse::<f64>().ok());
-        let (user, system, wall) = (
-            fields.next().unwrap_or(0.0),
-            fields.next().unwrap_or(0.0),
-            fields.next().unwrap_or(0.0),
-        );
-        let log = std::fs::read_to_string(project.join("build.log")).unwrap_or_default();
-        let crates = log
-            .lines()
-            .filter(|l| l.trim_start().starts_with("Compiling "))
-            .count();
-        lines.push((name.to_owned(), user, system, wall, crates));
     }
-    let aws = lines.last().map_or(0.0, |l| l.1);
+    for round in 1..=BUILD_ROUNDS {
+        for (index, (name, _)) in projects.iter().enumerate() {
+            let project = dir.join(format!("project-{index}"));
+            println!("==> cargo build --release ({name}), round {round} of {BUILD_ROUNDS}");
+            builds[index].push(clean_build(&project, name)?);
+        }
+    }
+    let medians: Vec<Build> = builds.iter().map(|runs| median_build(runs)).collect();
+    let aws = medians.last().map_or(0.0, |b| b.user);
     let mut out = format!(
-        "Machine: {}\n\n| build (release, clean) | user CPU | system | wall | crates compiled | user CPU vs aws |\n|---|---|---|---|---|---|\n",
+        "Machine: {}\n\nThe median of {BUILD_ROUNDS} clean builds of each, taking turns:\n\n| build (release, clean) | user CPU | rounds | system | wall | crates compiled | user CPU vs aws |\n|---|---|---|---|---|---|---|\n",
         machine()
     );
-    for (name, user, system, wall, crates) in &lines {
+    for (((name, _), median), runs) in projects.iter().zip(&medians).zip(&builds) {
+        let low = runs.iter().map(|b| b.user).fold(f64::INFINITY, f64::min);
+        let high = runs.iter().map(|b| b.user).fold(0.0, f64::max);
         let _ = writeln!(
             out,
-            "| {name} | {user:.0} s | {system:.0} s | {wall:.0} s | {crates} | {:.3}x |",
-            if aws > 0.0 { user / aws } else { 0.0 }
+            "| {name} | {:.0} s | {low:.0}–{high:.0} s | {:.0} s | {:.0} s | {} | {:.3}x |",
+            median.user,
+            median.system,
+            median.wall,
+            median.crates,
+            if aws > 0.0 { median.user / aws } else { 0.0 }
         );
     }
     println!("\n{out}");
@@ -467,6 +465,53 @@ fn build_cost() -> Result<(), String> {
     write(&saved, &out)?;
     println!("(saved as {})", saved.display());
     Ok(())
+}
+
+/// A clean release build of `project` (its target directory removed first), timed.
+fn clean_build(project: &Path, name: &str) -> Result<Build, String> {
+    let _ = std::fs::remove_dir_all(project.join("target"));
+    // The project's own target directory, whatever the caller's environment says: a shared one
+    // would make every build after the first a partial one.
+    let timed = Command::new("bash")
+        .arg("-c")
+        .arg("TIMEFORMAT='%U %S %R'; time cargo build --release --offline 2>build.log")
+        .current_dir(project)
+        .env("CARGO_TARGET_DIR", project.join("target"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env_remove("CARGO_INCREMENTAL")
+        .output()
+        .map_err(|e| format!("cannot run the build of {name}: {e}"))?;
+    if !timed.status.success() {
+        return Err(format!(
+            "the build of {name} failed; see {}",
+            project.join("build.log").display()
+        ));
+    }
+    let times = String::from_utf8_lossy(&timed.stderr);
+    let mut fields = times
+        .split_whitespace()
+        .filter_map(|f| f.parse::<f64>().ok());
+    let mut next = || fields.next().unwrap_or(0.0);
+    let (user, system, wall) = (next(), next(), next());
+    let log = std::fs::read_to_string(project.join("build.log")).unwrap_or_default();
+    let crates = log
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Compiling "))
+        .count();
+    Ok(Build {
+        user,
+        system,
+        wall,
+        crates,
+    })
+}
+
+/// The build of median user CPU among `runs` (not empty).
+fn median_build(runs: &[Build]) -> Build {
+    let mut sorted = runs.to_vec();
+    sorted.sort_by(|a, b| a.user.total_cmp(&b.user));
+    sorted[sorted.len() / 2]
 }
 
 fn write(path: &PathBuf, text: &str) -> Result<(), String> {

@@ -257,9 +257,11 @@ impl ClientBuilder {
         }
         install_crypto_provider();
         // The API never redirects, and retries are fc-client's own (`crate::retry`): reqwest's
-        // layers for both would only cost every call its allocations.
+        // layers for both would only cost every call its allocations. The attempt timeout is the
+        // client's, so that most attempts need no timeout of their own.
         let http = reqwest::Client::builder()
             .connect_timeout(self.timeouts.connect)
+            .timeout(self.timeouts.attempt)
             .user_agent(user_agent)
             .redirect(reqwest::redirect::Policy::none())
             .retry(reqwest::retry::never())
@@ -283,6 +285,7 @@ impl ClientBuilder {
             self.retry,
             self.timeouts,
             !self.skip_validation,
+            Some(self.timeouts.attempt),
         );
         Ok(Client::new_with_client(&base_url, http, config))
     }

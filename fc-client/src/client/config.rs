@@ -32,6 +32,10 @@ pub(crate) struct Settings {
     /// Headers added to every request before it is signed (an invocation's
     /// [`header`](crate::Invoke::header)s).
     pub(crate) headers: reqwest::header::HeaderMap,
+    /// The timeout the HTTP client applies to every request of its own accord (the attempt
+    /// timeout, when fc-client built that client): an attempt with exactly that limit needs
+    /// none of its own, which reqwest would keep in an extension it allocates per request.
+    pub(crate) http_timeout: Option<Duration>,
 }
 
 impl Default for ClientConfig {
@@ -44,6 +48,7 @@ impl Default for ClientConfig {
             RetryPolicy::standard(),
             Timeouts::default(),
             true,
+            None,
         )
     }
 }
@@ -56,6 +61,7 @@ impl ClientConfig {
         retry: RetryPolicy,
         timeouts: Timeouts,
         validate_input: bool,
+        http_timeout: Option<Duration>,
     ) -> Self {
         ClientConfig {
             settings: Arc::new(Settings {
@@ -66,6 +72,7 @@ impl ClientConfig {
                 timeouts,
                 validate_input,
                 headers: reqwest::header::HeaderMap::new(),
+                http_timeout,
             }),
         }
     }
@@ -84,6 +91,7 @@ impl ClientConfig {
                 timeouts: current.timeouts,
                 validate_input: current.validate_input,
                 headers: merged,
+                http_timeout: current.http_timeout,
             }),
         }
     }
@@ -101,6 +109,7 @@ impl ClientConfig {
             settings.retry,
             settings.timeouts,
             settings.validate_input,
+            settings.http_timeout,
         )
     }
 }

@@ -81,6 +81,7 @@ impl ClientConfig {
             overrides.retry.unwrap_or(current.retry),
             timeouts,
             current.validate_input,
+            current.http_timeout,
         )
         .with_headers(&current.headers)
     }

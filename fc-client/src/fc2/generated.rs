@@ -2037,7 +2037,9 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/account-settings", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/account-settings", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -2258,7 +2260,9 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/custom-domains", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/custom-domains", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -2455,7 +2459,9 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/custom-domains", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/custom-domains", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -2620,9 +2626,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/custom-domains/{}", client.baseurl, encode_path(&
-                domain_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/custom-domains/{}", client.baseurl, crate
+                    ::path::Segment(& domain_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -2830,9 +2838,11 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/custom-domains/{}", client.baseurl, encode_path(&
-                domain_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/custom-domains/{}", client.baseurl, crate
+                    ::path::Segment(& domain_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -3006,9 +3016,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/custom-domains/{}", client.baseurl, encode_path(&
-                domain_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/custom-domains/{}", client.baseurl, crate
+                    ::path::Segment(& domain_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -3192,7 +3204,9 @@ pub mod builder {
                     types::ClaimGpuInstanceInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/gpuInstances", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/gpuInstances", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -3357,9 +3371,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/gpuInstances/{}", client.baseurl, encode_path(&
-                instance_id.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/gpuInstances/{}", client.baseurl, crate
+                    ::path::Segment(& instance_id)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -3615,7 +3631,9 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/layers", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/layers", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -3819,9 +3837,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/layers/{}/acl", client.baseurl, encode_path(& layer_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/layers/{}/acl", client.baseurl, crate
+                    ::path::Segment(& layer_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -4028,9 +4048,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/layers/{}/versions", client.baseurl, encode_path(&
-                layer_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/layers/{}/versions", client.baseurl, crate
+                    ::path::Segment(& layer_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -4249,9 +4271,11 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/layers/{}/versions", client.baseurl, encode_path(&
-                layer_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/layers/{}/versions", client.baseurl, crate
+                    ::path::Segment(& layer_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -4442,9 +4466,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/layers/{}/versions/{}", client.baseurl, encode_path(&
-                layer_name.to_string()), encode_path(& version.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/layers/{}/versions/{}", client.baseurl, crate
+                    ::path::Segment(& layer_name), crate ::path::Segment(& version)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -4634,9 +4660,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/layers/{}/versions/{}", client.baseurl, encode_path(&
-                layer_name.to_string()), encode_path(& version.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/layers/{}/versions/{}", client.baseurl, crate
+                    ::path::Segment(& layer_name), crate ::path::Segment(& version)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -4864,7 +4892,9 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/on-demand-configs", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/on-demand-configs", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -5102,7 +5132,9 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/provision-configs", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/provision-configs", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -5307,7 +5339,9 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/reserved-capacities", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/reserved-capacities", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -5539,7 +5573,9 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/services", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/services", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -5733,7 +5769,9 @@ pub mod builder {
                     types::CreateServiceInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/services", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/services", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -5916,9 +5954,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}", client.baseurl, encode_path(& service_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}", client.baseurl, crate ::path::Segment(&
+                    service_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -6144,9 +6184,11 @@ pub mod builder {
                     types::UpdateServiceInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}", client.baseurl, encode_path(& service_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}", client.baseurl, crate ::path::Segment(&
+                    service_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
@@ -6343,9 +6385,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}", client.baseurl, encode_path(& service_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}", client.baseurl, crate ::path::Segment(&
+                    service_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
@@ -6593,9 +6637,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/aliases", client.baseurl, encode_path(&
-                service_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/aliases", client.baseurl, crate
+                    ::path::Segment(& service_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -6815,9 +6861,11 @@ pub mod builder {
                     types::CreateAliasInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/aliases", client.baseurl, encode_path(&
-                service_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/aliases", client.baseurl, crate
+                    ::path::Segment(& service_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -7008,9 +7056,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/aliases/{}", client.baseurl, encode_path(&
-                service_name.to_string()), encode_path(& alias_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/aliases/{}", client.baseurl, crate
+                    ::path::Segment(& service_name), crate ::path::Segment(& alias_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -7252,9 +7302,11 @@ pub mod builder {
                     types::UpdateAliasInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/aliases/{}", client.baseurl, encode_path(&
-                service_name.to_string()), encode_path(& alias_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/aliases/{}", client.baseurl, crate
+                    ::path::Segment(& service_name), crate ::path::Segment(& alias_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
@@ -7470,9 +7522,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/aliases/{}", client.baseurl, encode_path(&
-                service_name.to_string()), encode_path(& alias_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/aliases/{}", client.baseurl, crate
+                    ::path::Segment(& service_name), crate ::path::Segment(& alias_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
@@ -7653,9 +7707,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/bindings", client.baseurl, encode_path(&
-                service_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/bindings", client.baseurl, crate
+                    ::path::Segment(& service_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -7865,9 +7921,11 @@ pub mod builder {
                     types::CreateVpcBindingInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/bindings", client.baseurl, encode_path(&
-                service_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/bindings", client.baseurl, crate
+                    ::path::Segment(& service_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -8058,9 +8116,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/bindings/{}", client.baseurl, encode_path(&
-                service_name.to_string()), encode_path(& vpc_id.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/bindings/{}", client.baseurl, crate
+                    ::path::Segment(& service_name), crate ::path::Segment(& vpc_id)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -8323,9 +8383,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions", client.baseurl, encode_path(&
-                service_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions", client.baseurl, crate
+                    ::path::Segment(& service_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -8566,9 +8628,11 @@ pub mod builder {
                     types::CreateFunctionInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions", client.baseurl, encode_path(&
-                service_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions", client.baseurl, crate
+                    ::path::Segment(& service_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = x_fc_account_id {
@@ -8782,9 +8846,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}", client.baseurl, encode_path(&
-                service_name.to_string()), encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}", client.baseurl, crate
+                    ::path::Segment(& service_name), crate ::path::Segment(&
+                    function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -9047,9 +9114,12 @@ pub mod builder {
                     types::UpdateFunctionInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}", client.baseurl, encode_path(&
-                service_name.to_string()), encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}", client.baseurl, crate
+                    ::path::Segment(& service_name), crate ::path::Segment(&
+                    function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
             if let Some(value) = if_match {
@@ -9270,9 +9340,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}", client.baseurl, encode_path(&
-                service_name.to_string()), encode_path(& function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}", client.baseurl, crate
+                    ::path::Segment(& service_name), crate ::path::Segment(&
+                    function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
@@ -9488,10 +9561,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/async-invoke-config", client
-                .baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/async-invoke-config", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -9746,10 +9821,12 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/async-invoke-config", client
-                .baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/async-invoke-config", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -9966,10 +10043,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/async-invoke-config", client
-                .baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/async-invoke-config", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -10253,10 +10332,12 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let x_fc_log_type = x_fc_log_type.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/async-invoke-configs", client
-                .baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/async-invoke-configs", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
             if let Some(value) = x_fc_account_id {
@@ -10491,10 +10572,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/code", client.baseurl,
-                encode_path(& service_name.to_string()), encode_path(& function_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/code", client.baseurl, crate
+                    ::path::Segment(& service_name), crate ::path::Segment(&
+                    function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -10711,10 +10794,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/event-sources", client.baseurl,
-                encode_path(& service_name.to_string()), encode_path(& function_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/event-sources", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -10965,10 +11050,12 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/event-sources", client.baseurl,
-                encode_path(& service_name.to_string()), encode_path(& function_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/event-sources", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -11199,10 +11286,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/event-sources/{}", client
-                .baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()), encode_path(& source_arn.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/event-sources/{}", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name), crate ::path::Segment(& source_arn)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -11422,10 +11511,12 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let qualifier = qualifier.map_err(Error::InvalidRequest)?;
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/instances", client.baseurl,
-                encode_path(& service_name.to_string()), encode_path(& function_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/instances", client.baseurl,
+                    crate ::path::Segment(& service_name), crate ::path::Segment(&
+                    function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = x_fc_account_id {
@@ -11729,10 +11820,12 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/invocations", client.baseurl,
-                encode_path(& service_name.to_string()), encode_path(& function_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/invocations", client.baseurl,
+                    crate ::path::Segment(& service_name), crate ::path::Segment(&
+                    function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(7usize);
             if let Some(value) = x_fc_account_id {
@@ -11977,10 +12070,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/on-demand-config", client
-                .baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/on-demand-config", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -12247,10 +12342,12 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/on-demand-config", client
-                .baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/on-demand-config", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
@@ -12487,10 +12584,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/on-demand-config", client
-                .baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/on-demand-config", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
@@ -12706,10 +12805,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/provision-config", client
-                .baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/provision-config", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -12957,10 +13058,12 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/provision-config", client
-                .baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/provision-config", client
+                    .baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -13371,10 +13474,12 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let x_fc_log_type = x_fc_log_type.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/stateful-async-invocations",
-                client.baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/stateful-async-invocations",
+                    client.baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
             if let Some(value) = x_fc_account_id {
@@ -13727,10 +13832,13 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let x_fc_log_type = x_fc_log_type.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/stateful-async-invocations/{}",
-                client.baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()), encode_path(& invocation_id.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/stateful-async-invocations/{}",
+                    client.baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name), crate ::path::Segment(&
+                    invocation_id)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
             if let Some(value) = x_fc_account_id {
@@ -13978,10 +14086,13 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/stateful-async-invocations/{}",
-                client.baseurl, encode_path(& service_name.to_string()), encode_path(&
-                function_name.to_string()), encode_path(& invocation_id.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/stateful-async-invocations/{}",
+                    client.baseurl, crate ::path::Segment(& service_name), crate
+                    ::path::Segment(& function_name), crate ::path::Segment(&
+                    invocation_id)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -14248,10 +14359,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/triggers", client.baseurl,
-                encode_path(& service_name.to_string()), encode_path(& function_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/triggers", client.baseurl,
+                    crate ::path::Segment(& service_name), crate ::path::Segment(&
+                    function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -14490,10 +14603,12 @@ pub mod builder {
                     types::CreateTriggerInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/triggers", client.baseurl,
-                encode_path(& service_name.to_string()), encode_path(& function_name
-                .to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/triggers", client.baseurl,
+                    crate ::path::Segment(& service_name), crate ::path::Segment(&
+                    function_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -14703,10 +14818,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/triggers/{}", client.baseurl,
-                encode_path(& service_name.to_string()), encode_path(& function_name
-                .to_string()), encode_path(& trigger_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/triggers/{}", client.baseurl,
+                    crate ::path::Segment(& service_name), crate ::path::Segment(&
+                    function_name), crate ::path::Segment(& trigger_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -14967,10 +15084,12 @@ pub mod builder {
                     types::UpdateTriggerInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/triggers/{}", client.baseurl,
-                encode_path(& service_name.to_string()), encode_path(& function_name
-                .to_string()), encode_path(& trigger_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/triggers/{}", client.baseurl,
+                    crate ::path::Segment(& service_name), crate ::path::Segment(&
+                    function_name), crate ::path::Segment(& trigger_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
@@ -15205,10 +15324,12 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/functions/{}/triggers/{}", client.baseurl,
-                encode_path(& service_name.to_string()), encode_path(& function_name
-                .to_string()), encode_path(& trigger_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/functions/{}/triggers/{}", client.baseurl,
+                    crate ::path::Segment(& service_name), crate ::path::Segment(&
+                    function_name), crate ::path::Segment(& trigger_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
@@ -15459,9 +15580,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/versions", client.baseurl, encode_path(&
-                service_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/versions", client.baseurl, crate
+                    ::path::Segment(& service_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -15703,9 +15826,11 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/versions", client.baseurl, encode_path(&
-                service_name.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/versions", client.baseurl, crate
+                    ::path::Segment(& service_name)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = if_match {
@@ -15901,9 +16026,11 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/services/{}/versions/{}", client.baseurl, encode_path(&
-                service_name.to_string()), encode_path(& version_id.to_string()),
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/services/{}/versions/{}", client.baseurl, crate
+                    ::path::Segment(& service_name), crate ::path::Segment(& version_id)
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -16095,8 +16222,10 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/2021-04-06/stateful-async-invocation-functions", client.baseurl,
+            let url = crate::path::url(
+                format_args!(
+                    "{}/2021-04-06/stateful-async-invocation-functions", client.baseurl
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
@@ -16274,7 +16403,9 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/tag", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/tag", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -16456,7 +16587,9 @@ pub mod builder {
                     types::UntagResourceInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/tag", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/tag", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -16632,7 +16765,9 @@ pub mod builder {
                     types::TagResourceInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/tag", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/tag", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);
@@ -16816,7 +16951,9 @@ pub mod builder {
             let x_fc_account_id = x_fc_account_id.map_err(Error::InvalidRequest)?;
             let x_fc_date = x_fc_date.map_err(Error::InvalidRequest)?;
             let x_fc_trace_id = x_fc_trace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2021-04-06/tags", client.baseurl,);
+            let url = crate::path::url(
+                format_args!("{}/2021-04-06/tags", client.baseurl),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = x_fc_account_id {
                 header_map.append("x-fc-account-id", value.to_string().try_into()?);

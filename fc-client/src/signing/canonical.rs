@@ -25,18 +25,28 @@ pub(crate) fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
 
-/// Appends `bytes` to `out`, escaping every byte outside the unreserved set
-/// as `%XX` with uppercase hex digits.
-fn encode_bytes_into(bytes: &[u8], out: &mut String) {
-    for &b in bytes {
+/// Writes `bytes` to `out`, escaping every byte outside the unreserved set as `%XX` with
+/// uppercase hex digits; runs of unreserved bytes go out whole.
+pub(crate) fn encode_bytes_into<W: std::fmt::Write + ?Sized>(
+    bytes: &[u8],
+    out: &mut W,
+) -> fmt::Result {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         if is_unreserved(b) {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(UPPER_HEX[usize::from(b >> 4)]));
-            out.push(char::from(UPPER_HEX[usize::from(b & 0x0f)]));
+            continue;
         }
+        // Unreserved bytes are ASCII, so the run before `b` is text.
+        out.write_str(std::str::from_utf8(&bytes[start..i]).unwrap_or_default())?;
+        let escape = [
+            b'%',
+            UPPER_HEX[usize::from(b >> 4)],
+            UPPER_HEX[usize::from(b & 0x0f)],
+        ];
+        out.write_str(std::str::from_utf8(&escape).unwrap_or_default())?;
+        start = i + 1;
     }
+    out.write_str(std::str::from_utf8(&bytes[start..]).unwrap_or_default())
 }
 
 /// Percent-encodes `s` the way ACS3 expects for path segments, query keys
@@ -54,7 +64,7 @@ fn encode_bytes_into(bytes: &[u8], out: &mut String) {
 /// ```
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    encode_bytes_into(s.as_bytes(), &mut out);
+    let _ = encode_bytes_into(s.as_bytes(), &mut out);
     out
 }
 
@@ -131,7 +141,7 @@ pub fn canonical_path(path: &str) -> String {
         if i > 0 {
             out.push('/');
         }
-        encode_bytes_into(&percent_decode_bytes(segment, false), &mut out);
+        let _ = encode_bytes_into(&percent_decode_bytes(segment, false), &mut out);
     }
     out
 }
@@ -144,7 +154,7 @@ pub fn canonical_path(path: &str) -> String {
 /// assert_eq!(hash_payload(b""), EMPTY_PAYLOAD_HASH);
 /// ```
 pub fn hash_payload(body: &[u8]) -> String {
-    hex::encode(Sha256::digest(body))
+    super::hex::encode(&Sha256::digest(body))
 }
 
 /// Builds the canonical query string from DECODED `(key, value)` pairs.
@@ -172,9 +182,9 @@ pub fn canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) 
         if i > 0 {
             out.push('&');
         }
-        encode_bytes_into(key.as_bytes(), &mut out);
+        let _ = encode_bytes_into(key.as_bytes(), &mut out);
         out.push('=');
-        encode_bytes_into(value.as_bytes(), &mut out);
+        let _ = encode_bytes_into(value.as_bytes(), &mut out);
     }
     out
 }
@@ -355,7 +365,7 @@ impl<'a> CanonicalRequest<'a> {
     /// request text.
     pub fn string_to_sign(&self) -> String {
         let digest = Sha256::digest(self.to_string().as_bytes());
-        format!("{ALGORITHM}\n{}", hex::encode(digest))
+        format!("{ALGORITHM}\n{}", super::hex::encode(&digest))
     }
 
     /// The hex signature of this request under `secret`
@@ -398,7 +408,7 @@ pub fn signature(secret: &str, string_to_sign: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
         .expect("HMAC-SHA256 accepts keys of any length");
     mac.update(string_to_sign.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    super::hex::encode(&mac.finalize().into_bytes())
 }
 
 /// Formats the `Authorization` header value:

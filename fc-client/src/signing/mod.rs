@@ -63,6 +63,7 @@
 
 mod canonical;
 pub mod classic;
+mod hex;
 mod request;
 mod verify;
 

@@ -22,6 +22,7 @@ use super::canonical::{
     ALGORITHM, CONTENT_SHA256_HEADER, EMPTY_PAYLOAD_HASH, canonical_path, canonical_query,
     decode_query, is_unreserved,
 };
+use super::hex::{hex_into, hex_str};
 use crate::credentials::Credentials;
 
 /// Why a request could not be signed.
@@ -528,31 +529,6 @@ fn mix(mut x: u64) -> u64 {
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     x ^ (x >> 31)
-}
-
-/// The two lowercase hex digits of every byte.
-const HEX_PAIRS: [[u8; 2]; 256] = {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut pairs = [[0u8; 2]; 256];
-    let mut i = 0;
-    while i < 256 {
-        pairs[i] = [DIGITS[i >> 4], DIGITS[i & 0x0f]];
-        i += 1;
-    }
-    pairs
-};
-
-/// Writes the lowercase hex of `bytes` into `out` (twice as long).
-fn hex_into(bytes: &[u8], out: &mut [u8]) {
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair.copy_from_slice(&HEX_PAIRS[usize::from(*b)]);
-    }
-}
-
-/// The lowercase hex of a 32-byte digest, written into `out`.
-fn hex_str<'o>(digest: &[u8], out: &'o mut [u8; 64]) -> &'o str {
-    hex_into(digest, out);
-    std::str::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
