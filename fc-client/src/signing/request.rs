@@ -145,13 +145,13 @@ pub fn sign_request(
     headers.insert(reqwest::header::HOST, host);
     set_static(headers, X_ACS_ACTION, target.action)?;
     set_static(headers, X_ACS_VERSION, target.version)?;
-    headers.insert(X_ACS_DATE, date);
+    headers.insert(X_ACS_DATE.header, date);
     let nonce =
         arena_value(&nonce.0).map_err(|_| SignError::BadHeaderValue("x-acs-signature-nonce"))?;
-    headers.insert(X_ACS_NONCE, nonce);
+    headers.insert(X_ACS_NONCE.header, nonce);
     if hashed == EMPTY_PAYLOAD_HASH {
         headers.insert(
-            X_ACS_CONTENT_SHA256,
+            X_ACS_CONTENT_SHA256.header,
             HeaderValue::from_static(EMPTY_PAYLOAD_HASH),
         );
     } else {
@@ -164,7 +164,7 @@ pub fn sign_request(
     match credentials.security_token() {
         Some(token) => set_bytes(headers, X_ACS_SECURITY_TOKEN, token.as_bytes())?,
         // One an earlier signature with temporary credentials left.
-        None => drop(headers.remove(X_ACS_SECURITY_TOKEN)),
+        None => drop(headers.remove(X_ACS_SECURITY_TOKEN.header)),
     }
     let authorization = authorization(request, credentials, hashed)?;
     request
@@ -390,49 +390,44 @@ fn date_value(now: SystemTime) -> HeaderValue {
     value
 }
 
-const X_ACS_ACTION: HeaderName = HeaderName::from_static("x-acs-action");
-const X_ACS_VERSION: HeaderName = HeaderName::from_static("x-acs-version");
-const X_ACS_DATE: HeaderName = HeaderName::from_static("x-acs-date");
-const X_ACS_NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
-const X_ACS_CONTENT_SHA256: HeaderName = HeaderName::from_static(CONTENT_SHA256_HEADER);
-const X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
+/// A header the signer sets: its name as `http` keeps it, and as an error names it.
+struct Named {
+    header: HeaderName,
+    text: &'static str,
+}
 
-fn set_static(
-    headers: &mut HeaderMap,
-    name: HeaderName,
-    value: &'static str,
-) -> Result<(), SignError> {
+impl Named {
+    const fn new(text: &'static str) -> Self {
+        Named {
+            header: HeaderName::from_static(text),
+            text,
+        }
+    }
+}
+
+const X_ACS_ACTION: Named = Named::new("x-acs-action");
+const X_ACS_VERSION: Named = Named::new("x-acs-version");
+const X_ACS_DATE: Named = Named::new("x-acs-date");
+const X_ACS_NONCE: Named = Named::new("x-acs-signature-nonce");
+const X_ACS_CONTENT_SHA256: Named = Named::new(CONTENT_SHA256_HEADER);
+const X_ACS_SECURITY_TOKEN: Named = Named::new("x-acs-security-token");
+
+fn set_static(headers: &mut HeaderMap, name: Named, value: &'static str) -> Result<(), SignError> {
     // `from_static` panics on a value it refuses: check first.
     if !value
         .bytes()
         .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
     {
-        return Err(SignError::BadHeaderValue(static_name(&name)));
+        return Err(SignError::BadHeaderValue(name.text));
     }
-    headers.insert(name, HeaderValue::from_static(value));
+    headers.insert(name.header, HeaderValue::from_static(value));
     Ok(())
 }
 
-fn set_bytes(headers: &mut HeaderMap, name: HeaderName, value: &[u8]) -> Result<(), SignError> {
-    let value = HeaderValue::from_bytes(value)
-        .map_err(|_| SignError::BadHeaderValue(static_name(&name)))?;
-    headers.insert(name, value);
+fn set_bytes(headers: &mut HeaderMap, name: Named, value: &[u8]) -> Result<(), SignError> {
+    let value = HeaderValue::from_bytes(value).map_err(|_| SignError::BadHeaderValue(name.text))?;
+    headers.insert(name.header, value);
     Ok(())
-}
-
-/// The name of one of the headers the signer sets, for its errors.
-fn static_name(name: &HeaderName) -> &'static str {
-    [
-        "x-acs-action",
-        "x-acs-version",
-        "x-acs-date",
-        "x-acs-signature-nonce",
-        CONTENT_SHA256_HEADER,
-        "x-acs-security-token",
-    ]
-    .into_iter()
-    .find(|known| *known == name.as_str())
-    .unwrap_or("x-acs-*")
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ`, on the stack.

@@ -10,7 +10,7 @@
  */
 
 const { parseArgs } = require('util');
-const { loadSdk } = require('./common');
+const { fc3Client } = require('./common');
 
 const FUNCTION = 'bench';
 const WARM_UP_MS = 1000;
@@ -33,16 +33,11 @@ async function main() {
       seconds: { type: 'string', default: '5' },
     },
   });
-  const FC = loadSdk('@alicloud/fc20230330');
-  const OpenApi = loadSdk('@alicloud/openapi-client');
-  const url = new URL(values.endpoint);
-  const client = new FC.default(new OpenApi.Config({
+  const { client } = fc3Client({
+    endpoint: values.endpoint,
     accessKeyId: values['access-key-id'],
     accessKeySecret: values['access-key-secret'],
-    endpoint: url.host,
-    protocol: url.protocol.replace(':', ''),
-    regionId: 'cn-hangzhou',
-  }));
+  });
   const seconds = Number(values.seconds);
   const start = performance.now();
   const measuredFrom = start + WARM_UP_MS;

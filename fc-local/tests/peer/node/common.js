@@ -37,6 +37,22 @@ function loadSdk(name) {
     '`npm install --prefix DIR` with this package.json and set NODE_PATH=DIR/node_modules');
 }
 
+/** The FC 3.0 SDK (`@alicloud/fc20230330`) and a client of it for `endpoint`
+ * (`http://127.0.0.1:PORT`) with the given keys. */
+function fc3Client({ endpoint, accessKeyId, accessKeySecret, regionId = 'cn-hangzhou' }) {
+  const FC = loadSdk('@alicloud/fc20230330');
+  const OpenApi = loadSdk('@alicloud/openapi-client');
+  const url = new URL(endpoint);
+  const client = new FC.default(new OpenApi.Config({
+    accessKeyId,
+    accessKeySecret,
+    endpoint: url.host,
+    protocol: url.protocol.replace(':', ''),
+    regionId,
+  }));
+  return { FC, client };
+}
+
 // A stored (uncompressed) ZIP archive with CRC-32: local headers, central directory, end record.
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -87,4 +103,4 @@ function makeZip(files) {
 }
 
 
-module.exports = { RESULTS, check, loadSdk, makeZip };
+module.exports = { RESULTS, check, fc3Client, loadSdk, makeZip };

@@ -16,7 +16,7 @@
 const path = require('path');
 const { Readable } = require('stream');
 const { parseArgs } = require('util');
-const { RESULTS, check, loadSdk, makeZip } = require('./common');
+const { RESULTS, check, fc3Client, loadSdk, makeZip } = require('./common');
 
 const PRINTED = 'fc3-node-peer printed this line';
 const HANDLER = 'import json\n' +
@@ -113,15 +113,12 @@ async function main() {
   const created = [];
   let client;
   try {
-    const FC = loadSdk('@alicloud/fc20230330');
-    const OpenApi = loadSdk('@alicloud/openapi-client');
     const Util = loadSdk('@alicloud/tea-util');
-    const url = new URL(values.endpoint);
-    client = new FC.default(new OpenApi.Config({
+    let FC;
+    ({ FC, client } = fc3Client({
+      endpoint: values.endpoint,
       accessKeyId: values['access-key-id'],
       accessKeySecret: values['access-key-secret'],
-      endpoint: url.host,
-      protocol: url.protocol.replace(':', ''),
       regionId: values.region,
     }));
     await scenario(FC, Util, client, `node3-${Date.now() % 1000000}-`, created);
