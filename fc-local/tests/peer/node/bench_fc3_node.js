@@ -33,7 +33,7 @@ async function main() {
       seconds: { type: 'string', default: '5' },
     },
   });
-  const { client } = fc3Client({
+  const { FC, client } = fc3Client({
     endpoint: values.endpoint,
     accessKeyId: values['access-key-id'],
     accessKeySecret: values['access-key-secret'],
