@@ -9,8 +9,7 @@
  *         --access-key-id ID --access-key-secret SECRET --in-flight 16 --seconds 5
  */
 
-const { parseArgs } = require('util');
-const { fc3Client } = require('./common');
+const { fc3Client, peerArgs } = require('./common');
 
 const FUNCTION = 'bench';
 const WARM_UP_MS = 1000;
@@ -24,14 +23,9 @@ function summary(latencies, seconds) {
 }
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      endpoint: { type: 'string' },
-      'access-key-id': { type: 'string' },
-      'access-key-secret': { type: 'string' },
-      'in-flight': { type: 'string', default: '1' },
-      seconds: { type: 'string', default: '5' },
-    },
+  const values = peerArgs({
+    'in-flight': { type: 'string', default: '1' },
+    seconds: { type: 'string', default: '5' },
   });
   const { FC, client } = fc3Client({
     endpoint: values.endpoint,

@@ -5,6 +5,7 @@
  */
 
 const path = require('path');
+const { parseArgs } = require('util');
 const { createRequire } = require('module');
 
 const RESULTS = { passed: 0, failed: 0 };
@@ -35,6 +36,19 @@ function loadSdk(name) {
   }
   throw new Error(`${name} not found (from ${tried.join(', ')}); run ` +
     '`npm install --prefix DIR` with this package.json and set NODE_PATH=DIR/node_modules');
+}
+
+/** The command line of a peer script: `--endpoint`, `--access-key-id`, `--access-key-secret`
+ * and the script's own `options` (as `util.parseArgs` takes them). */
+function peerArgs(options = {}) {
+  return parseArgs({
+    options: {
+      endpoint: { type: 'string' },
+      'access-key-id': { type: 'string' },
+      'access-key-secret': { type: 'string' },
+      ...options,
+    },
+  }).values;
 }
 
 /** The FC 3.0 SDK (`@alicloud/fc20230330`) and a client of it for `endpoint`
@@ -103,4 +117,4 @@ function makeZip(files) {
 }
 
 
-module.exports = { RESULTS, check, fc3Client, loadSdk, makeZip };
+module.exports = { RESULTS, check, fc3Client, loadSdk, makeZip, peerArgs };

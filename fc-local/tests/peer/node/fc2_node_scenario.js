@@ -18,9 +18,8 @@
  */
 
 const path = require('path');
-const { parseArgs } = require('util');
 
-const { RESULTS, check, loadSdk, makeZip } = require('./common');
+const { RESULTS, check, loadSdk, makeZip, peerArgs } = require('./common');
 
 /** The status, code and request id of a failed SDK call (the SDK keeps the status and the
  * request id only in its message: "... failed with 412. requestid: ID, message: ..."). */
@@ -168,14 +167,9 @@ async function cleanUp(client, state) {
 }
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      endpoint: { type: 'string' },
-      'access-key-id': { type: 'string' },
-      'access-key-secret': { type: 'string' },
-      'account-id': { type: 'string', default: '1234567890' },
-      region: { type: 'string', default: 'cn-hangzhou' },
-    },
+  const values = peerArgs({
+    'account-id': { type: 'string', default: '1234567890' },
+    region: { type: 'string', default: 'cn-hangzhou' },
   });
   for (const name of ['endpoint', 'access-key-id', 'access-key-secret']) {
     if (!values[name]) {

@@ -15,8 +15,7 @@
 
 const path = require('path');
 const { Readable } = require('stream');
-const { parseArgs } = require('util');
-const { RESULTS, check, fc3Client, loadSdk, makeZip } = require('./common');
+const { RESULTS, check, fc3Client, loadSdk, makeZip, peerArgs } = require('./common');
 
 const PRINTED = 'fc3-node-peer printed this line';
 const HANDLER = 'import json\n' +
@@ -95,13 +94,8 @@ async function scenario(FC, Util, client, prefix, created) {
 }
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      endpoint: { type: 'string' },
-      'access-key-id': { type: 'string' },
-      'access-key-secret': { type: 'string' },
-      region: { type: 'string', default: 'cn-hangzhou' },
-    },
+  const values = peerArgs({
+    region: { type: 'string', default: 'cn-hangzhou' },
   });
   for (const option of ['endpoint', 'access-key-id', 'access-key-secret']) {
     if (!values[option]) {
